@@ -1,0 +1,15 @@
+/** GET /v1/admin/policies (IAM): every version, oldest first, and which one is in force. */
+import { policyCatalogue } from '../../shared/adapters/wiring';
+import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
+import { currentPolicy, sortVersions } from '../../shared/domain/policy';
+import { systemClock, type Clock } from '../../shared/domain/ports';
+import { ok } from '../../shared/http/responses';
+import { route } from '../../shared/http/route';
+
+export const makeHandler = (deps: { policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
+  route().handler(async () => {
+    const versions = await deps.policies.all();
+    return ok({ current: currentPolicy(versions, deps.clock.now()).version, items: sortVersions(versions) });
+  });
+
+export const handler = makeHandler({ policies: policyCatalogue(0), clock: systemClock });

@@ -1,0 +1,19 @@
+/** POST /v1/admin/policies (IAM): publish a new policy version with its effective date and hash. */
+import { policyCatalogue, policyStore } from '../../shared/adapters/wiring';
+import { publishPolicy } from '../../shared/domain/consent-service';
+import type { PolicyStore } from '../../shared/domain/ports';
+import { systemClock, type Clock } from '../../shared/domain/ports';
+import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
+import { created, ok } from '../../shared/http/responses';
+import { callerOf, route } from '../../shared/http/route';
+import { PublishPolicyInput } from '../../shared/schemas/consent';
+
+export const makeHandler = (deps: { store: PolicyStore; policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
+  route({ body: PublishPolicyInput }).handler(async (event) => {
+    const { outcome, version } = await publishPolicy(deps, { ...event.input.body });
+    console.log(JSON.stringify({ level: 'info', msg: 'policy published', version: version.version, by: callerOf(event), outcome }));
+    return outcome === 'created' ? created(version) : ok(version, { 'idempotent-replayed': 'true' });
+  });
+
+// Staff must see their own writes at once: no cache.
+export const handler = makeHandler({ store: policyStore(), policies: policyCatalogue(0), clock: systemClock });

@@ -1,0 +1,26 @@
+/**
+ * CDK app: `npx cdk deploy -c stage=prod`. Settings come from cdk.json (`stages.<stage>`); cdk-nag's
+ * AwsSolutions and Serverless packs check every synth.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { PrivacyStack } from './stack';
+import { parseStageSettings } from './stage-config';
+
+export function buildApp(app = new App()) {
+  const stageName = String(app.node.tryGetContext('stage') ?? 'dev');
+  const stages = (app.node.tryGetContext('stages') ?? {}) as Record<string, unknown>;
+  if (!(stageName in stages)) throw new Error(`Unknown stage "${stageName}"; cdk.json defines: ${Object.keys(stages).join(', ')}`);
+  const settings = parseStageSettings(stageName, stages[stageName]);
+  const stack = new PrivacyStack(app, `ShopPrivacy-${stageName}`, {
+    settings,
+    description: `Shop privacy backend (${stageName}): consent, visits, data-subject requests, unsubscribe`,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return { app, stack, settings };
+}
+
+if (process.argv[1]?.endsWith('app.ts')) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,59 @@
+/**
+ * The stateful resources, built from shared/resources.ts: DynamoDB tables (on demand, point-in-time
+ * recovery, encrypted with the AWS-managed KMS key) and the secrets. Exposed read-only to the rest
+ * of the stack, which grants each function only the actions its route declares.
+ */
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { SECRETS, TABLES, type KeyDef, type SecretKey, type TableKey } from '../../shared/resources';
+
+const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
+
+export class DataStores extends Construct {
+  readonly tables: Readonly<Record<TableKey, TableV2>>;
+  readonly secrets: Readonly<Record<SecretKey, Secret>>;
+
+  constructor(scope: Construct, id: string, props: { retain: boolean }) {
+    super(scope, id);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.tables = Object.fromEntries(
+      Object.entries(TABLES).map(([key, def]) => {
+        const table = new TableV2(this, def.id, {
+          partitionKey: attr(def.partitionKey),
+          ...(def.sortKey ? { sortKey: attr(def.sortKey) } : {}),
+          billing: Billing.onDemand(),
+          encryption: TableEncryptionV2.awsManagedKey(),
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          deletionProtection: props.retain,
+          removalPolicy,
+          ...('ttlAttribute' in def ? { timeToLiveAttribute: def.ttlAttribute as string } : {}),
+          globalSecondaryIndexes: ('indexes' in def ? def.indexes : []).map((ix) => ({
+            indexName: ix.name,
+            partitionKey: attr(ix.partitionKey),
+            ...(ix.sortKey ? { sortKey: attr(ix.sortKey) } : {}),
+          })),
+        });
+        return [key, table];
+      }),
+    ) as Record<TableKey, TableV2>;
+
+    this.secrets = Object.fromEntries(
+      Object.entries(SECRETS).map(([key, def]) => {
+        const secret = new Secret(this, def.id, {
+          description: def.purpose,
+          generateSecretString: { passwordLength: 64, excludePunctuation: true },
+          removalPolicy,
+        });
+        Validations.of(secret).acknowledge({
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'An HMAC signing key, not a credential for another service: there is no rotation target, and rotating it invalidates every consent token in shoppers\u2019 cookies. Rotate by hand (new secret version) when compromised.',
+        });
+        return [key, secret];
+      }),
+    ) as Record<SecretKey, Secret>;
+  }
+}

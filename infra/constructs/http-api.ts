@@ -1,0 +1,129 @@
+/**
+ * The HTTP API, built from the route table: one function per route, IAM authorisation for staff and
+ * storefront-backend routes, JSON access logs, and throttling per route so a flood on one public
+ * route cannot starve the others (the account's request quota is shared by every API in the region).
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLES } from '../../shared/resources';
+import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
+import { corsSettings, type StageSettings } from '../stage-config';
+import type { DataStores } from './data';
+import { PrivacyFunction } from './privacy-function';
+
+export interface PrivacyHttpApiProps {
+  settings: StageSettings;
+  data: DataStores;
+  commonEnvironment: Record<string, string>;
+  logRetention: RetentionDays;
+  routes?: RouteDef[];
+}
+
+/** Access log fields: enough to trace and debug a request, without IP address or user agent. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+export class PrivacyHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly functions: Record<string, PrivacyFunction> = {};
+  readonly routes: Record<string, HttpRoute> = {};
+
+  constructor(scope: Construct, id: string, props: PrivacyHttpApiProps) {
+    super(scope, id);
+    const cors = corsSettings(props.settings);
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `shop-privacy-${props.settings.name}`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: cors.allowOrigins,
+        allowMethods: cors.allowMethods.map((m) => CorsHttpMethod[m]),
+        allowHeaders: cors.allowHeaders,
+        exposeHeaders: cors.exposeHeaders,
+        maxAge: Duration.seconds(cors.maxAgeSeconds),
+      },
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.settings.throttle.defaultRate, burstLimit: props.settings.throttle.defaultBurst },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+
+    const iam = new HttpIamAuthorizer();
+    const routeSettings: Record<string, CfnStage.RouteSettingsProperty> = {};
+    for (const route of props.routes ?? ROUTES) {
+      const fn = this.functionFor(route, props);
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
+        ...(route.auth === 'iam' ? { authorizer: iam } : {}),
+      });
+      if (!httpRoute) throw new Error(`No route created for ${routeKey(route)}`);
+      this.routes[route.id] = httpRoute;
+      if (route.auth === 'public') {
+        if (!route.publicBecause) throw new Error(`Public route ${routeKey(route)} must say why it is public (publicBecause)`);
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: route.publicBecause });
+      }
+      routeSettings[routeKey(route)] = { throttlingRateLimit: route.throttle.rate, throttlingBurstLimit: route.throttle.burst };
+    }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+    this.url = `https://${this.api.apiId}.execute-api.${this.api.stack.region}.${this.api.stack.urlSuffix}/`;
+  }
+
+  readonly url: string;
+
+  private functionFor(route: RouteDef, props: PrivacyHttpApiProps): PrivacyFunction {
+    const environment: Record<string, string> = {};
+    const fn = new PrivacyFunction(this, `${route.id[0]!.toUpperCase()}${route.id.slice(1)}Function`, {
+      handlerPath: route.handler,
+      description: `${routeKey(route)}: ${route.summary}`,
+      logRetention: props.logRetention,
+      commonEnvironment: props.commonEnvironment,
+      environment,
+    });
+    for (const [key, actions] of Object.entries(route.uses.tables ?? {}) as [keyof typeof TABLES, string[]][]) {
+      const table = props.data.tables[key];
+      const def = TABLES[key];
+      fn.addEnvironment(def.envVar, table.tableName);
+      const indexArns = actions.includes('Query') && 'indexes' in def ? def.indexes.map((ix) => `${table.tableArn}/index/${ix.name}`) : [];
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn, ...indexArns] }),
+      );
+    }
+    for (const key of route.uses.secrets ?? []) {
+      const secret = props.data.secrets[key];
+      fn.addEnvironment('TOKEN_SECRET_ARN', secret.secretArn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    }
+    acknowledgeSynchronousFunction(fn);
+    this.functions[route.id] = fn;
+    return fn;
+  }
+}
+
+/** Findings that do not apply to a function API Gateway invokes synchronously. */
+export function acknowledgeSynchronousFunction(fn: PrivacyFunction) {
+  const reason = 'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
+  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
+  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
+}

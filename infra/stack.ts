@@ -1,0 +1,42 @@
+/**
+ * The privacy backend's one stack: data stores, then the HTTP API built from the route table.
+ * Later capabilities (visits, requests, inbound mail, deadlines) add their constructs here.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { RouteDef } from '../shared/routes';
+import { DataStores } from './constructs/data';
+import { PrivacyHttpApi } from './constructs/http-api';
+import { commonEnvironment, type StageSettings } from './stage-config';
+
+export interface PrivacyStackProps extends StackProps {
+  settings: StageSettings;
+  /** Defaults to the full route table; tests may pass a subset. */
+  routes?: RouteDef[];
+}
+
+/** CloudWatch Logs accepts only certain retention values; pick the smallest that keeps at least `days`. */
+export function retentionFor(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  return (allowed.find((v) => v >= days) ?? RetentionDays.INFINITE) as RetentionDays;
+}
+
+export class PrivacyStack extends Stack {
+  readonly data: DataStores;
+  readonly http: PrivacyHttpApi;
+
+  constructor(scope: Construct, id: string, props: PrivacyStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod' });
+    this.http = new PrivacyHttpApi(this, 'Http', {
+      settings,
+      data: this.data,
+      commonEnvironment: commonEnvironment(settings),
+      logRetention: retentionFor(settings.logRetentionDays),
+      ...(props.routes ? { routes: props.routes } : {}),
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+  }
+}

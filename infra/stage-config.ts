@@ -1,0 +1,74 @@
+/**
+ * Stage settings, read from cdk.json's context (`stages.<name>`), checked, and turned into the
+ * environment every function gets. The CDK stack and the local mode both use this module, so a
+ * setting means the same thing in AWS and on a laptop. No CDK import here: the local mode loads it.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod/mini';
+import type { PolicyVersion } from '../shared/domain/policy';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The published policy text the baseline version's hash is computed from. */
+export const POLICY_TEXT_FILE = join(REPO_ROOT, 'policy', 'privacy-policy.th.txt');
+
+const StageSettings = z.strictObject({
+  /** Browser origins allowed to call the public routes (CORS). */
+  allowedOrigins: z.array(z.url()).check(z.minLength(1)),
+  /** The shop's sender address for mail the system sends. */
+  senderAddress: z.email(),
+  logRetentionDays: z.number().check(z.int(), z.positive()),
+  consentTokenDays: z.number().check(z.int(), z.positive(), z.lte(395)),
+  visitRetentionDays: z.number().check(z.int(), z.positive()),
+  policy: z.strictObject({ version: z.string(), effectiveAt: z.iso.datetime({ offset: true }), url: z.url() }),
+  throttle: z.strictObject({ defaultRate: z.number().check(z.positive()), defaultBurst: z.number().check(z.int(), z.positive()) }),
+});
+export type StageSettings = z.infer<typeof StageSettings> & { name: string };
+
+export function parseStageSettings(name: string, raw: unknown): StageSettings {
+  const parsed = StageSettings.safeParse(raw);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (${i.code})`).join('; ');
+    throw new Error(`Stage "${name}" settings in cdk.json are invalid: ${where}`);
+  }
+  return { name, ...parsed.data };
+}
+
+/** Reads cdk.json directly (the local mode has no CDK app to ask). */
+export function stageFromCdkJson(name: string, file = join(REPO_ROOT, 'cdk.json')): StageSettings {
+  const context = JSON.parse(readFileSync(file, 'utf8')).context as { stages: Record<string, unknown> };
+  if (!(name in context.stages)) throw new Error(`Unknown stage "${name}"; cdk.json defines: ${Object.keys(context.stages).join(', ')}`);
+  return parseStageSettings(name, context.stages[name]);
+}
+
+export function baselinePolicyVersion(settings: StageSettings, text = readFileSync(POLICY_TEXT_FILE)): PolicyVersion {
+  return {
+    ...settings.policy,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    changes: [],
+  };
+}
+
+/** Environment shared by every function of the stage (tables and secrets are added per function). */
+export function commonEnvironment(settings: StageSettings): Record<string, string> {
+  return {
+    STAGE: settings.name,
+    POLICY_BASELINE: JSON.stringify(baselinePolicyVersion(settings)),
+    CONSENT_TOKEN_DAYS: String(settings.consentTokenDays),
+    VISIT_RETENTION_DAYS: String(settings.visitRetentionDays),
+    SENDER_ADDRESS: settings.senderAddress,
+  };
+}
+
+/** CORS as API Gateway applies it; the local server emulates exactly this. */
+export function corsSettings(settings: StageSettings) {
+  return {
+    allowOrigins: settings.allowedOrigins,
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'] as const,
+    allowHeaders: ['content-type', 'idempotency-key', 'sec-gpc'],
+    exposeHeaders: ['idempotent-replayed'],
+    maxAgeSeconds: 600,
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Production wiring: builds the ports from the environment once per cold start. Each handler takes
+ * only what it uses, so a function's bundle and IAM policy stay small.
+ */
+import { baselinePolicy, positiveInt, tableName } from '../config';
+import { systemClock } from '../domain/ports';
+import { DynamoConsentStore } from './consent-store';
+import { documentClient } from './dynamodb';
+import { cachedPolicies, DynamoPolicyStore } from './policy-store';
+import { secretKey } from './secrets';
+
+export const policyStore = () => new DynamoPolicyStore(documentClient(), tableName('policies'));
+
+/** Policy versions in force, cached per container for `ttlMs` (0 for staff routes that must see writes). */
+export const policyCatalogue = (ttlMs?: number) => cachedPolicies(policyStore(), baselinePolicy(), ttlMs);
+
+/** What reading a visitor's consent needs: no signing key, so no Secrets Manager client. */
+export const consentReadDeps = () => ({
+  consents: new DynamoConsentStore(documentClient(), tableName('consents')),
+  policies: policyCatalogue(),
+  clock: systemClock,
+});
+
+export const consentDeps = () => ({
+  ...consentReadDeps(),
+  signingKey: secretKey('tokenKey'),
+  tokenLifetimeDays: positiveInt('CONSENT_TOKEN_DAYS', 180),
+});

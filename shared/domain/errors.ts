@@ -1,0 +1,31 @@
+/**
+ * Domain errors. Each has a stable `name` and `code`; the HTTP layer maps them to status codes in one
+ * place (shared/http/errors.ts), so the domain never speaks HTTP.
+ */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that is well-formed but breaks a rule (e.g. names a policy version that does not exist). */
+export class InvalidInputError extends DomainError {}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+/** The thing being created already exists and is different (not a retry). */
+export class ConflictError extends DomainError {}

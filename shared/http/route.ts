@@ -1,0 +1,169 @@
+/**
+ * The middleware chain every HTTP handler shares, in one place:
+ *   header normalisation -> request log -> security headers -> error mapping -> input parsing.
+ * Input parsing reads the body (JSON, or text/plain where a route allows it, for sendBeacon), checks
+ * size, encoding and content type, and validates body, path and query with zod. Failures become 4xx
+ * answers with a machine-readable body; the handler only ever sees valid input.
+ *
+ * CORS is not here: API Gateway answers it from the stage settings (the local server emulates the
+ * same settings), so there is one CORS configuration, not two.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type * as z from 'zod/mini';
+import type { Issue } from '../domain/errors';
+import { errorAnswer, HttpError } from './errors';
+
+type Schema<T> = z.ZodMiniType<T>;
+
+export interface InputSpec<B, P, Q> {
+  body?: Schema<B>;
+  path?: Schema<P>;
+  query?: Schema<Q>;
+  /** Largest body accepted, in bytes (after base64 decoding). */
+  maxBodyBytes?: number;
+  /** Also accept `text/plain` bodies holding JSON (navigator.sendBeacon sends those). */
+  acceptTextPlain?: boolean;
+}
+
+export type Input<B, P, Q> = { body: B; path: P; query: Q };
+export type ParsedEvent<B = undefined, P = undefined, Q = undefined> = APIGatewayProxyEventV2 & { input: Input<B, P, Q> };
+
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+/** Turns zod issues into `{ path, message }` pairs a client can show next to a field. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): Issue[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const custom = issue.message && issue.message !== 'Invalid input' ? issue.message : undefined;
+    switch (issue.code) {
+      case 'invalid_type':
+        return { path, message: custom ?? `expected ${issue.expected}` };
+      case 'unrecognized_keys':
+        return { path, message: `unknown field(s): ${issue.keys.join(', ')}` };
+      case 'invalid_value':
+        return { path, message: custom ?? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+      case 'too_small':
+        return { path, message: custom ?? `must have at least ${issue.minimum} ${issue.origin === 'array' ? 'items' : 'characters'}` };
+      case 'too_big':
+        return { path, message: custom ?? `must have at most ${issue.maximum} ${issue.origin === 'array' ? 'items' : 'characters'}` };
+      case 'invalid_format':
+        return { path, message: custom ?? `must be a valid ${issue.format}` };
+      case 'invalid_union':
+        return { path, message: custom ?? 'does not match any allowed shape' };
+      default:
+        return { path, message: custom ?? 'is invalid' };
+    }
+  });
+}
+
+function validate<T>(schema: Schema<T>, value: unknown, where: 'body' | 'path' | 'query'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = describeIssues(result.error.issues).map((i) => ({ ...i, path: i.path ? `${where}.${i.path}` : where }));
+  throw new HttpError(400, 'validation_failed', `The request ${where} is invalid`, issues);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readJsonBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, unknown, unknown>): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') {
+    throw new HttpError(400, 'missing_body', 'A JSON body is required');
+  }
+  const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const isJson = contentType === 'application/json' || contentType.endsWith('+json');
+  if (!isJson && !(spec.acceptTextPlain && contentType === 'text/plain')) {
+    const accepted = spec.acceptTextPlain ? 'application/json or text/plain' : 'application/json';
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type must be ${accepted}`);
+  }
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  const max = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (bytes.length > max) throw new HttpError(413, 'payload_too_large', `The body must be at most ${max} bytes`);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new HttpError(400, 'invalid_encoding', 'The body must be UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON');
+  }
+}
+
+const parseInput = <B, P, Q>(spec: InputSpec<B, P, Q>): MiddlewareObj<ParsedEvent<B, P, Q>> => ({
+  name: 'parseInput',
+  before: ({ event }) => {
+    event.input = {
+      body: (spec.body ? validate(spec.body, readJsonBody(event, spec), 'body') : undefined) as B,
+      path: (spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : undefined) as P,
+      query: (spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as Q,
+    };
+  },
+});
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'strict-transport-security': 'max-age=63072000; includeSubDomains; preload',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+const securityHeaders = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
+  const apply = (request: { response: APIGatewayProxyResultV2 | null }) => {
+    const response = request.response;
+    if (!response || typeof response !== 'object') return;
+    // Personal data must not sit in shared caches unless a route says otherwise.
+    response.headers = { 'cache-control': 'no-store', ...SECURITY_HEADERS, ...response.headers };
+  };
+  return { name: 'securityHeaders', after: apply, onError: apply };
+};
+
+/** Maps any error to the shared error body; runs first among onError hooks, being attached last. */
+const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+  name: 'httpErrors',
+  onError: (request) => {
+    const { status, body } = errorAnswer(request.error);
+    if (status >= 500) {
+      // Name and stack only: messages of SDK errors can echo keys (visitor ids) back.
+      console.error(JSON.stringify({ level: 'error', msg: 'unhandled', route: request.event.routeKey, error: request.error?.name, stack: request.error?.stack }));
+    }
+    request.response = { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+  },
+});
+
+/** One line per request, without personal data: route, status, duration, request id. */
+const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
+  let started = 0;
+  const write = (request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyResultV2 | null }) => {
+    const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
+    if (process.env.REQUEST_LOG === 'off') return;
+    console.log(JSON.stringify({ level: 'info', route: request.event.routeKey, status, ms: Date.now() - started, requestId: request.event.requestContext?.requestId }));
+  };
+  return {
+    name: 'requestLog',
+    before: () => {
+      started = Date.now();
+    },
+    after: write,
+    onError: write,
+  };
+};
+
+/** Start of every HTTP handler: `route({ body: Schema }).handler(async (event) => ...)`. */
+export const route = <B = undefined, P = undefined, Q = undefined>(spec: InputSpec<B, P, Q> = {}) =>
+  middy<ParsedEvent<B, P, Q>, APIGatewayProxyResultV2>()
+    .use(httpHeaderNormalizer() as MiddlewareObj<ParsedEvent<B, P, Q>>)
+    .use(requestLog() as MiddlewareObj<ParsedEvent<B, P, Q>>)
+    .use(securityHeaders() as MiddlewareObj<ParsedEvent<B, P, Q>>)
+    .use(httpErrors() as MiddlewareObj<ParsedEvent<B, P, Q>>)
+    .use(parseInput(spec));
+
+/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, "local"). */
+export function callerOf(event: APIGatewayProxyEventV2): string {
+  const ctx = event.requestContext as unknown as { authorizer?: { iam?: { userArn?: string } } };
+  return ctx.authorizer?.iam?.userArn ?? 'unknown';
+}

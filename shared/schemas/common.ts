@@ -1,0 +1,22 @@
+/** Schemas shared by several routes and by the stage settings. zod/mini keeps handler bundles small. */
+import * as z from 'zod/mini';
+import { CATEGORIES } from '../domain/categories';
+
+/** Visitor ids are cookie values the storefront generates: 8-128 letters, digits, '-' and '_'. */
+export const VisitorId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, - or _'));
+export const MemberId = z.string().check(z.regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 letters, digits or _.:@-'));
+export const PolicyVersionId = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits or ._-'));
+export const Category = z.enum(CATEGORIES);
+export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });
+export const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'));
+export const HttpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const PolicyVersionSchema = z.object({
+  version: PolicyVersionId,
+  effectiveAt: IsoDateTime,
+  url: HttpsUrl,
+  sha256: Sha256Hex,
+  changes: z.array(Category),
+  publishedAt: z.optional(IsoDateTime),
+  summary: z.optional(z.string()),
+});

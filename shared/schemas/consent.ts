@@ -1,0 +1,31 @@
+/** Request shapes of the consent and policy routes; the storefront depends on these names. */
+import * as z from 'zod/mini';
+import { COLLECTION_METHODS } from '../domain/consent';
+import { Category, HttpsUrl, IsoDateTime, MemberId, PolicyVersionId, Sha256Hex, VisitorId } from './common';
+
+export const Choices = z.strictObject({
+  necessary: z.literal(true, 'necessary cookies cannot be refused; must be true'),
+  analytics: z.boolean(),
+  marketing: z.boolean(),
+});
+
+export const ConsentInput = z.strictObject({
+  visitorId: VisitorId,
+  memberId: z.optional(MemberId),
+  policyVersion: PolicyVersionId,
+  choices: Choices,
+  collectionMethod: z.optional(z.enum(COLLECTION_METHODS)),
+});
+export type ConsentInput = z.infer<typeof ConsentInput>;
+
+export const VisitorPath = z.object({ visitorId: VisitorId });
+
+export const PublishPolicyInput = z.strictObject({
+  version: PolicyVersionId,
+  effectiveAt: IsoDateTime,
+  url: HttpsUrl,
+  sha256: Sha256Hex,
+  changes: z.array(Category).check(z.refine((a) => new Set(a).size === a.length, 'must not repeat a category')),
+  summary: z.optional(z.string().check(z.maxLength(2000))),
+});
+export type PublishPolicyInput = z.infer<typeof PublishPolicyInput>;
