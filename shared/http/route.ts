@@ -137,16 +137,18 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
 
 /** One line per request, without personal data: route, status, duration, request id. */
 const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
-  let started = 0;
+  // Keyed by event: the local server may run several invocations of one handler at once.
+  const started = new WeakMap<object, number>();
   const write = (request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyResultV2 | null }) => {
     const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
     if (process.env.REQUEST_LOG === 'off') return;
-    console.log(JSON.stringify({ level: 'info', route: request.event.routeKey, status, ms: Date.now() - started, requestId: request.event.requestContext?.requestId }));
+    const ms = Date.now() - (started.get(request.event) ?? Date.now());
+    console.log(JSON.stringify({ level: 'info', route: request.event.routeKey, status, ms, requestId: request.event.requestContext?.requestId }));
   };
   return {
     name: 'requestLog',
-    before: () => {
-      started = Date.now();
+    before: ({ event }) => {
+      started.set(event, Date.now());
     },
     after: write,
     onError: write,

@@ -1,0 +1,208 @@
+/**
+ * The local HTTP server: serves the route table by invoking the real handlers in-process with
+ * API Gateway (HTTP API, payload v2) events, and answers CORS exactly as the stage settings tell
+ * API Gateway to. IAM-authorised routes are served without signature checks, which is why the server
+ * listens on loopback only.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { corsSettings, REPO_ROOT, type StageSettings } from '../../infra/stage-config';
+import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
+
+/** API Gateway's own payload limit for HTTP APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+export const LOCAL_STAFF_ARN = 'arn:aws:iam::000000000000:user/local-staff';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | string>;
+
+interface CompiledRoute {
+  route: RouteDef;
+  pattern: RegExp;
+}
+
+export function compileRoutes(routes: RouteDef[]): CompiledRoute[] {
+  return routes.map((route) => ({
+    route,
+    pattern: new RegExp(`^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+  }));
+}
+
+const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|[\w.+-]+\+json)|text\/)/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** As API Gateway does: text bodies arrive as strings, anything else (or invalid UTF-8) as base64. */
+function encodeBody(bytes: Buffer, contentType: string | undefined): { body?: string; isBase64Encoded: boolean } {
+  if (bytes.length === 0) return { isBase64Encoded: false };
+  if (contentType && TEXT_TYPES.test(contentType)) {
+    try {
+      return { body: utf8.decode(bytes), isBase64Encoded: false };
+    } catch {
+      // fall through: binary
+    }
+  }
+  return { body: bytes.toString('base64'), isBase64Encoded: true };
+}
+
+export function toApiGatewayEvent(
+  req: { method: string; url: URL; headers: IncomingMessage['headers']; body: Buffer; sourceIp: string },
+  route: RouteDef,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of req.url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = new Date();
+  const requestId = randomUUID();
+  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: req.url.pathname,
+    rawQueryString: req.url.search.slice(1),
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method: req.method, path: req.url.pathname, protocol: 'HTTP/1.1', sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(route.auth === 'iam' ? { authorizer: { iam: { userArn: LOCAL_STAFF_ARN, accountId: '000000000000', callerId: 'local', principalOrgId: null, userId: 'local' } } } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
+    ...encodeBody(req.body, headers['content-type']),
+  } as APIGatewayProxyEventV2;
+}
+
+function lambdaContext(route: RouteDef, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: route.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${route.id}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/local/${route.id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_PAYLOAD_BYTES ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: string) {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+export interface LocalServerOptions {
+  settings: StageSettings;
+  port: number;
+  routes?: RouteDef[];
+  /** Extra non-API handlers (e.g. static pages) tried before the route table. */
+  extra?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const compiled = compileRoutes(options.routes ?? ROUTES);
+  const cors = corsSettings(options.settings);
+  const handlers = new Map<string, Promise<Handler>>();
+  const handlerFor = (route: RouteDef) => {
+    if (!handlers.has(route.handler)) {
+      const file = pathToFileURL(join(REPO_ROOT, 'functions', `${route.handler}.ts`)).href;
+      handlers.set(route.handler, import(file).then((m: { handler: Handler }) => m.handler));
+    }
+    return handlers.get(route.handler)!;
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+      const origin = req.headers.origin;
+      const corsHeaders: Record<string, string> =
+        origin && cors.allowOrigins.includes(origin)
+          ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': cors.exposeHeaders.join(','), vary: 'origin' }
+          : {};
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        return send(res, 204, {
+          ...corsHeaders,
+          ...(corsHeaders['access-control-allow-origin']
+            ? {
+                'access-control-allow-methods': cors.allowMethods.join(','),
+                'access-control-allow-headers': cors.allowHeaders.join(','),
+                'access-control-max-age': String(cors.maxAgeSeconds),
+              }
+            : {}),
+        });
+      }
+      if (options.extra && (await options.extra(req, res, url))) return;
+      const matches = compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+      const hit = matches.find((x) => x.c.route.method === req.method);
+      if (!hit) {
+        return matches.length
+          ? send(res, 405, { 'content-type': 'application/json', ...corsHeaders }, errorBody('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`))
+          : send(res, 404, { 'content-type': 'application/json', ...corsHeaders }, errorBody('not_found', `No route for ${req.method} ${url.pathname}`));
+      }
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        return send(res, 413, { 'content-type': 'application/json', ...corsHeaders }, errorBody('payload_too_large', 'Request bodies are limited to 10 MB'));
+      }
+      const pathParameters = Object.fromEntries(Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      const event = toApiGatewayEvent(
+        { method: req.method!, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1' },
+        hit.c.route,
+        pathParameters,
+      );
+      const handler = await handlerFor(hit.c.route);
+      const result = await handler(event, lambdaContext(hit.c.route, event.requestContext.requestId));
+      const structured = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+      const headers = Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      const payload = structured.isBase64Encoded && structured.body ? Buffer.from(structured.body, 'base64') : structured.body;
+      res.writeHead(structured.statusCode ?? 200, { ...headers, ...corsHeaders });
+      res.end(payload);
+    } catch (error) {
+      // API Gateway answers a crashed integration with 500 too; the stack trace stays in the log.
+      console.error(error);
+      if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, errorBody('internal', 'Internal error'));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
