@@ -48,9 +48,11 @@ export function issueConsentToken(
 }
 
 export function verifyConsentToken(token: string, key: Uint8Array, now: Date): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: 'malformed' };
-  const [payload, signature] = parts;
+  // Strict alphabet: Buffer's base64url decoder skips stray characters, which would let many
+  // spellings of one token verify.
+  const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return { ok: false, reason: 'malformed' };
+  const [, payload = '', signature = ''] = match;
   const expected = sign(payload, key);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

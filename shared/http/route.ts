@@ -128,8 +128,9 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
   onError: (request) => {
     const { status, body } = errorAnswer(request.error);
     if (status >= 500) {
-      // Name and stack only: messages of SDK errors can echo keys (visitor ids) back.
-      console.error(JSON.stringify({ level: 'error', msg: 'unhandled', route: request.event.routeKey, error: request.error?.name, stack: request.error?.stack }));
+      // Name and stack frames only: messages of SDK errors can echo keys (visitor ids, emails) back.
+      const frames = request.error?.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
+      console.error(JSON.stringify({ level: 'error', msg: 'unhandled', route: request.event.routeKey, error: request.error?.name, stack: frames }));
     }
     request.response = { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
   },

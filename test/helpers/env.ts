@@ -1,0 +1,18 @@
+/**
+ * Environment for unit tests: handler modules read their configuration when imported (as at a cold
+ * start), so it is set before any test file loads. The SDK is pointed at a closed port so that a
+ * call a test forgot to mock fails instead of reaching anything.
+ */
+import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
+import { TABLES } from '../../shared/resources';
+
+const settings = stageFromCdkJson('local');
+Object.assign(process.env, commonEnvironment(settings), {
+  AWS_REGION: 'ap-southeast-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  TOKEN_SECRET: 'unit-test-signing-key-0123456789-abcdefghijkl',
+  REQUEST_LOG: 'off',
+});
+for (const def of Object.values(TABLES)) process.env[def.envVar] = `test-${def.id}`;
