@@ -69,7 +69,8 @@ export class PrivacyHttpApi extends Construct {
     });
 
     const iam = new HttpIamAuthorizer();
-    const routeSettings: Record<string, CfnStage.RouteSettingsProperty> = {};
+    // RouteSettings is a JSON map in CloudFormation, so its keys are spelled as the API expects them.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of props.routes ?? ROUTES) {
       const fn = this.functionFor(route, props);
       const [httpRoute] = this.api.addRoutes({
@@ -84,7 +85,7 @@ export class PrivacyHttpApi extends Construct {
         if (!route.publicBecause) throw new Error(`Public route ${routeKey(route)} must say why it is public (publicBecause)`);
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: route.publicBecause });
       }
-      routeSettings[routeKey(route)] = { throttlingRateLimit: route.throttle.rate, throttlingBurstLimit: route.throttle.burst };
+      routeSettings[routeKey(route)] = { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst };
     }
     (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     this.url = `https://${this.api.apiId}.execute-api.${this.api.stack.region}.${this.api.stack.urlSuffix}/`;
