@@ -41,4 +41,8 @@ export function positiveInt(name: string, fallback: number): number {
   return n.data;
 }
 
+export function positiveIntOrZero(name: string, fallback: number): number {
+  return process.env[name] === '0' ? 0 : positiveInt(name, fallback);
+}
+
 export const stage = () => process.env.STAGE ?? 'local';

@@ -2,7 +2,7 @@
  * Production wiring: builds the ports from the environment once per cold start. Each handler takes
  * only what it uses, so a function's bundle and IAM policy stay small.
  */
-import { baselinePolicy, positiveInt, tableName } from '../config';
+import { baselinePolicy, positiveInt, positiveIntOrZero, tableName } from '../config';
 import { systemClock } from '../domain/ports';
 import { DynamoConsentStore } from './consent-store';
 import { documentClient } from './dynamodb';
@@ -11,8 +11,12 @@ import { secretKey } from './secrets';
 
 export const policyStore = () => new DynamoPolicyStore(documentClient(), tableName('policies'));
 
-/** Policy versions in force, cached per container for `ttlMs` (0 for staff routes that must see writes). */
-export const policyCatalogue = (ttlMs?: number) => cachedPolicies(policyStore(), baselinePolicy(), ttlMs);
+/**
+ * Policy versions, cached per container: a minute by default (POLICY_CACHE_SECONDS), so a newly
+ * effective version reaches every storefront page within that time. Staff routes pass 0.
+ */
+export const policyCatalogue = (ttlMs = positiveIntOrZero('POLICY_CACHE_SECONDS', 60) * 1000) =>
+  cachedPolicies(policyStore(), baselinePolicy(), ttlMs);
 
 /** What reading a visitor's consent needs: no signing key, so no Secrets Manager client. */
 export const consentReadDeps = () => ({

@@ -12,5 +12,7 @@ useEmulator(endpoint);
 Object.assign(process.env, commonEnvironment(stageFromCdkJson('local')), {
   TOKEN_SECRET: 'integration-test-signing-key-0123456789-abcdef',
   REQUEST_LOG: 'off',
+  // Tests publish versions and read them back at once.
+  POLICY_CACHE_SECONDS: '0',
 });
 await createTables(`it-${randomUUID().slice(0, 8)}`);
