@@ -6,12 +6,13 @@ import { systemClock, type Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { created, ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
+import { log } from '../../shared/log';
 import { PublishPolicyInput } from '../../shared/schemas/consent';
 
 export const makeHandler = (deps: { store: PolicyStore; policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
   route({ body: PublishPolicyInput }).handler(async (event) => {
     const { outcome, version } = await publishPolicy(deps, { ...event.input.body });
-    console.log(JSON.stringify({ level: 'info', msg: 'policy published', version: version.version, by: callerOf(event), outcome }));
+    log.info('policy published', { version: version.version, by: callerOf(event), outcome });
     return outcome === 'created' ? created(version) : ok(version, { 'idempotent-replayed': 'true' });
   });
 

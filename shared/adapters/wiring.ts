@@ -2,7 +2,8 @@
  * Production wiring: builds the ports from the environment once per cold start. Each handler takes
  * only what it uses, so a function's bundle and IAM policy stay small.
  */
-import { baselinePolicy, positiveInt, positiveIntOrZero, tableName } from '../config';
+import { positiveInt, positiveIntOrZero, tableName } from '../config';
+import { baselinePolicy } from '../policy-config';
 import { systemClock } from '../domain/ports';
 import { DynamoConsentStore } from './consent-store';
 import { documentClient } from './dynamodb';

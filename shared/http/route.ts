@@ -13,6 +13,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Issue } from '../domain/errors';
+import { log } from '../log';
 import { errorAnswer, HttpError } from './errors';
 
 type Schema<T> = z.ZodMiniType<T>;
@@ -130,7 +131,7 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
     if (status >= 500) {
       // Name and stack frames only: messages of SDK errors can echo keys (visitor ids, emails) back.
       const frames = request.error?.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
-      console.error(JSON.stringify({ level: 'error', msg: 'unhandled', route: request.event.routeKey, error: request.error?.name, stack: frames }));
+      log.error('unhandled', { route: request.event.routeKey, error: request.error?.name, stack: frames });
     }
     request.response = { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
   },
@@ -142,9 +143,8 @@ const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
   const started = new WeakMap<object, number>();
   const write = (request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyResultV2 | null }) => {
     const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
-    if (process.env.REQUEST_LOG === 'off') return;
     const ms = Date.now() - (started.get(request.event) ?? Date.now());
-    console.log(JSON.stringify({ level: 'info', route: request.event.routeKey, status, ms, requestId: request.event.requestContext?.requestId }));
+    log.info('request', { route: request.event.routeKey, status, ms, requestId: request.event.requestContext?.requestId });
   };
   return {
     name: 'requestLog',

@@ -13,6 +13,6 @@ Object.assign(process.env, commonEnvironment(settings), {
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   TOKEN_SECRET: 'unit-test-signing-key-0123456789-abcdefghijkl',
-  REQUEST_LOG: 'off',
+  LOG_LEVEL: 'silent',
 });
 for (const def of Object.values(TABLES)) process.env[def.envVar] = `test-${def.id}`;

@@ -11,7 +11,7 @@ const endpoint = inject('motoEndpoint');
 useEmulator(endpoint);
 Object.assign(process.env, commonEnvironment(stageFromCdkJson('local')), {
   TOKEN_SECRET: 'integration-test-signing-key-0123456789-abcdef',
-  REQUEST_LOG: 'off',
+  LOG_LEVEL: 'silent',
   // Tests publish versions and read them back at once.
   POLICY_CACHE_SECONDS: '0',
 });

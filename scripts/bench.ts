@@ -1,0 +1,168 @@
+/**
+ * `npm run bench`: per function, the deployed bundle's size, its module load time in a fresh Node
+ * process, and the handler's warm time per invocation with mocked AWS clients; beside each, the same
+ * figures for a *floor* bundle that only constructs the SDK clients the function uses. Figures are
+ * printed, never asserted: goals are for people to read (each handler within 50 KB and 1.3x load time
+ * of its floor).
+ */
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUNDLING } from '../infra/constructs/privacy-function';
+import { REPO_ROOT } from '../infra/stage-config';
+import { ROUTES, type RouteDef } from '../shared/routes';
+import { loadEvent } from '../test/helpers/events';
+import '../test/helpers/env';
+
+const OUT = join(REPO_ROOT, '.bench');
+const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 7);
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 2000);
+const KB = 1024;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: BUNDLING.minify,
+    sourcemap: false,
+    logLevel: 'silent',
+  });
+  return statSync(outfile).size;
+}
+
+/** Median time to `require` the bundle, each run in a new Node process (a cold start's module phase). */
+function loadTimeMs(file: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const env = { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', NODE_NO_WARNINGS: '1' };
+  return median(Array.from({ length: LOAD_RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { env }).toString())));
+}
+
+/** The floor: a bundle that constructs exactly the SDK clients the function uses, and nothing else. */
+function floorSource(route: RouteDef): string {
+  const lines: string[] = [];
+  if (Object.keys(route.uses.tables ?? {}).length) {
+    lines.push(
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      'export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+    );
+  }
+  if (route.uses.secrets?.length) {
+    lines.push("import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';", 'export const sm = new SecretsManagerClient({});');
+  }
+  lines.push('export const handler = async () => ({ statusCode: 200, body: "{}" });');
+  return lines.join('\n');
+}
+
+/** Sample event per route (from events/), so the warm figure exercises the real path. */
+const SAMPLE_EVENT: Record<string, string> = {
+  getHealth: 'get-policy',
+  getPolicy: 'get-policy',
+  captureConsent: 'capture-consent',
+  getConsent: 'get-consent',
+  listPolicies: 'publish-policy',
+  publishPolicy: 'publish-policy',
+};
+
+function mockAws() {
+  const db = mockClient(DynamoDBDocumentClient);
+  db.on(QueryCommand).resolves({ Items: [] });
+  db.on(TransactWriteCommand).resolves({});
+  db.on(PutCommand).resolves({});
+  db.on(GetCommand).resolves({
+    Item: {
+      pk: 'v-0123456789', sk: 'CURRENT', receiptId: 'r', visitorId: 'v-0123456789', policyVersion: '2024-01', policyUrl: 'https://shop.example.com/p',
+      policySha256: 'a'.repeat(64), choices: { necessary: true, analytics: true, marketing: false }, recordedAt: '2026-01-01T00:00:00.000Z', collectionMethod: 'banner', gpc: false, gpcOverrodeMarketing: false,
+    },
+  });
+  mockClient(SecretsManagerClient);
+}
+
+type Invocable = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+/** Mean microseconds per warm invocation (after a warm-up), in this process with mocked clients. */
+async function warmMicros(handler: Invocable, makeEvent: () => APIGatewayProxyEventV2): Promise<number> {
+  for (let i = 0; i < 200; i++) await handler(makeEvent(), context);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < WARM_RUNS; i++) await handler(makeEvent(), context);
+  return Number(process.hrtime.bigint() - start) / 1e3 / WARM_RUNS;
+}
+
+export interface FunctionFigures {
+  id: string;
+  bytes: number;
+  floorBytes: number;
+  loadMs: number;
+  floorLoadMs: number;
+  warmUs: number;
+  floorWarmUs: number;
+}
+
+export async function measureFunctions(routes = ROUTES): Promise<FunctionFigures[]> {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  mockAws();
+  const figures: FunctionFigures[] = [];
+  for (const route of routes) {
+    const bundleFile = join(OUT, `${route.id}.js`);
+    const floorEntry = join(OUT, `${route.id}.floor-src.ts`);
+    const floorFile = join(OUT, `${route.id}.floor.js`);
+    writeFileSync(floorEntry, floorSource(route));
+    const bytes = await bundle(join(REPO_ROOT, 'functions', `${route.handler}.ts`), bundleFile);
+    const floorBytes = await bundle(floorEntry, floorFile);
+    const { handler } = (await import(pathToFileURL(join(REPO_ROOT, 'functions', `${route.handler}.ts`)).href)) as { handler: Invocable };
+    const { handler: floorHandler } = (await import(pathToFileURL(floorEntry).href)) as { handler: Invocable };
+    const sample = loadEvent('apigw', SAMPLE_EVENT[route.id] ?? 'get-policy');
+    const makeEvent = () => structuredClone(sample);
+    figures.push({
+      id: route.id,
+      bytes,
+      floorBytes,
+      loadMs: loadTimeMs(bundleFile),
+      floorLoadMs: loadTimeMs(floorFile),
+      warmUs: await warmMicros(handler, makeEvent),
+      floorWarmUs: await warmMicros(floorHandler, makeEvent),
+    });
+  }
+  return figures;
+}
+
+function printFunctions(figures: FunctionFigures[]) {
+  const rows = figures.map((f) => ({
+    function: f.id,
+    'bundle KB': (f.bytes / KB).toFixed(1),
+    'floor KB': (f.floorBytes / KB).toFixed(1),
+    'extra KB': ((f.bytes - f.floorBytes) / KB).toFixed(1),
+    'load ms': f.loadMs.toFixed(1),
+    'floor load ms': f.floorLoadMs.toFixed(1),
+    'load ratio': (f.loadMs / f.floorLoadMs).toFixed(2),
+    'warm µs': f.warmUs.toFixed(1),
+    'floor warm µs': f.floorWarmUs.toFixed(1),
+    'goal (≤50 KB extra, ≤1.3x load)': f.bytes - f.floorBytes <= 50 * KB && f.loadMs / f.floorLoadMs <= 1.3 ? 'met' : 'not met',
+  }));
+  console.log(`\nFunctions (esbuild minified bundles; load = median of ${LOAD_RUNS} fresh processes; warm = mean of ${WARM_RUNS} mocked invocations)`);
+  console.table(rows);
+}
+
+if (process.argv[1]?.endsWith('bench.ts')) {
+  process.env.LOG_LEVEL = 'silent';
+  console.log(`Node ${process.version} on ${process.arch}; figures vary with the machine, ratios travel better than absolutes.`);
+  printFunctions(await measureFunctions());
+  rmSync(OUT, { recursive: true, force: true });
+}
