@@ -44,6 +44,17 @@ export const ROUTES: RouteDef[] = [
     uses: {},
   },
   {
+    id: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    handler: 'platform/get-openapi',
+    auth: 'public',
+    publicBecause: 'The API description, generated from the route table; it holds no data.',
+    summary: 'This API\u2019s OpenAPI 3.1 description',
+    throttle: { rate: 10, burst: 20 },
+    uses: {},
+  },
+  {
     id: 'getPolicy',
     method: 'GET',
     path: '/v1/policy',
