@@ -23,6 +23,16 @@ const StageSettings = z.strictObject({
   consentTokenDays: z.number().check(z.int(), z.positive(), z.lte(395)),
   visitRetentionDays: z.number().check(z.int(), z.positive()),
   policy: z.strictObject({ version: z.string(), effectiveAt: z.iso.datetime({ offset: true }), url: z.url() }),
+  /** Where the internet provider of a visit comes from (policy 1.2(5)); absent means not recorded. */
+  isp: z.optional(
+    z.discriminatedUnion('source', [
+      z.strictObject({ source: z.literal('none') }),
+      // Only when the API is reachable through CloudFront alone: otherwise clients could forge the header.
+      z.strictObject({ source: z.literal('cloudfront') }),
+      // A MaxMind-format ASN database file (path relative to the repo), shipped inside the function.
+      z.strictObject({ source: z.literal('maxmind'), database: z.string().check(z.minLength(1)) }),
+    ]),
+  ),
   throttle: z.strictObject({ defaultRate: z.number().check(z.positive()), defaultBurst: z.number().check(z.int(), z.positive()) }),
 });
 export type StageSettings = z.infer<typeof StageSettings> & { name: string };
@@ -51,6 +61,9 @@ export function baselinePolicyVersion(settings: StageSettings, text = readFileSy
   };
 }
 
+/** Where a function finds the ASN database the stack copies into its bundle. */
+export const ASN_DATABASE_IN_BUNDLE = '/var/task/asn.mmdb';
+
 /** Environment shared by every function of the stage (tables and secrets are added per function). */
 export function commonEnvironment(settings: StageSettings): Record<string, string> {
   return {
@@ -59,6 +72,8 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     CONSENT_TOKEN_DAYS: String(settings.consentTokenDays),
     VISIT_RETENTION_DAYS: String(settings.visitRetentionDays),
     SENDER_ADDRESS: settings.senderAddress,
+    ISP_SOURCE: settings.isp?.source ?? 'none',
+    ...(settings.isp?.source === 'maxmind' ? { ASN_DATABASE_PATH: ASN_DATABASE_IN_BUNDLE } : {}),
   };
 }
 

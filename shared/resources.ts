@@ -38,6 +38,24 @@ export const TABLES = {
     indexes: [{ name: 'byMember', partitionKey: { name: 'memberId', type: 'S' }, sortKey: { name: 'recordedAt', type: 'S' } }],
     purpose: 'Consent receipts (append-only history) and each visitor\u2019s current choices (policy 3).',
   },
+  visits: {
+    id: 'Visits',
+    envVar: 'VISITS_TABLE',
+    // pk = "V#<visitorId>" (records, newest last) or "M#<memberId>" (links to visitor ids): a
+    // visitor's or member's visits are found, exported or erased by Query, never by Scan; one
+    // partition per visitor, so no page or day is a hot key.
+    partitionKey: pk,
+    sortKey: sk,
+    ttlAttribute: 'expiresAt',
+    purpose: 'Visit records from storefront beacons, kept only with analytics consent, expiring by TTL (policy 1.1, 1.2, 3).',
+  },
+  orders: {
+    id: 'Orders',
+    envVar: 'ORDERS_TABLE',
+    partitionKey: pk,
+    indexes: [{ name: 'byMember', partitionKey: { name: 'memberId', type: 'S' }, sortKey: { name: 'orderedAt', type: 'S' } }],
+    purpose: 'Purchase records from the storefront backend, kept as business records for disputes (policy 1.1(3), 2.2).',
+  },
   policies: {
     id: 'Policies',
     envVar: 'POLICIES_TABLE',

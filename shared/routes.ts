@@ -6,6 +6,7 @@
 import type * as z from 'zod/mini';
 import type { SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
+import { BeaconInput, LinkPath, OrderInput, VisitQuery } from './schemas/visits';
 
 /** DynamoDB actions a function may be granted; `Scan` is deliberately absent. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
@@ -25,7 +26,12 @@ export interface RouteDef {
   summary: string;
   /** Steady rate and burst for this route alone, so a flood on one route cannot starve the others. */
   throttle: { rate: number; burst: number };
-  uses: { tables?: Partial<Record<TableKey, TableAction[]>>; secrets?: SecretKey[] };
+  uses: {
+    tables?: Partial<Record<TableKey, TableAction[]>>;
+    secrets?: SecretKey[];
+    /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
+    ispDatabase?: boolean;
+  };
   request?: { body?: z.ZodMiniType; path?: z.ZodMiniType; query?: z.ZodMiniType };
 }
 
@@ -88,6 +94,52 @@ export const ROUTES: RouteDef[] = [
     throttle: { rate: 100, burst: 200 },
     uses: { tables: { consents: ['GetItem'], policies: ['Query'] } },
     request: { path: VisitorPath },
+  },
+  {
+    id: 'recordVisits',
+    method: 'POST',
+    path: '/v1/visits',
+    handler: 'visits/record-visits',
+    auth: 'public',
+    publicBecause: 'Visit beacons sent by shoppers\u2019 browsers (navigator.sendBeacon) on every storefront page; stored only under a signed consent token or recorded consent, throttled per route.',
+    summary: 'Storefront beacon: store 1-50 visit events if the visitor allowed analytics',
+    // The busiest route by far: its own, larger budget, so a flood here cannot starve consent or requests.
+    throttle: { rate: 500, burst: 1000 },
+    uses: { tables: { visits: ['BatchWriteItem'], consents: ['GetItem'] }, secrets: ['tokenKey'], ispDatabase: true },
+    request: { body: BeaconInput },
+  },
+  {
+    id: 'linkVisitor',
+    method: 'PUT',
+    path: '/v1/members/{memberId}/visitors/{visitorId}',
+    handler: 'visits/link-visitor',
+    auth: 'iam',
+    summary: 'Storefront backend: this visitor id belongs to this member',
+    throttle: { rate: 50, burst: 100 },
+    uses: { tables: { visits: ['PutItem'] } },
+    request: { path: LinkPath },
+  },
+  {
+    id: 'recordOrder',
+    method: 'POST',
+    path: '/v1/orders',
+    handler: 'orders/record-order',
+    auth: 'iam',
+    summary: 'Storefront backend: a purchase (order id, member, time, amount, items count)',
+    throttle: { rate: 50, burst: 100 },
+    uses: { tables: { orders: ['PutItem', 'GetItem'] } },
+    request: { body: OrderInput },
+  },
+  {
+    id: 'listVisits',
+    method: 'GET',
+    path: '/v1/admin/visits',
+    handler: 'admin/list-visits',
+    auth: 'iam',
+    summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { visits: ['Query'] } },
+    request: { query: VisitQuery },
   },
   {
     id: 'listPolicies',

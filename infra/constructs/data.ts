@@ -7,7 +7,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SECRETS, TABLES, type KeyDef, type SecretKey, type TableKey } from '../../shared/resources';
+import { SECRETS, TABLES, type KeyDef, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
 
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -20,7 +20,7 @@ export class DataStores extends Construct {
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.tables = Object.fromEntries(
-      Object.entries(TABLES).map(([key, def]) => {
+      (Object.entries(TABLES) as [TableKey, TableDef][]).map(([key, def]) => {
         const table = new TableV2(this, def.id, {
           partitionKey: attr(def.partitionKey),
           ...(def.sortKey ? { sortKey: attr(def.sortKey) } : {}),
@@ -29,8 +29,8 @@ export class DataStores extends Construct {
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           deletionProtection: props.retain,
           removalPolicy,
-          ...('ttlAttribute' in def ? { timeToLiveAttribute: def.ttlAttribute as string } : {}),
-          globalSecondaryIndexes: ('indexes' in def ? def.indexes : []).map((ix) => ({
+          ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+          globalSecondaryIndexes: (def.indexes ?? []).map((ix) => ({
             indexName: ix.name,
             partitionKey: attr(ix.partitionKey),
             ...(ix.sortKey ? { sortKey: attr(ix.sortKey) } : {}),

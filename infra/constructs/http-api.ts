@@ -11,9 +11,10 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { TABLES } from '../../shared/resources';
+import { TABLES, type TableDef } from '../../shared/resources';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
-import { corsSettings, type StageSettings } from '../stage-config';
+import { corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
+import { join } from 'node:path';
 import type { DataStores } from './data';
 import { PrivacyFunction } from './privacy-function';
 
@@ -101,12 +102,13 @@ export class PrivacyHttpApi extends Construct {
       logRetention: props.logRetention,
       commonEnvironment: props.commonEnvironment,
       environment,
+      ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind' ? { bundling: shipFile(join(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') } : {}),
     });
     for (const [key, actions] of Object.entries(route.uses.tables ?? {}) as [keyof typeof TABLES, string[]][]) {
       const table = props.data.tables[key];
       const def = TABLES[key];
       fn.addEnvironment(def.envVar, table.tableName);
-      const indexArns = actions.includes('Query') && 'indexes' in def ? def.indexes.map((ix) => `${table.tableArn}/index/${ix.name}`) : [];
+      const indexArns = actions.includes('Query') ? ((def as TableDef).indexes ?? []).map((ix) => `${table.tableArn}/index/${ix.name}`) : [];
       fn.addToRolePolicy(
         new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn, ...indexArns] }),
       );
@@ -127,4 +129,15 @@ export function acknowledgeSynchronousFunction(fn: PrivacyFunction) {
   const reason = 'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
+}
+
+/** Bundling hook that copies a data file next to the handler (e.g. the ASN database). */
+function shipFile(source: string, name: string) {
+  return {
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_input: string, outputDir: string) => [`cp "${source}" "${outputDir}/${name}"`],
+    },
+  };
 }

@@ -58,6 +58,18 @@ export class DynamoConsentStore implements ConsentStore {
     return strip({ ...rest, ...(currentMemberId ? { memberId: currentMemberId } : {}) } as Item);
   }
 
+  async currentChoices(visitorId: string): Promise<{ analytics: boolean; receiptId: string } | undefined> {
+    // Eventually consistent and projected: half a read unit, on every beacon.
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: visitorId, sk: CURRENT },
+        ProjectionExpression: 'choices.analytics, receiptId',
+      }),
+    );
+    return Item ? { analytics: Item.choices?.analytics === true, receiptId: String(Item.receiptId) } : undefined;
+  }
+
   async receipt(visitorId: string, receiptId: string): Promise<ConsentRecord | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: visitorId, sk: receiptKey(receiptId) }, ConsistentRead: true }),

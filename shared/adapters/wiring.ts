@@ -9,6 +9,8 @@ import { DynamoConsentStore } from './consent-store';
 import { documentClient } from './dynamodb';
 import { cachedPolicies, DynamoPolicyStore } from './policy-store';
 import { secretKey } from './secrets';
+import { DynamoVisitStore } from './visit-store';
+import { DynamoOrderStore } from './order-store';
 
 export const policyStore = () => new DynamoPolicyStore(documentClient(), tableName('policies'));
 
@@ -31,3 +33,21 @@ export const consentDeps = () => ({
   signingKey: secretKey('tokenKey'),
   tokenLifetimeDays: positiveInt('CONSENT_TOKEN_DAYS', 180),
 });
+
+export const visitDeps = () => ({
+  visits: new DynamoVisitStore(documentClient(), tableName('visits')),
+  consents: new DynamoConsentStore(documentClient(), tableName('consents')),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  retentionDays: positiveInt('VISIT_RETENTION_DAYS', 395),
+});
+
+export const visitQueryDeps = () => ({ visits: new DynamoVisitStore(documentClient(), tableName('visits')) });
+
+export const visitLinkDeps = () => ({
+  ...visitQueryDeps(),
+  clock: systemClock,
+  retentionDays: positiveInt('VISIT_RETENTION_DAYS', 395),
+});
+
+export const orderDeps = () => ({ orders: new DynamoOrderStore(documentClient(), tableName('orders')), clock: systemClock });

@@ -4,6 +4,8 @@
  */
 import type { ConsentRecord } from './consent';
 import type { PolicyVersion } from './policy';
+import type { VisitRecord } from './visits';
+import type { Order } from './orders';
 
 export interface Clock {
   now(): Date;
@@ -18,6 +20,8 @@ export interface ConsentStore {
   save(record: ConsentRecord): Promise<SaveOutcome>;
   current(visitorId: string): Promise<ConsentRecord | undefined>;
   receipt(visitorId: string, receiptId: string): Promise<ConsentRecord | undefined>;
+  /** The cheapest read of the current choices (eventually consistent, projected): the beacon path. */
+  currentChoices(visitorId: string): Promise<{ analytics: boolean; receiptId: string } | undefined>;
 }
 
 export interface PolicyStore {
@@ -29,3 +33,24 @@ export interface PolicyStore {
 
 /** The key that signs consent tokens; fetched once per cold start. */
 export type SigningKey = () => Promise<Uint8Array>;
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface VisitStore {
+  /** Writes the records (idempotent: a record with the same keys is overwritten). */
+  append(records: VisitRecord[]): Promise<void>;
+  /** Remembers that a visitor id belongs to a member, for as long as visits are kept. */
+  link(memberId: string, visitorId: string, expiresAt: number): Promise<void>;
+  visitorsOf(memberId: string): Promise<string[]>;
+  /** Records of these visitors, newest first, `limit` records a page. */
+  page(visitorIds: string[], limit: number, cursor?: string): Promise<Page<VisitRecord>>;
+}
+
+export interface OrderStore {
+  /** 'duplicate' when the same order was recorded before; ConflictError when it differs. */
+  record(order: Order): Promise<SaveOutcome>;
+}

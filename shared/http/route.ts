@@ -51,8 +51,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): Issue[] {
         return { path, message: custom ?? `must have at most ${issue.maximum} ${issue.origin === 'array' ? 'items' : 'characters'}` };
       case 'invalid_format':
         return { path, message: custom ?? `must be a valid ${issue.format}` };
-      case 'invalid_union':
+      case 'invalid_union': {
+        const { discriminator, options } = issue as unknown as { discriminator?: string; options?: unknown[] };
+        if (discriminator && options) {
+          const at = issue.path.at(-1) === discriminator ? path : path ? `${path}.${discriminator}` : discriminator;
+          return { path: at, message: `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}` };
+        }
         return { path, message: custom ?? 'does not match any allowed shape' };
+      }
       default:
         return { path, message: custom ?? 'is invalid' };
     }

@@ -16,6 +16,10 @@ export class MemoryConsentStore implements ConsentStore {
   async current(visitorId: string) {
     return this.currents.get(visitorId);
   }
+  async currentChoices(visitorId: string) {
+    const c = this.currents.get(visitorId);
+    return c ? { analytics: c.choices.analytics, receiptId: c.receiptId } : undefined;
+  }
   async receipt(visitorId: string, receiptId: string) {
     return this.receipts.get(`${visitorId}/${receiptId}`);
   }
@@ -50,3 +54,24 @@ export const policy = (version: string, effectiveAt: string, changes: PolicyVers
   sha256: 'a'.repeat(64),
   changes,
 });
+
+export class MemoryVisitStore {
+  readonly records = new Map<string, import('../../shared/domain/visits').VisitRecord>();
+  readonly links = new Map<string, Set<string>>();
+  async append(records: import('../../shared/domain/visits').VisitRecord[]) {
+    for (const r of records) this.records.set(`${r.pk}|${r.sk}`, structuredClone(r));
+  }
+  async link(memberId: string, visitorId: string) {
+    (this.links.get(memberId) ?? this.links.set(memberId, new Set()).get(memberId)!).add(visitorId);
+  }
+  async visitorsOf(memberId: string) {
+    return [...(this.links.get(memberId) ?? [])];
+  }
+  async page(visitorIds: string[], limit: number) {
+    const items = [...this.records.values()]
+      .filter((r) => visitorIds.includes(r.pk.slice(2)))
+      .sort((a, b) => (a.sk < b.sk ? 1 : -1))
+      .slice(0, limit);
+    return { items };
+  }
+}

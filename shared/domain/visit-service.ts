@@ -1,0 +1,51 @@
+/** Visit use cases: the consent-gated beacon write, member links, the staff query, orders. */
+import { verifyConsentToken } from './consent-token';
+import { recordOrder, type Order } from './orders';
+import type { Clock, ConsentStore, OrderStore, SigningKey, VisitStore } from './ports';
+import { consentGate, packVisitRecords, unpackVisitRecord, type BeaconInput, type GateReason, type RequestFacts, type VisitView } from './visits';
+
+export interface VisitDeps {
+  visits: VisitStore;
+  consents: Pick<ConsentStore, 'currentChoices'>;
+  signingKey: SigningKey;
+  clock: Clock;
+  retentionDays: number;
+}
+
+export type BeaconOutcome = { stored: number; records: number; reason?: GateReason };
+
+export async function recordVisits(deps: VisitDeps, beacon: BeaconInput, facts: RequestFacts): Promise<BeaconOutcome> {
+  const now = deps.clock.now();
+  const token = beacon.consentToken === undefined ? undefined : verifyConsentToken(beacon.consentToken, await deps.signingKey(), now);
+  // A token that already says no needs no read: the cheapest beacon is the refused one.
+  const tokenSaysNo = token && (!token.ok || token.claims.sub !== beacon.visitorId || !token.claims.a);
+  const current = tokenSaysNo ? undefined : await deps.consents.currentChoices(beacon.visitorId);
+  const decision = consentGate(beacon.visitorId, token, current);
+  if (!decision.store) return { stored: 0, records: 0, reason: decision.reason };
+  const records = packVisitRecords(beacon, facts, now, deps.retentionDays);
+  await deps.visits.append(records);
+  return { stored: beacon.events.length, records: records.length };
+}
+
+export async function linkVisitor(deps: Pick<VisitDeps, 'visits' | 'clock' | 'retentionDays'>, memberId: string, visitorId: string) {
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + deps.retentionDays * 86_400;
+  await deps.visits.link(memberId, visitorId, expiresAt);
+  return { memberId, visitorId, expiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+export const DEFAULT_PAGE_RECORDS = 20;
+
+export async function listVisits(
+  deps: Pick<VisitDeps, 'visits'>,
+  query: { visitorId?: string; memberId?: string; limit?: number; next?: string },
+): Promise<{ items: VisitView[]; visitorIds: string[]; next?: string }> {
+  const visitorIds = query.visitorId ? [query.visitorId] : await deps.visits.visitorsOf(query.memberId!);
+  if (!visitorIds.length) return { items: [], visitorIds };
+  const page = await deps.visits.page(visitorIds, query.limit ?? DEFAULT_PAGE_RECORDS, query.next);
+  return { items: page.items.flatMap(unpackVisitRecord), visitorIds, ...(page.next ? { next: page.next } : {}) };
+}
+
+export async function reportOrder(deps: { orders: OrderStore; clock: Clock }, input: Parameters<typeof recordOrder>[0]): Promise<{ outcome: 'created' | 'duplicate'; order: Order }> {
+  const order = recordOrder(input, deps.clock.now());
+  return { outcome: await deps.orders.record(order), order };
+}

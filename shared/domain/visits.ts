@@ -1,0 +1,301 @@
+/**
+ * Visit logging (policy 1.1, 1.2, 3): what a storefront beacon may store, under which consent, and in
+ * what shape. Events of one beacon are packed into as few stored records as possible, each under
+ * 1 KB, because DynamoDB bills a write unit per started KB per item: ten small events in one record
+ * cost one write unit instead of ten. Facts that describe the request (IP, browser, provider, server
+ * time, session) are stored once per record, not per event.
+ */
+import { createHash } from 'node:crypto';
+import type { TokenCheck } from './consent-token';
+
+export const EVENT_TYPES = ['pageview', 'search', 'leave', 'order'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface VisitEventInput {
+  type: EventType;
+  path?: string;
+  referrer?: string;
+  title?: string;
+  searchKind?: string;
+  query?: string;
+  durationMs?: number;
+  orderId?: string;
+  total?: number;
+  /** The browser's clock: kept as a hint only. */
+  at?: string;
+}
+
+export interface BeaconInput {
+  visitorId: string;
+  sessionId: string;
+  consentToken?: string;
+  events: VisitEventInput[];
+}
+
+/** Facts taken from the request, never from the body. */
+export interface RequestFacts {
+  ip: string;
+  browser?: string;
+  os?: string;
+  device?: string;
+  asn?: number;
+  isp?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consent gate
+
+export type GateDecision = { store: true } | { store: false; reason: GateReason };
+export type GateReason =
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_for_other_visitor'
+  | 'analytics_not_consented'
+  | 'consent_withdrawn'
+  | 'no_consent';
+
+/**
+ * Analytics events are stored only with analytics consent. A valid token is necessary when sent, but
+ * not sufficient: the visitor's current consent is read too, so a withdrawal wins at once even over
+ * a token issued before it. Without a token, the current consent alone decides.
+ */
+export function consentGate(
+  visitorId: string,
+  token: TokenCheck | undefined,
+  current: { analytics: boolean } | undefined,
+): GateDecision {
+  if (token) {
+    if (!token.ok) return { store: false, reason: token.reason === 'expired' ? 'token_expired' : 'invalid_token' };
+    if (token.claims.sub !== visitorId) return { store: false, reason: 'token_for_other_visitor' };
+    if (!token.claims.a) return { store: false, reason: 'analytics_not_consented' };
+    if (!current) return { store: false, reason: 'no_consent' };
+    return current.analytics ? { store: true } : { store: false, reason: 'consent_withdrawn' };
+  }
+  if (!current) return { store: false, reason: 'no_consent' };
+  return current.analytics ? { store: true } : { store: false, reason: 'analytics_not_consented' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sanitising what the browser sends
+
+/**
+ * Pages are recorded without query string or fragment: those carry search terms, tokens and
+ * sometimes e-mail addresses, which the policy does not ask us to keep (searches have their own event).
+ */
+export function pathOnly(value: string): string {
+  const hashless = value.split('#')[0] ?? '';
+  return hashless.split('?')[0] ?? '';
+}
+
+/** A referrer is kept as origin + path; a value that is not a URL is kept as a bare path. */
+export function referrerOnly(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return pathOnly(value);
+  }
+}
+
+/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(value: string, maxBytes: number): string {
+  if (Buffer.byteLength(value) <= maxBytes) return value;
+  let out = '';
+  let bytes = 0;
+  for (const ch of value) {
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > maxBytes) break;
+    out += ch;
+    bytes += size;
+  }
+  return out;
+}
+
+/** Per-field budgets (UTF-8 bytes) that keep any single event well inside one record. */
+export const FIELD_BUDGET = { path: 256, referrer: 200, title: 150, searchKind: 40, query: 100, orderId: 64 } as const;
+
+/** Stored event: short attribute names, because DynamoDB counts name bytes in every item. */
+export interface StoredEvent {
+  t: EventType;
+  p?: string;
+  r?: string;
+  ti?: string;
+  k?: string;
+  q?: string;
+  d?: number;
+  o?: string;
+  v?: number;
+  /** client time hint */
+  c?: string;
+}
+
+export function storedEvent(e: VisitEventInput): StoredEvent {
+  const cut = (v: string | undefined, budget: number) => (v === undefined ? undefined : truncateUtf8(v, budget));
+  const event: StoredEvent = {
+    t: e.type,
+    p: cut(e.path === undefined ? undefined : pathOnly(e.path), FIELD_BUDGET.path),
+    r: cut(e.referrer === undefined ? undefined : referrerOnly(e.referrer), FIELD_BUDGET.referrer),
+    ti: cut(e.title, FIELD_BUDGET.title),
+    k: cut(e.searchKind, FIELD_BUDGET.searchKind),
+    q: cut(e.query, FIELD_BUDGET.query),
+    d: e.durationMs,
+    o: cut(e.orderId, FIELD_BUDGET.orderId),
+    v: e.total,
+    c: e.at,
+  };
+  for (const key of Object.keys(event) as (keyof StoredEvent)[]) if (event[key] === undefined || event[key] === '') delete event[key];
+  return event;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+export interface VisitRecord {
+  pk: string;
+  /** `<time>#<batch hash>#<part>`: sorts a visitor's records by time, and a retried beacon maps to the same keys. */
+  sk: string;
+  /** Server time the beacon arrived. */
+  at: string;
+  sid: string;
+  ip: string;
+  br?: string;
+  os?: string;
+  dv?: string;
+  asn?: number;
+  isp?: string;
+  ev: StoredEvent[];
+  /** DynamoDB TTL, epoch seconds. */
+  expiresAt: number;
+}
+
+export const visitorPartition = (visitorId: string) => `V#${visitorId}`;
+export const memberPartition = (memberId: string) => `M#${memberId}`;
+
+/** DynamoDB bills writes per started 1 KB of item; records stay below it with a safety margin. */
+export const RECORD_BUDGET_BYTES = 1000;
+
+/** Item size as DynamoDB counts it: attribute names plus values (strings in UTF-8, numbers ~digits/2). */
+export function itemSize(value: unknown, name = ''): number {
+  const nameBytes = Buffer.byteLength(name);
+  if (value === undefined) return 0;
+  if (typeof value === 'string') return nameBytes + Buffer.byteLength(value);
+  if (typeof value === 'number') return nameBytes + Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null) return nameBytes + 1;
+  if (Array.isArray(value)) return nameBytes + 3 + value.reduce((n: number, v) => n + 1 + itemSize(v), 0);
+  return nameBytes + 3 + Object.entries(value as Record<string, unknown>).reduce((n, [k, v]) => n + 1 + itemSize(v, k), 0);
+}
+
+/** How far a browser's clock may be trusted for ordering before the server's clock is used instead. */
+const CLIENT_CLOCK_TOLERANCE_MS = 10 * 60_000;
+
+/**
+ * Packs a beacon's events into records under RECORD_BUDGET_BYTES. The sort key starts with the time
+ * (the client's hint when it is plausible, so that a retried beacon gets the same keys and overwrites
+ * itself instead of doubling) and the record's `at` is always the server's time.
+ */
+export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: Date, retentionDays: number): VisitRecord[] {
+  const events = beacon.events.map(storedEvent);
+  const hint = beacon.events[0]?.at ? Date.parse(beacon.events[0].at) : Number.NaN;
+  const keyTime = Math.abs(hint - now.getTime()) <= CLIENT_CLOCK_TOLERANCE_MS ? new Date(hint) : now;
+  const batchHash = createHash('sha256').update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`).digest('base64url').slice(0, 12);
+  const common = {
+    pk: visitorPartition(beacon.visitorId),
+    at: now.toISOString(),
+    sid: beacon.sessionId,
+    ip: facts.ip,
+    ...(facts.browser ? { br: truncateUtf8(facts.browser, 40) } : {}),
+    ...(facts.os ? { os: truncateUtf8(facts.os, 40) } : {}),
+    ...(facts.device ? { dv: truncateUtf8(facts.device, 16) } : {}),
+    ...(facts.asn !== undefined ? { asn: facts.asn } : {}),
+    ...(facts.isp ? { isp: truncateUtf8(facts.isp, 64) } : {}),
+    expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
+  };
+  const records: VisitRecord[] = [];
+  const close = (record: VisitRecord) => records.push(record.ev.length === 1 ? fitSingleEvent(record) : record);
+  const skFor = (part: number) => `${keyTime.toISOString()}#${batchHash}#${String(part).padStart(2, '0')}`;
+  let current: VisitRecord = { ...common, sk: skFor(0), ev: [] };
+  for (const event of events) {
+    const candidate = { ...current, ev: [...current.ev, event] };
+    if (current.ev.length > 0 && itemSize(candidate) > RECORD_BUDGET_BYTES) {
+      close(current);
+      current = { ...common, sk: skFor(records.length), ev: [event] };
+    } else {
+      current = candidate;
+    }
+  }
+  close(current);
+  return records;
+}
+
+/** Free-text fields given up first when one event with long ids still does not fit a record. */
+const SHRINK_ORDER = ['ti', 'r', 'q', 'p', 'k', 'o'] as const;
+
+/** Halves the event's free-text fields, least useful first, until the record fits its budget. */
+function fitSingleEvent(record: VisitRecord): VisitRecord {
+  const event = { ...record.ev[0]! };
+  const fitted = () => ({ ...record, ev: [event] });
+  for (const field of SHRINK_ORDER) {
+    while (itemSize(fitted()) > RECORD_BUDGET_BYTES && event[field]) {
+      const value = event[field]!;
+      event[field] = truncateUtf8(value, Math.floor(Buffer.byteLength(value) / 2));
+      if (!event[field]) delete event[field];
+    }
+  }
+  return fitted();
+}
+
+/** What staff see: one row per event, newest first, with the request facts spelled out. */
+export interface VisitView {
+  visitorId: string;
+  sessionId: string;
+  type: EventType;
+  at: string;
+  clientAt?: string;
+  path?: string;
+  referrer?: string;
+  title?: string;
+  searchKind?: string;
+  query?: string;
+  durationMs?: number;
+  orderId?: string;
+  total?: number;
+  ip: string;
+  browser?: string;
+  os?: string;
+  device?: string;
+  asn?: number;
+  isp?: string;
+  expiresAt: string;
+}
+
+export function unpackVisitRecord(record: VisitRecord): VisitView[] {
+  const visitorId = record.pk.slice(2);
+  return record.ev
+    .map((e) => {
+      const view: VisitView = {
+        visitorId,
+        sessionId: record.sid,
+        type: e.t,
+        at: record.at,
+        clientAt: e.c,
+        path: e.p,
+        referrer: e.r,
+        title: e.ti,
+        searchKind: e.k,
+        query: e.q,
+        durationMs: e.d,
+        orderId: e.o,
+        total: e.v,
+        ip: record.ip,
+        browser: record.br,
+        os: record.os,
+        device: record.dv,
+        asn: record.asn,
+        isp: record.isp,
+        expiresAt: new Date(record.expiresAt * 1000).toISOString(),
+      };
+      for (const key of Object.keys(view) as (keyof VisitView)[]) if (view[key] === undefined) delete view[key];
+      return view;
+    })
+    .reverse();
+}

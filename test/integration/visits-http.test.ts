@@ -1,0 +1,138 @@
+/**
+ * Visit logging end to end over HTTP against the emulator: consent, beacons, the staff query, member
+ * links and orders, as the storefront, its backend and staff call them.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageFromCdkJson } from '../../infra/stage-config';
+import { startLocalServer } from '../../scripts/lib/local-server';
+import { DynamoVisitStore } from '../../shared/adapters/visit-store';
+import { documentClient } from '../../shared/adapters/dynamodb';
+import { tableName } from '../../shared/config';
+import { itemsOf } from '../helpers/tables';
+
+let server: Awaited<ReturnType<typeof startLocalServer>>;
+const settings = stageFromCdkJson('local');
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+beforeAll(async () => {
+  server = await startLocalServer({ settings, port: 0 });
+});
+afterAll(() => server.close());
+
+const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), 'user-agent': CHROME, ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+};
+const consent = async (visitorId: string, analytics: boolean) =>
+  (await call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } })).body.token as string;
+const beacon = (visitorId: string, consentToken?: string, path = '/products/tea') => ({
+  visitorId,
+  sessionId: 'session-1',
+  ...(consentToken ? { consentToken } : {}),
+  events: [
+    { type: 'pageview', path, title: 'ชาเขียว' },
+    { type: 'search', searchKind: 'product', query: 'green tea' },
+    { type: 'leave', path, durationMs: 15_000 },
+  ],
+});
+const visitor = () => `v-${randomUUID()}`;
+
+describe('visits over HTTP', () => {
+  it('stores a consenting visitor\u2019s batch (sent as text/plain) and staff see it with IP and browser from the request', async () => {
+    const visitorId = visitor();
+    const token = await consent(visitorId, true);
+    const res = await call('POST', '/v1/visits', JSON.stringify(beacon(visitorId, token)), { 'content-type': 'text/plain;charset=UTF-8' });
+    expect(res).toEqual({ status: 202, body: { stored: 3 } });
+    const listed = await call('GET', `/v1/admin/visits?visitorId=${visitorId}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((i: { type: string }) => i.type)).toEqual(['leave', 'search', 'pageview']);
+    expect(listed.body.items[2]).toMatchObject({ type: 'pageview', path: '/products/tea', title: 'ชาเขียว', ip: '127.0.0.1', browser: 'Chrome 130', os: 'Windows 10' });
+    const stored = (await itemsOf('visits', `V#${visitorId}`))[0]!;
+    expect(stored.expiresAt).toBeGreaterThan(Date.now() / 1000 + 394 * 86_400);
+  });
+
+  it.each([
+    ['refused analytics', async (v: string) => beacon(v, await consent(v, false)), 'analytics_not_consented'],
+    ['no token and no consent', async (v: string) => beacon(v), 'no_consent'],
+    ['a tampered token', async (v: string) => beacon(v, `${(await consent(v, true)).slice(0, -4)}AAAA`), 'invalid_token'],
+  ])('stores nothing for a visitor with %s', async (_name, makeBody, reason) => {
+    const visitorId = visitor();
+    const res = await call('POST', '/v1/visits', await makeBody(visitorId));
+    expect(res).toEqual({ status: 202, body: { stored: 0, reason } });
+    expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
+  });
+
+  it('stops storing at once when the visitor withdraws, even under the old token', async () => {
+    const visitorId = visitor();
+    const token = await consent(visitorId, true);
+    expect((await call('POST', '/v1/visits', beacon(visitorId, token))).body.stored).toBe(3);
+    await consent(visitorId, false);
+    expect((await call('POST', '/v1/visits', beacon(visitorId, token, '/after'))).body).toEqual({ stored: 0, reason: 'consent_withdrawn' });
+    expect((await itemsOf('visits', `V#${visitorId}`)).flatMap((r) => r.ev.map((e: { p?: string }) => e.p))).not.toContain('/after');
+  });
+
+  it('rejects malformed beacons with 4xx and stores nothing', async () => {
+    const visitorId = visitor();
+    const token = await consent(visitorId, true);
+    expect((await call('POST', '/v1/visits', { ...beacon(visitorId, token), events: Array.from({ length: 51 }, () => ({ type: 'pageview', path: '/' })) })).status).toBe(400);
+    expect((await call('POST', '/v1/visits', 'not json', { 'content-type': 'text/plain' })).status).toBe(400);
+    expect((await call('POST', '/v1/visits', { ...beacon(visitorId, token), pad: 'x'.repeat(1024 * 1024) })).status).toBe(413);
+    expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
+  });
+
+  it('finds a member\u2019s visits across linked visitor ids, newest first, page by page', async () => {
+    const memberId = `m-${randomUUID()}`;
+    const [phone, laptop] = [visitor(), visitor()];
+    for (const v of [phone, laptop]) {
+      const token = await consent(v, true);
+      for (let i = 0; i < 3; i++) {
+        expect((await call('POST', '/v1/visits', beacon(v, token, `/${v.slice(0, 6)}/${i}`))).status).toBe(202);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect((await call('PUT', `/v1/members/${memberId}/visitors/${v}`)).status).toBe(200);
+    }
+    const seen: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call('GET', `/v1/admin/visits?memberId=${memberId}&limit=2${next ? `&next=${next}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((i: { at: string; visitorId: string }) => `${i.at}|${i.visitorId}`));
+      next = page.body.next;
+      pages++;
+    } while (next && pages < 10);
+    expect(seen).toHaveLength(18);
+    expect([...seen].sort().reverse()).toEqual(seen);
+    expect(new Set(seen.map((s) => s.split('|')[1]))).toEqual(new Set([phone, laptop]));
+    expect((await call('GET', `/v1/admin/visits?memberId=${memberId}&next=garbage!`)).status).toBe(400);
+    expect((await call('GET', '/v1/admin/visits')).status).toBe(400);
+  });
+
+  it('records an order once, answers a retry with the same record and refuses a changed one', async () => {
+    const order = { orderId: `o-${randomUUID()}`, memberId: 'member-9', orderedAt: '2026-11-20T10:00:00+07:00', amount: 1290.5, itemsCount: 3 };
+    const first = await call('POST', '/v1/orders', order);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ ...order, currency: 'THB', retainedBecause: expect.stringContaining('disputes') });
+    expect((await call('POST', '/v1/orders', order)).status).toBe(200);
+    expect((await call('POST', '/v1/orders', { ...order, amount: 1 })).status).toBe(409);
+    expect((await call('POST', '/v1/orders', { ...order, amount: -1 })).status).toBe(400);
+  });
+});
+
+describe('DynamoVisitStore against the emulator', () => {
+  it('writes more than one batch of 25 records', async () => {
+    const store = new DynamoVisitStore(documentClient(), tableName('visits'));
+    const visitorId = visitor();
+    const records = Array.from({ length: 30 }, (_, i) => ({
+      pk: `V#${visitorId}`, sk: `2026-11-25T00:00:${String(i).padStart(2, '0')}.000Z#h#00`, at: new Date().toISOString(), sid: 's', ip: '127.0.0.1', ev: [{ t: 'pageview' as const, p: `/${i}` }], expiresAt: 2_000_000_000,
+    }));
+    await store.append(records);
+    expect(await itemsOf('visits', `V#${visitorId}`)).toHaveLength(30);
+  });
+});

@@ -1,0 +1,103 @@
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../../functions/visits/record-visits';
+import { issueConsentToken } from '../../../shared/domain/consent-token';
+import { apiEvent, invoke } from '../../helpers/events';
+
+const db = mockClient(DynamoDBDocumentClient);
+const key = Buffer.from(process.env.TOKEN_SECRET!);
+const choices = { necessary: true as const, analytics: true, marketing: false };
+const token = issueConsentToken({ visitorId: 'v-0123456789', receiptId: 'r-1', policyVersion: '2024-01', choices }, key, new Date(), 30).token;
+const events = [{ type: 'pageview', path: '/products/tea?email=a@example.com', title: 'ชาเขียว' }, { type: 'search', searchKind: 'product', query: 'tea' }];
+const body = (over: Record<string, unknown> = {}) => ({ visitorId: 'v-0123456789', sessionId: 's-1', consentToken: token, events, ...over });
+const written = () => db.commandCalls(BatchWriteCommand).flatMap((c) => Object.values(c.args[0].input.RequestItems!).flat().map((r) => r.PutRequest!.Item!));
+
+beforeEach(() => {
+  db.on(GetCommand).resolves({ Item: { choices: { analytics: true }, receiptId: 'r-1' } });
+  db.on(BatchWriteCommand).resolves({});
+});
+afterEach(() => db.reset());
+
+describe('record-visits', () => {
+  it('accepts a text/plain beacon (sendBeacon) and stores it with IP from the request and the parsed browser', async () => {
+    const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ ip: '10.9.9.9' })) }));
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ stored: 2 });
+    const [item] = written();
+    expect(item).toMatchObject({ pk: 'V#v-0123456789', ip: '203.0.113.77', br: 'Mobile Safari 17', os: 'iOS 17.5', dv: 'mobile' });
+    expect(item!.ev[0]).toMatchObject({ t: 'pageview', p: '/products/tea', ti: 'ชาเขียว' });
+    expect(item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 394 * 86_400);
+  });
+
+  it('reads the current consent eventually consistent and projected (the cheap read)', async () => {
+    await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
+    const read = db.commandCalls(GetCommand)[0]!.args[0].input;
+    expect(read.ConsistentRead).toBeUndefined();
+    expect(read.ProjectionExpression).toBe('choices.analytics, receiptId');
+  });
+
+  it('answers 202 with stored 0 and the reason when the visitor withdrew, writing nothing', async () => {
+    db.on(GetCommand).resolves({ Item: { choices: { analytics: false }, receiptId: 'r-2' } });
+    const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
+    expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'consent_withdrawn' } });
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('retries records DynamoDB leaves unprocessed', async () => {
+    db.on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [process.env.VISITS_TABLE!]: [{ PutRequest: { Item: { pk: 'x', sk: 'y' } } }] } })
+      .resolves({});
+    const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
+    expect(res.status).toBe(202);
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(2);
+  });
+
+  const rejected: [string, Parameters<typeof apiEvent>[1], number][] = [
+    ['51 events', { rawBody: JSON.stringify(body({ events: Array.from({ length: 51 }, () => events[0]) })) }, 400],
+    ['no events', { rawBody: JSON.stringify(body({ events: [] })) }, 400],
+    ['an unknown event type', { rawBody: JSON.stringify(body({ events: [{ type: 'click', path: '/' }] })) }, 400],
+    ['a page view without a path', { rawBody: JSON.stringify(body({ events: [{ type: 'pageview' }] })) }, 400],
+    ['a 1 MB body', { rawBody: JSON.stringify(body({ pad: 'x'.repeat(1024 * 1024) })) }, 413],
+    ['non-UTF-8 bytes', { rawBody: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]).toString('base64'), isBase64Encoded: true }, 400],
+    ['a body that is not JSON', { rawBody: 'visitorId=v-0123456789' }, 400],
+    ['a missing visitor id', { rawBody: JSON.stringify(body({ visitorId: undefined })) }, 400],
+    ['a form-encoded body', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
+  ];
+  it.each(rejected)('rejects %s with %i and a JSON error, storing nothing', async (_name, changes, status) => {
+    const res = await invoke(handler, apiEvent('record-visits', changes));
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toEqual(expect.any(String));
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('names the bad event and the allowed types', async () => {
+    const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ events: [events[0], { type: 'click' }] })) }));
+    expect(res.body.error.issues).toContainEqual({ path: 'body.events.1.type', message: 'must be one of "pageview", "search", "leave", "order"' });
+  });
+
+  it('never answers 5xx and writes only when it stores, for arbitrary event lists (property)', async () => {
+    const anyEvent = fc.record(
+      {
+        type: fc.constantFrom('pageview', 'search', 'leave', 'order', 'click', ''),
+        path: fc.oneof(fc.string(), fc.integer()),
+        searchKind: fc.string(),
+        durationMs: fc.oneof(fc.integer(), fc.double(), fc.string()),
+        orderId: fc.string(),
+        total: fc.oneof(fc.double(), fc.string()),
+        at: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+      },
+      { requiredKeys: ['type'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyEvent, { maxLength: 60 }), async (list) => {
+        db.resetHistory();
+        const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ events: list })) }));
+        expect([202, 400]).toContain(res.status);
+        expect(db.commandCalls(BatchWriteCommand).length > 0).toBe(res.status === 202 && res.body.stored > 0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

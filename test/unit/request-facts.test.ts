@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { cloudFrontLookup, ispLookupFromEnv, maxmindLookup, noIspLookup } from '../../shared/adapters/isp';
+import { browserFacts } from '../../shared/adapters/user-agent';
+import { buildAsnDatabase } from '../helpers/mmdb-writer';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe('browser facts from the User-Agent', () => {
+  it.each([
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36', { browser: 'Chrome 130', os: 'Windows 10' }],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', { browser: 'Mobile Safari 17', os: 'iOS 17.5', device: 'mobile' }],
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0', { browser: 'Firefox 132', os: 'Linux' }],
+  ])('parses %s', (ua, expected) => {
+    expect(browserFacts(ua)).toEqual(expected);
+  });
+
+  it('records nothing it cannot tell rather than guessing', () => {
+    expect(browserFacts(undefined)).toEqual({});
+    expect(browserFacts('curl/8.5.0')).toEqual({});
+  });
+});
+
+describe('internet provider', () => {
+  const db = buildAsnDatabase([
+    { cidr: '203.0.113.0/24', asn: 7470, organization: 'TRUE INTERNET Co.,Ltd.' },
+    { cidr: '198.51.100.0/24', asn: 23969, organization: 'TOT Public Company Limited' },
+  ]);
+
+  it('looks the address up in a MaxMind-format ASN database', () => {
+    const lookup = maxmindLookup(db);
+    expect(lookup('203.0.113.9', {})).toEqual({ asn: 7470, isp: 'TRUE INTERNET Co.,Ltd.' });
+    expect(lookup('192.0.2.1', {})).toEqual({});
+    expect(lookup('not-an-ip', {})).toEqual({});
+  });
+
+  it('takes the ASN from CloudFront\u2019s header only when it is a plain number', () => {
+    expect(cloudFrontLookup('1.2.3.4', { 'cloudfront-viewer-asn': '7470' })).toEqual({ asn: 7470 });
+    expect(cloudFrontLookup('1.2.3.4', { 'cloudfront-viewer-asn': '7470; drop table' })).toEqual({});
+    expect(cloudFrontLookup('1.2.3.4', {})).toEqual({});
+  });
+
+  it('is absent unless configured, and a bad configuration fails loudly', () => {
+    expect(ispLookupFromEnv({})).toBe(noIspLookup);
+    expect(ispLookupFromEnv({ ISP_SOURCE: 'cloudfront' })).toBe(cloudFrontLookup);
+    expect(() => ispLookupFromEnv({ ISP_SOURCE: 'maxmind' })).toThrow(/ASN_DATABASE_PATH/);
+    expect(() => ispLookupFromEnv({ ISP_SOURCE: 'guess' })).toThrow(/none, cloudfront or maxmind/);
+    const file = join(mkdtempSync(join(tmpdir(), 'asn-')), 'asn.mmdb');
+    writeFileSync(file, db);
+    expect(ispLookupFromEnv({ ISP_SOURCE: 'maxmind', ASN_DATABASE_PATH: file })('198.51.100.20', {})).toEqual({ asn: 23969, isp: 'TOT Public Company Limited' });
+  });
+});
