@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { TABLES, type TableDef } from '../../shared/resources';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
 import { corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { DataStores } from './data';
 import { PrivacyFunction } from './privacy-function';
 
@@ -102,7 +102,7 @@ export class PrivacyHttpApi extends Construct {
       logRetention: props.logRetention,
       commonEnvironment: props.commonEnvironment,
       environment,
-      ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind' ? { bundling: shipFile(join(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') } : {}),
+      ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind' ? { bundling: shipFile(resolve(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') } : {}),
     });
     for (const [key, actions] of Object.entries(route.uses.tables ?? {}) as [keyof typeof TABLES, string[]][]) {
       const table = props.data.tables[key];

@@ -30,6 +30,9 @@ export const BUNDLING = {
   externalModules: [],
 } as const;
 
+/** Memory of every function unless a caller says otherwise; the bench's cost model reads it too. */
+export const DEFAULT_MEMORY_MB = 256;
+
 export class PrivacyFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PrivacyFunctionProps) {
     const { handlerPath, logRetention, commonEnvironment, environment, bundling, ...rest } = props;
@@ -44,7 +47,7 @@ export class PrivacyFunction extends NodejsFunction {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,

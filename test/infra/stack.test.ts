@@ -168,3 +168,39 @@ describe('retentionFor', () => {
     expect([retentionFor(7), retentionFor(8), retentionFor(365), retentionFor(400)]).toEqual([7, 14, 365, 400]);
   });
 });
+
+describe('stack: visits', () => {
+  it('expires visit records by TTL on expiresAt', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    });
+  });
+
+  it('indexes orders by member for exports and disputes, and keeps them without TTL', () => {
+    const orders = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).find((t: any) =>
+      (t.Properties.GlobalSecondaryIndexes ?? []).some((ix: any) => ix.KeySchema.some((k: any) => k.AttributeName === 'orderedAt')),
+    ) as any;
+    expect(orders).toBeDefined();
+    expect(orders.Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('ships the ASN database inside the visit function when the stage looks providers up in one', async () => {
+    const { mkdtempSync, writeFileSync, readdirSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { buildAsnDatabase } = await import('../helpers/mmdb-writer');
+    const file = join(mkdtempSync(join(tmpdir(), 'asn-')), 'GeoLite2-ASN.mmdb');
+    writeFileSync(file, buildAsnDatabase([{ cidr: '203.0.113.0/24', asn: 7470, organization: 'TRUE' }]));
+    const outdir = mkdtempSync(join(tmpdir(), 'cdk-isp-'));
+    const stages = { ...context.stages, prod: { ...context.stages.prod, isp: { source: 'maxmind', database: file } } };
+    const withIsp = buildApp(new App({ outdir, context: { ...context, stages, stage: 'prod' } }));
+    const t = Template.fromStack(withIsp.stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^POST /v1/visits'),
+      Environment: { Variables: Match.objectLike({ ISP_SOURCE: 'maxmind', ASN_DATABASE_PATH: '/var/task/asn.mmdb' }) },
+    });
+    withIsp.app.synth();
+    const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
+    expect(assets.filter((d) => existsSync(join(outdir, d, 'asn.mmdb')))).toHaveLength(1);
+  });
+});
