@@ -56,6 +56,48 @@ export const TABLES = {
     indexes: [{ name: 'byMember', partitionKey: { name: 'memberId', type: 'S' }, sortKey: { name: 'orderedAt', type: 'S' } }],
     purpose: 'Purchase records from the storefront backend, kept as business records for disputes (policy 1.1(3), 2.2).',
   },
+  members: {
+    id: 'Members',
+    envVar: 'MEMBERS_TABLE',
+    partitionKey: pk,
+    indexes: [
+      // Sender address -> member, for email intake and web requests (addresses stored lower-case).
+      { name: 'byEmail', partitionKey: { name: 'email', type: 'S' } },
+      // Sparse: only deactivated members whose dispute hold has not yet ended, ordered by its end.
+      { name: 'byHoldEnd', partitionKey: { name: 'holdQueue', type: 'S' }, sortKey: { name: 'holdUntil', type: 'S' } },
+      // Sparse: the keyed hash partners send to ask "is this person a member?" (policy 5).
+      { name: 'byPartnerHash', partitionKey: { name: 'partnerHash', type: 'S' } },
+    ],
+    purpose: 'Members as the storefront backend registers them; deactivated (not deleted) on cancellation and kept for disputes (policy 2.2).',
+  },
+  requests: {
+    id: 'Requests',
+    envVar: 'REQUESTS_TABLE',
+    partitionKey: pk,
+    indexes: [
+      // The staff queue: open requests soonest due first, without a scan.
+      { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'dueKey', type: 'S' } },
+      // A requester's requests, to fold repeats into the open one and for exports.
+      { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+    ],
+    ttlAttribute: 'expiresAt',
+    purpose: 'Data-subject requests (policy 2.1, PDPA) with their history and outcome; rate-limit counters expire by TTL.',
+  },
+  audit: {
+    id: 'Audit',
+    envVar: 'AUDIT_TABLE',
+    // pk = subject (member id, or "system"), sk = zero-padded sequence: one hash chain per subject.
+    partitionKey: pk,
+    sortKey: sk,
+    purpose: 'Append-only, hash-chained audit log of every change to personal data and every staff action.',
+  },
+  disclosures: {
+    id: 'Disclosures',
+    envVar: 'DISCLOSURES_TABLE',
+    partitionKey: pk,
+    sortKey: sk,
+    purpose: 'Register of disclosures to third parties with their legal basis (policy 5), append-only.',
+  },
   policies: {
     id: 'Policies',
     envVar: 'POLICIES_TABLE',
@@ -66,6 +108,33 @@ export const TABLES = {
 } as const satisfies Record<string, TableDef>;
 
 export type TableKey = keyof typeof TABLES;
+
+/** Buckets, declared once like the tables. */
+export interface BucketDef {
+  id: string;
+  envVar: string;
+  /** Objects are deleted after this many days. */
+  expireAfterDays: number;
+  purpose: string;
+}
+
+export const BUCKETS = {
+  inboundMail: {
+    id: 'InboundMail',
+    envVar: 'INBOUND_MAIL_BUCKET',
+    // Long enough for SES and Lambda retries and a person to look at a failed mail; short because raw mail is personal data.
+    expireAfterDays: 30,
+    purpose: 'Raw inbound mail written by the SES receipt rule, read by the inbound handler.',
+  },
+  exports: {
+    id: 'Exports',
+    envVar: 'EXPORTS_BUCKET',
+    expireAfterDays: 7,
+    purpose: 'Machine-readable exports for access requests, handed out through time-limited links.',
+  },
+} as const satisfies Record<string, BucketDef>;
+
+export type BucketKey = keyof typeof BUCKETS;
 
 /** Secrets the functions may read; in AWS from Secrets Manager, locally from the named env var. */
 export const SECRETS = {

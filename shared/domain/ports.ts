@@ -54,3 +54,42 @@ export interface OrderStore {
   /** 'duplicate' when the same order was recorded before; ConflictError when it differs. */
   record(order: Order): Promise<SaveOutcome>;
 }
+
+/** One line of the audit trail as the caller gives it. */
+export interface AuditInput {
+  /** Member id the entry is about, or "system" for entries about no one member. */
+  subject: string;
+  /** Who acted: a staff ARN, "storefront-backend", "requester", "system:<job>". */
+  actor: string;
+  action: string;
+  requestId?: string;
+  /** What changed, without personal data values where a field name says enough. */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditInput {
+  seq: number;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditLog {
+  /** Appends to the subject's hash chain (retrying on a concurrent append). */
+  append(entry: AuditInput): Promise<AuditEntry>;
+  /** The subject's entries in order. */
+  entries(subject: string): Promise<AuditEntry[]>;
+}
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
