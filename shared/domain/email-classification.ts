@@ -70,7 +70,7 @@ const RULES: Record<RecognisedType, readonly RegExp[]> = {
     new RegExp(`ลบ(?:ชื่อ|ที่อยู่|เบอร์(?:โทร(?:ศัพท์)?)?|${TH_EMAIL})?(?:ของ)?${TH_ME}?ออกจาก(?:ระบบ|ฐานข้อมูล)`, 'g'),
     new RegExp(`ไม่(?:ต้องการ|อยาก|ประสงค์(?:จะ|ที่จะ)?)ให้${TH_SHOP}(?:จัด)?เก็บ(?:รักษา)?ข้อมูล`, 'g'),
     new RegExp(
-      `\\b(?:delete|erase|remove|wipe|destroy|purge)\\s+(?:(?:all|any|of|my|our|the|personal|private|customer|stored|saved|own|account|profile|shopping|purchase|order|browsing|search|collected)\\s+){1,4}${EN_DATA}\\b`,
+      `\\b(?:delete|erase|remove|wipe|destroy|purge)\\s+(?:(?:all|any|of|my|our|the|personal|private|customer|stored|saved|own|account|profile|shopping|purchase|order|browsing|search|collected)\\s+){0,4}${EN_DATA}\\b`,
       'g',
     ),
     /\b(?:delete|erase|remove|wipe)\s+(?:me|everything)\s+from\s+(?:your|the|all)\s+(?:\w+\s+)?(?:database|databases|system|systems|records|servers?|files)\b/g,
@@ -82,13 +82,14 @@ const RULES: Record<RecognisedType, readonly RegExp[]> = {
   stop_marketing: [
     new RegExp(`ยกเลิก(?:การ)?(?:สมัคร)?(?:รับ|ติดตาม)${TH_MARKETING}`, 'g'),
     /ยกเลิกการสมัครรับ/g,
+    new RegExp(`ยกเลิก(?:การ)?(?:สมัคร)?(?:เป็น)?สมาชิก(?:รับ)?(?:ข่าวสาร|จดหมายข่าว|นิวส์|${TH_EMAIL})`, 'g'),
     /ยกเลิก(?:การ)?(?:ส่ง)?(?:ข่าวสาร|จดหมายข่าว|นิวส์เลตเตอร์|newsletter)/g,
     new RegExp(`ไม่(?:ต้องการ|อยาก|ประสงค์)(?:จะ|ที่จะ)?(?:ได้)?รับ${TH_MARKETING}`, 'g'),
     new RegExp(`(?:เลิก|หยุด|ไม่ต้อง|อย่า|งด)ส่ง${TH_MARKETING}`, 'g'),
     new RegExp(`(?:เลิก|หยุด|ปฏิเสธ(?:การ)?)รับ${TH_MARKETING}`, 'g'),
     new RegExp(`ลบ(?:ชื่อ|${TH_EMAIL})(?:ของ)?${TH_ME}?ออกจาก(?:รายชื่อ|รายการ)(?:ผู้)?(?:รับ|ส่ง)`, 'g'),
     /ถอน(?:ความ)?ยินยอม/g,
-    /\bun-?\s?subscrib(?:e|ed|ing)\b/g,
+    /\bun-?\s?su(?:bs|b|s)c?rib(?:e|ed|ing)\b/g, // "unsubcribe" and "unsuscribe" are common enough to count
     /\bopt\s*-?\s*out\b/g,
     new RegExp(
       `\\bstop\\s+(?:sending|emailing|e-mailing|mailing|texting|spamming)\\s+(?:me\\s+|us\\s+)?(?:(?:any|your|these|the|those|more|all|marketing|promotional)\\s+)*(?:${EN_MARKETING}|these|them|this|stuff|junk)\\b`,
@@ -109,16 +110,17 @@ const RULES: Record<RecognisedType, readonly RegExp[]> = {
       `(?:ขอ|ต้องการ|อยาก)(?:ดู|ทราบ|ตรวจดู|ตรวจสอบ|เข้าถึง|เรียกดู|รับ)?ข้อมูล(?:ส่วนตัว|ส่วนบุคคล|(?:ทั้งหมด)?(?:ที่|ซึ่ง)${TH_SHOP}(?:จัด)?(?:เก็บ|มี|บันทึก)|(?:ทั้งหมด)?ของ${TH_ME})`,
       'g',
     ),
-    new RegExp(`เก็บข้อมูล(?:อะไร|(?:ส่วนตัว|ส่วนบุคคล)?(?:ของ)?${TH_ME}(?:ไว้)?(?:อะไร)?)(?:ไว้)?บ้าง`, 'g'),
+    new RegExp(`เก็บข้อมูล(?:ส่วนตัว|ส่วนบุคคล)?(?:อะไร(?:ของ)?${TH_ME}?|(?:ของ)?${TH_ME}(?:ไว้)?อะไร)(?:ไว้)?บ้าง`, 'g'),
     new RegExp(`มีข้อมูล(?:อะไร)?(?:ของ)?${TH_ME}(?:ไว้)?(?:อะไร)?บ้าง`, 'g'),
     new RegExp(`ข้อมูล(?:ส่วนตัว|ส่วนบุคคล)?(?:ของ${TH_ME})?(?:ที่|ซึ่ง)${TH_SHOP}(?:จัด)?(?:เก็บ|มี|บันทึก)(?:ไว้)?(?:มี)?อะไรบ้าง`, 'g'),
     new RegExp(`เข้าถึงข้อมูล(?:ส่วนตัว|ส่วนบุคคล|ของ${TH_ME})`, 'g'),
     new RegExp(`(?:ส่ง|ดาวน์โหลด|export)ข้อมูล(?:ส่วนตัว|ส่วนบุคคล)?(?:ทั้งหมด)?ของ${TH_ME}(?:ทั้งหมด)?(?:มา)?ให้`, 'g'),
     /โอนย้ายข้อมูล/g,
-    /\b(?:access|copy|copies|export|download|obtain|see|view|review)\s+(?:(?:to|of|a|an|all|my|our|the|personal|full|complete|stored)\s+){1,4}(?:data|information|info|records)\b/g,
+    /\b(?:access|copy|copies|export|download|obtain)\s+(?:(?:to|of|a|an|all|my|our|the|personal|full|complete|stored)\s+){1,4}(?:data|information|info|records)\b/g,
+    /\b(?:see|view|review)\s+(?:all\s+)?(?:of\s+)?(?:my|our)\s+(?:personal\s+|stored\s+)?(?:data|information|info|records)\b/g,
     /\brequest\s+(?:(?:a|an|all|my|our|the|personal|full|complete)\s+){1,3}(?:data|information|info)\b/g,
     /\bwhat\s+(?:personal\s+|kind\s+of\s+|kinds\s+of\s+|sort\s+of\s+)?(?:data|information|info)\s+(?:\w+\s+){0,3}?(?:do|does|did)\s+(?:you|your\s+\w+|the\s+\w+)\s+(?:hold|have|keep|store|collect|process|retain)\b/g,
-    /\b(?:subject access request|data access request|access request|dsar|data portability)\b/g,
+    /\b(?:subject access request|data access request|access request|dsar|data portability|data export|right (?:of|to) access)\b/g,
     /\bsend\s+me\s+(?:a\s+copy\s+of\s+)?(?:all\s+)?(?:(?:the|my)\s+)?(?:personal\s+)?(?:data|information)\s+(?:that\s+|which\s+)?you\s+(?:hold|have|keep|store)\b/g,
   ],
   edit: [
@@ -142,15 +144,16 @@ const RULES: Record<RecognisedType, readonly RegExp[]> = {
 /** What, said just before a phrase, turns it around: "please don't delete my account", "ไม่ต้องลบข้อมูล". */
 const NEGATION_BEFORE = [
   /(?:\bdon't|\bdo not|\bnever|\bno need to|\bnot to)\s+(?:(?:want|wish|need|like)\s+(?:you\s+|them\s+|anyone\s+)?to\s+)?(?:please\s+)?$/,
-  // "หรือไม่" ends a question ("...or not?"), it does not negate what follows.
-  /(?<!หรือ)(?:ไม่|อย่า|เผลอ)(?:ต้อง|ได้|อยาก|ประสงค์|เคย)?(?:ต้องการ|อยาก|ขอ|ประสงค์)?(?:จะ|ที่จะ)?(?:ให้)?(?:ทาง)?(?:ร้าน|บริษัท|คุณ)?(?:ทำการ)?$/,
+  // A bare ไม่ is not enough: with spaces removed it can end the previous clause ("ใช้ไม่ได้ ลบข้อมูล...").
+  /(?:ไม่ได้|ไม่)(?:ต้องการ|ต้อง|อยาก|ประสงค์|ขอ)(?:จะ|ที่จะ)?(?:ให้)?(?:ทาง)?(?:ร้าน|บริษัท|คุณ)?(?:ทำการ)?$|(?:อย่า(?:เพิ่ง)?|เผลอ)(?:ไป)?$/,
 ];
 const NEGATION_REACH = 40;
 
 export function classifyRequest(mail: MailToClassify): Classification {
-  const { own, forwarded } = separateOwnWords(mail.text, isForwardSubject(mail.subject));
-  let found = findRequests([withoutReplyPrefixes(mail.subject), own]);
-  if (forwarded && findRequests([own]).length === 0) found = [...found, ...findRequests([forwarded])];
+  const { own, forwarded } = separateOwnWords(mail.text.slice(0, MAX_CHARS_READ), isForwardSubject(mail.subject));
+  const ownHits = findRequests(own);
+  const forwardedHits = ownHits.length === 0 ? findRequests(forwarded) : [];
+  const found = [...findRequests(withoutReplyPrefixes(mail.subject.slice(0, MAX_CHARS_READ))), ...ownHits, ...forwardedHits];
   const type = PRECEDENCE.find((candidate) => found.some((hit) => hit.type === candidate)) ?? 'other';
   return { type, matched: listMatched(found, type) };
 }
@@ -160,15 +163,13 @@ interface Hit {
   phrase: string;
 }
 
-function findRequests(parts: string[]): Hit[] {
+function findRequests(words: string): Hit[] {
+  const text = normalise(words);
   const hits: Hit[] = [];
-  for (const part of parts) {
-    const text = normalise(part.slice(0, MAX_CHARS_READ));
-    for (const type of PRECEDENCE) {
-      for (const rule of RULES[type]) {
-        for (const match of text.matchAll(rule)) {
-          if (!isNegated(text, match.index)) hits.push({ type, phrase: match[0] });
-        }
+  for (const type of PRECEDENCE) {
+    for (const rule of RULES[type]) {
+      for (const match of text.matchAll(rule)) {
+        if (!isNegated(text, match.index)) hits.push({ type, phrase: match[0] });
       }
     }
   }
@@ -216,7 +217,8 @@ function isForwardSubject(subject: string): boolean {
 
 const FORWARD_MARKER = /^\s*(?:-{2,}\s*(?:forwarded message|ข้อความที่ส่งต่อ|ข้อความส่งต่อ)\s*-{2,}|begin forwarded message:?)\s*$/i;
 const ORIGINAL_MARKER = /^\s*-{2,}\s*(?:original message|ข้อความต้นฉบับ)\s*-{2,}\s*$/i;
-const ATTRIBUTION = /(?:\bwrote|เขียนว่า)\s*:?\s*$/i;
+// The colon matters: "...the review I wrote" at the end of a line is the member's own sentence.
+const ATTRIBUTION = /(?:\bwrote|เขียนว่า)\s*:\s*$/i;
 const ATTRIBUTION_START = /^\s*(?:on\b|เมื่อ)/i;
 const HEADER_START = /^\s*(?:from|จาก)\s*:/i;
 const HEADER_FIELD = /^\s*\*?(?:from|sent|date|to|cc|subject|จาก|ส่ง|ส่งเมื่อ|วันที่|ถึง|สำเนา|สำเนาถึง|เรื่อง)\s*:\*?/i;
