@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { RouteDef } from '../shared/routes';
 import { DataStores } from './constructs/data';
 import { PrivacyHttpApi } from './constructs/http-api';
+import { Workers } from './constructs/workers';
 import { commonEnvironment, type StageSettings } from './stage-config';
 
 export interface PrivacyStackProps extends StackProps {
@@ -25,6 +26,7 @@ export function retentionFor(days: number): RetentionDays {
 export class PrivacyStack extends Stack {
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
+  readonly workers: Workers;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -36,6 +38,17 @@ export class PrivacyStack extends Stack {
       commonEnvironment: commonEnvironment(settings),
       logRetention: retentionFor(settings.logRetentionDays),
       ...(props.routes ? { routes: props.routes } : {}),
+    });
+    this.workers = new Workers(this, 'Workers', {
+      settings,
+      data: this.data,
+      commonEnvironment: commonEnvironment(settings),
+      logRetention: retentionFor(settings.logRetentionDays),
+      publicUrl: settings.publicBaseUrl ?? this.http.api.apiEndpoint,
+    });
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      value: this.workers.receiptRuleSet?.receiptRuleSetName ?? 'none',
+      description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this>',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
   }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import type { PolicyVersion } from '../shared/domain/policy';
+import { BUCKETS } from '../shared/resources';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The published policy text the baseline version's hash is computed from. */
@@ -33,6 +34,26 @@ const StageSettings = z.strictObject({
       z.strictObject({ source: z.literal('maxmind'), database: z.string().check(z.minLength(1)) }),
     ]),
   ),
+  /** Shown in mail to customers. */
+  shopName: z.string().check(z.minLength(1)),
+  /** The mailbox address whose mail the SES receipt rule hands to the request intake (policy 2.1). */
+  requestAddress: z.email(),
+  /** Where overdue requests are escalated and staff reminders go. */
+  escalationAddress: z.email(),
+  /** How long a deactivated account's records are kept for disputes before anonymisation (policy 2.2). */
+  disputeHoldDays: z.number().check(z.int(), z.positive()),
+  /** Abuse limits of the public form and the mailbox. */
+  limits: z.strictObject({
+    mailsPerAddressPerDay: z.number().check(z.int(), z.positive()),
+    requestsPerSourcePerDay: z.number().check(z.int(), z.positive()),
+  }),
+  deadlines: z.strictObject({
+    requestDueDays: z.number().check(z.int(), z.positive()),
+    unsubscribeDueDays: z.number().check(z.int(), z.positive(), z.lte(7)),
+    remindDaysBefore: z.array(z.number().check(z.positive())),
+  }),
+  /** Base URL for links in mail when the API has a custom domain; defaults to the API's own URL. */
+  publicBaseUrl: z.optional(z.url()),
   throttle: z.strictObject({ defaultRate: z.number().check(z.positive()), defaultBurst: z.number().check(z.int(), z.positive()) }),
 });
 export type StageSettings = z.infer<typeof StageSettings> & { name: string };
@@ -61,6 +82,9 @@ export function baselinePolicyVersion(settings: StageSettings, text = readFileSy
   };
 }
 
+/** Key prefix under which the SES receipt rule stores raw mail. */
+export const INBOUND_MAIL_PREFIX = BUCKETS.inboundMail.keyPrefix;
+
 /** Where a function finds the ASN database the stack copies into its bundle. */
 export const ASN_DATABASE_IN_BUNDLE = '/var/task/asn.mmdb';
 
@@ -73,6 +97,15 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     VISIT_RETENTION_DAYS: String(settings.visitRetentionDays),
     SENDER_ADDRESS: settings.senderAddress,
     ISP_SOURCE: settings.isp?.source ?? 'none',
+    SHOP_NAME: settings.shopName,
+    ESCALATION_ADDRESS: settings.escalationAddress,
+    DISPUTE_HOLD_DAYS: String(settings.disputeHoldDays),
+    MAILS_PER_ADDRESS_PER_DAY: String(settings.limits.mailsPerAddressPerDay),
+    REQUESTS_PER_SOURCE_PER_DAY: String(settings.limits.requestsPerSourcePerDay),
+    REQUEST_DUE_DAYS: String(settings.deadlines.requestDueDays),
+    UNSUBSCRIBE_DUE_DAYS: String(settings.deadlines.unsubscribeDueDays),
+    REMIND_DAYS_BEFORE: settings.deadlines.remindDaysBefore.join(','),
+    INBOUND_MAIL_PREFIX: INBOUND_MAIL_PREFIX,
     ...(settings.isp?.source === 'maxmind' ? { ASN_DATABASE_PATH: ASN_DATABASE_IN_BUNDLE } : {}),
   };
 }

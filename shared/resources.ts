@@ -115,6 +115,8 @@ export interface BucketDef {
   envVar: string;
   /** Objects are deleted after this many days. */
   expireAfterDays: number;
+  /** All objects live under this prefix; grants name it. */
+  keyPrefix: string;
   purpose: string;
 }
 
@@ -124,12 +126,14 @@ export const BUCKETS = {
     envVar: 'INBOUND_MAIL_BUCKET',
     // Long enough for SES and Lambda retries and a person to look at a failed mail; short because raw mail is personal data.
     expireAfterDays: 30,
+    keyPrefix: 'inbound/',
     purpose: 'Raw inbound mail written by the SES receipt rule, read by the inbound handler.',
   },
   exports: {
     id: 'Exports',
     envVar: 'EXPORTS_BUCKET',
     expireAfterDays: 7,
+    keyPrefix: 'exports/',
     purpose: 'Machine-readable exports for access requests, handed out through time-limited links.',
   },
 } as const satisfies Record<string, BucketDef>;
@@ -142,7 +146,13 @@ export const SECRETS = {
     id: 'TokenSigningKey',
     arnEnvVar: 'TOKEN_SECRET_ARN',
     localEnvVar: 'TOKEN_SECRET',
-    purpose: 'HMAC key that signs consent tokens.',
+    purpose: 'HMAC key that signs consent tokens and the links in mail.',
+  },
+  partnerKey: {
+    id: 'PartnerHashKey',
+    arnEnvVar: 'PARTNER_SECRET_ARN',
+    localEnvVar: 'PARTNER_SECRET',
+    purpose: 'Key shared with joint-marketing partners for the keyed e-mail hash of membership checks (policy 5).',
   },
 } as const;
 

@@ -4,12 +4,40 @@
  * Adding an endpoint means adding one entry here (and its handler file).
  */
 import type * as z from 'zod/mini';
-import type { SecretKey, TableKey } from './resources';
+import type { BucketKey, SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
 import { BeaconInput, LinkPath, OrderInput, VisitQuery } from './schemas/visits';
+import {
+  AuditPath,
+  CancelMemberInput,
+  CompleteRequestInput,
+  DisclosureInput,
+  DisclosureQuery,
+  MemberPath,
+  PartnerCheckInput,
+  PutMemberInput,
+  RequestPath,
+  RequestQueueQuery,
+  SubmitRequestInput,
+  TokenBody,
+  TokenQuery,
+} from './schemas/requests';
 
 /** DynamoDB actions a function may be granted; `Scan` is deliberately absent. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+
+/** Everything a function touches; the stack grants exactly this and sets the matching environment. */
+export interface FunctionUses {
+  tables?: Partial<Record<TableKey, TableAction[]>>;
+  secrets?: SecretKey[];
+  buckets?: Partial<Record<BucketKey, ('read' | 'write')[]>>;
+  /** Sends mail through SES as the stage's sender address. */
+  sendsMail?: boolean;
+  /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
+  ispDatabase?: boolean;
+}
+
+const AUDIT: TableAction[] = ['Query', 'PutItem'];
 
 export interface RouteDef {
   /** Operation id; also the function's logical id in the stack. */
@@ -26,12 +54,7 @@ export interface RouteDef {
   summary: string;
   /** Steady rate and burst for this route alone, so a flood on one route cannot starve the others. */
   throttle: { rate: number; burst: number };
-  uses: {
-    tables?: Partial<Record<TableKey, TableAction[]>>;
-    secrets?: SecretKey[];
-    /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
-    ispDatabase?: boolean;
-  };
+  uses: FunctionUses;
   request?: { body?: z.ZodMiniType; path?: z.ZodMiniType; query?: z.ZodMiniType };
 }
 
@@ -140,6 +163,166 @@ export const ROUTES: RouteDef[] = [
     throttle: { rate: 5, burst: 10 },
     uses: { tables: { visits: ['Query'] } },
     request: { query: VisitQuery },
+  },
+  {
+    id: 'putMember',
+    method: 'PUT',
+    path: '/v1/members/{memberId}',
+    handler: 'members/put-member',
+    auth: 'iam',
+    summary: 'Storefront backend: register or update a member (email, name, locale, marketing opt-in)',
+    throttle: { rate: 50, burst: 100 },
+    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, secrets: ['partnerKey'] },
+    request: { path: MemberPath, body: PutMemberInput },
+  },
+  {
+    id: 'cancelMember',
+    method: 'POST',
+    path: '/v1/members/{memberId}/cancel',
+    handler: 'members/cancel-member',
+    auth: 'iam',
+    summary: 'Storefront backend: the member cancelled their account; deactivate and keep for disputes (policy 2.2)',
+    throttle: { rate: 20, burst: 40 },
+    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, secrets: ['partnerKey'] },
+    request: { path: MemberPath, body: CancelMemberInput },
+  },
+  {
+    id: 'submitRequest',
+    method: 'POST',
+    path: '/v1/requests',
+    handler: 'requests/submit-request',
+    auth: 'public',
+    publicBecause: 'The storefront\u2019s data-request form, open to anyone (PDPA rights need no sign-in); nothing changes until the e-mailed link is confirmed, and submissions are rate-limited per source and address.',
+    summary: 'Web form: ask to edit, delete, cancel, stop marketing, get a copy, or other; confirmed by e-mailed link',
+    throttle: { rate: 10, burst: 20 },
+    uses: { tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT }, secrets: ['tokenKey'], sendsMail: true },
+    request: { body: SubmitRequestInput },
+  },
+  {
+    id: 'requestStatus',
+    method: 'GET',
+    path: '/v1/requests/verify',
+    handler: 'requests/request-status',
+    auth: 'public',
+    publicBecause: 'Opened from the confirmation mail; the signed token is the authorisation, and the page changes nothing.',
+    summary: 'Status of a request from the e-mailed link (HTML for browsers, JSON otherwise), with a confirm button while it waits',
+    throttle: { rate: 20, burst: 40 },
+    uses: { tables: { requests: ['GetItem'] }, secrets: ['tokenKey'] },
+    request: { query: TokenQuery },
+  },
+  {
+    id: 'confirmRequest',
+    method: 'POST',
+    path: '/v1/requests/verify',
+    handler: 'requests/confirm-request',
+    auth: 'public',
+    publicBecause: 'The requester confirms from the link in the mail sent to the address on file; the signed token is the authorisation.',
+    summary: 'Confirm a request (form or JSON { token }); it opens with a due date, or closes when no account has the address',
+    throttle: { rate: 20, burst: 40 },
+    uses: { tables: { requests: ['GetItem', 'PutItem'], members: ['Query'], audit: AUDIT }, secrets: ['tokenKey'], sendsMail: true },
+    request: { body: TokenBody },
+  },
+  {
+    id: 'downloadExport',
+    method: 'GET',
+    path: '/v1/exports/download',
+    handler: 'requests/download-export',
+    auth: 'public',
+    publicBecause: 'The time-limited link in an access-request mail; the signed token is the authorisation.',
+    summary: 'Download the copy of one\u2019s data (redirects to a short-lived S3 link)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { buckets: { exports: ['read'] }, secrets: ['tokenKey'] },
+    request: { query: TokenQuery },
+  },
+  {
+    id: 'listRequests',
+    method: 'GET',
+    path: '/v1/admin/requests',
+    handler: 'admin/list-requests',
+    auth: 'iam',
+    summary: 'Staff queue: requests by status (default open), soonest due first',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { requests: ['Query'] } },
+    request: { query: RequestQueueQuery },
+  },
+  {
+    id: 'getRequest',
+    method: 'GET',
+    path: '/v1/admin/requests/{id}',
+    handler: 'admin/get-request',
+    auth: 'iam',
+    summary: 'One request with its history (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { requests: ['GetItem'] } },
+    request: { path: RequestPath },
+  },
+  {
+    id: 'completeRequest',
+    method: 'POST',
+    path: '/v1/admin/requests/{id}/complete',
+    handler: 'admin/complete-request',
+    auth: 'iam',
+    summary: 'Record the outcome (done / rejected with reason), carry it out and notify the requester (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: {
+      tables: {
+        requests: ['GetItem', 'PutItem', 'Query'],
+        members: ['GetItem', 'PutItem'],
+        visits: ['Query', 'BatchWriteItem'],
+        consents: ['Query', 'BatchWriteItem'],
+        orders: ['Query'],
+        disclosures: ['Query'],
+        audit: AUDIT,
+      },
+      buckets: { exports: ['write'] },
+      secrets: ['tokenKey', 'partnerKey'],
+      sendsMail: true,
+    },
+    request: { path: RequestPath, body: CompleteRequestInput },
+  },
+  {
+    id: 'recordDisclosure',
+    method: 'POST',
+    path: '/v1/admin/disclosures',
+    handler: 'admin/record-disclosure',
+    auth: 'iam',
+    summary: 'Record a disclosure: recipient, legal basis, reference, data categories, date (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { disclosures: ['PutItem'], members: ['GetItem'], audit: AUDIT } },
+    request: { body: DisclosureInput },
+  },
+  {
+    id: 'listDisclosures',
+    method: 'GET',
+    path: '/v1/admin/disclosures',
+    handler: 'admin/list-disclosures',
+    auth: 'iam',
+    summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { disclosures: ['Query'] } },
+    request: { query: DisclosureQuery },
+  },
+  {
+    id: 'getAudit',
+    method: 'GET',
+    path: '/v1/admin/audit/{subject}',
+    handler: 'admin/get-audit',
+    auth: 'iam',
+    summary: 'A member\u2019s audit trail and its hash-chain verification (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { audit: ['Query'] } },
+    request: { path: AuditPath },
+  },
+  {
+    id: 'checkMembership',
+    method: 'POST',
+    path: '/v1/partner/membership-checks',
+    handler: 'partner/check-membership',
+    auth: 'iam',
+    summary: 'Joint-marketing partner: is the person with this keyed e-mail hash a member? yes/no, logged as a disclosure',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { members: ['Query'], disclosures: ['PutItem'] } },
+    request: { body: PartnerCheckInput },
   },
   {
     id: 'listPolicies',

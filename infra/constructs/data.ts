@@ -6,14 +6,17 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SECRETS, TABLES, type KeyDef, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
+import { BUCKETS, SECRETS, TABLES, type BucketKey, type KeyDef, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
 
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
 export class DataStores extends Construct {
   readonly tables: Readonly<Record<TableKey, TableV2>>;
   readonly secrets: Readonly<Record<SecretKey, Secret>>;
+  readonly buckets: Readonly<Record<BucketKey, Bucket>>;
 
   constructor(scope: Construct, id: string, props: { retain: boolean }) {
     super(scope, id);
@@ -50,10 +53,39 @@ export class DataStores extends Construct {
         Validations.of(secret).acknowledge({
           id: 'AwsSolutions-SMG4',
           reason:
-            'An HMAC signing key, not a credential for another service: there is no rotation target, and rotating it invalidates every consent token in shoppers\u2019 cookies. Rotate by hand (new secret version) when compromised.',
+            'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links) or, for the partner key, every hash partners hold. Rotate by hand (new secret version) when compromised.',
         });
         return [key, secret];
       }),
     ) as Record<SecretKey, Secret>;
+
+    // Server access logs of the data buckets go here; this bucket cannot log into itself.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy,
+      autoDeleteObjects: false,
+    });
+    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the data buckets; logging it into itself would loop.' });
+
+    this.buckets = Object.fromEntries(
+      (Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]).map(([key, def]) => [
+        key,
+        new Bucket(this, def.id, {
+          // SSE-S3: SES can write to it without a key policy; objects are short-lived personal data.
+          encryption: BucketEncryption.S3_MANAGED,
+          enforceSSL: true,
+          blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+          objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+          lifecycleRules: [{ expiration: Duration.days(def.expireAfterDays) }],
+          serverAccessLogsBucket: accessLogs,
+          serverAccessLogsPrefix: `${def.id}/`,
+          removalPolicy,
+        }),
+      ]),
+    ) as Record<BucketKey, Bucket>;
   }
 }

@@ -8,14 +8,13 @@ import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpStage, Lo
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { TABLES, type TableDef } from '../../shared/resources';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
 import { corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
 import { resolve } from 'node:path';
 import type { DataStores } from './data';
+import { grantUses } from './grants';
 import { PrivacyFunction } from './privacy-function';
 
 export interface PrivacyHttpApiProps {
@@ -101,23 +100,10 @@ export class PrivacyHttpApi extends Construct {
       description: `${routeKey(route)}: ${route.summary}`,
       logRetention: props.logRetention,
       commonEnvironment: props.commonEnvironment,
-      environment,
+      environment: { ...environment, PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint },
       ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind' ? { bundling: shipFile(resolve(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') } : {}),
     });
-    for (const [key, actions] of Object.entries(route.uses.tables ?? {}) as [keyof typeof TABLES, string[]][]) {
-      const table = props.data.tables[key];
-      const def = TABLES[key];
-      fn.addEnvironment(def.envVar, table.tableName);
-      const indexArns = actions.includes('Query') ? ((def as TableDef).indexes ?? []).map((ix) => `${table.tableArn}/index/${ix.name}`) : [];
-      fn.addToRolePolicy(
-        new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn, ...indexArns] }),
-      );
-    }
-    for (const key of route.uses.secrets ?? []) {
-      const secret = props.data.secrets[key];
-      fn.addEnvironment('TOKEN_SECRET_ARN', secret.secretArn);
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
-    }
+    grantUses(fn, route.uses, props.data, props.settings);
     acknowledgeSynchronousFunction(fn);
     this.functions[route.id] = fn;
     return fn;

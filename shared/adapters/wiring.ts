@@ -51,3 +51,92 @@ export const visitLinkDeps = () => ({
 });
 
 export const orderDeps = () => ({ orders: new DynamoOrderStore(documentClient(), tableName('orders')), clock: systemClock });
+
+// ---------------------------------------------------------------------------------------------
+// Members, requests, disclosures
+
+import { requireEnv } from '../config';
+import type { DeadlineSettings } from '../domain/deadlines';
+import { DynamoAuditLog } from './audit-store';
+import { DynamoDisclosureStore } from './disclosure-store';
+import { S3Exports } from './export-store';
+import { SesMailer } from './mail';
+import { DynamoMemberStore } from './member-store';
+import { DynamoPersonalData } from './personal-data';
+import { DynamoRequestStore } from './request-store';
+
+function daysList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const days = raw.split(',').map((d) => Number(d.trim()));
+  if (days.some((d) => !Number.isFinite(d) || d <= 0)) throw new Error(`${name} must be a comma-separated list of positive numbers, got "${raw}"`);
+  return days;
+}
+
+export const deadlineSettings = (): DeadlineSettings => ({
+  requestDueDays: positiveInt('REQUEST_DUE_DAYS', 30),
+  unsubscribeDueDays: positiveInt('UNSUBSCRIBE_DUE_DAYS', 7),
+  remindDaysBefore: daysList('REMIND_DAYS_BEFORE', [2, 1]),
+});
+
+const publicUrl = () => requireEnv('PUBLIC_API_URL').replace(/\/+$/, '');
+
+export const auditLog = () => new DynamoAuditLog(documentClient(), tableName('audit'));
+export const mailer = () => new SesMailer(requireEnv('SENDER_ADDRESS'));
+/** The partner key is read only where members are written or checked. */
+export const memberStore = () => new DynamoMemberStore(documentClient(), tableName('members'), secretKey('partnerKey'));
+export const requestStore = () => new DynamoRequestStore(documentClient(), tableName('requests'));
+
+export const requestDeps = () => ({
+  requests: requestStore(),
+  members: memberStore(),
+  audit: auditLog(),
+  mailer: mailer(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  settings: {
+    deadlines: deadlineSettings(),
+    publicUrl: publicUrl(),
+    shopName: process.env.SHOP_NAME,
+    linkDays: positiveInt('LINK_DAYS', 7),
+    limits: {
+      mailsPerAddressPerDay: positiveInt('MAILS_PER_ADDRESS_PER_DAY', 3),
+      requestsPerSourcePerDay: positiveInt('REQUESTS_PER_SOURCE_PER_DAY', 20),
+    },
+  },
+});
+
+export const personalData = () =>
+  new DynamoPersonalData(documentClient(), { visits: tableName('visits'), consents: tableName('consents'), orders: tableName('orders') });
+
+export const completionDeps = () => ({
+  requests: requestStore(),
+  members: memberStore(),
+  data: personalData(),
+  disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')),
+  exports: new S3Exports(requireEnv('EXPORTS_BUCKET')),
+  audit: auditLog(),
+  mailer: mailer(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  settings: {
+    publicUrl: publicUrl(),
+    shopName: process.env.SHOP_NAME,
+    holdDays: positiveInt('DISPUTE_HOLD_DAYS', 730),
+    exportLinkDays: positiveInt('EXPORT_LINK_DAYS', 7),
+  },
+});
+
+export const memberDeps = () => ({
+  members: memberStore(),
+  audit: auditLog(),
+  clock: systemClock,
+  holdDays: positiveInt('DISPUTE_HOLD_DAYS', 730),
+});
+
+export const disclosureDeps = () => ({
+  disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')),
+  members: memberStore(),
+  audit: auditLog(),
+  clock: systemClock,
+});

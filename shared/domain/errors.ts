@@ -29,3 +29,10 @@ export class NotFoundError extends DomainError {
 
 /** The thing being created already exists and is different (not a retry). */
 export class ConflictError extends DomainError {}
+
+/** Too many uses of a limited resource (e.g. request submissions per source per day). */
+export class RateLimitedError extends DomainError {
+  constructor(message = 'Too many requests from this source today; try again tomorrow') {
+    super('rate_limited', message);
+  }
+}

@@ -93,3 +93,63 @@ export interface OutgoingMail {
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
 }
+
+export interface MemberStore {
+  get(memberId: string): Promise<import('./members').Member | undefined>;
+  /** Writes the member (index keys derived here: email, hold queue, partner hash). */
+  put(member: import('./members').Member): Promise<void>;
+  findByEmail(email: string): Promise<import('./members').Member | undefined>;
+  findByPartnerHash(hash: string): Promise<import('./members').Member | undefined>;
+  /** Deactivated members whose dispute hold ended before `now`, oldest first. */
+  holdsEndedBefore(now: Date, limit: number): Promise<import('./members').Member[]>;
+}
+
+export interface RequestStore {
+  /** 'duplicate' when a request with this id exists (an SES redelivery). */
+  create(request: import('./requests').DataRequest): Promise<SaveOutcome>;
+  get(id: string): Promise<import('./requests').DataRequest | undefined>;
+  /** Writes a new version; ConflictError if someone else wrote in between. */
+  update(request: import('./requests').DataRequest): Promise<void>;
+  byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
+  byEmail(email: string): Promise<import('./requests').DataRequest[]>;
+  /** Counts one use of `key` today; false when `max` uses were already counted. */
+  takeQuota(key: string, max: number, now: Date): Promise<boolean>;
+}
+
+export type LegalBasis = 'customer_authorised' | 'customer_transaction' | 'required_by_law' | 'partner_membership_confirmation';
+
+export interface Disclosure {
+  id: string;
+  memberId?: string;
+  recipient: string;
+  legalBasis: LegalBasis;
+  reference?: string;
+  categories: string[];
+  disclosedAt: string;
+  recordedAt: string;
+  recordedBy: string;
+  note?: string;
+}
+
+export interface DisclosureStore {
+  record(disclosure: Disclosure): Promise<void>;
+  forMember(memberId: string): Promise<Disclosure[]>;
+  recent(limit: number, cursor?: string): Promise<Page<Disclosure>>;
+}
+
+/** Everything held about a member, for exports and erasure (reads and deletes by Query only). */
+export interface PersonalDataIndex {
+  visitorIds(memberId: string): Promise<string[]>;
+  consentHistory(memberId: string): Promise<import('./consent').ConsentRecord[]>;
+  visits(visitorIds: string[]): Promise<import('./visits').VisitRecord[]>;
+  orders(memberId: string): Promise<import('./orders').Order[]>;
+  /** Deletes visit records and member links; returns how many items went. */
+  eraseVisits(memberId: string, visitorIds: string[]): Promise<number>;
+  /** Deletes consent receipts except each visitor's latest; returns how many went. */
+  eraseConsentHistory(memberId: string): Promise<number>;
+}
+
+export interface ExportStore {
+  /** Stores the export document under `key` (encrypted; the bucket expires it). */
+  put(key: string, document: unknown): Promise<void>;
+}

@@ -11,3 +11,19 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
 
 export const ok = (body: unknown, headers?: Record<string, string>) => json(200, body, headers);
 export const created = (body: unknown, headers?: Record<string, string>) => json(201, body, headers);
+
+/** HTML pages (confirmation links opened from mail): inline styles only, forms post back to this API. */
+export const html = (statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    ...headers,
+  },
+  body,
+});
+
+export const redirect = (location: string): HttpResult => ({ statusCode: 302, headers: { location }, body: '' });
+
+/** Whether a browser (rather than a program) asked: it gets a page instead of JSON. */
+export const wantsHtml = (headers: Record<string, string | undefined>) => (headers.accept ?? '').includes('text/html');

@@ -26,6 +26,8 @@ export interface InputSpec<B, P, Q> {
   maxBodyBytes?: number;
   /** Also accept `text/plain` bodies holding JSON (navigator.sendBeacon sends those). */
   acceptTextPlain?: boolean;
+  /** Also accept HTML form posts (`application/x-www-form-urlencoded`), read as an object of strings. */
+  acceptForm?: boolean;
 }
 
 export type Input<B, P, Q> = { body: B; path: P; query: Q };
@@ -80,8 +82,9 @@ function readJsonBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, un
   }
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const isJson = contentType === 'application/json' || contentType.endsWith('+json');
-  if (!isJson && !(spec.acceptTextPlain && contentType === 'text/plain')) {
-    const accepted = spec.acceptTextPlain ? 'application/json or text/plain' : 'application/json';
+  const isForm = spec.acceptForm === true && contentType === 'application/x-www-form-urlencoded';
+  if (!isJson && !isForm && !(spec.acceptTextPlain && contentType === 'text/plain')) {
+    const accepted = ['application/json', ...(spec.acceptTextPlain ? ['text/plain'] : []), ...(spec.acceptForm ? ['application/x-www-form-urlencoded'] : [])].join(' or ');
     throw new HttpError(415, 'unsupported_media_type', `Content-Type must be ${accepted}`);
   }
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
@@ -93,6 +96,7 @@ function readJsonBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, un
   } catch {
     throw new HttpError(400, 'invalid_encoding', 'The body must be UTF-8');
   }
+  if (isForm) return Object.fromEntries(new URLSearchParams(text));
   try {
     return JSON.parse(text);
   } catch {

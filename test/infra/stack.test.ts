@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { REPO_ROOT } from '../../infra/stage-config';
 import { TABLES } from '../../shared/resources';
-import { ROUTES, routeKey } from '../../shared/routes';
+import { ROUTES, routeKey, type FunctionUses } from '../../shared/routes';
+import { WORKERS } from '../../shared/workers';
+import { BUCKETS } from '../../shared/resources';
 
 const context = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
 let built: ReturnType<typeof buildApp>;
@@ -21,8 +23,14 @@ const policiesOf = (fnLogicalId: string): Statement[] => {
     .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
     .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 };
-const functionIdFor = (routeId: string) =>
-  Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(`Http${routeId[0]!.toUpperCase()}${routeId.slice(1)}Function`))![0];
+const ALL_FUNCTIONS: { id: string; scope: 'Http' | 'Workers'; uses: FunctionUses }[] = [
+  ...ROUTES.map((r) => ({ id: r.id, scope: 'Http' as const, uses: r.uses })),
+  ...WORKERS.map((w) => ({ id: w.id, scope: 'Workers' as const, uses: w.uses })),
+];
+const functionIdFor = (id: string) => {
+  const scope = ALL_FUNCTIONS.find((f) => f.id === id)!.scope;
+  return Object.entries(template.findResources('AWS::Lambda::Function')).find(([logical]) => logical.startsWith(`${scope}${id[0]!.toUpperCase()}${id.slice(1)}Function`))![0];
+};
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 beforeAll(() => {
@@ -53,37 +61,46 @@ describe('stack: data', () => {
 });
 
 describe('stack: functions', () => {
-  it('has one function per route: Node.js 24 on arm64, traced, with memory and timeout set', () => {
+  it('has one function per route and per worker: Node.js 24 on arm64, traced, stage settings in the environment', () => {
     const fns = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(ROUTES.length);
+    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      MemorySize: 256,
-      Timeout: 10,
       Environment: { Variables: Match.objectLike({ STAGE: 'prod', NODE_OPTIONS: '--enable-source-maps', POLICY_BASELINE: Match.stringLikeRegexp('"sha256":"[0-9a-f]{64}"') }) },
     });
   });
 
+  it('gives API functions 256 MB and 10 s, and workers the timeout they declare', () => {
+    for (const route of ROUTES) {
+      expect(template.toJSON().Resources[functionIdFor(route.id)].Properties).toMatchObject({ MemorySize: 256, Timeout: 10 });
+    }
+    for (const worker of WORKERS) {
+      expect(template.toJSON().Resources[functionIdFor(worker.id)].Properties.Timeout).toBe(worker.timeoutSeconds);
+    }
+  });
+
   it('gives every function its own log group with the stage retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: built.settings.logRetentionDays });
   });
 
-  it.each(ROUTES.map((r) => [r.id, r] as const))('grants %s exactly the data actions its route declares', (_id, route) => {
-    const statements = policiesOf(functionIdFor(route.id));
-    const data = actionsOf(statements).filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'));
+  it.each(ALL_FUNCTIONS.map((f) => [f.id, f] as const))('grants %s exactly the data actions it declares', (_id, f) => {
+    const statements = policiesOf(functionIdFor(f.id));
+    const data = actionsOf(statements).filter((a) => /^(dynamodb|secretsmanager|s3|ses):/.test(a));
     const declared = [
-      ...Object.values(route.uses.tables ?? {}).flat().map((a) => `dynamodb:${a}`),
-      ...(route.uses.secrets ?? []).map(() => 'secretsmanager:GetSecretValue'),
+      ...Object.values(f.uses.tables ?? {}).flat().map((a) => `dynamodb:${a}`),
+      ...(f.uses.secrets ?? []).map(() => 'secretsmanager:GetSecretValue'),
+      ...Object.values(f.uses.buckets ?? {}).flat().map((m) => (m === 'read' ? 's3:GetObject' : 's3:PutObject')),
+      ...(f.uses.sendsMail ? ['ses:SendEmail'] : []),
     ];
     expect(data.sort()).toEqual(declared.sort());
   });
 
   it('grants no wildcard action and no data action on every resource', () => {
-    for (const route of ROUTES) {
-      const statements = policiesOf(functionIdFor(route.id));
+    for (const f of ALL_FUNCTIONS) {
+      const statements = policiesOf(functionIdFor(f.id));
       expect(actionsOf(statements).filter((a) => a.includes('*'))).toEqual([]);
       for (const s of statements) {
         const dataActions = actionsOf([s]).filter((a) => !a.startsWith('xray:'));
@@ -96,7 +113,7 @@ describe('stack: functions', () => {
   it('passes the token secret ARN only to functions that sign tokens', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     const withSecret = Object.entries(fns).filter(([, f]: [string, any]) => f.Properties.Environment.Variables.TOKEN_SECRET_ARN).map(([id]) => id);
-    const expected = ROUTES.filter((r) => r.uses.secrets?.includes('tokenKey')).map((r) => functionIdFor(r.id));
+    const expected = ALL_FUNCTIONS.filter((f) => f.uses.secrets?.includes('tokenKey')).map((f) => functionIdFor(f.id));
     expect(withSecret.sort()).toEqual(expected.sort());
     for (const f of Object.values(fns) as any[]) expect(f.Properties.Environment.Variables.TOKEN_SECRET).toBeUndefined();
   });
@@ -202,5 +219,52 @@ describe('stack: visits', () => {
     withIsp.app.synth();
     const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
     expect(assets.filter((d) => existsSync(join(outdir, d, 'asn.mmdb')))).toHaveLength(1);
+  });
+});
+
+describe('stack: mail and requests', () => {
+  it('stores inbound mail in an encrypted, TLS-only, private bucket that forgets it after its lifetime', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    for (const def of Object.values(BUCKETS)) {
+      const bucket = Object.entries(buckets).find(([id]) => id.startsWith(`Data${def.id}`))![1] as any;
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: def.expireAfterDays, Status: 'Enabled' }));
+      expect(bucket.Properties.LoggingConfiguration).toBeDefined();
+    }
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
+    expect(policies.filter((p) => p.includes('aws:SecureTransport')).length).toBeGreaterThanOrEqual(Object.keys(BUCKETS).length);
+  });
+
+  it('has a receipt rule for the request address: raw mail to S3 first, then the Lambda, with spam and virus scanning', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({
+        Recipients: [built.settings.requestAddress],
+        ScanEnabled: true,
+        Enabled: true,
+        Actions: [
+          { S3Action: Match.objectLike({ ObjectKeyPrefix: BUCKETS.inboundMail.keyPrefix }) },
+          { LambdaAction: Match.objectLike({ InvocationType: 'Event' }) },
+        ],
+      }),
+    });
+  });
+
+  it('retries asynchronous invocations twice, then parks them on an encrypted failure queue with an alarm', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: Match.anyValue() } });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('runs the dispute-hold sweep on a daily schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+  });
+
+  it('lets functions send mail only as the stage\u2019s sender identity', () => {
+    for (const f of ALL_FUNCTIONS.filter((x) => x.uses.sendsMail)) {
+      const statement = policiesOf(functionIdFor(f.id)).find((s) => actionsOf([s]).includes('ses:SendEmail'))!;
+      expect(JSON.stringify(statement.Resource)).toContain(`identity/${built.settings.senderAddress}`);
+      expect(JSON.stringify(statement.Resource)).not.toContain('identity/*');
+    }
   });
 });

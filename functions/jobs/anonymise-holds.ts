@@ -1,0 +1,18 @@
+/** Scheduled daily: anonymise members whose dispute hold ended (policy 2.2), in bounded batches. */
+import { memberDeps, personalData } from '../../shared/adapters/wiring';
+import { anonymiseEndedHolds } from '../../shared/domain/member-service';
+import { log } from '../../shared/log';
+
+const deps = { ...memberDeps(), data: personalData() };
+const MAX_BATCHES_PER_RUN = 20;
+
+export const handler = async () => {
+  let total = 0;
+  for (let i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+    const { anonymised, more } = await anonymiseEndedHolds(deps);
+    total += anonymised;
+    if (!more) break;
+  }
+  log.info('hold sweep', { anonymised: total });
+  return { anonymised: total };
+};

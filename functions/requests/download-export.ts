@@ -1,0 +1,19 @@
+/** GET /v1/exports/download?token=...: the time-limited link in an access-request mail; redirects to the file. */
+import { S3Exports } from '../../shared/adapters/export-store';
+import { secretKey } from '../../shared/adapters/secrets';
+import { requireEnv } from '../../shared/config';
+import { InvalidInputError } from '../../shared/domain/errors';
+import { systemClock, type Clock, type SigningKey } from '../../shared/domain/ports';
+import { verifyLink } from '../../shared/domain/signed-link';
+import { redirect } from '../../shared/http/responses';
+import { route } from '../../shared/http/route';
+import { TokenQuery } from '../../shared/schemas/requests';
+
+export const makeHandler = (deps: { exports: Pick<S3Exports, 'downloadUrl'>; signingKey: SigningKey; clock: Clock }) =>
+  route({ query: TokenQuery }).handler(async (event) => {
+    const check = verifyLink<{ key: string }>('export', event.input.query.token, await deps.signingKey(), deps.clock.now());
+    if (!check.ok) throw new InvalidInputError(check.reason === 'expired' ? 'link_expired' : 'invalid_link', check.reason === 'expired' ? 'This download link has expired; ask us again for a copy' : 'This link is not valid');
+    return redirect(await deps.exports.downloadUrl(check.payload.key));
+  });
+
+export const handler = makeHandler({ exports: new S3Exports(requireEnv('EXPORTS_BUCKET')), signingKey: secretKey('tokenKey'), clock: systemClock });

@@ -1,0 +1,13 @@
+/** POST /v1/requests: the web form. Always 202 with the reference; the request waits for the e-mailed link. */
+import { requestDeps } from '../../shared/adapters/wiring';
+import { submitWebRequest, type RequestDeps } from '../../shared/domain/request-service';
+import { json } from '../../shared/http/responses';
+import { route } from '../../shared/http/route';
+import { SubmitRequestInput } from '../../shared/schemas/requests';
+
+export const makeHandler = (deps: RequestDeps) =>
+  route({ body: SubmitRequestInput, acceptForm: true }).handler(async (event) =>
+    json(202, await submitWebRequest(deps, event.input.body, { ip: event.requestContext.http.sourceIp })),
+  );
+
+export const handler = makeHandler(requestDeps());

@@ -1,0 +1,50 @@
+/**
+ * Grants a function exactly what its declaration (route or worker) says it uses, and sets the
+ * environment that tells it where those things are. One place, so the IAM policy and the code's
+ * needs cannot drift apart.
+ */
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BUCKETS, SECRETS, TABLES, type BucketKey, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
+import type { FunctionUses } from '../../shared/routes';
+import type { StageSettings } from '../stage-config';
+import type { DataStores } from './data';
+import type { PrivacyFunction } from './privacy-function';
+
+export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataStores, settings: StageSettings) {
+  for (const [key, actions] of Object.entries(uses.tables ?? {}) as [TableKey, string[]][]) {
+    const table = data.tables[key];
+    const def = TABLES[key] as TableDef;
+    fn.addEnvironment(def.envVar, table.tableName);
+    const indexArns = actions.includes('Query') ? (def.indexes ?? []).map((ix) => `${table.tableArn}/index/${ix.name}`) : [];
+    fn.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn, ...indexArns] }));
+  }
+  for (const key of uses.secrets ?? ([] as SecretKey[])) {
+    const secret = data.secrets[key];
+    fn.addEnvironment(SECRETS[key].arnEnvVar, secret.secretArn);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  }
+  for (const [key, modes] of Object.entries(uses.buckets ?? {}) as [BucketKey, ('read' | 'write')[]][]) {
+    const bucket = data.buckets[key];
+    fn.addEnvironment(BUCKETS[key].envVar, bucket.bucketName);
+    const actions = [...(modes.includes('read') ? ['s3:GetObject'] : []), ...(modes.includes('write') ? ['s3:PutObject'] : [])];
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${BUCKETS[key].keyPrefix}*`)] }));
+    const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${BUCKETS[key].keyPrefix}*]`,
+      reason: `Object keys are per mail or per request, so the grant names the ${BUCKETS[key].keyPrefix} prefix of this one bucket, with only ${actions.join(' and ')}.`,
+    });
+  }
+  if (uses.sendsMail) {
+    const { region, account } = Stack.of(fn);
+    const domain = settings.senderAddress.split('@')[1];
+    // SES authorises a send on the From identity (address or its domain); nothing else.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [`arn:aws:ses:${region}:${account}:identity/${settings.senderAddress}`, `arn:aws:ses:${region}:${account}:identity/${domain}`],
+      }),
+    );
+  }
+}

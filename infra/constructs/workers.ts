@@ -1,0 +1,99 @@
+/**
+ * Functions that are not behind the API, built from shared/workers.ts: the inbound-mail handler
+ * behind an SES receipt rule (raw mail to S3 first, then the Lambda), and scheduled jobs. Every
+ * asynchronous invocation retries twice and then lands on a failure queue that raises an alarm.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BUCKETS } from '../../shared/resources';
+import { WORKERS, type WorkerDef } from '../../shared/workers';
+import type { StageSettings } from '../stage-config';
+import type { DataStores } from './data';
+import { grantUses } from './grants';
+import { PrivacyFunction } from './privacy-function';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export interface WorkersProps {
+  settings: StageSettings;
+  data: DataStores;
+  commonEnvironment: Record<string, string>;
+  logRetention: RetentionDays;
+  publicUrl: string;
+  workers?: WorkerDef[];
+}
+
+export class Workers extends Construct {
+  readonly functions: Record<string, PrivacyFunction> = {};
+  readonly failures: Queue;
+  readonly failureAlarm: Alarm;
+  readonly receiptRuleSet?: ReceiptRuleSet;
+
+  constructor(scope: Construct, id: string, props: WorkersProps) {
+    super(scope, id);
+    this.failures = new Queue(this, 'Failures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the end of the line for failed asynchronous invocations; a person looks at it when its alarm fires.',
+    });
+    Validations.of(this.failures).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'Failure queue for asynchronous invocations, not a work queue: nothing consumes it to redrive from.' });
+    this.failureAlarm = new Alarm(this, 'FailuresAlarm', {
+      alarmDescription: 'An inbound mail or a scheduled job failed after retries; the event is on the failure queue (the raw mail is still in S3).',
+      metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    for (const worker of props.workers ?? WORKERS) {
+      const fn = new PrivacyFunction(this, `${worker.id[0]!.toUpperCase()}${worker.id.slice(1)}Function`, {
+        handlerPath: worker.handler,
+        description: worker.summary,
+        logRetention: props.logRetention,
+        commonEnvironment: props.commonEnvironment,
+        environment: { PUBLIC_API_URL: props.publicUrl },
+        timeout: Duration.seconds(worker.timeoutSeconds),
+        ...(worker.memoryMb ? { memorySize: worker.memoryMb } : {}),
+        retryAttempts: 2,
+        onFailure: new SqsDestination(this.failures),
+      });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Uses an on-failure destination (the failure queue) instead of the older DLQ setting: it carries the event and the error.',
+      });
+      grantUses(fn, worker.uses, props.data, props.settings);
+      this.functions[worker.id] = fn;
+
+      if (worker.trigger.kind === 'schedule') {
+        new Rule(this, `${worker.id}Schedule`, {
+          description: worker.summary,
+          schedule: Schedule.expression(worker.trigger.expression),
+          targets: [new LambdaFunction(fn, { deadLetterQueue: this.failures, retryAttempts: 2 })],
+        });
+      } else {
+        // Only one receipt rule set is active per account and region: devops activate this one (README).
+        const ruleSet = new ReceiptRuleSet(this, 'ReceiptRules', {});
+        ruleSet.addRule('PrivacyRequests', {
+          recipients: [props.settings.requestAddress],
+          scanEnabled: true,
+          actions: [
+            new S3Action({ bucket: props.data.buckets.inboundMail, objectKeyPrefix: BUCKETS.inboundMail.keyPrefix }),
+            new LambdaAction({ function: fn, invocationType: LambdaInvocationType.EVENT }),
+          ],
+        });
+        (this as { receiptRuleSet?: ReceiptRuleSet }).receiptRuleSet = ruleSet;
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Requests table: pk = request id. The staff queue is the byStatus index (status, "dueAt#id"), so
+ * open requests come soonest due first without a scan. Rate-limit counters live in the same table
+ * under "QUOTA#..." keys and expire by TTL.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { ConflictError, InvalidInputError } from '../domain/errors';
+import type { Page, RequestStore, SaveOutcome } from '../domain/ports';
+import type { DataRequest, RequestStatus } from '../domain/requests';
+import { isConditionFailure } from './dynamodb';
+
+type Item = DataRequest & { pk: string; dueKey: string };
+const toItem = (r: DataRequest): Item => ({ pk: r.id, ...r, dueKey: `${r.dueAt}#${r.id}` });
+const strip = ({ pk: _pk, dueKey: _d, ...r }: Item): DataRequest => r;
+
+export const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key;
+  } catch {
+    // fall through
+  }
+  throw new InvalidInputError('invalid_cursor', 'The "next" cursor is not one this API issued', [{ path: 'query.next', message: 'invalid cursor' }]);
+}
+
+export class DynamoRequestStore implements RequestStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(request: DataRequest): Promise<SaveOutcome> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: toItem(request), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async get(id: string) {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: id }, ConsistentRead: true }));
+    return Item && !String(Item.pk).startsWith('QUOTA#') ? strip(Item as Item) : undefined;
+  }
+
+  async update(request: DataRequest) {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toItem(request),
+          ConditionExpression: 'version = :previous',
+          ExpressionAttributeValues: { ':previous': request.version - 1 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConflictError('request_changed', `Request ${request.id} was changed by someone else; reload and retry`);
+      throw error;
+    }
+  }
+
+  async byStatus(status: RequestStatus, limit: number, cursor?: string): Promise<Page<DataRequest>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => strip(i as Item)), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  async byEmail(email: string) {
+    const items: DataRequest[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({ TableName: this.table, IndexName: 'byEmail', KeyConditionExpression: 'email = :e', ExpressionAttributeValues: { ':e': email }, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip(i as Item)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async takeQuota(key: string, max: number, now: Date): Promise<boolean> {
+    const day = now.toISOString().slice(0, 10);
+    // Hashed: the counter key must not hold an e-mail address or IP in clear.
+    const pk = `QUOTA#${createHash('sha256').update(key).digest('hex').slice(0, 32)}#${day}`;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk },
+          UpdateExpression: 'ADD used :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
+          ConditionExpression: 'attribute_not_exists(used) OR used < :max',
+          ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': Math.floor(now.getTime() / 1000) + 2 * 86_400 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Member use cases for the storefront backend and the scheduled hold sweep: register/update,
+ * cancel (deactivate, policy 2.2), and anonymise once the dispute hold has ended.
+ */
+import { anonymise, deactivate, upsertMember, type Locale, type Member } from './members';
+import type { AuditLog, Clock, MemberStore, PersonalDataIndex } from './ports';
+import { NotFoundError } from './errors';
+
+export interface MemberDeps {
+  members: MemberStore;
+  audit: AuditLog;
+  clock: Clock;
+  holdDays: number;
+}
+
+export async function putMember(deps: MemberDeps, memberId: string, input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean }, actor: string) {
+  const existing = await deps.members.get(memberId);
+  const { member, changed } = upsertMember(existing, { memberId, ...input }, deps.clock.now());
+  if (changed.length) {
+    await deps.members.put(member);
+    await deps.audit.append({ subject: memberId, actor, action: existing ? 'member.updated' : 'member.registered', details: { fields: changed } });
+  }
+  return { member, created: !existing };
+}
+
+export async function cancelMember(deps: MemberDeps, memberId: string, reason: string, actor: string): Promise<Member> {
+  const member = await deps.members.get(memberId);
+  if (!member) throw new NotFoundError('Member');
+  if (member.status !== 'active') return member; // cancelling twice changes nothing
+  const deactivated = deactivate(member, reason, deps.clock.now(), deps.holdDays);
+  await deps.members.put(deactivated);
+  await deps.audit.append({ subject: memberId, actor, action: 'member.deactivated', details: { reason, holdUntil: deactivated.holdUntil } });
+  return deactivated;
+}
+
+/**
+ * The scheduled sweep: members whose dispute hold ended are anonymised, their remaining visit logs
+ * and consent history erased. Orders stay (business records) under the anonymised id.
+ */
+export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDataIndex }, batch = 25) {
+  const now = deps.clock.now();
+  const due = await deps.members.holdsEndedBefore(now, batch);
+  for (const member of due) {
+    const visitorIds = await deps.data.visitorIds(member.memberId);
+    const visits = await deps.data.eraseVisits(member.memberId, visitorIds);
+    const consents = await deps.data.eraseConsentHistory(member.memberId);
+    await deps.members.put(anonymise(member, now));
+    await deps.audit.append({
+      subject: member.memberId,
+      actor: 'system:hold-sweep',
+      action: 'member.anonymised',
+      details: { holdEnded: member.holdUntil, removed: ['name', 'email'], visitRecords: visits, consentReceipts: consents, kept: ['orders'] },
+    });
+  }
+  return { anonymised: due.length, more: due.length === batch };
+}

@@ -1,0 +1,187 @@
+/**
+ * Completing a request (staff): what each type does, then the notice to the requester.
+ *  - delete: erase visit logs and consent history beyond the latest receipt, stop marketing,
+ *    deactivate the account; orders and the account record stay for disputes (policy 2.2);
+ *  - cancel_account: deactivate (policy 2.2); - edit: apply the correction staff give;
+ *  - access: a machine-readable export behind a time-limited link; - stop_marketing: opt out.
+ * Every step is idempotent, so a retry after a failure half way repeats nothing harmful.
+ */
+import { deactivate, normaliseEmail, type Locale, type Member } from './members';
+import { requestCompleted, type KeptItem } from './notices';
+import type { AuditLog, Clock, DisclosureStore, ExportStore, Mailer, MemberStore, PersonalDataIndex, RequestStore, SigningKey } from './ports';
+import { isClosed, withEvent, type DataRequest } from './requests';
+import { signLink } from './signed-link';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { unpackVisitRecord } from './visits';
+import { BUCKETS } from '../resources';
+
+export interface CompletionSettings {
+  publicUrl: string;
+  shopName?: string;
+  holdDays: number;
+  exportLinkDays: number;
+}
+
+export interface CompletionDeps {
+  requests: RequestStore;
+  members: Pick<MemberStore, 'get' | 'put'>;
+  data: PersonalDataIndex;
+  disclosures: Pick<DisclosureStore, 'forMember'>;
+  exports: ExportStore;
+  audit: AuditLog;
+  mailer: Mailer;
+  signingKey: SigningKey;
+  clock: Clock;
+  settings: CompletionSettings;
+  /** Records an unsubscribe in the suppression list, where that capability is deployed. */
+  suppress?: (email: string, via: 'staff') => Promise<void>;
+}
+
+export interface Correction {
+  name?: string;
+  email?: string;
+  locale?: Locale;
+}
+
+export interface CompletionInput {
+  outcome: 'done' | 'rejected';
+  note?: string;
+  /** For edit requests completed as done: the corrected fields. */
+  changes?: Correction;
+}
+
+const KEPT_TEXT = {
+  orders: { th: 'ประวัติการสั่งซื้อ', en: 'Order records' },
+  account: { th: 'ข้อมูลบัญชีสมาชิก (สถานะไม่ใช้งาน)', en: 'Your account record (deactivated)' },
+  consent: { th: 'บันทึกความยินยอมฉบับล่าสุด', en: 'Your latest consent record' },
+  disputes: { th: 'เพื่อใช้ระงับข้อพิพาทที่อาจเกิดขึ้นภายหลัง (นโยบายข้อ 2.2)', en: 'to settle any later disputes (policy 2.2)' },
+  proof: { th: 'เพื่อแสดงว่าท่านได้ให้หรือถอนความยินยอมเมื่อใด', en: 'to show when you gave or withdrew consent' },
+} as const;
+
+function keptAfterDeactivation(member: Member, locale: Locale, includeConsent: boolean): KeptItem[] {
+  const until = member.holdUntil;
+  return [
+    { what: KEPT_TEXT.orders[locale], why: KEPT_TEXT.disputes[locale], ...(until ? { until } : {}) },
+    { what: KEPT_TEXT.account[locale], why: KEPT_TEXT.disputes[locale], ...(until ? { until } : {}) },
+    ...(includeConsent ? [{ what: KEPT_TEXT.consent[locale], why: KEPT_TEXT.proof[locale] }] : []),
+  ];
+}
+
+/** Everything held about a member, as one JSON document (PDPA right of access / portability). */
+export async function buildExport(deps: Pick<CompletionDeps, 'members' | 'data' | 'disclosures' | 'requests' | 'clock'>, member: Member) {
+  const visitorIds = await deps.data.visitorIds(member.memberId);
+  const [consents, visits, orders, requests, disclosures] = await Promise.all([
+    deps.data.consentHistory(member.memberId),
+    deps.data.visits(visitorIds),
+    deps.data.orders(member.memberId),
+    deps.requests.byEmail(member.email),
+    deps.disclosures.forMember(member.memberId),
+  ]);
+  return {
+    generatedAt: deps.clock.now().toISOString(),
+    format: 'shop-privacy-export/1',
+    member,
+    visitorIds,
+    consents,
+    visits: visits.flatMap(unpackVisitRecord),
+    orders,
+    requests: requests.map(({ verdicts: _v, ...r }) => r),
+    disclosures,
+  };
+}
+
+async function perform(deps: CompletionDeps, request: DataRequest, input: CompletionInput, actor: string) {
+  const now = deps.clock.now();
+  const member = request.memberId ? await deps.members.get(request.memberId) : undefined;
+  const needMember = () => {
+    if (!member) throw new NotFoundError('The member of this request');
+    return member;
+  };
+  const audit = (action: string, details: Record<string, unknown>) =>
+    deps.audit.append({ subject: request.memberId ?? 'requests', actor, action, requestId: request.id, details });
+  const result: { kept?: KeptItem[]; downloadUrl?: string; downloadExpiresAt?: string } = {};
+
+  switch (request.type) {
+    case 'delete': {
+      const m = needMember();
+      const visitorIds = await deps.data.visitorIds(m.memberId);
+      const visits = await deps.data.eraseVisits(m.memberId, visitorIds);
+      const consents = await deps.data.eraseConsentHistory(m.memberId);
+      const deactivated = deactivate({ ...m, marketingOptIn: false }, 'deletion request', now, deps.settings.holdDays);
+      await deps.members.put(deactivated);
+      await deps.suppress?.(m.email, 'staff');
+      await audit('member.erased', { visitRecords: visits, consentReceipts: consents, marketing: 'off', status: deactivated.status, holdUntil: deactivated.holdUntil });
+      result.kept = keptAfterDeactivation(deactivated, request.locale, true);
+      break;
+    }
+    case 'cancel_account': {
+      const m = needMember();
+      const deactivated = deactivate(m, 'cancellation request', now, deps.settings.holdDays);
+      await deps.members.put(deactivated);
+      await audit('member.deactivated', { reason: 'cancellation request', holdUntil: deactivated.holdUntil });
+      result.kept = keptAfterDeactivation(deactivated, request.locale, false);
+      break;
+    }
+    case 'edit': {
+      const m = needMember();
+      const changes = input.changes ?? {};
+      const next: Member = { ...m, ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}), updatedAt: now.toISOString() };
+      const changed = (['name', 'email', 'locale'] as const).filter((k) => changes[k] !== undefined && m[k] !== next[k]);
+      if (changed.length === 0) throw new InvalidInputError('no_changes', 'An edit request completed as done needs the corrected fields in "changes"', [{ path: 'body.changes', message: 'give name, email or locale' }]);
+      await deps.members.put(next);
+      // Field names only: the audit trail shows what changed without copying the personal data.
+      await audit('member.corrected', { fields: changed });
+      break;
+    }
+    case 'access': {
+      const m = needMember();
+      const document = await buildExport(deps, m);
+      const key = `${BUCKETS.exports.keyPrefix}${request.id}.json`;
+      await deps.exports.put(key, document);
+      const expiresAt = new Date(now.getTime() + deps.settings.exportLinkDays * 86_400_000);
+      const token = signLink('export', { key }, await deps.signingKey(), expiresAt);
+      result.downloadUrl = `${deps.settings.publicUrl}/v1/exports/download?token=${token}`;
+      result.downloadExpiresAt = expiresAt.toISOString();
+      await audit('member.exported', { key, visits: document.visits.length, consents: document.consents.length, orders: document.orders.length, disclosures: document.disclosures.length });
+      break;
+    }
+    case 'stop_marketing': {
+      const m = needMember();
+      await deps.members.put({ ...m, marketingOptIn: false, updatedAt: now.toISOString() });
+      await deps.suppress?.(m.email, 'staff');
+      await audit('member.marketing_off', { via: 'staff' });
+      break;
+    }
+    case 'other':
+      break;
+  }
+  return result;
+}
+
+export async function completeRequest(deps: CompletionDeps, id: string, input: CompletionInput, actor: string) {
+  const request = await deps.requests.get(id);
+  if (!request) throw new NotFoundError('Request');
+  if (isClosed(request)) {
+    if (request.outcome === input.outcome) return { request, replayed: true };
+    throw new ConflictError('request_closed', `Request ${id} is already closed as ${request.outcome}`);
+  }
+  if (request.status !== 'open') throw new ConflictError('request_not_confirmed', `Request ${id} waits for the requester to confirm; it cannot be completed yet`);
+  if (input.outcome === 'rejected' && !input.note?.trim()) {
+    throw new InvalidInputError('reason_required', 'A refusal needs its reason in "note"', [{ path: 'body.note', message: 'required when outcome is rejected' }]);
+  }
+  const now = deps.clock.now();
+  const result = input.outcome === 'done' ? await perform(deps, request, input, actor) : {};
+  const closed = withEvent(
+    request,
+    { status: input.outcome, outcome: input.outcome, closedAt: now.toISOString(), overdue: false, ...(input.note ? { note: input.note } : {}) },
+    { at: now.toISOString(), event: `completed:${input.outcome}`, by: actor, ...(input.note ? { note: input.note } : {}) },
+  );
+  await deps.requests.update(closed);
+  await deps.audit.append({ subject: request.memberId ?? 'requests', actor, action: `request.${input.outcome}`, requestId: id, ...(input.note ? { details: { note: input.note } } : {}) });
+  const notice =
+    input.outcome === 'rejected'
+      ? requestCompleted({ requestId: id, type: request.type, outcome: 'rejected', note: input.note!, shopName: deps.settings.shopName }, request.locale)
+      : requestCompleted({ requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName }, request.locale);
+  await deps.mailer.send({ to: request.email, ...notice });
+  return { request: closed, replayed: false };
+}

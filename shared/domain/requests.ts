@@ -1,0 +1,112 @@
+/**
+ * Data-subject requests (policy 2.1, 2.2; PDPA): their life cycle and the decisions along it.
+ *   awaiting_confirmation -> open -> done | rejected
+ * A request gets a reference, a due date, a verified identity before anything changes, and a
+ * history. Nothing is ever deleted: refused requests and their reasons stay on record (PDPA s.39).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
+import type { Locale } from './members';
+import type { RequestType } from './request-types';
+
+export type RequestStatus = 'awaiting_confirmation' | 'open' | 'done' | 'rejected';
+export type Channel = 'email' | 'web';
+
+export interface HistoryEntry {
+  at: string;
+  event: string;
+  by: string;
+  note?: string;
+}
+
+export interface Verdicts {
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  spam: string;
+  virus: string;
+}
+
+export interface DataRequest {
+  id: string;
+  type: RequestType;
+  status: RequestStatus;
+  channel: Channel;
+  email: string;
+  memberId?: string;
+  locale: Locale;
+  details?: string;
+  subject?: string;
+  receivedAt: string;
+  dueAt: string;
+  verifiedAt?: string;
+  closedAt?: string;
+  outcome?: 'done' | 'rejected';
+  /** Why it was refused, or what staff noted on completion. */
+  note?: string;
+  overdue?: boolean;
+  sesMessageId?: string;
+  verdicts?: Verdicts;
+  history: HistoryEntry[];
+  /** Optimistic concurrency: every write increments it. */
+  version: number;
+}
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud on the phone
+
+function reference(bytes: Uint8Array): string {
+  let out = 'R-';
+  for (let i = 0; i < 10; i++) out += ALPHABET[bytes[i]! % ALPHABET.length];
+  return out;
+}
+
+/** A reference people can read out; derived from the SES message id for mail, so redelivery maps to one request. */
+export const newRequestId = (seed?: string) => reference(seed ? createHash('sha256').update(seed).digest() : randomBytes(10));
+
+export const MAX_DETAILS_CHARS = 4000;
+
+export function newRequest(
+  input: { id: string; type: RequestType; channel: Channel; email: string; memberId?: string; locale: Locale; details?: string; subject?: string; status: RequestStatus; sesMessageId?: string; verdicts?: Verdicts; note?: string },
+  now: Date,
+  deadlines: DeadlineSettings,
+  by: string,
+): DataRequest {
+  const closed = input.status === 'done' || input.status === 'rejected';
+  return {
+    id: input.id,
+    type: input.type,
+    status: input.status,
+    channel: input.channel,
+    email: input.email,
+    ...(input.memberId ? { memberId: input.memberId } : {}),
+    locale: input.locale,
+    ...(input.details ? { details: input.details.slice(0, MAX_DETAILS_CHARS) } : {}),
+    ...(input.subject ? { subject: input.subject.slice(0, 500) } : {}),
+    receivedAt: now.toISOString(),
+    dueAt: dueDate(input.type, now, deadlines).toISOString(),
+    ...(input.status === 'open' ? { verifiedAt: now.toISOString() } : {}),
+    ...(closed ? { closedAt: now.toISOString(), outcome: input.status as 'done' | 'rejected' } : {}),
+    ...(input.note ? { note: input.note } : {}),
+    ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
+    ...(input.verdicts ? { verdicts: input.verdicts } : {}),
+    history: [{ at: now.toISOString(), event: `received:${input.status}`, by, ...(input.note ? { note: input.note } : {}) }],
+    version: 1,
+  };
+}
+
+export function withEvent(request: DataRequest, change: Partial<DataRequest>, event: HistoryEntry): DataRequest {
+  return { ...request, ...change, history: [...request.history, event], version: request.version + 1 };
+}
+
+export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected';
+
+/**
+ * SES verdicts to a decision. Spam or virus: recorded, not acted on. The From address counts as
+ * authenticated only when DMARC passes (DMARC is what ties SPF/DKIM to the From domain); anything
+ * else waits for the sender to confirm through a link sent to the address on file.
+ */
+export function assessVerdicts(v: Verdicts): 'spam' | 'virus' | 'authenticated' | 'unauthenticated' {
+  if (v.virus === 'FAIL') return 'virus';
+  if (v.spam === 'FAIL') return 'spam';
+  return v.dmarc === 'PASS' ? 'authenticated' : 'unauthenticated';
+}

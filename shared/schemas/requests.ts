@@ -1,0 +1,67 @@
+/** Shapes of the member, request, disclosure and partner routes. */
+import * as z from 'zod/mini';
+import { REQUEST_TYPES } from '../domain/request-types';
+import { IsoDateTime, MemberId } from './common';
+
+export const Email = z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254));
+export const Locale = z.enum(['th', 'en']);
+export const RequestType = z.enum(REQUEST_TYPES);
+export const RequestId = z.string().check(z.regex(/^R-[A-Z2-9]{10}$/, 'must be a request reference like R-ABCDEFGH23'));
+
+export const MemberPath = z.object({ memberId: MemberId });
+export const PutMemberInput = z.strictObject({
+  email: Email,
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  locale: Locale,
+  marketingOptIn: z.boolean(),
+});
+export const CancelMemberInput = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
+
+export const SubmitRequestInput = z.strictObject({
+  email: Email,
+  type: RequestType,
+  details: z.optional(z.string().check(z.maxLength(4000))),
+  locale: z.optional(Locale),
+});
+
+export const TokenQuery = z.object({ token: z.string().check(z.minLength(1), z.maxLength(4096)) });
+export const TokenBody = z.object({ token: z.string().check(z.minLength(1), z.maxLength(4096)) });
+
+export const RequestQueueQuery = z.object({
+  status: z.optional(z.enum(['open', 'awaiting_confirmation', 'done', 'rejected'])),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
+  next: z.optional(z.string().check(z.maxLength(4096))),
+});
+export const RequestPath = z.object({ id: RequestId });
+export const CompleteRequestInput = z.strictObject({
+  outcome: z.enum(['done', 'rejected']),
+  note: z.optional(z.string().check(z.maxLength(2000))),
+  changes: z.optional(
+    z.strictObject({
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+      email: z.optional(Email),
+      locale: z.optional(Locale),
+    }),
+  ),
+});
+
+export const DisclosureInput = z.strictObject({
+  memberId: z.optional(MemberId),
+  recipient: z.string().check(z.minLength(1), z.maxLength(200)),
+  legalBasis: z.enum(['customer_authorised', 'customer_transaction', 'required_by_law']),
+  reference: z.optional(z.string().check(z.maxLength(200))),
+  categories: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(30)),
+  disclosedAt: IsoDateTime,
+  note: z.optional(z.string().check(z.maxLength(2000))),
+});
+export const DisclosureQuery = z.object({
+  memberId: z.optional(MemberId),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
+  next: z.optional(z.string().check(z.maxLength(4096))),
+});
+
+export const PartnerCheckInput = z.strictObject({
+  emailHash: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be the hex HMAC-SHA256 of the normalised e-mail address')),
+});
+
+export const AuditPath = z.object({ subject: z.string().check(z.regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be a member id or "requests" / "disclosures"')) });
