@@ -3,7 +3,10 @@
  * definitions the CDK stack uses (shared/resources.ts).
  */
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableDef } from '../../shared/resources';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { BUCKETS, SECRETS, TABLES, type TableDef } from '../../shared/resources';
+import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
 
 /** Dummy credentials and a region: the emulator accepts anything, the SDK insists on something. */
 export function useEmulator(endpoint: string) {
@@ -59,4 +62,55 @@ export async function createTables(prefix: string, client = new DynamoDBClient({
     process.env[def.envVar] = name;
   }
   return names;
+}
+
+/** Creates the buckets (idempotent) named `<prefix>-<id>` and sets the env vars handlers read. */
+export async function createBuckets(prefix: string, client = new S3Client({ forcePathStyle: true })): Promise<Record<string, string>> {
+  const names: Record<string, string> = {};
+  for (const def of Object.values(BUCKETS)) {
+    const name = `${prefix}-${def.id}`.toLowerCase();
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: process.env.AWS_REGION as never } }));
+    } catch (error) {
+      const code = (error as { name?: string }).name;
+      if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
+    }
+    names[def.envVar] = name;
+    process.env[def.envVar] = name;
+  }
+  return names;
+}
+
+/** The emulator sends mail only from verified identities, as SES does outside the sandbox for its own domain. */
+export async function verifySender(address: string, client = new SESv2Client({})) {
+  for (const identity of [address, address.split('@')[1]!]) {
+    try {
+      await client.send(new CreateEmailIdentityCommand({ EmailIdentity: identity }));
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'AlreadyExistsException') throw error;
+    }
+  }
+}
+
+/** Local-only keys: a deployed stage reads its keys from Secrets Manager instead. */
+export const LOCAL_SECRETS: Record<keyof typeof SECRETS, string> = {
+  tokenKey: 'local-development-signing-key-not-for-production-use',
+  partnerKey: 'local-development-partner-key-not-for-production-use',
+};
+
+/**
+ * Everything the handlers need around them, from the same definitions the stack uses: environment,
+ * tables, buckets and a verified sender. Idempotent, so every local command may call it.
+ */
+export async function prepareLocalAws(settings: StageSettings, options: { endpoint: string; prefix: string; publicUrl: string }) {
+  useEmulator(options.endpoint);
+  for (const [k, v] of Object.entries(commonEnvironment(settings))) process.env[k] = v;
+  for (const [key, def] of Object.entries(SECRETS) as [keyof typeof SECRETS, (typeof SECRETS)[keyof typeof SECRETS]][]) {
+    process.env[def.localEnvVar] ??= LOCAL_SECRETS[key];
+  }
+  process.env.PUBLIC_API_URL = options.publicUrl;
+  const tables = await createTables(options.prefix);
+  const buckets = await createBuckets(options.prefix);
+  await verifySender(settings.senderAddress);
+  return { tables, buckets };
 }

@@ -1,9 +1,12 @@
 /**
- * Mail in and out: the SES v2 mailer (simple content, extra headers such as List-Unsubscribe) and
- * the reader of raw inbound mail that the SES receipt rule stored in S3.
+ * Mail in and out: the SES v2 mailer and the reader of raw inbound mail that the SES receipt rule
+ * stored in S3. Outgoing mail is composed as MIME here (nodemailer's composer) and sent raw, so the
+ * message SES delivers is exactly the one built, headers such as List-Unsubscribe included, and the
+ * local emulator keeps the same bytes for `npm run outbox` to show.
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailer, OutgoingMail } from '../domain/ports';
 
 export class SesMailer implements Mailer {
@@ -13,18 +16,18 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(mail: OutgoingMail) {
+    const raw = await new MailComposer({
+      from: this.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      ...(mail.html ? { html: mail.html } : {}),
+      ...(mail.headers ? { headers: mail.headers } : {}),
+    })
+      .compile()
+      .build();
     const out = await this.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.from,
-        Destination: { ToAddresses: [mail.to] },
-        Content: {
-          Simple: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, ...(mail.html ? { Html: { Data: mail.html, Charset: 'UTF-8' } } : {}) },
-            ...(mail.headers ? { Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })) } : {}),
-          },
-        },
-      }),
+      new SendEmailCommand({ FromEmailAddress: this.from, Destination: { ToAddresses: [mail.to] }, Content: { Raw: { Data: raw } } }),
     );
     return { messageId: out.MessageId ?? '' };
   }

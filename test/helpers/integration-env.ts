@@ -1,18 +1,19 @@
 /**
  * Per-file setup for integration tests: points the SDK at the run's moto server and creates the
- * stack's tables under a prefix unique to this file, before the test file imports any handler.
+ * stack's tables and buckets under a prefix unique to this file (as `npm start` does), before the
+ * test file imports any handler.
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
-import { createTables, useEmulator } from '../../scripts/lib/local-aws';
+import { stageFromCdkJson } from '../../infra/stage-config';
+import { prepareLocalAws } from '../../scripts/lib/local-aws';
 
-const endpoint = inject('motoEndpoint');
-useEmulator(endpoint);
-Object.assign(process.env, commonEnvironment(stageFromCdkJson('local')), {
-  TOKEN_SECRET: 'integration-test-signing-key-0123456789-abcdef',
+/** Links in mail point here; tests read the token out of the mail, whatever the host. */
+export const TEST_PUBLIC_URL = 'http://127.0.0.1:3999';
+
+Object.assign(process.env, {
   LOG_LEVEL: 'silent',
   // Tests publish versions and read them back at once.
   POLICY_CACHE_SECONDS: '0',
 });
-await createTables(`it-${randomUUID().slice(0, 8)}`);
+await prepareLocalAws(stageFromCdkJson('local'), { endpoint: inject('motoEndpoint'), prefix: `it-${randomUUID().slice(0, 8)}`, publicUrl: TEST_PUBLIC_URL });

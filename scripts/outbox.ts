@@ -1,0 +1,22 @@
+/** `npm run outbox [-- --json]`: the mail the running local system has sent, newest first. */
+import { readLocalState } from './lib/local-system';
+import { sentMail } from './lib/outbox';
+
+try {
+  const { endpoint } = readLocalState();
+  const mails = (await sentMail(endpoint)).reverse();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(mails, null, 2));
+  } else if (mails.length === 0) {
+    console.log('No mail sent yet.');
+  } else {
+    for (const m of mails) {
+      console.log(`── ${m.date ?? ''}  to ${m.to.join(', ')}\n   ${m.subject}`);
+      for (const [k, v] of Object.entries(m.headers)) if (k.startsWith('list-')) console.log(`   ${k}: ${v}`);
+      console.log(m.text.split('\n').map((l) => `   ${l}`).join('\n'), '\n');
+    }
+  }
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
