@@ -4,7 +4,7 @@
  * call a test forgot to mock fails instead of reaching anything.
  */
 import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
-import { TABLES } from '../../shared/resources';
+import { BUCKETS, TABLES } from '../../shared/resources';
 
 const settings = stageFromCdkJson('local');
 Object.assign(process.env, commonEnvironment(settings), {
@@ -14,5 +14,8 @@ Object.assign(process.env, commonEnvironment(settings), {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   TOKEN_SECRET: 'unit-test-signing-key-0123456789-abcdefghijkl',
   LOG_LEVEL: 'silent',
+  PUBLIC_API_URL: 'https://api.shop.example.com',
+  PARTNER_SECRET: 'unit-test-partner-key-0123456789-abcdefghijkl',
 });
 for (const def of Object.values(TABLES)) process.env[def.envVar] = `test-${def.id}`;
+for (const def of Object.values(BUCKETS)) process.env[def.envVar] = `test-${def.id.toLowerCase()}`;

@@ -1,0 +1,98 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler as submitRequest } from '../../../functions/requests/submit-request';
+import { handler as receiveEmail } from '../../../functions/email/receive-email';
+import { handler as completeRequest } from '../../../functions/admin/complete-request';
+import { apiEvent, invoke } from '../../helpers/events';
+
+const db = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const ses = mockClient(SESv2Client);
+
+beforeEach(() => {
+  db.on(QueryCommand).resolves({ Items: [] });
+  db.on(GetCommand).resolves({});
+  db.on(PutCommand).resolves({});
+  db.on(UpdateCommand).resolves({});
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
+});
+afterEach(() => {
+  db.reset();
+  s3.reset();
+  ses.reset();
+});
+
+const post = (path: string, body: unknown, routeKey = `POST ${path}`) => {
+  const event = apiEvent('capture-consent', { body });
+  event.routeKey = routeKey;
+  event.rawPath = path;
+  return event;
+};
+
+describe('submit-request', () => {
+  it('answers 202 awaiting confirmation and mails the link, changing nothing else', async () => {
+    const res = await invoke(submitRequest, post('/v1/requests', { email: 'a@example.com', type: 'delete' }));
+    expect(res).toMatchObject({ status: 202, body: { status: 'awaiting_confirmation', requestId: expect.stringMatching(/^R-/) } });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('answers 429 when the source used up its submissions for the day, and mails nothing', async () => {
+    db.on(UpdateCommand).rejects(Object.assign(new Error('limit'), { name: 'ConditionalCheckFailedException' }));
+    const res = await invoke(submitRequest, post('/v1/requests', { email: 'a@example.com', type: 'delete' }));
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe('rate_limited');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('never answers 5xx and never writes a request for arbitrary bodies that are not a request (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue().filter((v) => !(v && typeof v === 'object' && 'email' in v)), async (body) => {
+        db.resetHistory();
+        const res = await invoke(submitRequest, post('/v1/requests', body));
+        expect(res.status).toBe(400);
+        expect(db.commandCalls(PutCommand)).toHaveLength(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('complete-request', () => {
+  it('rejects a malformed reference with 400 before reading anything', async () => {
+    const event = post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete');
+    event.pathParameters = { id: "R-1' OR 1=1" };
+    const res = await invoke(completeRequest, event);
+    expect(res.status).toBe(400);
+    expect(db.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('answers 404 for a request that does not exist', async () => {
+    const event = post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete');
+    event.pathParameters = { id: 'R-ABCDEFGH23' };
+    expect((await invoke(completeRequest, event)).status).toBe(404);
+  });
+});
+
+describe('receive-email', () => {
+  it.each([
+    ['not an SES event', { hello: 'world' }],
+    ['no records', { Records: [] }],
+    ['a record without verdicts', { Records: [{ ses: { mail: { messageId: 'abc' }, receipt: {} } }] }],
+    ['a message id with a path in it', { Records: [{ ses: { mail: { messageId: '../../etc/passwd' }, receipt: { spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'PASS' }, spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' } } } }] }],
+  ])('drops %s without reading S3 or writing anything', async (_name, event) => {
+    expect(await receiveEmail(event as never)).toEqual([]);
+    expect(s3.calls()).toHaveLength(0);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('throws (so Lambda retries) when the raw mail is not in the bucket, writing nothing', async () => {
+    s3.rejects(Object.assign(new Error('gone'), { name: 'NoSuchKey' }));
+    const event = { Records: [{ ses: { mail: { messageId: 'abc' }, receipt: { spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'PASS' }, spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' } } } }] };
+    await expect(receiveEmail(event as never)).rejects.toThrow(/not in the inbound bucket/);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});
