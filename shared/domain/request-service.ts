@@ -136,8 +136,19 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
 
   const sibling = await openSibling(deps, member.email, type);
   if (sibling) {
-    await deps.requests.update(withEvent(sibling, {}, { at: now.toISOString(), event: 'repeated', by: 'requester', note: `mail ${mail.sesMessageId}` }));
-    return { outcome: outcomeOf(sibling), requestId: sibling.id, type, dueAt: sibling.dueAt, folded: true };
+    // An authenticated repeat of a request still waiting for its link proves the sender: it opens.
+    const confirms = sibling.status === 'awaiting_confirmation' && verdict === 'authenticated';
+    const updated = withEvent(
+      sibling,
+      confirms ? { status: 'open', verifiedAt: now.toISOString() } : {},
+      { at: now.toISOString(), event: confirms ? 'confirmed:authenticated_mail' : 'repeated', by: 'requester', note: `mail ${mail.sesMessageId}` },
+    );
+    await deps.requests.update(updated);
+    if (confirms) {
+      await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.confirmed', requestId: sibling.id, details: { by: 'authenticated mail' } });
+      await acknowledge(deps, updated);
+    }
+    return { outcome: outcomeOf(updated), requestId: sibling.id, type, dueAt: sibling.dueAt, folded: true };
   }
 
   const status = verdict === 'authenticated' ? 'open' : 'awaiting_confirmation';

@@ -273,3 +273,15 @@ describe('dispute hold', () => {
     expect(audit.entries.at(-1)).toMatchObject({ action: 'member.anonymised', actor: 'system:hold-sweep' });
   });
 });
+
+describe('folding repeats', () => {
+  it('opens a waiting request when the same member writes again from an authenticated mail', async () => {
+    const m = await member();
+    const waiting = await deliverMail(sample('spoofed-sender-delete.eml', 'somchai.j@example.com', m.email), { dmarc: 'FAIL' });
+    expect(waiting.outcome).toBe('awaiting_confirmation');
+    const again = await deliverMail(sample('th-delete-utf8-base64.eml', 'Somchai.J@Example.com', m.email));
+    expect(again).toMatchObject({ outcome: 'opened', requestId: waiting.requestId, folded: true });
+    const request = (await call('GET', `/v1/admin/requests/${waiting.requestId}`)).body;
+    expect(request.history.map((h: { event: string }) => h.event)).toEqual(['received:awaiting_confirmation', 'confirmed:authenticated_mail']);
+  });
+});
