@@ -99,6 +99,7 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     ISP_SOURCE: settings.isp?.source ?? 'none',
     SHOP_NAME: settings.shopName,
     ESCALATION_ADDRESS: settings.escalationAddress,
+    REQUEST_ADDRESS: settings.requestAddress,
     DISPUTE_HOLD_DAYS: String(settings.disputeHoldDays),
     MAILS_PER_ADDRESS_PER_DAY: String(settings.limits.mailsPerAddressPerDay),
     REQUESTS_PER_SOURCE_PER_DAY: String(settings.limits.requestsPerSourcePerDay),

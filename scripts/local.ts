@@ -13,7 +13,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
-  const system = await startLocalSystem({ port, writeState: true });
+  const system = await startLocalSystem({ port, writeState: true, workers: true });
   const staff = iamRoutes();
   if (staff.length) {
     console.warn(

@@ -98,6 +98,13 @@ export const TABLES = {
     sortKey: sk,
     purpose: 'Register of disclosures to third parties with their legal basis (policy 5), append-only.',
   },
+  subscriptions: {
+    id: 'Subscriptions',
+    envVar: 'SUBSCRIPTIONS_TABLE',
+    // pk = SHA-256 of the lower-cased address: the key in unsubscribe links, with no address in clear.
+    partitionKey: pk,
+    purpose: 'Suppression list: who refused newsletters and promotions, when and how (policy 6); the shop\u2019s mail sender checks it.',
+  },
   policies: {
     id: 'Policies',
     envVar: 'POLICIES_TABLE',
@@ -139,6 +146,28 @@ export const BUCKETS = {
 } as const satisfies Record<string, BucketDef>;
 
 export type BucketKey = keyof typeof BUCKETS;
+
+/** Queues, declared once like the tables. */
+export interface QueueDef {
+  id: string;
+  envVar: string;
+  /** Deliveries before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  visibilityTimeoutSeconds: number;
+  purpose: string;
+}
+
+export const QUEUES = {
+  deadlines: {
+    id: 'Deadlines',
+    envVar: 'DEADLINES_QUEUE_URL',
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 60,
+    purpose: 'Deadline jobs: each re-sends itself (at most 15 minutes later) until its milestone is due, then reminds, escalates or enforces.',
+  },
+} as const satisfies Record<string, QueueDef>;
+
+export type QueueKey = keyof typeof QUEUES;
 
 /** Secrets the functions may read; in AWS from Secrets Manager, locally from the named env var. */
 export const SECRETS = {

@@ -4,9 +4,10 @@
  * Adding an endpoint means adding one entry here (and its handler file).
  */
 import type * as z from 'zod/mini';
-import type { BucketKey, SecretKey, TableKey } from './resources';
+import type { BucketKey, QueueKey, SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
 import { BeaconInput, LinkPath, OrderInput, VisitQuery } from './schemas/visits';
+import { CheckInput, EmailPath, LinkInput, OneClickBody } from './schemas/subscriptions';
 import {
   AuditPath,
   CancelMemberInput,
@@ -31,6 +32,8 @@ export interface FunctionUses {
   tables?: Partial<Record<TableKey, TableAction[]>>;
   secrets?: SecretKey[];
   buckets?: Partial<Record<BucketKey, ('read' | 'write')[]>>;
+  /** Queues the function sends to. */
+  queues?: Partial<Record<QueueKey, 'send'[]>>;
   /** Sends mail through SES as the stage's sender address. */
   sendsMail?: boolean;
   /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
@@ -183,7 +186,7 @@ export const ROUTES: RouteDef[] = [
     auth: 'iam',
     summary: 'Storefront backend: the member cancelled their account; deactivate and keep for disputes (policy 2.2)',
     throttle: { rate: 20, burst: 40 },
-    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, secrets: ['partnerKey'] },
+    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT, subscriptions: ['UpdateItem'] }, secrets: ['partnerKey', 'tokenKey'], sendsMail: true },
     request: { path: MemberPath, body: CancelMemberInput },
   },
   {
@@ -195,7 +198,7 @@ export const ROUTES: RouteDef[] = [
     publicBecause: 'The storefront\u2019s data-request form, open to anyone (PDPA rights need no sign-in); nothing changes until the e-mailed link is confirmed, and submissions are rate-limited per source and address.',
     summary: 'Web form: ask to edit, delete, cancel, stop marketing, get a copy, or other; confirmed by e-mailed link',
     throttle: { rate: 10, burst: 20 },
-    uses: { tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT }, secrets: ['tokenKey'], sendsMail: true },
+    uses: { tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], queues: { deadlines: ['send'] }, sendsMail: true },
     request: { body: SubmitRequestInput },
   },
   {
@@ -219,7 +222,7 @@ export const ROUTES: RouteDef[] = [
     publicBecause: 'The requester confirms from the link in the mail sent to the address on file; the signed token is the authorisation.',
     summary: 'Confirm a request (form or JSON { token }); it opens with a due date, or closes when no account has the address',
     throttle: { rate: 20, burst: 40 },
-    uses: { tables: { requests: ['GetItem', 'PutItem'], members: ['Query'], audit: AUDIT }, secrets: ['tokenKey'], sendsMail: true },
+    uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], queues: { deadlines: ['send'] }, sendsMail: true },
     request: { body: TokenBody },
   },
   {
@@ -273,6 +276,7 @@ export const ROUTES: RouteDef[] = [
         orders: ['Query'],
         disclosures: ['Query'],
         audit: AUDIT,
+        subscriptions: ['UpdateItem'],
       },
       buckets: { exports: ['write'] },
       secrets: ['tokenKey', 'partnerKey'],
@@ -323,6 +327,63 @@ export const ROUTES: RouteDef[] = [
     throttle: { rate: 5, burst: 10 },
     uses: { tables: { members: ['Query'], disclosures: ['PutItem'] } },
     request: { body: PartnerCheckInput },
+  },
+  {
+    id: 'getSubscription',
+    method: 'GET',
+    path: '/v1/subscriptions/{email}',
+    handler: 'subscriptions/get-subscription',
+    auth: 'iam',
+    summary: 'The shop\u2019s mail sender: may marketing go to this address? (suppression list)',
+    throttle: { rate: 50, burst: 100 },
+    uses: { tables: { subscriptions: ['GetItem'] } },
+    request: { path: EmailPath },
+  },
+  {
+    id: 'checkSubscriptions',
+    method: 'POST',
+    path: '/v1/subscriptions/check',
+    handler: 'subscriptions/check-subscriptions',
+    auth: 'iam',
+    summary: 'The shop\u2019s mail sender: split up to 100 addresses into subscribed and suppressed',
+    throttle: { rate: 20, burst: 40 },
+    uses: { tables: { subscriptions: ['BatchGetItem'] } },
+    request: { body: CheckInput },
+  },
+  {
+    id: 'createUnsubscribeLink',
+    method: 'POST',
+    path: '/v1/admin/unsubscribe-links',
+    handler: 'admin/create-unsubscribe-link',
+    auth: 'iam',
+    summary: 'The newsletter sender: the unsubscribe URL and List-Unsubscribe headers for one address',
+    throttle: { rate: 50, burst: 100 },
+    uses: { tables: { subscriptions: ['UpdateItem'] }, secrets: ['tokenKey'] },
+    request: { body: LinkInput },
+  },
+  {
+    id: 'unsubscribePage',
+    method: 'GET',
+    path: '/v1/unsubscribe',
+    handler: 'subscriptions/unsubscribe-page',
+    auth: 'public',
+    publicBecause: 'The unsubscribe link in every marketing mail; the signed token is the authorisation, and the page changes nothing.',
+    summary: 'Unsubscribe page in Thai and English with one confirming button',
+    throttle: { rate: 20, burst: 40 },
+    uses: { secrets: ['tokenKey'] },
+    request: { query: TokenQuery },
+  },
+  {
+    id: 'oneClickUnsubscribe',
+    method: 'POST',
+    path: '/v1/unsubscribe',
+    handler: 'subscriptions/one-click-unsubscribe',
+    auth: 'public',
+    publicBecause: 'RFC 8058 one-click unsubscribe, called by mail providers without credentials; the signed token is the authorisation.',
+    summary: 'One-click unsubscribe (body List-Unsubscribe=One-Click): suppressed at once, confirmed once',
+    throttle: { rate: 20, burst: 40 },
+    uses: { tables: { subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], sendsMail: true },
+    request: { query: TokenQuery, body: OneClickBody },
   },
   {
     id: 'listPolicies',

@@ -4,7 +4,9 @@
  */
 import type { FunctionUses } from './routes';
 
-export type Trigger = { kind: 'ses' } | { kind: 'schedule'; expression: string };
+import type { QueueKey } from './resources';
+
+export type Trigger = { kind: 'ses' } | { kind: 'schedule'; expression: string } | { kind: 'queue'; queue: QueueKey; batchSize: number };
 
 export interface WorkerDef {
   id: string;
@@ -23,9 +25,10 @@ export const WORKERS: WorkerDef[] = [
     summary: 'SES receipt rule: read the raw mail from S3, check verdicts, classify, open the request, acknowledge',
     trigger: { kind: 'ses' },
     uses: {
-      tables: { requests: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], members: ['Query'], audit: ['Query', 'PutItem'] },
+      tables: { requests: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], members: ['Query'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
       buckets: { inboundMail: ['read'] },
       secrets: ['tokenKey'],
+      queues: { deadlines: ['send'] },
       sendsMail: true,
     },
     // Parsing a mail with a 10 MB attachment takes a while on a small function.
@@ -41,5 +44,25 @@ export const WORKERS: WorkerDef[] = [
       tables: { members: ['Query', 'PutItem'], visits: ['Query', 'BatchWriteItem'], consents: ['Query', 'BatchWriteItem'], audit: ['Query', 'PutItem'] },
     },
     timeoutSeconds: 300,
+  },
+  {
+    id: 'processDeadlines',
+    handler: 'deadlines/process-jobs',
+    summary: 'Deadlines queue: one hop per job; remind staff, escalate overdue requests, enforce unsubscribes (policy 6)',
+    trigger: { kind: 'queue', queue: 'deadlines', batchSize: 10 },
+    uses: {
+      tables: { requests: ['GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      queues: { deadlines: ['send'] },
+      sendsMail: true,
+    },
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'sweepChains',
+    handler: 'deadlines/sweep-chains',
+    summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet (no deadline rests on one message)',
+    trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
+    uses: { tables: { requests: ['Query', 'GetItem', 'PutItem'] }, queues: { deadlines: ['send'] } },
+    timeoutSeconds: 120,
   },
 ];

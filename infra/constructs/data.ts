@@ -8,8 +8,10 @@ import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Duration } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { BUCKETS, SECRETS, TABLES, type BucketKey, type KeyDef, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
+import { BUCKETS, QUEUES, SECRETS, TABLES, type QueueKey, type BucketKey, type KeyDef, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
 
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -17,6 +19,8 @@ export class DataStores extends Construct {
   readonly tables: Readonly<Record<TableKey, TableV2>>;
   readonly secrets: Readonly<Record<SecretKey, Secret>>;
   readonly buckets: Readonly<Record<BucketKey, Bucket>>;
+  readonly queues: Readonly<Record<QueueKey, Queue>>;
+  readonly deadLetterAlarms: Readonly<Record<QueueKey, Alarm>>;
 
   constructor(scope: Construct, id: string, props: { retain: boolean }) {
     super(scope, id);
@@ -87,5 +91,30 @@ export class DataStores extends Construct {
         }),
       ]),
     ) as Record<BucketKey, Bucket>;
+
+    const alarms = {} as Record<QueueKey, Alarm>;
+    this.queues = Object.fromEntries(
+      (Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]).map(([key, def]) => {
+        const dlq = new Queue(this, `${def.id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+        Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the deadlines queue; its alarm calls a person.' });
+        Validations.of(dlq).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'This is itself a dead-letter queue; nothing consumes it to redrive from.' });
+        alarms[key] = new Alarm(this, `${def.id}DeadLettersAlarm`, {
+          alarmDescription: `A ${def.id} job failed ${def.maxReceiveCount} times and is on the dead-letter queue; the hourly sweep restarts its chain, but look at why.`,
+          metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        });
+        const queue = new Queue(this, def.id, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+          deadLetterQueue: { queue: dlq, maxReceiveCount: def.maxReceiveCount },
+        });
+        return [key, queue];
+      }),
+    ) as Record<QueueKey, Queue>;
+    this.deadLetterAlarms = alarms;
   }
 }

@@ -6,7 +6,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BUCKETS, SECRETS, TABLES, type BucketKey, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
+import { BUCKETS, QUEUES, SECRETS, TABLES, type BucketKey, type QueueKey, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
 import type { FunctionUses } from '../../shared/routes';
 import type { StageSettings } from '../stage-config';
 import type { DataStores } from './data';
@@ -35,6 +35,11 @@ export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataSto
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${BUCKETS[key].keyPrefix}*]`,
       reason: `Object keys are per mail or per request, so the grant names the ${BUCKETS[key].keyPrefix} prefix of this one bucket, with only ${actions.join(' and ')}.`,
     });
+  }
+  for (const key of Object.keys(uses.queues ?? {}) as QueueKey[]) {
+    const queue = data.queues[key];
+    fn.addEnvironment(QUEUES[key].envVar, queue.queueUrl);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
   }
   if (uses.sendsMail) {
     const { region, account } = Stack.of(fn);

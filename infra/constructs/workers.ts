@@ -8,6 +8,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -75,7 +76,13 @@ export class Workers extends Construct {
       grantUses(fn, worker.uses, props.data, props.settings);
       this.functions[worker.id] = fn;
 
-      if (worker.trigger.kind === 'schedule') {
+      if (worker.trigger.kind === 'queue') {
+        fn.addEventSource(new SqsEventSource(props.data.queues[worker.trigger.queue], { batchSize: worker.trigger.batchSize, reportBatchItemFailures: true }));
+        Validations.of(fn).acknowledge({
+          id: 'Serverless-LambdaEventSourceMappingDestination',
+          reason: 'Failed messages are retried by SQS and then moved by the queue\u2019s redrive policy to its dead-letter queue (with an alarm); an extra mapping destination would split the failures in two places.',
+        });
+      } else if (worker.trigger.kind === 'schedule') {
         new Rule(this, `${worker.id}Schedule`, {
           description: worker.summary,
           schedule: Schedule.expression(worker.trigger.expression),

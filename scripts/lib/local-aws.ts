@@ -5,7 +5,8 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { BUCKETS, SECRETS, TABLES, type TableDef } from '../../shared/resources';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BUCKETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
 
 /** Dummy credentials and a region: the emulator accepts anything, the SDK insists on something. */
@@ -81,6 +82,27 @@ export async function createBuckets(prefix: string, client = new S3Client({ forc
   return names;
 }
 
+/** Creates each queue with its dead-letter queue and redrive policy, as the stack does, and sets the env vars. */
+export async function createQueues(prefix: string, client = new SQSClient({})): Promise<Record<string, { url: string; deadLetterUrl: string }>> {
+  const out: Record<string, { url: string; deadLetterUrl: string }> = {};
+  for (const def of Object.values(QUEUES)) {
+    const { QueueUrl: deadLetterUrl } = await client.send(new CreateQueueCommand({ QueueName: `${prefix}-${def.id}-dlq` }));
+    const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }));
+    const { QueueUrl: url } = await client.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}-${def.id}`,
+        Attributes: {
+          VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: def.maxReceiveCount }),
+        },
+      }),
+    );
+    out[def.envVar] = { url: url!, deadLetterUrl: deadLetterUrl! };
+    process.env[def.envVar] = url!;
+  }
+  return out;
+}
+
 /** The emulator sends mail only from verified identities, as SES does outside the sandbox for its own domain. */
 export async function verifySender(address: string, client = new SESv2Client({})) {
   for (const identity of [address, address.split('@')[1]!]) {
@@ -111,6 +133,7 @@ export async function prepareLocalAws(settings: StageSettings, options: { endpoi
   process.env.PUBLIC_API_URL = options.publicUrl;
   const tables = await createTables(options.prefix);
   const buckets = await createBuckets(options.prefix);
+  const queues = await createQueues(options.prefix);
   await verifySender(settings.senderAddress);
-  return { tables, buckets };
+  return { tables, buckets, queues };
 }

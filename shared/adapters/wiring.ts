@@ -64,6 +64,12 @@ import { SesMailer } from './mail';
 import { DynamoMemberStore } from './member-store';
 import { DynamoPersonalData } from './personal-data';
 import { DynamoRequestStore } from './request-store';
+import { DynamoSubscriptionStore } from './subscription-store';
+import { DynamoChainStore, SqsScheduler } from './deadline-queue';
+import { QUEUES } from '../resources';
+import { startChain } from '../domain/deadline-service';
+import { subscriberKey, unsubscribe } from '../domain/subscriptions';
+import type { DataRequest } from '../domain/requests';
 
 function daysList(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
@@ -87,7 +93,54 @@ export const mailer = () => new SesMailer(requireEnv('SENDER_ADDRESS'));
 export const memberStore = () => new DynamoMemberStore(documentClient(), tableName('members'), secretKey('partnerKey'));
 export const requestStore = () => new DynamoRequestStore(documentClient(), tableName('requests'));
 
+export const subscriptionDeps = () => ({
+  subscriptions: new DynamoSubscriptionStore(documentClient(), tableName('subscriptions')),
+  mailer: mailer(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  settings: { publicUrl: publicUrl(), shopName: process.env.SHOP_NAME, requestAddress: requireEnv('REQUEST_ADDRESS') },
+});
+
+/**
+ * Unsubscribes an address on behalf of staff or a job: the hook other capabilities call. Built on
+ * first use, so a function that never unsubscribes needs neither the table nor its grant.
+ */
+export const suppressor = () => {
+  let deps: ReturnType<typeof subscriptionDeps> | undefined;
+  return (email: string, via: 'staff') => unsubscribe((deps ??= subscriptionDeps()), { key: subscriberKey(email), email }, via);
+};
+
+export const deadlineDeps = () => {
+  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  return {
+  requests: requestStore(),
+  chains: new DynamoChainStore(documentClient(), tableName('requests')),
+  scheduler: new SqsScheduler(requireEnv(QUEUES.deadlines.envVar)),
+  audit: auditLog(),
+  mailer: mailer(),
+  clock: systemClock,
+  // Only enforcing an unsubscribe touches the suppression list: built on first use.
+  get subscriptions() {
+    return (subscriptions ??= subscriptionDeps());
+  },
+  settings: {
+    deadlines: deadlineSettings(),
+    escalationAddress: requireEnv('ESCALATION_ADDRESS'),
+    maxDelaySeconds: positiveInt('MAX_JOB_DELAY_SECONDS', 900),
+    staleChainMinutes: positiveInt('STALE_CHAIN_MINUTES', 45),
+  },
+  };
+};
+
+/** Starts a request's deadline chain: what intake calls once a request needs one. */
+export const chainStarter = () => {
+  const deps = deadlineDeps();
+  return (request: DataRequest) => startChain(deps, request);
+};
+
 export const requestDeps = () => ({
+  deadlines: chainStarter(),
+  subscriptions: subscriptionDeps(),
   requests: requestStore(),
   members: memberStore(),
   audit: auditLog(),
@@ -115,6 +168,7 @@ export const completionDeps = () => ({
   data: personalData(),
   disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')),
   exports: new S3Exports(requireEnv('EXPORTS_BUCKET')),
+  suppress: suppressor(),
   audit: auditLog(),
   mailer: mailer(),
   signingKey: secretKey('tokenKey'),
@@ -128,6 +182,7 @@ export const completionDeps = () => ({
 });
 
 export const memberDeps = () => ({
+  suppress: suppressor(),
   members: memberStore(),
   audit: auditLog(),
   clock: systemClock,

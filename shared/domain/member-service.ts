@@ -11,6 +11,8 @@ export interface MemberDeps {
   audit: AuditLog;
   clock: Clock;
   holdDays: number;
+  /** Adds the address to the suppression list (a deactivated member gets no marketing, policy 2.2). */
+  suppress?: (email: string, via: 'staff') => Promise<unknown>;
 }
 
 export async function putMember(deps: MemberDeps, memberId: string, input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean }, actor: string) {
@@ -29,6 +31,7 @@ export async function cancelMember(deps: MemberDeps, memberId: string, reason: s
   if (member.status !== 'active') return member; // cancelling twice changes nothing
   const deactivated = deactivate(member, reason, deps.clock.now(), deps.holdDays);
   await deps.members.put(deactivated);
+  await deps.suppress?.(deactivated.email, 'staff');
   await deps.audit.append({ subject: memberId, actor, action: 'member.deactivated', details: { reason, holdUntil: deactivated.holdUntil } });
   return deactivated;
 }

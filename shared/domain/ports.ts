@@ -11,7 +11,16 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+let clockOffsetMs = 0;
+
+/** The real clock; in local mode `npm run clock` may shift it (never in AWS, where nothing sets it). */
+export const systemClock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+
+/** Local mode only: moves every handler's clock in this process, so a person can watch a deadline fire. */
+export function setClockOffset(ms: number) {
+  clockOffsetMs = ms;
+}
+export const clockOffset = () => clockOffsetMs;
 
 export type SaveOutcome = 'created' | 'duplicate';
 
@@ -152,4 +161,59 @@ export interface PersonalDataIndex {
 export interface ExportStore {
   /** Stores the export document under `key` (encrypted; the bucket expires it). */
   put(key: string, document: unknown): Promise<void>;
+}
+
+export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff';
+
+export interface Subscription {
+  /** SHA-256 of the lower-cased address. */
+  key: string;
+  email: string;
+  subscribed: boolean;
+  unsubscribedAt?: string;
+  via?: UnsubscribeVia;
+  /** When the customer was told (once). */
+  confirmedAt?: string;
+  linkIssuedAt?: string;
+}
+
+export interface SubscriptionStore {
+  get(key: string): Promise<Subscription | undefined>;
+  getMany(keys: string[]): Promise<Subscription[]>;
+  /** Remembers the address behind a link key, so a one-click unsubscribe knows whom to tell. */
+  register(key: string, email: string, now: Date): Promise<void>;
+  /** Suppresses at once; the first unsubscribe's time and channel stay. Returns whether this call suppressed it. */
+  suppress(key: string, email: string, via: UnsubscribeVia, now: Date): Promise<boolean>;
+  /** True only for the first caller: the customer is told once. */
+  markConfirmed(key: string, now: Date): Promise<boolean>;
+}
+
+/** A deadline job: one hop of a request's chain. */
+export interface DeadlineJob {
+  v: 1;
+  requestId: string;
+  chainId: string;
+  hop: number;
+  milestone: string;
+  /** ISO time the milestone is due. */
+  at: string;
+}
+
+export interface Scheduler {
+  /** Sends the job with this delay (the adapter caps it at SQS's 900 s). */
+  schedule(job: DeadlineJob, delaySeconds: number): Promise<void>;
+}
+
+export interface ChainState {
+  chainId: string;
+  hop: number;
+  seenAt: string;
+}
+
+export interface ChainStore {
+  get(requestId: string): Promise<ChainState | undefined>;
+  /** Starts (or replaces) the request's chain; messages of an older chain are then dropped. */
+  start(requestId: string, chainId: string, now: Date): Promise<void>;
+  /** Moves the chain from `hop` to `hop + 1`; false when another delivery got there first. */
+  advance(requestId: string, chainId: string, hop: number, now: Date): Promise<boolean>;
 }

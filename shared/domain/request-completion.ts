@@ -34,7 +34,7 @@ export interface CompletionDeps {
   clock: Clock;
   settings: CompletionSettings;
   /** Records an unsubscribe in the suppression list, where that capability is deployed. */
-  suppress?: (email: string, via: 'staff') => Promise<void>;
+  suppress?: (email: string, via: 'staff') => Promise<unknown>;
 }
 
 export interface Correction {
@@ -146,10 +146,10 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
       break;
     }
     case 'stop_marketing': {
-      const m = needMember();
-      await deps.members.put({ ...m, marketingOptIn: false, updatedAt: now.toISOString() });
-      await deps.suppress?.(m.email, 'staff');
-      await audit('member.marketing_off', { via: 'staff' });
+      // Anyone may opt out, member or not; a member's profile flag goes off too.
+      if (member) await deps.members.put({ ...member, marketingOptIn: false, updatedAt: now.toISOString() });
+      await deps.suppress?.(request.email, 'staff');
+      await audit('subscription.suppressed', { via: 'staff' });
       break;
     }
     case 'other':

@@ -12,6 +12,7 @@ import type { AuditLog, Clock, Mailer, MemberStore, RequestStore, SigningKey } f
 import type { RequestType } from './request-types';
 import { assessVerdicts, isClosed, newRequest, newRequestId, withEvent, type DataRequest, type Verdicts } from './requests';
 import { signLink, verifyLink } from './signed-link';
+import { subscriberKey, unsubscribe, type SubscriptionDeps } from './subscriptions';
 import { InvalidInputError, NotFoundError, RateLimitedError } from './errors';
 
 export interface RequestSettings {
@@ -32,6 +33,10 @@ export interface RequestDeps {
   signingKey: SigningKey;
   clock: Clock;
   settings: RequestSettings;
+  /** Starts the request's deadline chain (reminders, escalation, enforcement). */
+  deadlines?: (request: DataRequest) => Promise<unknown>;
+  /** The suppression list, for unsubscribe requests. */
+  subscriptions?: SubscriptionDeps;
 }
 
 const auditSubject = (r: Pick<DataRequest, 'memberId'>) => r.memberId ?? 'requests';
@@ -93,6 +98,8 @@ export async function submitWebRequest(
   );
   await deps.requests.create(request);
   await deps.audit.append({ subject: auditSubject(request), actor: 'requester', action: 'request.received', requestId: request.id, details: { channel: 'web', type: request.type } });
+  // An unsubscribe is enforced by its deadline even if nobody ever clicks the link (policy 6).
+  await deps.deadlines?.(request);
   // The answer is the same whether or not a mail went out or an account exists: nothing to probe.
   await sendConfirmation(deps, request, email);
   return { requestId: request.id, status: request.status };
@@ -132,6 +139,7 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
   if (verdict === 'spam' || verdict === 'virus') return reject(verdict, false);
   if (!mail.parsed || !from) return reject('unreadable', false);
   const member = await deps.members.findByEmail(from);
+  if (type === 'stop_marketing' && deps.subscriptions) return unsubscribeByMail(deps, { ...base, email: from }, member, verdict === 'authenticated', now);
   if (!member) return reject('no_account', verdict === 'authenticated');
 
   const sibling = await openSibling(deps, member.email, type);
@@ -147,6 +155,7 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
     if (confirms) {
       await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.confirmed', requestId: sibling.id, details: { by: 'authenticated mail' } });
       await acknowledge(deps, updated);
+      await deps.deadlines?.(updated);
     }
     return { outcome: outcomeOf(updated), requestId: sibling.id, type, dueAt: sibling.dueAt, folded: true };
   }
@@ -156,9 +165,52 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
   if ((await deps.requests.create(request)) === 'duplicate') return { outcome: 'duplicate', requestId: id };
   await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.received', requestId: id, details: { channel: 'email', type, authenticated: status === 'open' } });
   // Confirmation goes to the address on file, never to a reply-to the sender chose.
-  if (status === 'open') await acknowledge(deps, request);
-  else await sendConfirmation(deps, request, member.email);
+  if (status === 'open') {
+    await acknowledge(deps, request);
+    await deps.deadlines?.(request);
+  } else {
+    await sendConfirmation(deps, request, member.email);
+  }
   return { outcome: outcomeOf(request), requestId: id, type, dueAt: request.dueAt };
+}
+
+/**
+ * An opt-out by mail (policy 6). From an authenticated sender it is applied at once; otherwise it
+ * waits for the link, and its 7-day deadline applies it anyway. Anyone may opt out, member or not:
+ * suppressing an address can only stop mail.
+ */
+async function unsubscribeByMail(
+  deps: RequestDeps,
+  base: Omit<Parameters<typeof newRequest>[0], 'status'>,
+  member: { memberId: string; locale: Locale } | undefined,
+  authenticated: boolean,
+  now: Date,
+): Promise<IntakeOutcome> {
+  const subs = deps.subscriptions!;
+  const email = base.email;
+  const locale = member?.locale ?? base.locale;
+  const apply = async (request: DataRequest) => {
+    await unsubscribe(subs, { key: subscriberKey(email), email }, 'email', locale);
+    const closed = withEvent(request, { status: 'done', outcome: 'done', verifiedAt: now.toISOString(), closedAt: now.toISOString(), note: 'applied on receipt of an authenticated mail' }, { at: now.toISOString(), event: 'unsubscribed', by: 'requester' });
+    await deps.requests.update(closed);
+    await deps.audit.append({ subject: auditSubject(closed), actor: 'requester', action: 'subscription.suppressed', requestId: closed.id, details: { via: 'email' } });
+    return closed;
+  };
+  const sibling = await openSibling(deps, email, 'stop_marketing');
+  if (sibling) {
+    const done = authenticated ? await apply(sibling) : sibling;
+    return { outcome: done.status === 'awaiting_confirmation' ? 'awaiting_confirmation' : 'opened', requestId: sibling.id, type: 'stop_marketing', dueAt: sibling.dueAt, folded: true };
+  }
+  const request = newRequest({ ...base, ...(member ? { memberId: member.memberId } : {}), locale, status: 'awaiting_confirmation' }, now, deps.settings.deadlines, 'requester');
+  if ((await deps.requests.create(request)) === 'duplicate') return { outcome: 'duplicate', requestId: request.id };
+  await deps.audit.append({ subject: auditSubject(request), actor: 'requester', action: 'request.received', requestId: request.id, details: { channel: 'email', type: 'stop_marketing', authenticated } });
+  if (authenticated) {
+    const closed = await apply(request);
+    return { outcome: 'opened', requestId: closed.id, type: 'stop_marketing', dueAt: closed.dueAt };
+  }
+  await sendConfirmation(deps, request, email);
+  await deps.deadlines?.(request);
+  return { outcome: 'awaiting_confirmation', requestId: request.id, type: 'stop_marketing', dueAt: request.dueAt };
 }
 
 async function requestFromToken(deps: Pick<RequestDeps, 'requests' | 'signingKey' | 'clock'>, token: string) {
@@ -180,6 +232,14 @@ export async function confirmRequest(deps: RequestDeps, token: string) {
   const request = await requestFromToken(deps, token);
   if (request.status !== 'awaiting_confirmation') return publicView(request); // a second click changes nothing
   const now = deps.clock.now();
+  if (request.type === 'stop_marketing' && deps.subscriptions) {
+    const via = request.channel === 'email' ? 'email' : 'link';
+    await unsubscribe(deps.subscriptions, { key: subscriberKey(request.email), email: request.email }, via, request.locale);
+    const closed = withEvent(request, { status: 'done', outcome: 'done', verifiedAt: now.toISOString(), closedAt: now.toISOString(), note: 'unsubscribed on confirmation' }, { at: now.toISOString(), event: 'confirmed:unsubscribed', by: 'requester' });
+    await deps.requests.update(closed);
+    await deps.audit.append({ subject: auditSubject(closed), actor: 'requester', action: 'subscription.suppressed', requestId: closed.id, details: { via } });
+    return publicView(closed);
+  }
   const member = await deps.members.findByEmail(request.email);
   if (!member) {
     const closed = withEvent(request, { status: 'rejected', outcome: 'rejected', note: 'no_account', verifiedAt: now.toISOString(), closedAt: now.toISOString() }, { at: now.toISOString(), event: 'confirmed:no_account', by: 'requester' });
@@ -192,5 +252,6 @@ export async function confirmRequest(deps: RequestDeps, token: string) {
   await deps.requests.update(opened);
   await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.confirmed', requestId: request.id });
   await acknowledge(deps, opened);
+  await deps.deadlines?.(opened);
   return publicView(opened);
 }

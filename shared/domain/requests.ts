@@ -48,6 +48,8 @@ export interface DataRequest {
   sesMessageId?: string;
   verdicts?: Verdicts;
   history: HistoryEntry[];
+  /** Deadline milestones already handled (reminders, due, overdue-N): a duplicate job skips them. */
+  milestones?: string[];
   /** Optimistic concurrency: every write increments it. */
   version: number;
 }

@@ -26,7 +26,7 @@ export interface InputSpec<B, P, Q> {
   maxBodyBytes?: number;
   /** Also accept `text/plain` bodies holding JSON (navigator.sendBeacon sends those). */
   acceptTextPlain?: boolean;
-  /** Also accept HTML form posts (`application/x-www-form-urlencoded`), read as an object of strings. */
+  /** Also accept form posts (urlencoded or multipart), read as an object of strings. */
   acceptForm?: boolean;
 }
 
@@ -76,20 +76,30 @@ function validate<T>(schema: Schema<T>, value: unknown, where: 'body' | 'path' |
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readJsonBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, unknown, unknown>): unknown {
+async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, unknown, unknown>): Promise<unknown> {
   if (event.body === undefined || event.body === null || event.body === '') {
-    throw new HttpError(400, 'missing_body', 'A JSON body is required');
+    throw new HttpError(400, 'missing_body', 'A request body is required');
   }
-  const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const rawType = event.headers['content-type'] ?? '';
+  const contentType = rawType.split(';')[0]!.trim().toLowerCase();
   const isJson = contentType === 'application/json' || contentType.endsWith('+json');
-  const isForm = spec.acceptForm === true && contentType === 'application/x-www-form-urlencoded';
+  const isForm = spec.acceptForm === true && (contentType === 'application/x-www-form-urlencoded' || contentType === 'multipart/form-data');
   if (!isJson && !isForm && !(spec.acceptTextPlain && contentType === 'text/plain')) {
-    const accepted = ['application/json', ...(spec.acceptTextPlain ? ['text/plain'] : []), ...(spec.acceptForm ? ['application/x-www-form-urlencoded'] : [])].join(' or ');
+    const accepted = ['application/json', ...(spec.acceptTextPlain ? ['text/plain'] : []), ...(spec.acceptForm ? ['application/x-www-form-urlencoded', 'multipart/form-data'] : [])].join(' or ');
     throw new HttpError(415, 'unsupported_media_type', `Content-Type must be ${accepted}`);
   }
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   const max = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (bytes.length > max) throw new HttpError(413, 'payload_too_large', `The body must be at most ${max} bytes`);
+  if (contentType === 'multipart/form-data') {
+    // RFC 8058 one-click posts may come as multipart; the platform's own parser reads them.
+    try {
+      const form = await new Response(bytes, { headers: { 'content-type': rawType } }).formData();
+      return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+    } catch {
+      throw new HttpError(400, 'invalid_form', 'The multipart form body cannot be read');
+    }
+  }
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -106,9 +116,9 @@ function readJsonBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, un
 
 const parseInput = <B, P, Q>(spec: InputSpec<B, P, Q>): MiddlewareObj<ParsedEvent<B, P, Q>> => ({
   name: 'parseInput',
-  before: ({ event }) => {
+  before: async ({ event }) => {
     event.input = {
-      body: (spec.body ? validate(spec.body, readJsonBody(event, spec), 'body') : undefined) as B,
+      body: (spec.body ? validate(spec.body, await readBody(event, spec), 'body') : undefined) as B,
       path: (spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : undefined) as P,
       query: (spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as Q,
     };

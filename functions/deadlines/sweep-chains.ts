@@ -1,0 +1,12 @@
+/** Scheduled hourly: restart the deadline chain of any open request whose chain went quiet. */
+import { deadlineDeps } from '../../shared/adapters/wiring';
+import { sweepChains } from '../../shared/domain/deadline-service';
+import { log } from '../../shared/log';
+
+const deps = deadlineDeps();
+
+export const handler = async () => {
+  const result = await sweepChains(deps);
+  log.info('deadline sweep', result);
+  return result;
+};

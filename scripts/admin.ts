@@ -1,0 +1,110 @@
+/**
+ * `npm run admin -- <command> [options]` (`npm run admin -- help` lists them): the staff tool over
+ * the IAM-authorised admin API, locally or against a deployed stage. Parsing, signing and the command
+ * table live in `lib/admin-cli.ts`; this file reads the target, sends and prints.
+ *
+ * Exit codes: 0 done (or help), 1 the call failed (HTTP error, network, credentials, broken audit
+ * chain), 2 usage error (unknown command, bad or missing option).
+ */
+import { buildRequest, describeApiError, isLoopback, parseCommand, presentAnswer, regionFor, signedRequest, type OutgoingRequest } from './lib/admin-cli';
+
+const TIMEOUT_MS = 30_000;
+
+class Failure extends Error {}
+
+async function targetUrl(explicit: string | undefined): Promise<string> {
+  if (explicit) return explicit;
+  const fromEnv = process.env.PRIVACY_API_URL;
+  if (fromEnv) {
+    try {
+      return new URL(fromEnv).toString();
+    } catch {
+      throw new Failure(`PRIVACY_API_URL is not a URL: "${fromEnv}"`);
+    }
+  }
+  // Loaded only here: the local system's module pulls in the emulator tooling.
+  const { readLocalState } = await import('./lib/local-system');
+  try {
+    return readLocalState().url;
+  } catch (error) {
+    throw new Failure(`${(error as Error).message}\nOr name a deployed API with --url URL or PRIVACY_API_URL.`);
+  }
+}
+
+async function sign(request: OutgoingRequest, base: string, region: string | undefined): Promise<OutgoingRequest> {
+  let signingRegion: string;
+  try {
+    signingRegion = regionFor(base, region, process.env.AWS_REGION);
+  } catch (error) {
+    throw new Failure((error as Error).message);
+  }
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  const provider = defaultProvider();
+  let credentials;
+  try {
+    credentials = await provider();
+  } catch (error) {
+    throw new Failure(`No AWS credentials for signing: ${(error as Error).message}\nSign in first (e.g. \`aws sso login\`, or set AWS_PROFILE).`);
+  }
+  return signedRequest(request, { region: signingRegion, credentials });
+}
+
+async function send(request: OutgoingRequest): Promise<{ status: number; ok: boolean; body: unknown }> {
+  // fetch sets Host from the URL (the value that was signed) and will not take it from us.
+  const { host: _host, ...headers } = request.headers;
+  let res: Response;
+  try {
+    res = await fetch(request.url, {
+      method: request.method,
+      headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    throw new Failure(`Cannot reach ${new URL(request.url).origin}: ${why}`);
+  }
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text for the error message
+  }
+  return { status: res.status, ok: res.ok, body };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv);
+  if (parsed.kind === 'help') {
+    console.log(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === 'usage-error') {
+    console.error(`${parsed.message}\n\n${parsed.usage}`);
+    return 2;
+  }
+  try {
+    const base = await targetUrl(parsed.url);
+    const unsigned = buildRequest(base, parsed.call);
+    const request = isLoopback(base) ? unsigned : await sign(unsigned, base, parsed.region);
+    const answer = await send(request);
+    if (!answer.ok) {
+      console.error(describeApiError(answer.status, answer.body));
+      return 1;
+    }
+    const { output, failure } = presentAnswer(parsed.command, answer.body);
+    console.log(parsed.json ? JSON.stringify(output) : JSON.stringify(output, null, 2));
+    if (failure) {
+      console.error(failure);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Failure ? error.message : `${(error as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,77 @@
+/** Subscriptions table (the suppression list): pk = SHA-256 of the lower-cased address. */
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Subscription, SubscriptionStore, UnsubscribeVia } from '../domain/ports';
+import { isConditionFailure } from './dynamodb';
+
+type Item = Omit<Subscription, 'key'> & { pk: string };
+const toSubscription = ({ pk, ...rest }: Item): Subscription => ({ key: pk, ...rest });
+
+export class DynamoSubscriptionStore implements SubscriptionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(key: string) {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: key } }));
+    return Item ? toSubscription(Item as Item) : undefined;
+  }
+
+  async getMany(keys: string[]) {
+    const out: Subscription[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: { pk: string }[] = keys.slice(i, i + 100).map((pk) => ({ pk }));
+      for (let attempt = 1; pending.length; attempt++) {
+        const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+        out.push(...((res.Responses?.[this.table] ?? []) as Item[]).map(toSubscription));
+        pending = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as { pk: string }[];
+        if (pending.length && attempt >= 6) throw new Error(`${pending.length} subscription reads stayed unprocessed`);
+        if (pending.length) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      }
+    }
+    return out;
+  }
+
+  async register(key: string, email: string, now: Date) {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: key },
+        UpdateExpression: 'SET email = if_not_exists(email, :e), subscribed = if_not_exists(subscribed, :t), linkIssuedAt = if_not_exists(linkIssuedAt, :now)',
+        ExpressionAttributeValues: { ':e': email, ':t': true, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async suppress(key: string, email: string, via: UnsubscribeVia, now: Date) {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: key },
+        // The first unsubscribe's time and channel are the record; later ones change nothing.
+        UpdateExpression: 'SET email = if_not_exists(email, :e), subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :now), via = if_not_exists(via, :via)',
+        ExpressionAttributeValues: { ':e': email, ':f': false, ':now': now.toISOString(), ':via': via },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    return out.Attributes?.subscribed !== false;
+  }
+
+  async markConfirmed(key: string, now: Date) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key },
+          UpdateExpression: 'SET confirmedAt = :now',
+          ConditionExpression: 'attribute_not_exists(confirmedAt)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Deadline use cases: start a request's chain, process one hop, and the sweep that restarts any
+ * chain that went quiet, so no deadline depends on one message surviving. Every step is idempotent:
+ * a duplicate delivery finds its hop already taken and drops; a closed request drops its chain.
+ */
+import { randomUUID } from 'node:crypto';
+import { decideHop, delayUntil, needsChain, nextMilestone, type Milestone } from './deadline-chain';
+import type { DeadlineSettings } from './deadlines';
+import { ConflictError } from './errors';
+import { staffEscalation, staffReminder } from './notices';
+import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
+import { isClosed, withEvent, type DataRequest, type RequestStatus } from './requests';
+import { subscriberKey, unsubscribe, type SubscriptionDeps } from './subscriptions';
+import { DAY_MS } from './deadlines';
+
+export interface DeadlineDeps {
+  requests: RequestStore;
+  chains: ChainStore;
+  scheduler: Scheduler;
+  audit: AuditLog;
+  mailer: Mailer;
+  clock: Clock;
+  subscriptions: SubscriptionDeps;
+  settings: {
+    deadlines: DeadlineSettings;
+    escalationAddress: string;
+    /** SQS allows 900; the local mode uses a few seconds so a moved clock takes effect at once. */
+    maxDelaySeconds: number;
+    /** A chain not seen for this long is restarted by the sweep. */
+    staleChainMinutes: number;
+  };
+}
+
+const ACTOR = 'system:deadlines';
+
+async function schedule(deps: DeadlineDeps, base: Omit<DeadlineJob, 'milestone' | 'at'>, next: Milestone, now: Date) {
+  await deps.scheduler.schedule({ ...base, milestone: next.name, at: next.at.toISOString() }, delayUntil(next.at, now, deps.settings.maxDelaySeconds));
+}
+
+/** Starts (or restarts) the chain of a request that needs one; a no-op otherwise. */
+export async function startChain(deps: Pick<DeadlineDeps, 'chains' | 'scheduler' | 'clock' | 'settings'>, request: DataRequest): Promise<boolean> {
+  const now = deps.clock.now();
+  const next = nextMilestone(request, now, deps.settings.deadlines);
+  if (!next) return false;
+  const chainId = randomUUID();
+  await deps.chains.start(request.id, chainId, now);
+  await deps.scheduler.schedule({ v: 1, requestId: request.id, chainId, hop: 0, milestone: next.name, at: next.at.toISOString() }, delayUntil(next.at, now, deps.settings.maxDelaySeconds));
+  return true;
+}
+
+/** Carries out a due milestone and records it on the request (retrying once if staff wrote meanwhile). */
+async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, now: Date): Promise<DataRequest> {
+  const staffMail = (notice: { subject: string; text: string; html: string }) => deps.mailer.send({ to: deps.settings.escalationAddress, ...notice });
+  let change: Partial<DataRequest> = {};
+  let note: string | undefined;
+  if (milestone.startsWith('remind-')) {
+    const daysLeft = Math.max(0, Math.round((Date.parse(request.dueAt) - now.getTime()) / DAY_MS));
+    await staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft }));
+  } else if (milestone === 'due' && request.type === 'stop_marketing') {
+    // Policy 6: the opt-out is applied by the deadline whether or not anyone handled it.
+    await unsubscribe(deps.subscriptions, { key: subscriberKey(request.email), email: request.email }, 'deadline', request.locale);
+    change = { status: 'done', outcome: 'done', closedAt: now.toISOString(), note: 'enforced by deadline' };
+    note = 'unsubscribe applied automatically at the 7-day deadline';
+  } else {
+    const overdueDays = milestone === 'due' ? 0 : Number(milestone.slice('overdue-'.length));
+    await staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays }));
+    change = { overdue: true };
+  }
+  const record = (r: DataRequest) =>
+    withEvent(r, { ...change, milestones: [...(r.milestones ?? []), milestone] }, { at: now.toISOString(), event: `deadline:${milestone}`, by: ACTOR, ...(note ? { note } : {}) });
+  let current = request;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const updated = record(current);
+      await deps.requests.update(updated);
+      if (change.status === 'done') {
+        await deps.audit.append({ subject: current.memberId ?? 'requests', actor: ACTOR, action: 'request.enforced', requestId: current.id, details: { milestone } });
+      }
+      return updated;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt > 0) throw error;
+      const fresh = await deps.requests.get(current.id);
+      if (!fresh || isClosed(fresh) || fresh.milestones?.includes(milestone)) return fresh ?? current;
+      current = fresh;
+    }
+  }
+}
+
+export type HopOutcome = 'waited' | 'acted' | 'closed' | 'gone' | 'superseded' | 'stale' | 'not_needed';
+
+export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<HopOutcome> {
+  const now = deps.clock.now();
+  const [request, chain] = await Promise.all([deps.requests.get(job.requestId), deps.chains.get(job.requestId)]);
+  const decision = decideHop(job, request, chain, now);
+  if (decision.kind === 'drop') return decision.reason;
+  let current = request!;
+  // A reminder overtaken by a later milestone that is already due (a late or recovered chain) is skipped.
+  const overtaken = decision.kind === 'act' && nextMilestone(current, now, deps.settings.deadlines)?.name !== job.milestone;
+  if (decision.kind === 'act' && !overtaken && !current.milestones?.includes(job.milestone)) current = await act(deps, current, job.milestone, now);
+  // Take the hop only after the work: a failure above leaves the hop to SQS's retry.
+  if (!(await deps.chains.advance(job.requestId, job.chainId, job.hop, now))) return 'stale';
+  const next = decision.kind === 'wait' ? { name: job.milestone, at: new Date(job.at) } : nextMilestone(current, now, deps.settings.deadlines);
+  if (!next || isClosed(current)) return 'closed';
+  await schedule(deps, { v: 1, requestId: job.requestId, chainId: job.chainId, hop: job.hop + 1 }, next, now);
+  return decision.kind === 'wait' ? 'waited' : 'acted';
+}
+
+const SWEPT_STATUSES: RequestStatus[] = ['open', 'awaiting_confirmation'];
+
+/** Restarts the chain of every request that needs one and whose chain is missing or quiet. */
+export async function sweepChains(deps: DeadlineDeps): Promise<{ checked: number; restarted: number }> {
+  const now = deps.clock.now();
+  const staleBefore = now.getTime() - deps.settings.staleChainMinutes * 60_000;
+  let checked = 0;
+  let restarted = 0;
+  for (const status of SWEPT_STATUSES) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.requests.byStatus(status, 100, cursor);
+      for (const request of page.items.filter(needsChain)) {
+        checked++;
+        const chain = await deps.chains.get(request.id);
+        if (!chain || Date.parse(chain.seenAt) < staleBefore) {
+          if (await startChain(deps, request)) restarted++;
+        }
+      }
+      cursor = page.next;
+    } while (cursor);
+  }
+  return { checked, restarted };
+}

@@ -1,0 +1,84 @@
+/**
+ * Unsubscribe (policy 6): by signed link with a confirmation page, by RFC 8058 one-click POST, by
+ * e-mail, by staff, and by deadline. It takes effect at once in the suppression list the shop's mail
+ * sender checks, and the customer is told once. Link tokens carry only the SHA-256 of the address,
+ * so nothing personal is in clear and a token cannot be turned into another address's.
+ */
+import { createHash } from 'node:crypto';
+import { normaliseEmail, type Locale } from './members';
+import { unsubscribeConfirmed } from './notices';
+import type { Clock, Mailer, SigningKey, SubscriptionStore, UnsubscribeVia } from './ports';
+import { signLink, verifyLink } from './signed-link';
+import { InvalidInputError } from './errors';
+
+export const subscriberKey = (email: string) => createHash('sha256').update(normaliseEmail(email)).digest('hex');
+
+export interface SubscriptionDeps {
+  subscriptions: SubscriptionStore;
+  mailer: Mailer;
+  signingKey: SigningKey;
+  clock: Clock;
+  settings: { publicUrl: string; shopName?: string; requestAddress: string };
+}
+
+/** What the shop's newsletter sender puts in every mail (RFC 2369 and RFC 8058). */
+export async function unsubscribeLink(deps: Pick<SubscriptionDeps, 'subscriptions' | 'signingKey' | 'clock' | 'settings'>, email: string) {
+  const key = subscriberKey(email);
+  await deps.subscriptions.register(key, normaliseEmail(email), deps.clock.now());
+  // No expiry: a link in a newsletter from last year must still work.
+  const token = signLink('unsubscribe', { s: key }, await deps.signingKey());
+  const url = `${deps.settings.publicUrl}/v1/unsubscribe?token=${token}`;
+  return {
+    url,
+    headers: {
+      'List-Unsubscribe': `<${url}>, <mailto:${deps.settings.requestAddress}?subject=unsubscribe>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}
+
+/** The subscriber key a link names, or a 4xx when the token is forged, truncated or of another purpose. */
+export async function keyFromToken(deps: Pick<SubscriptionDeps, 'signingKey' | 'clock'>, token: string): Promise<string> {
+  const check = verifyLink<{ s: string }>('unsubscribe', token, await deps.signingKey(), deps.clock.now());
+  if (!check.ok || typeof check.payload.s !== 'string' || !/^[0-9a-f]{64}$/.test(check.payload.s)) {
+    throw new InvalidInputError('invalid_link', 'This unsubscribe link is not valid');
+  }
+  return check.payload.s;
+}
+
+/**
+ * Suppresses the address at once and tells the customer, once. Idempotent: a replayed link, a
+ * second click or a duplicate job changes nothing and sends nothing more.
+ */
+export async function unsubscribe(
+  deps: SubscriptionDeps,
+  target: { key: string; email?: string },
+  via: UnsubscribeVia,
+  locale: Locale = 'th',
+): Promise<{ suppressed: boolean }> {
+  const now = deps.clock.now();
+  const known = target.email ? undefined : await deps.subscriptions.get(target.key);
+  const email = target.email ? normaliseEmail(target.email) : known?.email;
+  // A key we never issued a link for: nothing to suppress or tell, answered like any other.
+  if (!email) return { suppressed: false };
+  const suppressed = await deps.subscriptions.suppress(target.key, email, via, now);
+  if (await deps.subscriptions.markConfirmed(target.key, now)) {
+    await deps.mailer.send({ to: email, ...unsubscribeConfirmed({ via, shopName: deps.settings.shopName }, locale) });
+  }
+  return { suppressed };
+}
+
+export async function subscriptionStatus(deps: Pick<SubscriptionDeps, 'subscriptions'>, email: string) {
+  const normalised = normaliseEmail(email);
+  const record = await deps.subscriptions.get(subscriberKey(normalised));
+  if (!record || record.subscribed) return { email: normalised, subscribed: true };
+  return { email: normalised, subscribed: false, unsubscribedAt: record.unsubscribedAt, via: record.via };
+}
+
+export async function checkSubscriptions(deps: Pick<SubscriptionDeps, 'subscriptions'>, emails: string[]) {
+  const normalised = [...new Set(emails.map(normaliseEmail))];
+  const records = await deps.subscriptions.getMany(normalised.map(subscriberKey));
+  const suppressedKeys = new Set(records.filter((r) => !r.subscribed).map((r) => r.key));
+  const suppressed = normalised.filter((e) => suppressedKeys.has(subscriberKey(e)));
+  return { subscribed: normalised.filter((e) => !suppressedKeys.has(subscriberKey(e))), suppressed };
+}

@@ -1,0 +1,88 @@
+/**
+ * The staff CLI (`npm run admin`) as staff run it: a child process talking HTTP to the local server
+ * (the one `npm start` runs), which invokes the real handlers against the emulator. The child gets
+ * no AWS settings: on loopback it sends unsigned calls and never touches AWS itself.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
+import { startLocalServer } from '../../scripts/lib/local-server';
+import { requestStore } from '../../shared/adapters/wiring';
+import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
+import { newRequest, newRequestId } from '../../shared/domain/requests';
+
+let server: Awaited<ReturnType<typeof startLocalServer>>;
+const settings = stageFromCdkJson('local');
+
+beforeAll(async () => {
+  server = await startLocalServer({ settings, port: 0 });
+});
+afterAll(() => server.close());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run admin -- ...args` the way the npm script does, without npm, against the test server. */
+const admin = (...args: string[]) =>
+  new Promise<Run>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/admin.ts'), ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+
+describe('admin CLI against the local server', () => {
+  it('lists the policy versions with the one in force, as pretty JSON', async () => {
+    const run = await admin('policies', 'list', '--url', server.url);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const answer = JSON.parse(run.stdout);
+    expect(answer).toMatchObject({ current: settings.policy.version, items: expect.arrayContaining([expect.objectContaining({ version: settings.policy.version, url: settings.policy.url })]) });
+    expect(run.stdout.split('\n').length).toBeGreaterThan(3);
+  });
+
+  it('lists an open request in the staff queue, as one line with --json', async () => {
+    // Seeded through the store rather than the web form, so the test needs no mail or deadline jobs.
+    const request = newRequest({ id: newRequestId(), type: 'access', channel: 'web', email: `cli-${randomUUID().slice(0, 8)}@example.com`, locale: 'th', status: 'open' }, new Date(), DEFAULT_DEADLINES, 'test');
+    await requestStore().create(request);
+
+    const run = await admin('requests', 'list', '--json', '--url', server.url);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    const answer = JSON.parse(run.stdout) as { items: { id: string; status: string; type: string }[] };
+    expect(answer.items).toContainEqual(expect.objectContaining({ id: request.id, status: 'open', type: 'access' }));
+  });
+
+  it('answers an empty queue of done requests with no items', async () => {
+    const run = await admin('requests', 'list', '--status', 'done', '--url', server.url);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({ items: [] });
+  });
+
+  it('prints an API error to stderr in one line and exits 1', async () => {
+    const run = await admin('requests', 'show', 'R-AAAAAAAAAA', '--url', server.url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^HTTP 404 not_found: .+\n$/);
+  });
+
+  it('exits 1 with a clear message when the API cannot be reached', async () => {
+    const run = await admin('policies', 'list', '--url', 'http://127.0.0.1:1');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Cannot reach http://127.0.0.1:1');
+  });
+
+  it('exits 2 with the usage text for an unknown command', async () => {
+    const run = await admin('frobnicate', '--url', server.url);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('unknown command "frobnicate"');
+    expect(run.stderr).toContain('usage: npm run admin -- <command> [options]');
+  });
+});
