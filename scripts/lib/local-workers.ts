@@ -3,7 +3,7 @@
  * worker (as the SQS event source mapping does, honouring partial batch failures, so moto's redrive
  * moves poison messages to the DLQ) and a timer for the scheduled jobs. Used by `npm start`.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,7 +58,11 @@ export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: numbe
               failed = new Set(Messages.map((m) => m.MessageId!));
             }
             const done = Messages.filter((m) => !failed.has(m.MessageId!));
+            const retry = Messages.filter((m) => failed.has(m.MessageId!));
             if (done.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+            // Locally a failed message comes back at once instead of after the visibility timeout, so a
+            // poison message reaches the dead-letter queue within seconds (the redrive count is the same).
+            if (retry.length) await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
           } catch (error) {
             if (running) log.error('local poller', { worker: worker.id, error: (error as Error).message });
             await new Promise((r) => setTimeout(r, options.pollMs ?? 500));

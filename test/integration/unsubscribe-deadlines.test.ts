@@ -1,0 +1,143 @@
+/**
+ * Unsubscribe and deadlines against the emulator: links, one-click, suppression checks, opt-out by
+ * mail, a deadline chain hopping through the real SQS queue, and poison messages reaching the DLQ.
+ */
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stageFromCdkJson } from '../../infra/stage-config';
+import { deliverMail } from '../../scripts/lib/inbox';
+import { startLocalServer } from '../../scripts/lib/local-server';
+import { startLocalWorkers } from '../../scripts/lib/local-workers';
+import { sentMail } from '../../scripts/lib/outbox';
+import { deadlineDeps, requestStore } from '../../shared/adapters/wiring';
+import { processJob, startChain } from '../../shared/domain/deadline-service';
+import type { DeadlineJob } from '../../shared/domain/ports';
+import { QUEUES } from '../../shared/resources';
+import { WORKERS } from '../../shared/workers';
+
+let server: Awaited<ReturnType<typeof startLocalServer>>;
+const settings = stageFromCdkJson('local');
+const endpoint = inject('motoEndpoint');
+const sqs = new SQSClient({});
+
+beforeAll(async () => {
+  server = await startLocalServer({ settings, port: 0 });
+});
+afterAll(() => server.close());
+
+const call = async (method: string, path: string, body?: string | object, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, body: json, text };
+};
+const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
+const address = () => `sub-${randomUUID().slice(0, 8)}@example.com`;
+
+describe('unsubscribe over HTTP', () => {
+  it('shows a page that changes nothing, then one click suppresses at once and is confirmed once', async () => {
+    const email = address();
+    const link = await call('POST', '/v1/admin/unsubscribe-links', { email });
+    expect(link.body.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const path = new URL(link.body.url).pathname + new URL(link.body.url).search;
+
+    const page = await call('GET', path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('ยกเลิกการรับข่าวสาร');
+    expect((await call('GET', `/v1/subscriptions/${email}`)).body).toEqual({ email, subscribed: true });
+
+    expect((await call('POST', path, 'List-Unsubscribe=One-Click')).body).toEqual({ unsubscribed: true });
+    expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({ email, subscribed: false, via: 'one-click', unsubscribedAt: expect.any(String) });
+    expect((await call('POST', path, 'List-Unsubscribe=One-Click')).status).toBe(200); // replayed
+    expect(await mailTo(email)).toHaveLength(1);
+
+    const check = await call('POST', '/v1/subscriptions/check', { emails: [email, 'still-here@example.com'] });
+    expect(check.body).toEqual({ subscribed: ['still-here@example.com'], suppressed: [email] });
+  });
+
+  it('answers the same for an address it never heard of, and refuses altered tokens and bodies', async () => {
+    const { signLink } = await import('../../shared/domain/signed-link');
+    const { subscriberKey } = await import('../../shared/domain/subscriptions');
+    const { LOCAL_SECRETS } = await import('../../scripts/lib/local-aws');
+    const unknown = signLink('unsubscribe', { s: subscriberKey(address()) }, Buffer.from(LOCAL_SECRETS.tokenKey));
+    expect((await call('POST', `/v1/unsubscribe?token=${unknown}`, 'List-Unsubscribe=One-Click')).body).toEqual({ unsubscribed: true });
+    expect((await call('POST', `/v1/unsubscribe?token=${unknown.slice(0, -2)}zz`, 'List-Unsubscribe=One-Click')).status).toBe(400);
+    expect((await call('POST', `/v1/unsubscribe?token=${unknown}`, 'List-Unsubscribe=Please')).status).toBe(400);
+    expect((await call('GET', '/v1/unsubscribe?token=garbage')).status).toBe(400);
+  });
+});
+
+describe('unsubscribe by mail', () => {
+  it('applies an authenticated opt-out at once and records it as by e-mail', async () => {
+    const email = address();
+    const outcome = await deliverMail(Buffer.from(`From: ${email}\r\nSubject: Unsubscribe\r\n\r\nPlease stop sending me newsletters.\r\n`));
+    expect(outcome).toMatchObject({ outcome: 'opened', type: 'stop_marketing' });
+    expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({ subscribed: false, via: 'email' });
+    expect((await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body).toMatchObject({ status: 'done' });
+  });
+
+  it('keeps an unauthenticated opt-out waiting for its link, with a deadline chain that will enforce it', async () => {
+    const email = address();
+    const outcome = await deliverMail(Buffer.from(`From: ${email}\r\nSubject: ยกเลิกการรับข่าวสาร\r\n\r\nไม่ต้องการรับอีเมลโปรโมชั่นอีกแล้วค่ะ\r\n`), { dmarc: 'FAIL' });
+    expect(outcome).toMatchObject({ outcome: 'awaiting_confirmation', type: 'stop_marketing' });
+    expect((await call('GET', `/v1/subscriptions/${email}`)).body.subscribed).toBe(true);
+    const deps = deadlineDeps();
+    expect(await deps.chains.get(outcome.requestId!)).toMatchObject({ hop: 0 });
+  });
+});
+
+describe('deadline chain through SQS', () => {
+  it('hops through the real queue until due, then enforces the unsubscribe', async () => {
+    const email = address();
+    const { requestId } = await call('POST', '/v1/requests', { email, type: 'stop_marketing', locale: 'en' }).then((r) => r.body);
+    const request = (await requestStore().get(requestId))!;
+    // A clock we move, and one-second hops, so a 7-day chain passes in a few real seconds.
+    let now = new Date();
+    const deps = { ...deadlineDeps(), clock: { now: () => now } };
+    deps.settings = { ...deps.settings, maxDelaySeconds: 1 };
+    await startChain(deps, request);
+    const url = process.env[QUEUES.deadlines.envVar]!;
+    const outcomes: string[] = [];
+    for (let i = 0; i < 40 && !outcomes.includes('closed'); i++) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
+      for (const m of Messages) {
+        const job = JSON.parse(m.Body!) as DeadlineJob;
+        if (job.requestId !== requestId) continue; // other files' jobs share the queue in this run
+        now = new Date(Math.max(now.getTime(), Date.parse(job.at) - 1000 * (i % 2))); // sometimes early, then on time
+        outcomes.push(await processJob(deps, job));
+      }
+    }
+    expect(outcomes).toContain('waited');
+    expect(outcomes.at(-1)).toBe('closed');
+    expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({ subscribed: false, via: 'deadline' });
+    expect((await requestStore().get(requestId))).toMatchObject({ status: 'done', note: 'enforced by deadline' });
+  }, 120_000);
+
+  it('moves a poison message to the dead-letter queue without blocking good ones', async () => {
+    const url = process.env[QUEUES.deadlines.envVar]!;
+    const dlqUrl = url.replace(/-Deadlines$/, '-Deadlines-dlq');
+    const count = async (q: string) => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
+    const before = await count(dlqUrl);
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"poison": true}' }));
+    const good: DeadlineJob = { v: 1, requestId: 'R-ABCDEFGH23', chainId: 'gone', hop: 0, milestone: 'due', at: new Date().toISOString() };
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(good) }));
+    const workers = startLocalWorkers({ workers: WORKERS.filter((w) => w.trigger.kind === 'queue') });
+    try {
+      for (let i = 0; i < 40 && (await count(dlqUrl)) === before; i++) await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await workers.stop();
+    }
+    expect(await count(dlqUrl)).toBe(before + 1);
+    expect(await count(url)).toBe(0); // the good job was consumed while the poison one bounced
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { checkSubscriptions, keyFromToken, subscriberKey, subscriptionStatus, unsubscribe, unsubscribeLink } from '../../../shared/domain/subscriptions';
+import { InvalidInputError } from '../../../shared/domain/errors';
+import { signLink } from '../../../shared/domain/signed-link';
+import { simulation } from '../../helpers/deadline-sim';
+
+const setup = () => simulation().deps.subscriptions as ReturnType<typeof simulation>['deps']['subscriptions'] & { subscriptions: ReturnType<typeof simulation>['subscriptions'] };
+
+describe('unsubscribe links', () => {
+  it('carry no address in clear, and give the headers RFC 2369 and RFC 8058 ask for', async () => {
+    const deps = setup();
+    const link = await unsubscribeLink(deps, 'Somchai@Example.com');
+    expect(link.url).toMatch(/^https:\/\/api\.example\.com\/v1\/unsubscribe\?token=/);
+    const token = new URL(link.url).searchParams.get('token')!;
+    expect(Buffer.from(token.split('.')[0]!, 'base64url').toString()).not.toContain('somchai');
+    expect(link.headers).toEqual({
+      'List-Unsubscribe': `<${link.url}>, <mailto:privacy@shop.example.com?subject=unsubscribe>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect(await keyFromToken(deps, token)).toBe(subscriberKey('somchai@example.com'));
+  });
+
+  it.each([
+    ['forged', async (t: string) => `${t.split('.')[0]}.${'A'.repeat(43)}`],
+    ['truncated', async (t: string) => t.slice(0, 20)],
+    ['for another purpose', async () => signLink('request', { rid: 'R-1' }, Buffer.from('k'.repeat(40)))],
+    ['for another address with a reused signature', async (t: string) => `${Buffer.from(JSON.stringify({ p: 'unsubscribe', d: { s: subscriberKey('other@example.com') } })).toString('base64url')}.${t.split('.')[1]}`],
+  ])('are refused when %s', async (_name, mutate) => {
+    const deps = setup();
+    const token = new URL((await unsubscribeLink(deps, 'a@example.com')).url).searchParams.get('token')!;
+    await expect(keyFromToken(deps, await mutate(token))).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe('unsubscribe', () => {
+  it('suppresses at once, keeps the first time and channel, and tells the customer once', async () => {
+    const deps = setup();
+    await unsubscribeLink(deps, 'a@example.com');
+    const key = subscriberKey('a@example.com');
+    expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: true });
+    expect(await unsubscribe(deps, { key }, 'link')).toEqual({ suppressed: false });
+    expect(await subscriptionStatus(deps, 'A@example.com')).toMatchObject({ subscribed: false, via: 'one-click' });
+    expect((deps.mailer as unknown as { sent: unknown[] }).sent).toHaveLength(1);
+  });
+
+  it('answers a key it never issued like any other and suppresses nothing', async () => {
+    const deps = setup();
+    expect(await unsubscribe(deps, { key: subscriberKey('never@example.com') }, 'one-click')).toEqual({ suppressed: false });
+    expect((deps.mailer as unknown as { sent: unknown[] }).sent).toHaveLength(0);
+  });
+
+  it('splits a mailing list into subscribed and suppressed addresses', async () => {
+    const deps = setup();
+    await unsubscribe(deps, { key: subscriberKey('b@example.com'), email: 'b@example.com' }, 'email');
+    expect(await checkSubscriptions(deps, ['a@example.com', 'B@example.com', 'a@example.com'])).toEqual({ subscribed: ['a@example.com'], suppressed: ['b@example.com'] });
+  });
+});
