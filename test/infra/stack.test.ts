@@ -268,3 +268,39 @@ describe('stack: mail and requests', () => {
     }
   });
 });
+
+describe('stack: deadlines', () => {
+  it('has an encrypted deadlines queue with a dead-letter queue after the declared receive count', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const main = Object.entries(queues).find(([id]) => id.startsWith('DataDeadlines') && !id.includes('DeadLetters'))![1] as any;
+    expect(main.Properties).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 60, RedrivePolicy: { maxReceiveCount: 5 } });
+    for (const q of Object.values(queues) as any[]) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('refuses non-TLS access to every queue', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
+    expect(policies.length).toBeGreaterThanOrEqual(3);
+    for (const p of policies) expect(p).toContain('aws:SecureTransport');
+  });
+
+  it('alarms as soon as one job lands on the dead-letter queue', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.filter((a) => a.Properties.AlarmDescription.includes('dead-letter queue') && a.Properties.Threshold === 0)).toHaveLength(1);
+  });
+
+  it('feeds the queue to its worker in batches with partial batch failure reporting', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('lets only functions that declare the queue send to it', () => {
+    const deadlinesQueue = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('DataDeadlines') && !id.includes('DeadLetters'))!;
+    for (const f of ALL_FUNCTIONS) {
+      const sends = policiesOf(functionIdFor(f.id)).some((s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(deadlinesQueue));
+      expect(sends, f.id).toBe(Boolean(f.uses.queues?.deadlines));
+    }
+  });
+
+  it('sweeps for lost chains every hour', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+  });
+});
