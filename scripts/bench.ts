@@ -18,7 +18,11 @@ import { BUNDLING, DEFAULT_MEMORY_MB } from '../infra/constructs/privacy-functio
 import { REPO_ROOT, stageFromCdkJson } from '../infra/stage-config';
 import { issueConsentToken } from '../shared/domain/consent-token';
 import { itemSize, packVisitRecords, type BeaconInput } from '../shared/domain/visits';
-import { total, visitCostPerMillionPageViews } from './lib/cost-model';
+import { deadlineChainCost, total, visitCostPerMillionPageViews } from './lib/cost-model';
+import { simulation } from '../test/helpers/deadline-sim';
+import { processJob, startChain } from '../shared/domain/deadline-service';
+import { DEFAULT_DEADLINES } from '../shared/domain/deadlines';
+import { newRequest, withEvent } from '../shared/domain/requests';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ROUTES, type RouteDef } from '../shared/routes';
 import { loadEvent } from '../test/helpers/events';
@@ -221,8 +225,44 @@ async function benchVisits(figures: FunctionFigures[]) {
     logBytesPerBeacon: ASSUMED_LOG_BYTES_PER_BEACON,
   });
   console.log(`\nCost per million page views (${PAGE_VIEW_EVENTS.length} beacons each: page view at load, leave at unload; ${recordBytes.toFixed(0)} B per record; us-east-1 list prices, see scripts/lib/cost-model.ts)`);
-  console.table([...lines.map((l) => ({ item: l.item, 'USD per million page views': l.usdPerMillionPageViews.toFixed(4) })), { item: 'total', 'USD per million page views': total(lines).toFixed(4) }]);
+  console.table([...lines.map((l) => ({ item: l.item, 'USD per million page views': l.usd.toFixed(4) })), { item: 'total', 'USD per million page views': total(lines).toFixed(4) }]);
   console.log(`Packing: a beacon of 10 page views is ${ten10.length} record(s) (${ten10.length} write unit(s)) instead of 10; the withdrawal check costs ${(0.5 * 0.125).toFixed(4)} USD per million beacons.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadline chains
+
+/** Runs one request's chain in simulated time (the real domain code) and counts hops and mails. */
+async function simulateChain(type: 'stop_marketing' | 'delete', closeAfterDays?: number) {
+  const sim = simulation();
+  const start = sim.clock.now();
+  const request = newRequest({ id: 'R-BENCHBENCH', type, channel: 'web', email: 'a@example.com', locale: 'th', status: type === 'stop_marketing' ? 'awaiting_confirmation' : 'open' }, start, DEFAULT_DEADLINES, 'bench');
+  await sim.requests.create(request);
+  await startChain(sim.deps, request);
+  const end = start.getTime() + (closeAfterDays ?? 60) * 86_400_000;
+  for (let job = sim.scheduler.next(); job; job = sim.scheduler.next()) {
+    if (closeAfterDays !== undefined && sim.clock.now().getTime() >= end) {
+      const r = (await sim.requests.get(request.id))!;
+      if (r.status === 'open') await sim.requests.update(withEvent(r, { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString() }, { at: sim.clock.now().toISOString(), event: 'completed:done', by: 'bench' }));
+    }
+    await processJob(sim.deps, job);
+  }
+  return { hops: sim.scheduler.sent, mails: sim.mailer.sent.length };
+}
+
+async function benchDeadlines() {
+  const chains = [
+    { name: 'unsubscribe, enforced at 7 days', ...(await simulateChain('stop_marketing')) },
+    { name: 'request closed on day 30', ...(await simulateChain('delete', 30)) },
+    { name: 'request closed 5 days overdue (day 35)', ...(await simulateChain('delete', 35)) },
+  ];
+  console.log('\nDeadline chain per request (one hop per 15 minutes: SQS delays at most 900 s; us-east-1 list prices as above)');
+  console.table(
+    chains.map((c) => {
+      const lines = deadlineChainCost({ hops: c.hops, sqsRequestsPerHop: 3, readUnitsPerHop: 2, writeUnitsPerHop: 1, memoryMb: DEFAULT_MEMORY_MB, billedMsPerHop: 2 * ASSUMED_DYNAMODB_ROUND_TRIP_MS + 5, mailsSent: c.mails });
+      return { chain: c.name, 'messages (hops)': c.hops, 'Lambda invocations (at most)': c.hops, mails: c.mails, 'USD per chain': total(lines).toFixed(6), 'USD per 1,000 requests': (total(lines) * 1000).toFixed(3) };
+    }),
+  );
 }
 
 if (process.argv[1]?.endsWith('bench.ts')) {
@@ -231,5 +271,6 @@ if (process.argv[1]?.endsWith('bench.ts')) {
   const figures = await measureFunctions();
   printFunctions(figures);
   await benchVisits(figures);
+  await benchDeadlines();
   rmSync(OUT, { recursive: true, force: true });
 }

@@ -44,9 +44,10 @@ export interface BeaconProfile {
   logBytesPerBeacon: number;
 }
 
+/** One priced item; `usd` is per million page views for visits, per chain for deadlines. */
 export interface CostLine {
   item: string;
-  usdPerMillionPageViews: number;
+  usd: number;
 }
 
 export function visitCostPerMillionPageViews(p: BeaconProfile): CostLine[] {
@@ -54,14 +55,43 @@ export function visitCostPerMillionPageViews(p: BeaconProfile): CostLine[] {
   const records = beacons * p.recordsPerBeacon;
   const storedGbMonths = (records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES)) / GB * (p.retentionDays / DAYS_PER_MONTH);
   return [
-    { item: 'API Gateway HTTP API requests', usdPerMillionPageViews: (beacons / MILLION) * HTTP_API_USD_PER_MILLION_REQUESTS },
-    { item: 'Lambda requests', usdPerMillionPageViews: (beacons / MILLION) * LAMBDA_USD_PER_MILLION_REQUESTS },
-    { item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms)`, usdPerMillionPageViews: beacons * (p.memoryMb / 1024) * (p.billedMsPerBeacon / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND },
-    { item: 'DynamoDB writes (records < 1 KB)', usdPerMillionPageViews: (records / MILLION) * DYNAMODB_USD_PER_MILLION_WRITE_UNITS },
-    { item: 'Consent check (eventually consistent read)', usdPerMillionPageViews: ((beacons * p.consentReadsPerBeacon * 0.5) / MILLION) * DYNAMODB_USD_PER_MILLION_READ_UNITS },
-    { item: `DynamoDB storage for ${p.retentionDays} days`, usdPerMillionPageViews: storedGbMonths * DYNAMODB_USD_PER_GB_MONTH },
-    { item: 'CloudWatch Logs ingestion', usdPerMillionPageViews: ((beacons * p.logBytesPerBeacon) / GB) * CLOUDWATCH_LOGS_USD_PER_GB_INGESTED },
+    { item: 'API Gateway HTTP API requests', usd: (beacons / MILLION) * HTTP_API_USD_PER_MILLION_REQUESTS },
+    { item: 'Lambda requests', usd: (beacons / MILLION) * LAMBDA_USD_PER_MILLION_REQUESTS },
+    { item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms)`, usd: beacons * (p.memoryMb / 1024) * (p.billedMsPerBeacon / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND },
+    { item: 'DynamoDB writes (records < 1 KB)', usd: (records / MILLION) * DYNAMODB_USD_PER_MILLION_WRITE_UNITS },
+    { item: 'Consent check (eventually consistent read)', usd: ((beacons * p.consentReadsPerBeacon * 0.5) / MILLION) * DYNAMODB_USD_PER_MILLION_READ_UNITS },
+    { item: `DynamoDB storage for ${p.retentionDays} days`, usd: storedGbMonths * DYNAMODB_USD_PER_GB_MONTH },
+    { item: 'CloudWatch Logs ingestion', usd: ((beacons * p.logBytesPerBeacon) / GB) * CLOUDWATCH_LOGS_USD_PER_GB_INGESTED },
   ];
 }
 
-export const total = (lines: CostLine[]) => lines.reduce((sum, l) => sum + l.usdPerMillionPageViews, 0);
+export const total = (lines: CostLine[]) => lines.reduce((sum, l) => sum + l.usd, 0);
+
+/** https://aws.amazon.com/ses/pricing/ — outbound e-mail. */
+export const SES_USD_PER_THOUSAND_EMAILS = 0.1;
+
+export interface ChainProfile {
+  /** Messages the chain sent (one per hop). */
+  hops: number;
+  /** SQS requests per hop: send, receive and delete (receives and deletes are batched in practice, so this is an upper bound). */
+  sqsRequestsPerHop: number;
+  /** Reads per hop: the request and its chain state, strongly consistent (1 read unit each). */
+  readUnitsPerHop: number;
+  /** Writes per hop: the chain's conditional advance (1 write unit). */
+  writeUnitsPerHop: number;
+  memoryMb: number;
+  billedMsPerHop: number;
+  mailsSent: number;
+}
+
+export function deadlineChainCost(p: ChainProfile): CostLine[] {
+  const per = (n: number, usdPerMillion: number) => (n / MILLION) * usdPerMillion;
+  return [
+    { item: 'SQS requests', usd: per(p.hops * p.sqsRequestsPerHop, SQS_USD_PER_MILLION_REQUESTS) },
+    { item: 'Lambda requests', usd: per(p.hops, LAMBDA_USD_PER_MILLION_REQUESTS) },
+    { item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerHop} ms)`, usd: p.hops * (p.memoryMb / 1024) * (p.billedMsPerHop / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND },
+    { item: 'DynamoDB reads', usd: per(p.hops * p.readUnitsPerHop, DYNAMODB_USD_PER_MILLION_READ_UNITS) },
+    { item: 'DynamoDB writes', usd: per(p.hops * p.writeUnitsPerHop, DYNAMODB_USD_PER_MILLION_WRITE_UNITS) },
+    { item: 'SES mail', usd: (p.mailsSent / 1000) * SES_USD_PER_THOUSAND_EMAILS },
+  ];
+}

@@ -19,7 +19,7 @@ const profile: BeaconProfile = {
   retentionDays: 30.4,
   logBytesPerBeacon: 0,
 };
-const line = (name: string, p = profile) => visitCostPerMillionPageViews(p).find((l) => l.item.startsWith(name))!.usdPerMillionPageViews;
+const line = (name: string, p = profile) => visitCostPerMillionPageViews(p).find((l) => l.item.startsWith(name))!.usd;
 
 describe('visit cost model', () => {
   it('charges one API request and one write unit per beacon of one record', () => {
@@ -44,5 +44,18 @@ describe('visit cost model', () => {
   it('charges storage for the retention period including DynamoDB\u2019s per-item overhead', () => {
     // 1e6 items * 400 B for one month at $0.25/GB-month
     expect(line('DynamoDB storage')).toBeCloseTo((1e6 * 400) / 1024 ** 3 * 0.25, 6);
+  });
+});
+
+describe('deadline chain cost model', () => {
+  it('charges every hop its SQS requests, invocation, reads and write, and every mail', async () => {
+    const { deadlineChainCost, SQS_USD_PER_MILLION_REQUESTS, SES_USD_PER_THOUSAND_EMAILS } = await import('../../scripts/lib/cost-model');
+    const lines = deadlineChainCost({ hops: 1_000_000, sqsRequestsPerHop: 3, readUnitsPerHop: 2, writeUnitsPerHop: 1, memoryMb: 1024, billedMsPerHop: 1000, mailsSent: 1000 });
+    const get = (name: string) => lines.find((l) => l.item.startsWith(name))!.usd;
+    expect(get('SQS')).toBeCloseTo(3 * SQS_USD_PER_MILLION_REQUESTS);
+    expect(get('DynamoDB reads')).toBeCloseTo(2 * DYNAMODB_USD_PER_MILLION_READ_UNITS);
+    expect(get('DynamoDB writes')).toBeCloseTo(DYNAMODB_USD_PER_MILLION_WRITE_UNITS);
+    expect(get('Lambda duration')).toBeCloseTo(1_000_000 * LAMBDA_ARM_USD_PER_GB_SECOND);
+    expect(get('SES')).toBeCloseTo(SES_USD_PER_THOUSAND_EMAILS);
   });
 });
