@@ -4,7 +4,7 @@
  */
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Disclosure, DisclosureStore, Page } from '../domain/ports';
-import { decodeCursor, encodeCursor } from './request-store';
+import { decodeCursor, encodeCursor, queryAll } from './dynamodb';
 
 const ALL = 'ALL';
 const partition = (d: Pick<Disclosure, 'memberId'>) => (d.memberId ? `M#${d.memberId}` : 'NONE');
@@ -29,16 +29,8 @@ export class DynamoDisclosureStore implements DisclosureStore {
   }
 
   async forMember(memberId: string) {
-    const out: Disclosure[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `M#${memberId}` }, ExclusiveStartKey: start }),
-      );
-      out.push(...(page.Items ?? []).map((i) => strip(i as Disclosure & { pk: string; sk: string })));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll<Disclosure & { pk: string; sk: string }>(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `M#${memberId}` } });
+    return items.map(strip);
   }
 
   async recent(limit: number, cursor?: string): Promise<Page<Disclosure>> {

@@ -4,7 +4,8 @@
  * Used by access exports and by erasure; erasure deletes visit records and consent history but never
  * orders (kept for disputes, policy 2.2).
  */
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll, queryAll } from './dynamodb';
 import type { ConsentRecord } from '../domain/consent';
 import type { Order } from '../domain/orders';
 import type { PersonalDataIndex } from '../domain/ports';
@@ -22,27 +23,12 @@ export class DynamoPersonalData implements PersonalDataIndex {
     private readonly tables: PersonalDataTables,
   ) {}
 
-  private async queryAll<T>(input: QueryCommandInput): Promise<T[]> {
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...((out.Items ?? []) as T[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll<T>(input: QueryCommandInput): Promise<T[]> {
+    return queryAll<T>(this.db, input);
   }
 
   private async deleteKeys(table: string, keys: { pk: string; sk: string }[]): Promise<number> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let pending = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 1; pending.length; attempt++) {
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-        if (pending.length && attempt >= 6) throw new Error(`${pending.length} deletions stayed unprocessed`);
-        if (pending.length) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      }
-    }
+    await batchWriteAll(this.db, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
     return keys.length;
   }
 

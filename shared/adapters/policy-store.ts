@@ -2,11 +2,11 @@
  * Policies table: pk = "POLICY", sk = version. Few items, read whole and cached for a minute per
  * container, because every storefront page asks for the current version.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors';
 import { samePolicy, type PolicyVersion } from '../domain/policy';
 import type { PolicyStore, SaveOutcome } from '../domain/ports';
-import { isConditionFailure } from './dynamodb';
+import { isConditionFailure, queryAll } from './dynamodb';
 
 const PK = 'POLICY';
 
@@ -17,16 +17,8 @@ export class DynamoPolicyStore implements PolicyStore {
   ) {}
 
   async list(): Promise<PolicyVersion[]> {
-    const items: PolicyVersion[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ExclusiveStartKey: start }),
-      );
-      for (const { pk: _pk, sk: _sk, ...v } of page.Items ?? []) items.push(v as PolicyVersion);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll<PolicyVersion & { pk: string; sk: string }>(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK } });
+    return items.map(({ pk: _pk, sk: _sk, ...v }) => v as PolicyVersion);
   }
 
   async publish(version: PolicyVersion): Promise<SaveOutcome> {

@@ -5,25 +5,14 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { ConflictError, InvalidInputError } from '../domain/errors';
+import { ConflictError } from '../domain/errors';
 import type { Page, RequestStore, SaveOutcome } from '../domain/ports';
 import type { DataRequest, RequestStatus } from '../domain/requests';
-import { isConditionFailure } from './dynamodb';
+import { decodeCursor, encodeCursor, isConditionFailure, queryAll } from './dynamodb';
 
 type Item = DataRequest & { pk: string; dueKey: string };
 const toItem = (r: DataRequest): Item => ({ pk: r.id, ...r, dueKey: `${r.dueAt}#${r.id}` });
 const strip = ({ pk: _pk, dueKey: _d, ...r }: Item): DataRequest => r;
-
-export const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-export function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key;
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError('invalid_cursor', 'The "next" cursor is not one this API issued', [{ path: 'query.next', message: 'invalid cursor' }]);
-}
 
 export class DynamoRequestStore implements RequestStore {
   constructor(
@@ -78,16 +67,8 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async byEmail(email: string) {
-    const items: DataRequest[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({ TableName: this.table, IndexName: 'byEmail', KeyConditionExpression: 'email = :e', ExpressionAttributeValues: { ':e': email }, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []).map((i) => strip(i as Item)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll<Item>(this.db, { TableName: this.table, IndexName: 'byEmail', KeyConditionExpression: 'email = :e', ExpressionAttributeValues: { ':e': email } });
+    return items.map(strip);
   }
 
   async takeQuota(key: string, max: number, now: Date): Promise<boolean> {

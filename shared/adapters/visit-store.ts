@@ -3,29 +3,12 @@
  * links from a member to their visitor ids sit under "M#<memberId>". Pages across several visitors
  * (a member with a phone and a laptop) are merged newest first with a cursor per visitor.
  */
-import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { InvalidInputError } from '../domain/errors';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll, decodeCursor, encodeCursor, queryAll } from './dynamodb';
 import type { Page, VisitStore } from '../domain/ports';
 import { memberPartition, visitorPartition, type VisitRecord } from '../domain/visits';
 
-const BATCH_LIMIT = 25;
-const MAX_ATTEMPTS = 6;
-
 type CursorState = Record<string, { after?: string; done?: boolean }>;
-
-const encodeCursor = (state: CursorState) => Buffer.from(JSON.stringify(state)).toString('base64url');
-
-function decodeCursor(cursor: string): CursorState {
-  try {
-    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (state && typeof state === 'object' && !Array.isArray(state)) return state as CursorState;
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError('invalid_cursor', 'The "next" cursor is not one this API issued', [{ path: 'query.next', message: 'invalid cursor' }]);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class DynamoVisitStore implements VisitStore {
   constructor(
@@ -35,16 +18,7 @@ export class DynamoVisitStore implements VisitStore {
   ) {}
 
   async append(records: VisitRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += BATCH_LIMIT) {
-      let pending = records.slice(i, i + BATCH_LIMIT).map((Item) => ({ PutRequest: { Item } }));
-      // DynamoDB may accept part of a batch under load; the rest is retried with backoff.
-      for (let attempt = 1; pending.length; attempt++) {
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-        pending = (out.UnprocessedItems?.[this.table] ?? []) as typeof pending;
-        if (pending.length && attempt >= MAX_ATTEMPTS) throw new Error(`${pending.length} visit records stayed unprocessed after ${attempt} attempts`);
-        if (pending.length) await sleep(this.backoffMs * 2 ** attempt);
-      }
-    }
+    await batchWriteAll(this.db, this.table, records.map((record) => ({ PutRequest: { Item: { ...record } } })), this.backoffMs);
   }
 
   async link(memberId: string, visitorId: string, expiresAt: number): Promise<void> {
@@ -54,26 +28,17 @@ export class DynamoVisitStore implements VisitStore {
   }
 
   async visitorsOf(memberId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': memberPartition(memberId) },
-          ProjectionExpression: 'visitorId',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) ids.push(String(item.visitorId));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return ids;
+    const links = await queryAll<{ visitorId: string }>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': memberPartition(memberId) },
+      ProjectionExpression: 'visitorId',
+    });
+    return links.map((l) => String(l.visitorId));
   }
 
   async page(visitorIds: string[], limit: number, cursor?: string): Promise<Page<VisitRecord>> {
-    const state: CursorState = cursor ? decodeCursor(cursor) : {};
+    const state: CursorState = cursor ? decodeCursor<CursorState>(cursor) : {};
     const fetched = await Promise.all(
       visitorIds
         .filter((id) => !state[id]?.done)

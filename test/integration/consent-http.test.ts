@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { itemsOf } from '../helpers/tables';
+import { httpClient } from '../helpers/http';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -17,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), origin, ...headers },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-};
+const call = httpClient(() => server.url, { headers: { origin } });
 const visitor = () => `v-${randomUUID()}`;
 const choices = (analytics: boolean, marketing: boolean) => ({ necessary: true, analytics, marketing });
 

@@ -12,6 +12,7 @@ import { deliverMail } from '../../scripts/lib/inbox';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import { itemsOf } from '../helpers/tables';
+import { httpClient } from '../helpers/http';
 import { partnerHash } from '../../shared/domain/members';
 import { LOCAL_SECRETS } from '../../scripts/lib/local-aws';
 
@@ -24,22 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    redirect: 'manual',
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: json, text };
-};
+const call = httpClient(() => server.url);
 const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
 const sample = (name: string, from: string, as: string) => Buffer.from(readFileSync(join(REPO_ROOT, 'events', 'email', name)).toString('latin1').replaceAll(from, as), 'latin1');
 /** A mail's link, re-pointed at this test's server (links name the configured public URL). */

@@ -15,6 +15,7 @@ import { processJob, startChain } from '../../shared/domain/deadline-service';
 import type { DeadlineJob } from '../../shared/domain/ports';
 import { QUEUES } from '../../shared/resources';
 import { WORKERS } from '../../shared/workers';
+import { httpClient } from '../helpers/http';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -26,21 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const call = async (method: string, path: string, body?: string | object, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, body: json, text };
-};
+const call = httpClient(() => server.url, { stringBodyType: 'application/x-www-form-urlencoded' });
 const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
 const address = () => `sub-${randomUUID().slice(0, 8)}@example.com`;
 

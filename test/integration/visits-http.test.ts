@@ -10,6 +10,7 @@ import { DynamoVisitStore } from '../../shared/adapters/visit-store';
 import { documentClient } from '../../shared/adapters/dynamodb';
 import { tableName } from '../../shared/config';
 import { itemsOf } from '../helpers/tables';
+import { httpClient } from '../helpers/http';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -20,15 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), 'user-agent': CHROME, ...headers },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
+const call = httpClient(() => server.url, { headers: { 'user-agent': CHROME } });
 const consent = async (visitorId: string, analytics: boolean) =>
   (await call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } })).body.token as string;
 const beacon = (visitorId: string, consentToken?: string, path = '/products/tea') => ({
@@ -48,7 +41,7 @@ describe('visits over HTTP', () => {
     const visitorId = visitor();
     const token = await consent(visitorId, true);
     const res = await call('POST', '/v1/visits', JSON.stringify(beacon(visitorId, token)), { 'content-type': 'text/plain;charset=UTF-8' });
-    expect(res).toEqual({ status: 202, body: { stored: 3 } });
+    expect([res.status, res.body]).toEqual([202, { stored: 3 }]);
     const listed = await call('GET', `/v1/admin/visits?visitorId=${visitorId}`);
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((i: { type: string }) => i.type)).toEqual(['leave', 'search', 'pageview']);
@@ -64,7 +57,7 @@ describe('visits over HTTP', () => {
   ])('stores nothing for a visitor with %s', async (_name, makeBody, reason) => {
     const visitorId = visitor();
     const res = await call('POST', '/v1/visits', await makeBody(visitorId));
-    expect(res).toEqual({ status: 202, body: { stored: 0, reason } });
+    expect([res.status, res.body]).toEqual([202, { stored: 0, reason }]);
     expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
   });
 
