@@ -87,6 +87,17 @@ export const ROUTES: RouteDef[] = [
     uses: {},
   },
   {
+    id: 'getKit',
+    method: 'GET',
+    path: '/v1/kit.js',
+    handler: 'platform/get-kit',
+    auth: 'public',
+    publicBecause: 'The storefront\u2019s script (consent banner, beacons, request form), loaded by every shop page; static code that holds no data.',
+    summary: 'The storefront kit: consent banner, visit beacons and request form (JavaScript)',
+    throttle: { rate: 50, burst: 100 },
+    uses: {},
+  },
+  {
     id: 'getPolicy',
     method: 'GET',
     path: '/v1/policy',

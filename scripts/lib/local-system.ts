@@ -11,6 +11,7 @@ import { freePort, startMoto, type Emulator } from './moto';
 import { startLocalServer, type LocalServerOptions } from './local-server';
 import { startLocalWorkers, type LocalWorkers } from './local-workers';
 import { parseClockChange } from './clock';
+import { serveDemo } from './demo';
 import { clockOffset, setClockOffset, systemClock } from '../../shared/domain/ports';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -77,7 +78,7 @@ export async function startLocalSystem(options: { port?: number; stage?: string;
     const http = await startLocalServer({
       settings,
       port,
-      extra: async (req, res, url) => (await localControls(req, res, url, workers)) || (options.extra ? await options.extra(req, res, url) : false),
+      extra: async (req, res, url) => (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
     });
     if (options.workers) workers = startLocalWorkers();
     const state: LocalState = { url: http.url, endpoint: emulator.endpoint, prefix, stage: settings.name, pid: process.pid };

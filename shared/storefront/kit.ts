@@ -1,0 +1,715 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The storefront kit: the one script a shop page embeds to honour the privacy policy in the browser.
+ *
+ *   <script src="https://api.../v1/kit.js" data-api="https://api..." data-lang="th" defer></script>
+ *
+ * - A cookie banner (Thai / English) with the policy's categories: necessary (always on), analytics,
+ *   marketing. "Accept all", "Refuse all" and "Choose" are equal buttons; "Choose" opens a modal
+ *   settings dialog. The choice is recorded by `POST /v1/consents`; the token and policy version are
+ *   kept in a first-party cookie, the visitor id in another. A new policy version means asking again.
+ * - Global Privacy Control: marketing is never sent as given (the API enforces it too, from Sec-GPC).
+ * - Visit beacons (`POST /v1/visits` via navigator.sendBeacon) only with analytics consent: a page
+ *   view on load, a leave with the visible time, searches through `ShopPrivacy.trackSearch`.
+ * - Google Consent Mode v2 signals when the page has `gtag`.
+ * - `<div data-shop-privacy-request-form></div>` becomes the data-subject request form.
+ *
+ * Plain DOM, no dependencies; bundled by `npm run build:kit` into shared/storefront/kit-bundle.ts.
+ * It uses no eval, no inline style attributes and no external assets; its one <style> element carries
+ * the nonce of its own <script> tag, so it runs under a strict Content-Security-Policy.
+ */
+import { REQUEST_TYPE_LABELS } from '../domain/request-types';
+
+export type Lang = 'th' | 'en';
+export type OptionalCategory = 'analytics' | 'marketing';
+export type Category = 'necessary' | OptionalCategory;
+export interface Choices {
+  necessary: true;
+  analytics: boolean;
+  marketing: boolean;
+}
+
+/** `window.ShopPrivacy`. */
+export interface ShopPrivacyApi {
+  /**
+   * Called with the choices whenever they are made or changed (and at once if already made), and with
+   * analytics and marketing off when a new policy version means asking again; returns an unsubscribe function.
+   */
+  onConsentChange(cb: (choices: Choices) => void): () => void;
+  /** Whether the visitor allowed this category under the current policy (`necessary` always). */
+  hasConsent(category: Category): boolean;
+  /** Opens the settings dialog (e.g. from a "Cookie settings" link in the footer). */
+  showSettings(): void;
+  /** Records a search (kind e.g. "product", the query optional), with analytics consent only. */
+  trackSearch(kind: string, query?: string): void;
+  /** The current choices, or null while the visitor has not chosen under the current policy. */
+  consent(): Choices | null;
+}
+
+/** What the kit keeps in its consent cookie. */
+interface Stored {
+  /** Policy version the choice was made under. */
+  v: string;
+  /** Consent token from the API. */
+  t?: string;
+  a: boolean;
+  m: boolean;
+}
+
+interface VisitEvent {
+  type: 'pageview' | 'leave' | 'search';
+  path?: string;
+  referrer?: string;
+  title?: string;
+  searchKind?: string;
+  query?: string;
+  durationMs?: number;
+  at: string;
+}
+
+type KitWindow = Window & { ShopPrivacy?: ShopPrivacyApi; gtag?: (...args: unknown[]) => void };
+
+export const VISITOR_COOKIE = 'shop_privacy_vid';
+export const CONSENT_COOKIE = 'shop_privacy_consent';
+const SESSION_KEY = 'shop_privacy_sid';
+const COOKIE_MAX_AGE = 180 * 86_400;
+const FLUSH_AT = 10;
+const FLUSH_AFTER_MS = 3_000;
+const MAX_EVENTS = 50;
+
+const TEXT = {
+  th: {
+    title: 'คุกกี้บนเว็บไซต์นี้',
+    body: 'เราใช้คุกกี้ที่จำเป็นเพื่อให้ร้านค้าทำงานได้ และเมื่อคุณอนุญาต จะใช้คุกกี้เพื่อการวิเคราะห์เพื่อปรับปรุงเว็บไซต์ และคุกกี้เพื่อการตลาดสำหรับโปรโมชั่น คุณเปลี่ยนการเลือกได้ทุกเมื่อ',
+    changed: 'นโยบายความเป็นส่วนตัวของเรามีการเปลี่ยนแปลง โปรดเลือกอีกครั้ง',
+    policy: 'นโยบายความเป็นส่วนตัว',
+    accept: 'ยอมรับทั้งหมด',
+    refuse: 'ปฏิเสธทั้งหมด',
+    choose: 'เลือกเอง',
+    settings: 'ตั้งค่าคุกกี้',
+    settingsIntro: 'เลือกประเภทคุกกี้ที่คุณอนุญาต คุกกี้ที่จำเป็นเปิดใช้งานเสมอ',
+    save: 'บันทึกการเลือก',
+    cancel: 'ยกเลิก',
+    alwaysOn: 'เปิดใช้งานเสมอ',
+    necessary: 'จำเป็น',
+    necessaryDesc: 'ทำให้เว็บไซต์ทำงานได้ เช่น ตะกร้าสินค้า การเข้าสู่ระบบ และการจดจำการเลือกนี้',
+    analytics: 'การวิเคราะห์',
+    analyticsDesc: 'หน้าที่เข้าชม การค้นหา และเวลาที่ใช้ เพื่อปรับปรุงเว็บไซต์',
+    marketing: 'การตลาด',
+    marketingDesc: 'ข่าวสารและโปรโมชั่นที่ตรงกับความสนใจของคุณ',
+    gpc: 'เบราว์เซอร์ของคุณส่งสัญญาณ Global Privacy Control การตลาดจึงปิดอยู่เสมอ',
+    formIntro: 'ขอให้เราแก้ไข ลบ หรือส่งสำเนาข้อมูลส่วนบุคคลของคุณ ยกเลิกบัญชี หรือหยุดส่งข่าวสาร เราจะส่งลิงก์ทางอีเมลเพื่อยืนยันว่าเป็นคุณ',
+    email: 'อีเมล',
+    type: 'คุณต้องการให้เราทำอะไร',
+    pick: 'เลือกประเภทคำขอ',
+    details: 'รายละเอียด (ไม่บังคับ)',
+    send: 'ส่งคำขอ',
+    sending: 'กำลังส่ง…',
+    badEmail: 'โปรดกรอกอีเมลให้ถูกต้อง',
+    badType: 'โปรดเลือกประเภทคำขอ',
+    badDetails: 'รายละเอียดยาวเกินไป (ไม่เกิน 4000 ตัวอักษร)',
+    fix: 'โปรดแก้ไขช่องที่ระบุ',
+    tooMany: 'มีคำขอจากเครือข่ายของคุณมากเกินไปในวันนี้ โปรดลองอีกครั้งในวันพรุ่งนี้ หรือส่งอีเมลถึงเรา',
+    failed: 'เกิดข้อผิดพลาด ยังไม่ได้ส่งคำขอ โปรดลองอีกครั้ง',
+    doneTitle: 'โปรดตรวจสอบอีเมลของคุณ',
+    done: 'เราได้ส่งลิงก์ยืนยันไปที่ {email} คำขอจะเริ่มดำเนินการหลังจากคุณคลิกลิงก์ในอีเมลนั้นเท่านั้น',
+    reference: 'หมายเลขอ้างอิง',
+  },
+  en: {
+    title: 'Cookies on this site',
+    body: 'We use necessary cookies to run the shop. With your permission we also use analytics cookies to improve the site and marketing cookies for promotions. You can change your choice at any time.',
+    changed: 'Our privacy policy has changed; please choose again.',
+    policy: 'Privacy policy',
+    accept: 'Accept all',
+    refuse: 'Refuse all',
+    choose: 'Choose',
+    settings: 'Cookie settings',
+    settingsIntro: 'Choose which cookies you allow. Necessary cookies are always on.',
+    save: 'Save choices',
+    cancel: 'Cancel',
+    alwaysOn: 'Always on',
+    necessary: 'Necessary',
+    necessaryDesc: 'Keep the site working: your basket, sign-in and remembering this choice.',
+    analytics: 'Analytics',
+    analyticsDesc: 'Pages you visit, searches and time on page, to improve the site.',
+    marketing: 'Marketing',
+    marketingDesc: 'Newsletters and promotions that match your interests.',
+    gpc: 'Your browser sends a Global Privacy Control signal, so marketing stays off.',
+    formIntro: 'Ask us to correct, delete or send you a copy of your personal data, cancel your account or stop newsletters. We will email you a link to confirm it is you.',
+    email: 'Email address',
+    type: 'What would you like us to do?',
+    pick: 'Choose a request type',
+    details: 'Details (optional)',
+    send: 'Send request',
+    sending: 'Sending…',
+    badEmail: 'Enter a valid email address',
+    badType: 'Choose a request type',
+    badDetails: 'Details are too long (at most 4000 characters)',
+    fix: 'Please correct the marked fields.',
+    tooMany: 'Too many requests from your network today. Please try again tomorrow or email us.',
+    failed: 'Something went wrong and the request was not sent. Please try again.',
+    doneTitle: 'Check your email',
+    done: 'We sent a confirmation link to {email}. Your request starts only after you click the link in that email.',
+    reference: 'Reference',
+  },
+};
+type Texts = (typeof TEXT)['en'];
+
+const FORM_TYPES = ['edit', 'delete', 'cancel_account', 'stop_marketing', 'access'] as const;
+
+const CSS = `
+.spk-root,.spk-root *{box-sizing:border-box}
+.spk-root{font:16px/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans Thai","Leelawadee UI",Tahoma,sans-serif;color:#1b1b1b;text-align:left}
+.spk-root [hidden],.spk-root[hidden]{display:none!important}
+.spk-banner{position:fixed;left:1rem;right:1rem;bottom:1rem;z-index:2147483000;max-width:46rem;margin:0 auto;padding:1rem 1.25rem;background:#fff;border:2px solid #1b1b1b;border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.3)}
+.spk-h{font-size:1.125rem;font-weight:700;margin:0 0 .5rem;line-height:1.3;color:#1b1b1b}
+.spk-p{margin:0 0 .75rem}
+.spk-a{color:#0b4f8a;text-decoration:underline;white-space:nowrap}
+.spk-row{display:flex;flex-wrap:wrap;gap:.5rem}
+.spk-btn{font:inherit;font-weight:600;min-height:44px;min-width:44px;margin:0;padding:.5rem 1.125rem;border:2px solid #0b4f8a;border-radius:6px;background:#0b4f8a;color:#fff;cursor:pointer}
+.spk-btn:hover{background:#083a66;border-color:#083a66}
+.spk-btn[disabled]{cursor:progress}
+.spk-root :focus-visible,.spk-root:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 2px #fff}
+.spk-banner:focus{outline:none}
+.spk-overlay{position:fixed;top:0;right:0;bottom:0;left:0;z-index:2147483001;display:flex;align-items:center;justify-content:center;padding:1rem;background:rgba(0,0,0,.55)}
+.spk-dialog{width:100%;max-width:34rem;max-height:calc(100vh - 2rem);overflow:auto;padding:1.25rem;background:#fff;border-radius:8px}
+.spk-cat{display:flex;gap:.75rem;align-items:flex-start;padding:.75rem 0;border-top:1px solid #767676}
+.spk-cat input{flex:none;width:24px;height:24px;margin:.125rem 0 0;accent-color:#0b4f8a}
+.spk-cat label{font-weight:700}
+.spk-desc{margin:0;color:#404040;font-size:.9375rem}
+.spk-note{display:block;margin:.5rem 0 0;padding:.5rem .75rem;background:#fff4ce;border-left:4px solid #7a5c00;color:#1b1b1b;font-size:.9375rem}
+.spk-fab{position:fixed;left:1rem;bottom:1rem;z-index:2147482999;font:600 14px/1.2 system-ui,-apple-system,"Segoe UI","Noto Sans Thai",Tahoma,sans-serif;min-height:44px;padding:.5rem 1rem;background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:22px;box-shadow:0 2px 8px rgba(0,0,0,.25);cursor:pointer}
+.spk-form{max-width:34rem}
+.spk-field{margin:0 0 1rem}
+.spk-field label{display:block;font-weight:700;margin:0 0 .25rem}
+.spk-field input,.spk-field select,.spk-field textarea{display:block;width:100%;min-height:44px;padding:.5rem .625rem;font:inherit;color:#1b1b1b;background:#fff;border:2px solid #595959;border-radius:6px}
+.spk-field [aria-invalid=true]{border-color:#b00020}
+.spk-err{margin:.25rem 0 0;color:#b00020;font-weight:600}
+.spk-err:empty{display:none}
+.spk-live{margin:0 0 1rem}
+.spk-live:empty{display:none}
+.spk-live.spk-bad{padding:.5rem .75rem;border-left:4px solid #b00020;color:#b00020;font-weight:600}
+.spk-done{padding:1rem;border:2px solid #1e6b35;border-radius:8px}
+.spk-ref{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}
+`;
+
+// ---------------------------------------------------------------- configuration (read at once: currentScript)
+
+const win = window as KitWindow;
+const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="kit.js"]');
+const API = (script?.dataset.api || (script?.src ? new URL(script.src, location.href).origin : location.origin)).replace(/\/+$/, '');
+const langOf = (value: string | null | undefined): Lang | undefined => (value ? (/^th/i.test(value) ? 'th' : 'en') : undefined);
+const LANG: Lang = langOf(script?.dataset.lang) ?? langOf(document.documentElement.lang) ?? langOf(navigator.language) ?? 'en';
+const NONCE = script?.nonce ?? '';
+const GPC = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+const SECURE = location.protocol === 'https:';
+
+// ---------------------------------------------------------------- small helpers
+
+type Child = Node | string | null | undefined | false;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (name === 'text') el.textContent = String(value);
+    else el.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+
+const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+function randomId(length = 22): string {
+  const bytes = new Uint8Array(length);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => ID_CHARS[b & 63]).join('');
+}
+
+function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const at = part.indexOf('=');
+    if (part.slice(0, at).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      return undefined; // not a value this kit wrote
+    }
+  }
+  return undefined;
+}
+
+function writeCookie(name: string, value: string, maxAgeSeconds = COOKIE_MAX_AGE) {
+  document.cookie = `${name}=${encodeURIComponent(value)}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; Path=/; SameSite=Lax${SECURE ? '; Secure' : ''}`;
+}
+
+function readStored(): Stored | undefined {
+  try {
+    const value = JSON.parse(readCookie(CONSENT_COOKIE) ?? '') as Partial<Stored>;
+    return typeof value.v === 'string' ? { v: value.v, ...(typeof value.t === 'string' ? { t: value.t } : {}), a: value.a === true, m: value.m === true } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The visitor's random id, created (with its cookie) the first time it is needed: when they choose. */
+function visitorId(): string {
+  const existing = readCookie(VISITOR_COOKIE);
+  if (existing && /^[A-Za-z0-9_-]{8,128}$/.test(existing)) return existing;
+  const id = randomId();
+  writeCookie(VISITOR_COOKIE, id);
+  return id;
+}
+
+let memorySession: string | undefined;
+function sessionId(): string {
+  try {
+    let id = sessionStorage.getItem(SESSION_KEY);
+    if (!id) sessionStorage.setItem(SESSION_KEY, (id = randomId(16)));
+    return id;
+  } catch {
+    return (memorySession ??= randomId(16));
+  }
+}
+
+const gtag = (...args: unknown[]) => {
+  if (typeof win.gtag === 'function') win.gtag(...args);
+};
+
+const cut = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
+
+// ---------------------------------------------------------------- consent state
+
+interface Policy {
+  version: string;
+  url?: string;
+}
+
+let policy: Policy | undefined;
+let stored = readStored();
+/** Choices in force on this page; undefined until the visitor has chosen under the current policy. */
+let choices: Choices | undefined;
+const listeners: ((c: Choices) => void)[] = [];
+
+async function loadPolicy(): Promise<Policy> {
+  const res = await fetch(`${API}/v1/policy`, { credentials: 'omit' });
+  if (!res.ok) throw new Error(`policy ${res.status}`);
+  return (await res.json()) as Policy;
+}
+
+/** Puts choices in force (undefined: not chosen under the current policy, so nothing optional is allowed). */
+function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
+  choices = next && { necessary: true, analytics: next.analytics, marketing: next.marketing && !GPC };
+  const c: Choices = choices ?? { necessary: true, analytics: false, marketing: false };
+  const state = (on: boolean) => (on ? 'granted' : 'denied');
+  gtag('consent', 'update', { analytics_storage: state(c.analytics), ad_storage: state(c.marketing), ad_user_data: state(c.marketing), ad_personalization: state(c.marketing) });
+  if (!choices) {
+    // Asked again: events not sent yet wait for the answer.
+    held.push(...queue.splice(0));
+  } else if (c.analytics) {
+    for (const event of held.splice(0)) track(event);
+  } else {
+    held.length = 0;
+    queue.length = 0;
+  }
+  for (const cb of listeners.slice()) {
+    try {
+      cb({ ...c });
+    } catch {
+      // a listener's error must not stop the others
+    }
+  }
+  win.dispatchEvent(new CustomEvent('shopprivacy:consent', { detail: { ...c } }));
+  if (choices) showFab();
+  else {
+    fab?.remove();
+    fab = undefined;
+  }
+}
+
+/** Records the choice with the API, keeps token and version in the cookie, then applies it. */
+async function choose(next: { analytics: boolean; marketing: boolean }, method: 'banner' | 'settings') {
+  const wanted = { necessary: true as const, analytics: next.analytics, marketing: next.marketing && !GPC };
+  closeBanner();
+  try {
+    policy ??= await loadPolicy();
+    const res = await fetch(`${API}/v1/consents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      credentials: 'omit',
+      keepalive: true,
+      body: JSON.stringify({ visitorId: visitorId(), policyVersion: policy.version, choices: wanted, collectionMethod: method }),
+    });
+    if (!res.ok) throw new Error(`consent ${res.status}`);
+    const answer = (await res.json()) as { token?: string; tokenExpiresAt?: string };
+    stored = { v: policy.version, ...(answer.token ? { t: answer.token } : {}), a: wanted.analytics, m: wanted.marketing };
+    const tokenLeft = answer.tokenExpiresAt ? (Date.parse(answer.tokenExpiresAt) - Date.now()) / 1000 : COOKIE_MAX_AGE;
+    writeCookie(CONSENT_COOKIE, JSON.stringify(stored), Math.min(COOKIE_MAX_AGE, tokenLeft || COOKIE_MAX_AGE));
+  } catch {
+    // Not recorded: the choice holds for this page only, and the next page asks again.
+  }
+  apply(wanted);
+}
+
+// ---------------------------------------------------------------- visit beacons (analytics consent only)
+
+/** Events of this page held until the visitor decides; dropped if analytics is refused. */
+const held: VisitEvent[] = [];
+const queue: VisitEvent[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function track(event: VisitEvent) {
+  if (!choices) {
+    if (held.length < MAX_EVENTS) held.push(event);
+    return;
+  }
+  if (!choices.analytics) return;
+  queue.push(event);
+  if (queue.length >= FLUSH_AT) flush();
+  else flushTimer ??= setTimeout(flush, FLUSH_AFTER_MS);
+}
+
+function flush() {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  while (choices?.analytics && queue.length) {
+    const body = JSON.stringify({ visitorId: visitorId(), sessionId: sessionId(), consentToken: stored?.t, events: queue.splice(0, MAX_EVENTS) });
+    const url = `${API}/v1/visits`;
+    let sent = false;
+    try {
+      // A string body goes as text/plain;charset=UTF-8, which the API accepts and needs no preflight.
+      sent = navigator.sendBeacon(url, body);
+    } catch {
+      sent = false;
+    }
+    if (!sent) void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
+  }
+  queue.length = 0;
+}
+
+const now = () => new Date().toISOString();
+const pageview = (): VisitEvent => ({ type: 'pageview', path: cut(location.pathname, 2048), referrer: cut(document.referrer, 2048), title: cut(document.title, 512), at: now() });
+
+let visibleSince = Date.now();
+let left = false;
+function leave() {
+  if (left) return;
+  left = true;
+  track({ type: 'leave', path: cut(location.pathname, 2048), durationMs: Math.min(86_400_000, Math.max(0, Date.now() - visibleSince)), at: now() });
+  flush();
+}
+
+// ---------------------------------------------------------------- banner, settings dialog, floating button
+
+let style: HTMLStyleElement | undefined;
+function ensureStyle() {
+  if (style) return;
+  style = h('style', { 'data-shop-privacy': 'kit' });
+  if (NONCE) style.nonce = NONCE;
+  style.textContent = CSS;
+  document.head.append(style);
+}
+
+const t: Texts = TEXT[LANG];
+let banner: HTMLElement | undefined;
+let fab: HTMLButtonElement | undefined;
+let dialog: HTMLElement | undefined;
+
+function button(label: string, action: () => void, attrs: Record<string, string> = {}) {
+  const el = h('button', { type: 'button', class: 'spk-btn', text: label, ...attrs });
+  el.addEventListener('click', action);
+  return el;
+}
+
+function openBanner(changed: boolean) {
+  ensureStyle();
+  banner?.remove();
+  const link = policy?.url ? h('a', { class: 'spk-a', href: policy.url, text: t.policy }) : null;
+  banner = h(
+    'div',
+    { class: 'spk-root spk-banner', role: 'region', 'aria-labelledby': 'spk-title', tabindex: '-1', lang: LANG, 'data-shop-privacy': 'banner' },
+    h('h2', { class: 'spk-h', id: 'spk-title', text: t.title }),
+    changed && h('p', { class: 'spk-p', text: t.changed }),
+    h('p', { class: 'spk-p' }, `${t.body} `, link),
+    h(
+      'div',
+      { class: 'spk-row' },
+      button(t.accept, () => void choose({ analytics: true, marketing: true }, 'banner'), { 'data-action': 'accept' }),
+      button(t.refuse, () => void choose({ analytics: false, marketing: false }, 'banner'), { 'data-action': 'refuse' }),
+      button(t.choose, () => showSettings(), { 'data-action': 'choose', 'aria-haspopup': 'dialog' }),
+    ),
+  );
+  document.body.append(banner);
+  banner.focus({ preventScroll: true });
+}
+
+function closeBanner() {
+  if (!banner) return;
+  const hadFocus = banner.contains(document.activeElement);
+  banner.remove();
+  banner = undefined;
+  if (hadFocus) pendingFocusFab = true;
+}
+
+let pendingFocusFab = false;
+function showFab() {
+  ensureStyle();
+  if (!fab) {
+    fab = button(t.settings, () => showSettings(), { class: 'spk-root spk-fab', lang: LANG, 'aria-haspopup': 'dialog', 'data-shop-privacy': 'settings-button' });
+    document.body.append(fab);
+  }
+  if (pendingFocusFab && !dialog) fab.focus();
+  pendingFocusFab = false;
+}
+
+const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
+
+function showSettings() {
+  if (dialog) return;
+  ensureStyle();
+  const opener = document.activeElement as HTMLElement | null;
+  const current = choices ?? (stored ? { analytics: stored.a, marketing: stored.m } : { analytics: false, marketing: false });
+  const describe: Record<Category, string> = { necessary: `${t.necessaryDesc} (${t.alwaysOn})`, analytics: t.analyticsDesc, marketing: t.marketingDesc };
+  const box = (category: Category, checked: boolean, disabled: boolean, note?: string) => {
+    const id = `spk-c-${category}`;
+    return h(
+      'div',
+      { class: 'spk-cat' },
+      h('input', { type: 'checkbox', id, name: category, checked, disabled, 'aria-describedby': `${id}-d` }),
+      h(
+        'div',
+        {},
+        h('label', { for: id, text: t[category] }),
+        h('p', { class: 'spk-desc', id: `${id}-d` }, describe[category], note && h('span', { class: 'spk-note', role: 'note', text: note })),
+      ),
+    );
+  };
+  const panel = h(
+    'div',
+    { class: 'spk-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'spk-dtitle', 'aria-describedby': 'spk-dintro', lang: LANG, 'data-shop-privacy': 'settings' },
+    h('h2', { class: 'spk-h', id: 'spk-dtitle', text: t.settings }),
+    h('p', { class: 'spk-p', id: 'spk-dintro', text: t.settingsIntro }),
+    box('necessary', true, true),
+    box('analytics', current.analytics, false),
+    box('marketing', current.marketing && !GPC, GPC, GPC ? t.gpc : undefined),
+    h(
+      'div',
+      { class: 'spk-row' },
+      button(t.save, () => {
+        const on = (c: OptionalCategory) => (panel.querySelector(`#spk-c-${c}`) as HTMLInputElement).checked;
+        const next = { analytics: on('analytics'), marketing: on('marketing') };
+        close(false);
+        void choose(next, 'settings');
+      }, { 'data-action': 'save' }),
+      button(t.cancel, () => close(true), { 'data-action': 'cancel' }),
+    ),
+  );
+  const overlay = h('div', { class: 'spk-root spk-overlay' }, panel);
+  const close = (restore: boolean) => {
+    overlay.remove();
+    dialog = undefined;
+    document.removeEventListener('focusin', keepFocus);
+    if (!restore) {
+      pendingFocusFab = true;
+      return;
+    }
+    const target = opener && opener !== document.body && document.contains(opener) ? opener : (banner ?? fab);
+    target?.focus();
+  };
+  const focusables = () => Array.from(panel.querySelectorAll<HTMLElement>(FOCUSABLE));
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' || e.key === 'Esc') {
+      e.preventDefault();
+      close(true);
+    } else if (e.key === 'Tab') {
+      const all = focusables();
+      const first = all[0];
+      const last = all[all.length - 1];
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last?.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first?.focus();
+      }
+    }
+  });
+  // Focus that escapes the dialog (a click on the backdrop, assistive technology) is brought back.
+  const keepFocus = (e: FocusEvent) => {
+    if (!panel.contains(e.target as Node)) focusables()[0]?.focus();
+  };
+  document.addEventListener('focusin', keepFocus);
+  dialog = overlay;
+  document.body.append(overlay);
+  focusables()[0]?.focus();
+}
+
+// ---------------------------------------------------------------- request form
+
+let formCount = 0;
+function mountRequestForm(host: HTMLElement) {
+  if (host.dataset.shopPrivacyMounted) return;
+  host.dataset.shopPrivacyMounted = 'true';
+  ensureStyle();
+  const lang = langOf(host.dataset.lang) ?? LANG;
+  const tx: Texts = TEXT[lang];
+  const n = ++formCount;
+  const id = (name: string) => `spk-f${n}-${name}`;
+  const error = (name: string) => h('p', { class: 'spk-err', id: id(`${name}-err`) });
+  const email = h('input', { id: id('email'), name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: '254', 'aria-describedby': id('email-err') });
+  const type = h(
+    'select',
+    { id: id('type'), name: 'type', required: true, 'aria-describedby': id('type-err') },
+    h('option', { value: '', text: tx.pick }),
+    ...FORM_TYPES.map((value) => h('option', { value, text: REQUEST_TYPE_LABELS[value][lang] })),
+  );
+  const details = h('textarea', { id: id('details'), name: 'details', rows: '4', maxlength: '4000', 'aria-describedby': id('details-err') });
+  const live = h('div', { class: 'spk-live', role: 'status', 'aria-live': 'polite', id: id('status') });
+  const submit = h('button', { type: 'submit', class: 'spk-btn', text: tx.send });
+  const field = (name: string, label: string, control: HTMLElement) => h('div', { class: 'spk-field' }, h('label', { for: id(name), text: label }), control, error(name));
+  const form = h(
+    'form',
+    { class: 'spk-form', novalidate: true, 'aria-describedby': id('intro') },
+    h('p', { class: 'spk-p', id: id('intro'), text: tx.formIntro }),
+    field('email', tx.email, email),
+    field('type', tx.type, type),
+    field('details', tx.details, details),
+    live,
+    submit,
+  );
+  const root = h('div', { class: 'spk-root', lang }, form);
+  host.replaceChildren(root);
+
+  const controls: Record<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement> = { email, type, details };
+  const fieldMessages: Record<string, string> = { email: tx.badEmail, type: tx.badType, details: tx.badDetails };
+  const showErrors = (errors: Record<string, string>, summary: string) => {
+    let first: HTMLElement | undefined;
+    for (const [name, control] of Object.entries(controls)) {
+      const message = errors[name];
+      (form.querySelector(`#${id(`${name}-err`)}`) as HTMLElement).textContent = message ?? '';
+      if (message) {
+        control.setAttribute('aria-invalid', 'true');
+        first ??= control;
+      } else control.removeAttribute('aria-invalid');
+    }
+    live.className = summary ? 'spk-live spk-bad' : 'spk-live';
+    live.textContent = summary;
+    first?.focus();
+  };
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const address = email.value.trim();
+    const local: Record<string, string> = {};
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) local.email = tx.badEmail;
+    if (!type.value) local.type = tx.badType;
+    if (details.value.length > 4000) local.details = tx.badDetails;
+    if (Object.keys(local).length) return showErrors(local, tx.fix);
+    showErrors({}, '');
+    submit.disabled = true;
+    submit.textContent = tx.sending;
+    try {
+      const res = await fetch(`${API}/v1/requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'omit',
+        body: JSON.stringify({ email: address, type: type.value, ...(details.value.trim() ? { details: details.value.trim() } : {}), locale: lang }),
+      });
+      const answer = (await res.json().catch(() => ({}))) as { requestId?: string; error?: { message?: string; issues?: { path?: string; message?: string }[] } };
+      if (res.status === 202 && answer.requestId) {
+        const done = h(
+          'div',
+          { class: 'spk-done', role: 'status', tabindex: '-1', 'data-shop-privacy': 'request-sent' },
+          h('h3', { class: 'spk-h', text: tx.doneTitle }),
+          h('p', { class: 'spk-p', text: tx.done.replace('{email}', address) }),
+          h('p', { class: 'spk-p' }, `${tx.reference}: `, h('span', { class: 'spk-ref', 'data-request-id': answer.requestId, text: answer.requestId })),
+        );
+        root.replaceChildren(done);
+        done.focus();
+        return;
+      }
+      if (res.status === 429) return showErrors({}, tx.tooMany);
+      if (res.status === 400 && answer.error?.issues?.length) {
+        const errors: Record<string, string> = {};
+        const other: string[] = [];
+        for (const issue of answer.error.issues) {
+          const name = (issue.path ?? '').replace(/^body\.?/, '').split('.')[0] ?? '';
+          if (name in controls) errors[name] ??= fieldMessages[name] ?? issue.message ?? '';
+          else other.push(issue.message ?? '');
+        }
+        return showErrors(errors, [tx.fix, ...other].join(' '));
+      }
+      showErrors({}, answer.error?.message ? `${tx.failed} (${answer.error.message})` : tx.failed);
+    } catch {
+      showErrors({}, tx.failed);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = tx.send;
+    }
+  });
+}
+
+// ---------------------------------------------------------------- start
+
+const api: ShopPrivacyApi = {
+  onConsentChange(cb) {
+    listeners.push(cb);
+    if (choices) cb({ ...choices });
+    return () => {
+      const at = listeners.indexOf(cb);
+      if (at >= 0) listeners.splice(at, 1);
+    };
+  },
+  hasConsent: (category) => category === 'necessary' || (choices?.[category] ?? false),
+  showSettings: () => {
+    if (document.body) showSettings();
+  },
+  trackSearch(kind, query) {
+    if (typeof kind !== 'string' || !kind) return;
+    track({ type: 'search', searchKind: cut(kind, 64), ...(query ? { query: cut(String(query), 512) } : {}), path: cut(location.pathname, 2048), at: now() });
+  },
+  consent: () => (choices ? { ...choices } : null),
+};
+
+async function start() {
+  for (const host of Array.from(document.querySelectorAll<HTMLElement>('[data-shop-privacy-request-form]'))) mountRequestForm(host);
+  addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') leave();
+    else if (left) {
+      left = false;
+      visibleSince = Date.now();
+    }
+  });
+  addEventListener('pagehide', leave);
+  addEventListener('pageshow', (e) => {
+    if (e.persisted) {
+      left = false;
+      visibleSince = Date.now();
+      track(pageview());
+    }
+  });
+  track(pageview());
+  // A stored choice holds at once (beacons and Consent Mode need not wait, and a page left quickly
+  // still counts); if the policy check then finds a newer version, the visitor is asked again and
+  // nothing optional is allowed until they answer.
+  if (stored) apply({ analytics: stored.a, marketing: stored.m });
+  try {
+    policy = await loadPolicy();
+  } catch {
+    // The API is unreachable: a stored choice still holds; otherwise ask (and try to record it then).
+    if (!stored) openBanner(false);
+    return;
+  }
+  if (!stored) openBanner(false);
+  else if (stored.v !== policy.version) {
+    apply(undefined);
+    openBanner(true);
+  }
+}
+
+if (!win.ShopPrivacy) {
+  win.ShopPrivacy = api;
+  gtag('consent', 'default', { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void start());
+  else void start();
+}

@@ -1,0 +1,458 @@
+/**
+ * The storefront kit in a real browser (headless Chromium from Debian), on the local mode's demo shop,
+ * against the real handlers and the emulator: banner, consent, beacons, GPC, policy changes, the
+ * request form, keyboard use and WCAG checks with axe-core.
+ */
+import axe from 'axe-core';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
+import { serveDemo } from '../../scripts/lib/demo';
+import { startLocalServer } from '../../scripts/lib/local-server';
+import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(REPO_ROOT, 'test-results');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** Longer than the kit's batching delay (3 s), so a negative check covers the timer's flush too. */
+const BATCH_WAIT_MS = 3_500;
+
+const settings = stageFromCdkJson('local');
+let server: Awaited<ReturnType<typeof startLocalServer>>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+/**
+ * Every beacon that reaches the server. Playwright does not report the beacons a page sends while it
+ * unloads (nor do they carry a context's extra headers), so they are recorded on the server side: this
+ * hook reads each POST /v1/visits, notes it, and passes it on to the real handler unchanged.
+ */
+const beacons: { visitorId?: string; contentType?: string; types: string[] }[] = [];
+async function spyOnBeacons(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  if (url.pathname !== '/v1/visits' || req.method !== 'POST' || req.headers['x-beacon-spy']) return false;
+  let raw = '';
+  for await (const chunk of req) raw += chunk;
+  let body: { visitorId?: string; events?: { type: string }[] } = {};
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    // recorded as is; the handler answers it
+  }
+  beacons.push({ visitorId: body.visitorId, contentType: req.headers['content-type'], types: (body.events ?? []).map((e) => e.type) });
+  const passed = await fetch(`${server.url}/v1/visits`, {
+    method: 'POST',
+    body: raw,
+    headers: { 'content-type': req.headers['content-type'] ?? '', 'user-agent': req.headers['user-agent'] ?? '', 'x-beacon-spy': '1' },
+  });
+  res.writeHead(passed.status, { 'content-type': passed.headers.get('content-type') ?? 'application/json' });
+  res.end(await passed.text());
+  return true;
+}
+const beaconsOf = (visitorId: string) => beacons.filter((b) => b.visitorId === visitorId);
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startLocalServer({ settings, port: 0, extra: async (req, res, url) => (await spyOnBeacons(req, res, url)) || serveDemo(req, res, url) });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+declare global {
+  interface Window {
+    ShopPrivacy?: ShopPrivacyApi;
+    gtagCalls?: unknown[][];
+  }
+}
+
+async function open(path: string, options: BrowserContextOptions & { gpc?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const { gpc, ...contextOptions } = options;
+  const context = await browser.newContext({ locale: 'th-TH', ...contextOptions, ...(gpc ? { extraHTTPHeaders: { 'Sec-GPC': '1' } } : {}) });
+  contexts.push(context);
+  if (gpc) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  const page = await context.newPage();
+  await page.goto(`${server.url}${path}`);
+  return { context, page };
+}
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+};
+
+const cookie = async (context: BrowserContext, name: string) => (await context.cookies()).find((c) => c.name === name)?.value;
+const visitorIdOf = async (context: BrowserContext) => {
+  const id = await cookie(context, 'shop_privacy_vid');
+  expect(id).toMatch(/^[A-Za-z0-9_-]{8,128}$/);
+  return id!;
+};
+const storedConsentCookie = async (context: BrowserContext) => JSON.parse(decodeURIComponent((await cookie(context, 'shop_privacy_consent')) ?? 'null'));
+
+const banner = (page: Page) => page.locator('[data-shop-privacy="banner"]');
+const dialog = (page: Page) => page.locator('[data-shop-privacy="settings"]');
+const consentPosted = (page: Page) => page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/consents' && r.request().method() === 'POST');
+const kitConsent = (page: Page) => page.evaluate(() => window.ShopPrivacy!.consent());
+
+async function visitsOf(visitorId: string): Promise<Record<string, any>[]> {
+  const res = await call('GET', `/v1/admin/visits?visitorId=${visitorId}&limit=100`);
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Presses Tab until the focused element satisfies `test` (at most `max` presses). */
+async function tabUntil(page: Page, test: string, max = 12) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate(test)) return;
+    await page.keyboard.press('Tab');
+  }
+  expect(await page.evaluate(test), `focus never reached: ${test}`).toBe(true);
+}
+
+async function axeViolations(page: Page, selector: string) {
+  await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(
+    async ([sel, tags]) => {
+      const engine = (window as unknown as { axe: typeof axe }).axe;
+      const r = await engine.run(sel as string, { runOnly: { type: 'tag', values: tags as string[] } });
+      return { violations: r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) })), passes: r.passes.map((p) => p.id) };
+    },
+    [selector, WCAG_TAGS] as const,
+  );
+  return result;
+}
+
+describe('storefront kit in Chromium', () => {
+  it('shows the banner in Thai by default, with focus moved into it, equal Accept and Refuse buttons, and no cookie before a choice', async () => {
+    const { context, page } = await open('/demo/');
+    const region = page.getByRole('region', { name: 'คุกกี้บนเว็บไซต์นี้' });
+    await expect.poll(() => region.isVisible()).toBe(true);
+    for (const name of ['ยอมรับทั้งหมด', 'ปฏิเสธทั้งหมด', 'เลือกเอง']) expect(await region.getByRole('button', { name }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('banner');
+    const look = (name: string) =>
+      region.getByRole('button', { name }).evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { bg: s.backgroundColor, color: s.color, font: `${s.fontSize} ${s.fontWeight}`, border: s.border, height: el.getBoundingClientRect().height };
+      });
+    expect(await look('ปฏิเสธทั้งหมด')).toEqual(await look('ยอมรับทั้งหมด'));
+    expect(await context.cookies()).toEqual([]);
+    expect(await kitConsent(page)).toBeNull();
+    await page.screenshot({ path: join(SHOTS, 'kit-banner-th.png') });
+  });
+
+  it('shows the banner in English on the English page (data-lang="en")', async () => {
+    const { page } = await open('/demo/?lang=en');
+    const region = page.getByRole('region', { name: 'Cookies on this site' });
+    await expect.poll(() => region.isVisible()).toBe(true);
+    for (const name of ['Accept all', 'Refuse all', 'Choose']) expect(await region.getByRole('button', { name }).isVisible()).toBe(true);
+    expect(await region.getAttribute('lang')).toBe('en');
+    await page.screenshot({ path: join(SHOTS, 'kit-banner-en.png') });
+  });
+
+  it.each([
+    ['data-lang wins over <html lang>', '<html lang="th">', 'data-lang="en"', 'th-TH', 'Cookies on this site'],
+    ['<html lang> without data-lang', '<html lang="en">', '', 'th-TH', 'Cookies on this site'],
+    ['navigator.language when the page names no language', '<html>', '', 'th-TH', 'คุกกี้บนเว็บไซต์นี้'],
+    ['English for any other browser language', '<html>', '', 'fr-FR', 'Cookies on this site'],
+  ])('picks the language from %s', async (_name, htmlTag, attribute, locale, title) => {
+    const context = await browser.newContext({ locale });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.route(`${server.url}/custom-page.html`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<!doctype html>${htmlTag}<head><title>t</title><script src="${server.url}/v1/kit.js" ${attribute} defer></script></head><body><p>page</p></body></html>` }),
+    );
+    await page.goto(`${server.url}/custom-page.html`);
+    await expect.poll(() => page.getByRole('region', { name: title }).isVisible()).toBe(true);
+  });
+
+  it('runs under the demo\u2019s strict Content-Security-Policy: its styles apply and no violation is reported', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    await context.addInitScript(() => {
+      (window as unknown as { cspViolations: string[] }).cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { cspViolations: string[] }).cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/demo/`);
+    expect(response?.headers()['content-security-policy']).toContain("style-src 'self' 'nonce-");
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    expect(await banner(page).evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+  });
+
+  it('refuse all: records the refusal, and nothing at all is sent to /v1/visits while browsing and leaving pages', async () => {
+    const { context, page } = await open('/demo/');
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+    await expect.poll(() => kitConsent(page)).toEqual({ necessary: true, analytics: false, marketing: false });
+    expect(await banner(page).count()).toBe(0);
+    expect(await page.locator('[data-shop-privacy="settings-button"]').isVisible()).toBe(true);
+
+    await page.getByLabel('ค้นหาสินค้า').fill('ชา');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
+    await page.waitForURL('**/demo/product.html');
+    await page.waitForLoadState('load');
+    expect(await banner(page).count()).toBe(0);
+    await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'mango'));
+    await page.waitForTimeout(BATCH_WAIT_MS);
+    await page.goto('about:blank');
+
+    // Give beacons sent on unload time to arrive before concluding none were sent.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(beaconsOf(visitorId)).toEqual([]);
+    expect(await visitsOf(visitorId)).toEqual([]);
+    expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: false, marketing: false });
+  });
+
+  it('accept all: page views, searches and leaves arrive as text/plain beacons, with the browser taken from the user agent, and Consent Mode is updated', async () => {
+    const context = await browser.newContext({ locale: 'th-TH' });
+    contexts.push(context);
+    await context.addInitScript(() => {
+      window.gtagCalls = [];
+      (window as unknown as { gtag: (...a: unknown[]) => void }).gtag = (...args: unknown[]) => window.gtagCalls!.push(args);
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ v: expect.any(String), t: expect.any(String), a: true, m: true });
+
+    const calls = await page.evaluate(() => window.gtagCalls);
+    const denied = { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
+    expect(calls?.[0]).toEqual(['consent', 'default', denied]);
+    expect(calls?.at(-1)).toEqual(['consent', 'update', { ad_storage: 'granted', analytics_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' }]);
+
+    await page.getByLabel('ค้นหาสินค้า').fill('tea');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
+    await page.waitForURL('**/demo/product.html');
+    await page.waitForLoadState('load');
+    await page.goto('about:blank');
+
+    const items = await eventually(
+      () => visitsOf(visitorId),
+      (xs) => xs.filter((i) => i.type === 'pageview').length >= 2 && xs.filter((i) => i.type === 'leave').length >= 2 && xs.some((i) => i.type === 'search'),
+    );
+    const views = items.filter((i) => i.type === 'pageview');
+    expect(views.map((v) => v.path).sort()).toEqual(['/demo/', '/demo/product.html']);
+    expect(views.find((v) => v.path === '/demo/product.html')).toMatchObject({ title: 'ชาเขียวมัทฉะ · Matcha green tea', referrer: expect.stringContaining('/demo/') });
+    expect(items.find((i) => i.type === 'search')).toMatchObject({ searchKind: 'product', query: 'tea' });
+    const leaves = items.filter((i) => i.type === 'leave');
+    expect(leaves.map((l) => l.path).sort()).toEqual(['/demo/', '/demo/product.html']);
+    for (const leave of leaves) expect(leave.durationMs).toBeGreaterThan(0);
+    for (const item of items) expect(item).toMatchObject({ browser: expect.stringMatching(/Chrom/), ip: '127.0.0.1' });
+    const sent = beaconsOf(visitorId);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const beacon of sent) expect(beacon.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('with Global Privacy Control, never sends marketing as given: the choose dialog shows it off and disabled, and the stored consent has marketing false', async () => {
+    const { context, page } = await open('/demo/?lang=en', { gpc: true });
+    await page.getByRole('button', { name: 'Choose' }).click();
+    const marketing = dialog(page).getByRole('checkbox', { name: 'Marketing' });
+    expect(await marketing.isChecked()).toBe(false);
+    expect(await marketing.isDisabled()).toBe(true);
+    expect(await dialog(page).getByText('Global Privacy Control').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    const response = await posted;
+    expect(response.request().postDataJSON().choices).toEqual({ necessary: true, analytics: true, marketing: false });
+    const visitorId = await visitorIdOf(context);
+    const stored = await call('GET', `/v1/consents/${visitorId}`);
+    expect(stored.body.choices).toEqual({ necessary: true, analytics: true, marketing: false });
+    await expect.poll(() => page.evaluate(() => [window.ShopPrivacy!.hasConsent('analytics'), window.ShopPrivacy!.hasConsent('marketing')])).toEqual([true, false]);
+  });
+
+  it('asks again when a new policy version comes into force, and records the new choice under it', async () => {
+    const { context, page } = await open('/demo/');
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    await posted;
+    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ a: true, m: true });
+    const before = (await storedConsentCookie(context)).v as string;
+    await page.reload();
+    await page.waitForLoadState('load');
+    await expect.poll(() => kitConsent(page)).toEqual({ necessary: true, analytics: true, marketing: true });
+    expect(await banner(page).count()).toBe(0);
+
+    const version = `kit-${randomUUID().slice(0, 8)}`;
+    const published = await call('POST', '/v1/admin/policies', {
+      version,
+      effectiveAt: new Date(Date.now() + 1000).toISOString(),
+      url: `https://shop.example.com/privacy-policy/${version}`,
+      sha256: 'a'.repeat(64),
+      changes: ['analytics'],
+    });
+    expect(published.status).toBe(201);
+    await page.waitForTimeout(1_200);
+    // GET /v1/policy is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
+    await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+    await page.reload();
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    expect(await banner(page).textContent()).toContain('นโยบายความเป็นส่วนตัวของเรามีการเปลี่ยนแปลง');
+    expect(await kitConsent(page)).toBeNull();
+
+    const again = consentPosted(page);
+    await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
+    expect((await again).request().postDataJSON()).toMatchObject({ policyVersion: version });
+    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ v: version, a: false, m: false });
+    expect(before).not.toBe(version);
+  });
+
+  it('submits the request form: 202, and the reference is shown with the instruction to click the emailed link', async () => {
+    const { page } = await open('/demo/privacy.html?lang=en');
+    const form = page.locator('[data-shop-privacy-request-form]');
+    await form.getByLabel('Email address').fill('somchai.kit@example.com');
+    await form.getByLabel('What would you like us to do?').selectOption('delete');
+    await form.getByLabel('Details (optional)').fill('Please delete my account data.');
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/requests');
+    await form.getByRole('button', { name: 'Send request' }).click();
+    const response = await answered;
+    expect(response.status()).toBe(202);
+    expect(response.request().postDataJSON()).toEqual({ email: 'somchai.kit@example.com', type: 'delete', details: 'Please delete my account data.', locale: 'en' });
+    const { requestId } = (await response.json()) as { requestId: string };
+    expect(requestId).toMatch(/^R-[A-Z2-9]{10}$/);
+    const done = form.locator('[data-shop-privacy="request-sent"]');
+    expect(await done.locator('[data-request-id]').textContent()).toBe(requestId);
+    expect(await done.textContent()).toContain('somchai.kit@example.com');
+    expect(await done.textContent()).toContain('click the link');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('request-sent');
+  });
+
+  it('shows the API\u2019s 400 issue next to the email field, and a 429 in the live region', async () => {
+    const { page } = await open('/demo/privacy.html');
+    const form = page.locator('[data-shop-privacy-request-form]');
+    const email = form.getByLabel('อีเมล');
+    // Passes the form's own check, fails the API's (a one-letter top-level domain).
+    await email.fill('somchai@example.c');
+    await form.getByLabel('คุณต้องการให้เราทำอะไร').selectOption('access');
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/requests');
+    await form.getByRole('button', { name: 'ส่งคำขอ' }).click();
+    expect((await answered).status()).toBe(400);
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await email.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`#${describedBy}`).textContent()).toBe('โปรดกรอกอีเมลให้ถูกต้อง');
+    expect(await form.getByRole('status').textContent()).toContain('โปรดแก้ไขช่องที่ระบุ');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('email');
+
+    await page.route('**/v1/requests', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'too_many_requests', message: 'Too many' } }) }));
+    await email.fill('somchai@example.com');
+    await form.getByRole('button', { name: 'ส่งคำขอ' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('มีคำขอจากเครือข่ายของคุณมากเกินไป');
+    expect(await email.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('works keyboard-only: Tab to Refuse all and Enter; reopen settings, Space toggles, focus stays in the dialog, Escape closes without saving', async () => {
+    const { context, page } = await open('/demo/?lang=en');
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    await tabUntil(page, `document.activeElement?.textContent === 'Refuse all'`);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    const refused = consentPosted(page);
+    await page.keyboard.press('Enter');
+    expect((await refused).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+    await expect.poll(() => banner(page).count()).toBe(0);
+    await expect.poll(() => page.locator('[data-shop-privacy="settings-button"]').isVisible()).toBe(true);
+
+    await tabUntil(page, `document.activeElement?.getAttribute('data-shop-privacy') === 'settings-button'`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog(page).isVisible()).toBe(true);
+    const inDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('[data-shop-privacy="settings"]')));
+    expect(await inDialog()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('spk-c-analytics');
+    await page.keyboard.press('Space');
+    expect(await dialog(page).getByRole('checkbox', { name: 'Analytics' }).isChecked()).toBe(true);
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inDialog()).toBe(true);
+    }
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await inDialog()).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog(page).count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('settings-button');
+    expect(await kitConsent(page)).toEqual({ necessary: true, analytics: false, marketing: false });
+
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog(page).isVisible()).toBe(true);
+    expect(await dialog(page).getByRole('checkbox', { name: 'Analytics' }).isChecked()).toBe(false);
+    await page.keyboard.press('Space');
+    await tabUntil(page, `document.activeElement?.textContent === 'Save choices'`);
+    const saved = consentPosted(page);
+    await page.keyboard.press('Enter');
+    expect((await saved).request().postDataJSON()).toMatchObject({ choices: { necessary: true, analytics: true, marketing: false }, collectionMethod: 'settings' });
+    expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: true, marketing: false });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('settings-button');
+  });
+
+  it('passes axe-core\u2019s WCAG 2.2 AA checks in the banner, the settings dialog and the request form (with errors shown)', async () => {
+    // axe is injected as an inline script, which the demo's CSP (rightly) forbids: this context bypasses it.
+    const context = await browser.newContext({ bypassCSP: true, locale: 'th-TH' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    const inBanner = await axeViolations(page, '[data-shop-privacy="banner"]');
+    expect(inBanner.violations).toEqual([]);
+    expect(inBanner.passes).toContain('color-contrast');
+
+    await page.getByRole('button', { name: 'เลือกเอง' }).click();
+    const inDialog = await axeViolations(page, '[data-shop-privacy="settings"]');
+    expect(inDialog.violations).toEqual([]);
+    expect(inDialog.passes).toEqual(expect.arrayContaining(['color-contrast', 'label', 'target-size', 'aria-allowed-attr']));
+
+    await page.goto(`${server.url}/demo/privacy.html?lang=en`);
+    const form = page.locator('[data-shop-privacy-request-form]');
+    await form.getByRole('button', { name: 'Send request' }).click();
+    await expect.poll(() => form.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true');
+    const inForm = await axeViolations(page, '[data-shop-privacy-request-form]');
+    expect(inForm.violations).toEqual([]);
+    expect(inForm.passes).toEqual(expect.arrayContaining(['color-contrast', 'label']));
+  });
+
+  it('lets the page follow choices: onConsentChange fires on a choice, hasConsent answers per category, and necessary is always allowed', async () => {
+    const { page } = await open('/demo/?lang=en');
+    await page.evaluate(() => {
+      (window as unknown as { seen: Choices[] }).seen = [];
+      window.ShopPrivacy!.onConsentChange((c) => (window as unknown as { seen: Choices[] }).seen.push(c));
+    });
+    expect(await page.evaluate(() => [window.ShopPrivacy!.hasConsent('necessary'), window.ShopPrivacy!.hasConsent('analytics')])).toEqual([true, false]);
+    await page.getByRole('button', { name: 'Choose' }).click();
+    await dialog(page).getByRole('checkbox', { name: 'Analytics' }).check();
+    const posted = consentPosted(page);
+    await dialog(page).getByRole('button', { name: 'Save choices' }).click();
+    await posted;
+    await expect.poll(() => page.evaluate(() => (window as unknown as { seen: Choices[] }).seen)).toEqual([{ necessary: true, analytics: true, marketing: false }]);
+    expect(await page.evaluate(() => [window.ShopPrivacy!.hasConsent('analytics'), window.ShopPrivacy!.hasConsent('marketing')])).toEqual([true, false]);
+  });
+});

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { Script } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { KIT_BUNDLE_FILE, renderKitBundle } from '../../scripts/build-kit';
+import { kitSize } from '../../scripts/lib/kit-size';
+import { KIT_JS } from '../../shared/storefront/kit-bundle';
+
+describe('storefront kit bundle', () => {
+  it('is committed in its current form (run `npm run build:kit` after changing shared/storefront/kit.ts)', async () => {
+    expect(readFileSync(KIT_BUNDLE_FILE, 'utf8')).toBe(await renderKitBundle());
+  });
+
+  it('is a classic script (an IIFE without import or export), as a plain <script src> needs', () => {
+    expect(() => new Script(KIT_JS, { filename: 'kit.js' })).not.toThrow();
+    expect(KIT_JS).toMatch(/^"use strict";\(\(\)=>\{/);
+  });
+
+  it('is pure ASCII (Thai as \\u escapes), so it reads right whatever charset a page or a self-hosted copy declares', () => {
+    expect(KIT_JS).toMatch(/^[\x00-\x7f]*$/);
+    expect(KIT_JS).toContain('\\u0E04\\u0E38\\u0E01\\u0E01\\u0E35\\u0E49'); // คุกกี้
+  });
+
+  it('stays within its weight budget: under 12 KB gzipped', () => {
+    const { minified, gzipped } = kitSize();
+    expect(minified).toBe(Buffer.byteLength(KIT_JS));
+    expect(gzipped).toBeLessThan(12 * 1024);
+    expect(gzipped).toBeLessThan(minified);
+  });
+});
