@@ -18,6 +18,7 @@ import { BUNDLING, DEFAULT_MEMORY_MB } from '../infra/constructs/privacy-functio
 import { REPO_ROOT, stageFromCdkJson } from '../infra/stage-config';
 import { issueConsentToken } from '../shared/domain/consent-token';
 import { itemSize, packVisitRecords, type BeaconInput } from '../shared/domain/visits';
+import { kitSize } from './lib/kit-size';
 import { deadlineChainCost, total, visitCostPerMillionPageViews } from './lib/cost-model';
 import { simulation } from '../test/helpers/deadline-sim';
 import { processJob, startChain } from '../shared/domain/deadline-service';
@@ -271,5 +272,7 @@ if (process.argv[1]?.endsWith('bench.ts')) {
   printFunctions(figures);
   await benchVisits(figures);
   await benchDeadlines();
+  const kit = kitSize();
+  console.log(`\nStorefront kit (GET /v1/kit.js): ${(kit.minified / KB).toFixed(1)} KB minified, ${(kit.gzipped / KB).toFixed(1)} KB gzipped`);
   rmSync(OUT, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 /** POST /v1/members/{memberId}/cancel (IAM): account cancelled in the shop: deactivate, keep for disputes (policy 2.2). */
-import { memberDeps } from '../../shared/adapters/wiring';
+import { memberDeps, suppressor } from '../../shared/adapters/wiring';
 import { cancelMember, type MemberDeps } from '../../shared/domain/member-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
@@ -10,4 +10,5 @@ export const makeHandler = (deps: MemberDeps) =>
     ok(await cancelMember(deps, event.input.path.memberId, event.input.body.reason ?? 'account cancelled by the member', callerOf(event))),
   );
 
-export const handler = makeHandler(memberDeps());
+// Only cancelling suppresses marketing mail, so only this function carries the mailer.
+export const handler = makeHandler({ ...memberDeps(), suppress: suppressor() });

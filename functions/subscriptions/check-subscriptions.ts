@@ -1,5 +1,5 @@
 /** POST /v1/subscriptions/check (IAM): `{ emails }` -> `{ subscribed, suppressed }`, for a mailing run. */
-import { subscriptionDeps } from '../../shared/adapters/wiring';
+import { subscriptionReadDeps } from '../../shared/adapters/wiring';
 import { checkSubscriptions, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
@@ -8,4 +8,4 @@ import { CheckInput } from '../../shared/schemas/subscriptions';
 export const makeHandler = (deps: Pick<SubscriptionDeps, 'subscriptions'>) =>
   route({ body: CheckInput }).handler(async (event) => ok(await checkSubscriptions(deps, event.input.body.emails)));
 
-export const handler = makeHandler(subscriptionDeps());
+export const handler = makeHandler(subscriptionReadDeps());

@@ -1,5 +1,5 @@
 /** GET /v1/subscriptions/{email} (IAM): may the shop's mail sender send marketing to this address? */
-import { subscriptionDeps } from '../../shared/adapters/wiring';
+import { subscriptionReadDeps } from '../../shared/adapters/wiring';
 import { subscriptionStatus, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
@@ -8,4 +8,4 @@ import { EmailPath } from '../../shared/schemas/subscriptions';
 export const makeHandler = (deps: Pick<SubscriptionDeps, 'subscriptions'>) =>
   route({ path: EmailPath }).handler(async (event) => ok(await subscriptionStatus(deps, event.input.path.email)));
 
-export const handler = makeHandler(subscriptionDeps());
+export const handler = makeHandler(subscriptionReadDeps());

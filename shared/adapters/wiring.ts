@@ -93,6 +93,9 @@ export const mailer = () => new SesMailer(requireEnv('SENDER_ADDRESS'));
 export const memberStore = () => new DynamoMemberStore(documentClient(), tableName('members'), secretKey('partnerKey'));
 export const requestStore = () => new DynamoRequestStore(documentClient(), tableName('requests'));
 
+/** Reading the suppression list needs neither a mailer nor a key. */
+export const subscriptionReadDeps = () => ({ subscriptions: new DynamoSubscriptionStore(documentClient(), tableName('subscriptions')) });
+
 export const subscriptionDeps = () => ({
   subscriptions: new DynamoSubscriptionStore(documentClient(), tableName('subscriptions')),
   mailer: mailer(),
@@ -182,7 +185,6 @@ export const completionDeps = () => ({
 });
 
 export const memberDeps = () => ({
-  suppress: suppressor(),
   members: memberStore(),
   audit: auditLog(),
   clock: systemClock,
