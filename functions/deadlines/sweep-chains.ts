@@ -1,9 +1,9 @@
 /** Scheduled hourly: restart the deadline chain of any open request whose chain went quiet. */
-import { deadlineDeps } from '../../shared/adapters/wiring';
+import { chainDeps } from '../../shared/adapters/wiring';
 import { sweepChains } from '../../shared/domain/deadline-service';
 import { log } from '../../shared/log';
 
-const deps = deadlineDeps();
+const deps = chainDeps();
 
 export const handler = async () => {
   const result = await sweepChains(deps);

@@ -96,6 +96,14 @@ export const requestStore = () => new DynamoRequestStore(documentClient(), table
 /** Reading the suppression list needs neither a mailer nor a key. */
 export const subscriptionReadDeps = () => ({ subscriptions: new DynamoSubscriptionStore(documentClient(), tableName('subscriptions')) });
 
+/** Issuing links needs the store and the key, not the mailer. */
+export const linkDeps = () => ({
+  ...subscriptionReadDeps(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  settings: { publicUrl: publicUrl(), shopName: process.env.SHOP_NAME, requestAddress: requireEnv('REQUEST_ADDRESS') },
+});
+
 export const subscriptionDeps = () => ({
   subscriptions: new DynamoSubscriptionStore(documentClient(), tableName('subscriptions')),
   mailer: mailer(),
@@ -113,31 +121,38 @@ export const suppressor = () => {
   return (email: string, via: 'staff') => unsubscribe((deps ??= subscriptionDeps()), { key: subscriberKey(email), email }, via);
 };
 
-export const deadlineDeps = () => {
-  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
-  return {
+/** What starting and sweeping chains need: no mailer, no suppression list. */
+export const chainDeps = () => ({
   requests: requestStore(),
   chains: new DynamoChainStore(documentClient(), tableName('requests')),
   scheduler: new SqsScheduler(requireEnv(QUEUES.deadlines.envVar)),
-  audit: auditLog(),
-  mailer: mailer(),
   clock: systemClock,
-  // Only enforcing an unsubscribe touches the suppression list: built on first use.
-  get subscriptions() {
-    return (subscriptions ??= subscriptionDeps());
-  },
   settings: {
     deadlines: deadlineSettings(),
-    escalationAddress: requireEnv('ESCALATION_ADDRESS'),
+    escalationAddress: process.env.ESCALATION_ADDRESS ?? '',
     maxDelaySeconds: positiveInt('MAX_JOB_DELAY_SECONDS', 900),
     staleChainMinutes: positiveInt('STALE_CHAIN_MINUTES', 45),
   },
+});
+
+export const deadlineDeps = () => {
+  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  const base = chainDeps();
+  return {
+    ...base,
+    settings: { ...base.settings, escalationAddress: requireEnv('ESCALATION_ADDRESS') },
+    audit: auditLog(),
+    mailer: mailer(),
+    // Only enforcing an unsubscribe touches the suppression list: built on first use.
+    get subscriptions() {
+      return (subscriptions ??= subscriptionDeps());
+    },
   };
 };
 
 /** Starts a request's deadline chain: what intake calls once a request needs one. */
 export const chainStarter = () => {
-  const deps = deadlineDeps();
+  const deps = chainDeps();
   return (request: DataRequest) => startChain(deps, request);
 };
 

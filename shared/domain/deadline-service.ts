@@ -108,7 +108,7 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
 const SWEPT_STATUSES: RequestStatus[] = ['open', 'awaiting_confirmation'];
 
 /** Restarts the chain of every request that needs one and whose chain is missing or quiet. */
-export async function sweepChains(deps: DeadlineDeps): Promise<{ checked: number; restarted: number }> {
+export async function sweepChains(deps: Pick<DeadlineDeps, 'requests' | 'chains' | 'scheduler' | 'clock' | 'settings'>): Promise<{ checked: number; restarted: number }> {
   const now = deps.clock.now();
   const staleBefore = now.getTime() - deps.settings.staleChainMinutes * 60_000;
   let checked = 0;
