@@ -20,6 +20,7 @@
  * the nonce of its own <script> tag, so it runs under a strict Content-Security-Policy.
  */
 import { REQUEST_TYPE_LABELS } from '../domain/request-types';
+import type { VisitEventInput } from '../domain/visits';
 
 export type Lang = 'th' | 'en';
 export type OptionalCategory = 'analytics' | 'marketing';
@@ -57,16 +58,8 @@ interface Stored {
   m: boolean;
 }
 
-interface VisitEvent {
-  type: 'pageview' | 'leave' | 'search';
-  path?: string;
-  referrer?: string;
-  title?: string;
-  searchKind?: string;
-  query?: string;
-  durationMs?: number;
-  at: string;
-}
+/** The beacon shape the API declares (type-only import: nothing of the server is bundled). */
+type VisitEvent = Omit<VisitEventInput, 'type' | 'at'> & { type: 'pageview' | 'leave' | 'search'; at: string };
 
 type KitWindow = Window & { ShopPrivacy?: ShopPrivacyApi; gtag?: (...args: unknown[]) => void };
 
