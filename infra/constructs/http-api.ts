@@ -94,13 +94,12 @@ export class PrivacyHttpApi extends Construct {
   readonly url: string;
 
   private functionFor(route: RouteDef, props: PrivacyHttpApiProps): PrivacyFunction {
-    const environment: Record<string, string> = {};
     const fn = new PrivacyFunction(this, `${route.id[0]!.toUpperCase()}${route.id.slice(1)}Function`, {
       handlerPath: route.handler,
       description: `${routeKey(route)}: ${route.summary}`,
       logRetention: props.logRetention,
       commonEnvironment: props.commonEnvironment,
-      environment: { ...environment, PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint },
+      environment: { PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint },
       ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind' ? { bundling: shipFile(resolve(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') } : {}),
     });
     grantUses(fn, route.uses, props.data, props.settings);

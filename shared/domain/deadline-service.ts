@@ -5,13 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decideHop, delayUntil, needsChain, nextMilestone, type Milestone } from './deadline-chain';
-import type { DeadlineSettings } from './deadlines';
+import { DAY_MS, type DeadlineSettings } from './deadlines';
 import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
 import { isClosed, withEvent, type DataRequest, type RequestStatus } from './requests';
 import { subscriberKey, unsubscribe, type SubscriptionDeps } from './subscriptions';
-import { DAY_MS } from './deadlines';
 
 export interface DeadlineDeps {
   requests: RequestStore;
