@@ -19,7 +19,9 @@ export interface PrivacyStackProps extends StackProps {
 
 /** CloudWatch Logs accepts only certain retention values; pick the smallest that keeps at least `days`. */
 export function retentionFor(days: number): RetentionDays {
-  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  const allowed = Object.values(RetentionDays)
+    .filter((v): v is number => typeof v === 'number' && v > 0)
+    .sort((a, b) => a - b);
   return (allowed.find((v) => v >= days) ?? RetentionDays.INFINITE) as RetentionDays;
 }
 

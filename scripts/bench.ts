@@ -65,7 +65,8 @@ function loadTimeMs(file: string): number {
 /** The floor: a bundle that constructs exactly the SDK clients the function uses, and nothing else. */
 function floorSource(uses: FunctionUses): string {
   const lines: string[] = [];
-  const client = (pkg: string, name: string, expr = `new ${name}({})`) => lines.push(`import { ${name} } from '${pkg}';`, `export const c${lines.length} = ${expr};`);
+  const client = (pkg: string, name: string, expr = `new ${name}({})`) =>
+    lines.push(`import { ${name} } from '${pkg}';`, `export const c${lines.length} = ${expr};`);
   if (Object.keys(uses.tables ?? {}).length) {
     lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
     client('@aws-sdk/lib-dynamodb', 'DynamoDBDocumentClient', 'DynamoDBDocumentClient.from(new DynamoDBClient({}))');
@@ -97,8 +98,18 @@ function mockAws() {
   db.on(BatchWriteCommand).resolves({});
   db.on(GetCommand).resolves({
     Item: {
-      pk: 'v-0123456789', sk: 'CURRENT', receiptId: 'r', visitorId: 'v-0123456789', policyVersion: '2024-01', policyUrl: 'https://shop.example.com/p',
-      policySha256: 'a'.repeat(64), choices: { necessary: true, analytics: true, marketing: false }, recordedAt: '2026-01-01T00:00:00.000Z', collectionMethod: 'banner', gpc: false, gpcOverrodeMarketing: false,
+      pk: 'v-0123456789',
+      sk: 'CURRENT',
+      receiptId: 'r',
+      visitorId: 'v-0123456789',
+      policyVersion: '2024-01',
+      policyUrl: 'https://shop.example.com/p',
+      policySha256: 'a'.repeat(64),
+      choices: { necessary: true, analytics: true, marketing: false },
+      recordedAt: '2026-01-01T00:00:00.000Z',
+      collectionMethod: 'banner',
+      gpc: false,
+      gpcOverrodeMarketing: false,
     },
   });
   mockClient(SecretsManagerClient);
@@ -166,7 +177,9 @@ function printFunctions(figures: FunctionFigures[]) {
     'floor warm µs': f.floorWarmUs?.toFixed(1) ?? 'n/a',
     'goal (≤50 KB extra, ≤1.3x load)': f.bytes - f.floorBytes <= 50 * KB && f.loadMs / f.floorLoadMs <= 1.3 ? 'met' : 'not met',
   }));
-  console.log(`\nFunctions (esbuild minified bundles; load = median of ${LOAD_RUNS} fresh processes; warm = mean of ${WARM_RUNS} mocked invocations, API routes only)`);
+  console.log(
+    `\nFunctions (esbuild minified bundles; load = median of ${LOAD_RUNS} fresh processes; warm = mean of ${WARM_RUNS} mocked invocations, API routes only)`,
+  );
   console.table(rows);
 }
 
@@ -175,7 +188,15 @@ function printFunctions(figures: FunctionFigures[]) {
 
 /** A typical page view: the page-view beacon at load, the leave beacon (time spent) at unload. */
 const PAGE_VIEW_EVENTS: BeaconInput['events'][] = [
-  [{ type: 'pageview', path: '/products/green-tea-matcha-100g', referrer: 'https://www.google.com/', title: 'ชาเขียวมัทฉะ 100 กรัม | ร้านค้า', at: new Date().toISOString() }],
+  [
+    {
+      type: 'pageview',
+      path: '/products/green-tea-matcha-100g',
+      referrer: 'https://www.google.com/',
+      title: 'ชาเขียวมัทฉะ 100 กรัม | ร้านค้า',
+      at: new Date().toISOString(),
+    },
+  ],
   [{ type: 'leave', path: '/products/green-tea-matcha-100g', durationMs: 42_000, at: new Date().toISOString() }],
 ];
 /** Lambda bills whole milliseconds; a beacon waits for two DynamoDB round trips (consent read, batch write). */
@@ -195,7 +216,12 @@ async function benchVisits(figures: FunctionFigures[]) {
   const sample = loadEvent('apigw', 'record-visits');
   const withEvents = (n: number) => () => {
     const e = structuredClone(sample);
-    e.body = JSON.stringify({ visitorId: 'v-0123456789', sessionId: 's-1', consentToken: token, events: Array.from({ length: n }, (_, i) => ({ type: 'pageview', path: `/p/${i}`, title: 'สินค้า' })) });
+    e.body = JSON.stringify({
+      visitorId: 'v-0123456789',
+      sessionId: 's-1',
+      consentToken: token,
+      events: Array.from({ length: n }, (_, i) => ({ type: 'pageview', path: `/p/${i}`, title: 'สินค้า' })),
+    });
     return e;
   };
   const one = await warmMicros(handler, withEvents(1));
@@ -210,9 +236,25 @@ async function benchVisits(figures: FunctionFigures[]) {
   ]);
 
   const now = new Date();
-  const records = PAGE_VIEW_EVENTS.map((events) => packVisitRecords({ visitorId: 'v-0123456789abcdef', sessionId: 's-0123456789', events }, { ip: '203.0.113.10', browser: 'Mobile Safari 17', os: 'iOS 17.5', device: 'mobile' }, now, settings.visitRetentionDays));
+  const records = PAGE_VIEW_EVENTS.map((events) =>
+    packVisitRecords(
+      { visitorId: 'v-0123456789abcdef', sessionId: 's-0123456789', events },
+      { ip: '203.0.113.10', browser: 'Mobile Safari 17', os: 'iOS 17.5', device: 'mobile' },
+      now,
+      settings.visitRetentionDays,
+    ),
+  );
   const recordBytes = records.flat().reduce((n, r) => n + itemSize(r), 0) / records.flat().length;
-  const ten10 = packVisitRecords({ visitorId: 'v-0123456789abcdef', sessionId: 's-1', events: Array.from({ length: 10 }, (_, i) => ({ type: 'pageview' as const, path: `/products/item-${i}`, title: 'สินค้า' })) }, { ip: '203.0.113.10' }, now, 395);
+  const ten10 = packVisitRecords(
+    {
+      visitorId: 'v-0123456789abcdef',
+      sessionId: 's-1',
+      events: Array.from({ length: 10 }, (_, i) => ({ type: 'pageview' as const, path: `/products/item-${i}`, title: 'สินค้า' })),
+    },
+    { ip: '203.0.113.10' },
+    now,
+    395,
+  );
   const billedMs = Math.max(1, Math.ceil(one / 1000)) + 2 * ASSUMED_DYNAMODB_ROUND_TRIP_MS;
   const lines = visitCostPerMillionPageViews({
     beaconsPerPageView: PAGE_VIEW_EVENTS.length,
@@ -224,9 +266,16 @@ async function benchVisits(figures: FunctionFigures[]) {
     retentionDays: settings.visitRetentionDays,
     logBytesPerBeacon: ASSUMED_LOG_BYTES_PER_BEACON,
   });
-  console.log(`\nCost per million page views (${PAGE_VIEW_EVENTS.length} beacons each: page view at load, leave at unload; ${recordBytes.toFixed(0)} B per record; us-east-1 list prices, see scripts/lib/cost-model.ts)`);
-  console.table([...lines.map((l) => ({ item: l.item, 'USD per million page views': l.usd.toFixed(4) })), { item: 'total', 'USD per million page views': total(lines).toFixed(4) }]);
-  console.log(`Packing: a beacon of 10 page views is ${ten10.length} record(s) (${ten10.length} write unit(s)) instead of 10; the withdrawal check costs ${(0.5 * 0.125).toFixed(4)} USD per million beacons.`);
+  console.log(
+    `\nCost per million page views (${PAGE_VIEW_EVENTS.length} beacons each: page view at load, leave at unload; ${recordBytes.toFixed(0)} B per record; us-east-1 list prices, see scripts/lib/cost-model.ts)`,
+  );
+  console.table([
+    ...lines.map((l) => ({ item: l.item, 'USD per million page views': l.usd.toFixed(4) })),
+    { item: 'total', 'USD per million page views': total(lines).toFixed(4) },
+  ]);
+  console.log(
+    `Packing: a beacon of 10 page views is ${ten10.length} record(s) (${ten10.length} write unit(s)) instead of 10; the withdrawal check costs ${(0.5 * 0.125).toFixed(4)} USD per million beacons.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,14 +285,26 @@ async function benchVisits(figures: FunctionFigures[]) {
 async function simulateChain(type: 'stop_marketing' | 'delete', closeAfterDays?: number) {
   const sim = simulation();
   const start = sim.clock.now();
-  const request = newRequest({ id: 'R-BENCHBENCH', type, channel: 'web', email: 'a@example.com', locale: 'th', status: type === 'stop_marketing' ? 'awaiting_confirmation' : 'open' }, start, DEFAULT_DEADLINES, 'bench');
+  const request = newRequest(
+    { id: 'R-BENCHBENCH', type, channel: 'web', email: 'a@example.com', locale: 'th', status: type === 'stop_marketing' ? 'awaiting_confirmation' : 'open' },
+    start,
+    DEFAULT_DEADLINES,
+    'bench',
+  );
   await sim.requests.create(request);
   await startChain(sim.deps, request);
   const end = start.getTime() + (closeAfterDays ?? 60) * 86_400_000;
   for (let job = sim.scheduler.next(); job; job = sim.scheduler.next()) {
     if (closeAfterDays !== undefined && sim.clock.now().getTime() >= end) {
       const r = (await sim.requests.get(request.id))!;
-      if (r.status === 'open') await sim.requests.update(withEvent(r, { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString() }, { at: sim.clock.now().toISOString(), event: 'completed:done', by: 'bench' }));
+      if (r.status === 'open')
+        await sim.requests.update(
+          withEvent(
+            r,
+            { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString() },
+            { at: sim.clock.now().toISOString(), event: 'completed:done', by: 'bench' },
+          ),
+        );
     }
     await processJob(sim.deps, job);
   }
@@ -259,8 +320,23 @@ async function benchDeadlines() {
   console.log('\nDeadline chain per request (one hop per 15 minutes: SQS delays at most 900 s; us-east-1 list prices as above)');
   console.table(
     chains.map((c) => {
-      const lines = deadlineChainCost({ hops: c.hops, sqsRequestsPerHop: 3, readUnitsPerHop: 2, writeUnitsPerHop: 1, memoryMb: DEFAULT_MEMORY_MB, billedMsPerHop: 2 * ASSUMED_DYNAMODB_ROUND_TRIP_MS + 5, mailsSent: c.mails });
-      return { chain: c.name, 'messages (hops)': c.hops, 'Lambda invocations (at most)': c.hops, mails: c.mails, 'USD per chain': total(lines).toFixed(6), 'USD per 1,000 requests': (total(lines) * 1000).toFixed(3) };
+      const lines = deadlineChainCost({
+        hops: c.hops,
+        sqsRequestsPerHop: 3,
+        readUnitsPerHop: 2,
+        writeUnitsPerHop: 1,
+        memoryMb: DEFAULT_MEMORY_MB,
+        billedMsPerHop: 2 * ASSUMED_DYNAMODB_ROUND_TRIP_MS + 5,
+        mailsSent: c.mails,
+      });
+      return {
+        chain: c.name,
+        'messages (hops)': c.hops,
+        'Lambda invocations (at most)': c.hops,
+        mails: c.mails,
+        'USD per chain': total(lines).toFixed(6),
+        'USD per 1,000 requests': (total(lines) * 1000).toFixed(3),
+      };
     }),
   );
 }

@@ -8,7 +8,10 @@ import { readLocalState } from './lib/local-system';
 try {
   const { url } = readLocalState();
   const arg = process.argv[2];
-  const res = await fetch(`${url}/_local/clock`, arg ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ change: arg }) } : {});
+  const res = await fetch(
+    `${url}/_local/clock`,
+    arg ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ change: arg }) } : {},
+  );
   const body = (await res.json()) as { now?: string; offsetMs?: number; error?: { message: string } };
   if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
   const days = (body.offsetMs ?? 0) / 86_400_000;

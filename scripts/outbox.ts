@@ -13,7 +13,13 @@ try {
     for (const m of mails) {
       console.log(`── ${m.date ?? ''}  to ${m.to.join(', ')}\n   ${m.subject}`);
       for (const [k, v] of Object.entries(m.headers)) if (k.startsWith('list-')) console.log(`   ${k}: ${v}`);
-      console.log(m.text.split('\n').map((l) => `   ${l}`).join('\n'), '\n');
+      console.log(
+        m.text
+          .split('\n')
+          .map((l) => `   ${l}`)
+          .join('\n'),
+        '\n',
+      );
     }
   }
 } catch (error) {

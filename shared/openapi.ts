@@ -36,11 +36,14 @@ function operation(route: RouteDef) {
     ...(route.auth === 'iam' ? { security: [{ sigv4: [] }] } : { security: [] }),
     parameters: [
       ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: pathSchema?.properties?.[name] ?? { type: 'string' } })),
-      ...Object.entries(querySchema?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: querySchema?.required?.includes(name) ?? false, schema })),
+      ...Object.entries(querySchema?.properties ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: querySchema?.required?.includes(name) ?? false,
+        schema,
+      })),
     ],
-    ...(route.request?.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.request.body) } } } }
-      : {}),
+    ...(route.request?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.request.body) } } } } : {}),
     responses: {
       '2XX': { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
       '4XX': { description: 'The request was refused; the body says why', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

@@ -138,7 +138,8 @@ export const ROUTES: RouteDef[] = [
     path: '/v1/visits',
     handler: 'visits/record-visits',
     auth: 'public',
-    publicBecause: 'Visit beacons sent by shoppers\u2019 browsers (navigator.sendBeacon) on every storefront page; stored only under a signed consent token or recorded consent, throttled per route.',
+    publicBecause:
+      'Visit beacons sent by shoppers\u2019 browsers (navigator.sendBeacon) on every storefront page; stored only under a signed consent token or recorded consent, throttled per route.',
     summary: 'Storefront beacon: store 1-50 visit events if the visitor allowed analytics',
     // The busiest route by far: its own, larger budget, so a flood here cannot starve consent or requests.
     throttle: { rate: 500, burst: 1000 },
@@ -206,10 +207,16 @@ export const ROUTES: RouteDef[] = [
     path: '/v1/requests',
     handler: 'requests/submit-request',
     auth: 'public',
-    publicBecause: 'The storefront\u2019s data-request form, open to anyone (PDPA rights need no sign-in); nothing changes until the e-mailed link is confirmed, and submissions are rate-limited per source and address.',
+    publicBecause:
+      'The storefront\u2019s data-request form, open to anyone (PDPA rights need no sign-in); nothing changes until the e-mailed link is confirmed, and submissions are rate-limited per source and address.',
     summary: 'Web form: ask to edit, delete, cancel, stop marketing, get a copy, or other; confirmed by e-mailed link',
     throttle: { rate: 10, burst: 20 },
-    uses: { tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], queues: { deadlines: ['send'] }, sendsMail: true },
+    uses: {
+      tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] },
+      secrets: ['tokenKey'],
+      queues: { deadlines: ['send'] },
+      sendsMail: true,
+    },
     request: { body: SubmitRequestInput },
   },
   {
@@ -233,7 +240,12 @@ export const ROUTES: RouteDef[] = [
     publicBecause: 'The requester confirms from the link in the mail sent to the address on file; the signed token is the authorisation.',
     summary: 'Confirm a request (form or JSON { token }); it opens with a due date, or closes when no account has the address',
     throttle: { rate: 20, burst: 40 },
-    uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], queues: { deadlines: ['send'] }, sendsMail: true },
+    uses: {
+      tables: { requests: ['GetItem', 'PutItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] },
+      secrets: ['tokenKey'],
+      queues: { deadlines: ['send'] },
+      sendsMail: true,
+    },
     request: { body: TokenBody },
   },
   {

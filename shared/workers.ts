@@ -25,7 +25,12 @@ export const WORKERS: WorkerDef[] = [
     summary: 'SES receipt rule: read the raw mail from S3, check verdicts, classify, open the request, acknowledge',
     trigger: { kind: 'ses' },
     uses: {
-      tables: { requests: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], members: ['Query'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      tables: {
+        requests: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+        members: ['Query'],
+        audit: ['Query', 'PutItem'],
+        subscriptions: ['GetItem', 'UpdateItem'],
+      },
       buckets: { inboundMail: ['read'] },
       secrets: ['tokenKey'],
       queues: { deadlines: ['send'] },

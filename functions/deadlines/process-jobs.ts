@@ -19,11 +19,16 @@ export const makeHandler =
         const parsed = DeadlineJobSchema.safeParse(JSON.parse(record.body));
         if (!parsed.success) throw new Error('not a deadline job');
         const outcome = await processJob(deps, parsed.data as DeadlineJob);
-        if (outcome !== 'waited') log.info('deadline hop', { requestId: parsed.data.requestId, milestone: parsed.data.milestone, hop: parsed.data.hop, outcome });
+        if (outcome !== 'waited')
+          log.info('deadline hop', { requestId: parsed.data.requestId, milestone: parsed.data.milestone, hop: parsed.data.hop, outcome });
       } catch (error) {
         // Poison or transient: SQS redelivers it alone; after maxReceiveCount it goes to the DLQ.
         // The body is never echoed: the log says which message, not what it held.
-        log.error('deadline hop failed', { messageId: record.messageId, error: (error as Error).name, reason: error instanceof SyntaxError ? 'not JSON' : (error as Error).message.slice(0, 200) });
+        log.error('deadline hop failed', {
+          messageId: record.messageId,
+          error: (error as Error).name,
+          reason: error instanceof SyntaxError ? 'not JSON' : (error as Error).message.slice(0, 200),
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

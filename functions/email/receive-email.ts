@@ -33,7 +33,13 @@ export const makeHandler =
       const parsed = await parseRawEmail(bytes);
       const outcome = await intakeEmail(deps, {
         sesMessageId: mail.messageId,
-        verdicts: { spf: receipt.spfVerdict.status, dkim: receipt.dkimVerdict.status, dmarc: receipt.dmarcVerdict.status, spam: receipt.spamVerdict.status, virus: receipt.virusVerdict.status },
+        verdicts: {
+          spf: receipt.spfVerdict.status,
+          dkim: receipt.dkimVerdict.status,
+          dmarc: receipt.dmarcVerdict.status,
+          spam: receipt.spamVerdict.status,
+          virus: receipt.virusVerdict.status,
+        },
         parsed,
       });
       // Ids only: no sender address or subject in the log.

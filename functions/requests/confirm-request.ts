@@ -15,7 +15,10 @@ export const makeHandler = (deps: RequestDeps) =>
       200,
       page({ th: `คำขอ ${status.requestId}`, en: `Request ${status.requestId}` }, [
         opened
-          ? { th: 'ขอบคุณที่ยืนยัน เราได้รับคำขอของท่านแล้ว และจะตอบภายในวันที่กำหนด', en: 'Thank you for confirming. Your request is open and will be answered by its due date.' }
+          ? {
+              th: 'ขอบคุณที่ยืนยัน เราได้รับคำขอของท่านแล้ว และจะตอบภายในวันที่กำหนด',
+              en: 'Thank you for confirming. Your request is open and will be answered by its due date.',
+            }
           : { th: 'เราได้ส่งผลการยืนยันไปยังอีเมลของท่านแล้ว', en: 'We have sent the outcome to your e-mail address.' },
       ]),
     );

@@ -12,7 +12,11 @@ import { TokenQuery } from '../../shared/schemas/requests';
 export const makeHandler = (deps: { exports: Pick<S3Exports, 'downloadUrl'>; signingKey: SigningKey; clock: Clock }) =>
   route({ query: TokenQuery }).handler(async (event) => {
     const check = verifyLink<{ key: string }>('export', event.input.query.token, await deps.signingKey(), deps.clock.now());
-    if (!check.ok) throw new InvalidInputError(check.reason === 'expired' ? 'link_expired' : 'invalid_link', check.reason === 'expired' ? 'This download link has expired; ask us again for a copy' : 'This link is not valid');
+    if (!check.ok)
+      throw new InvalidInputError(
+        check.reason === 'expired' ? 'link_expired' : 'invalid_link',
+        check.reason === 'expired' ? 'This download link has expired; ask us again for a copy' : 'This link is not valid',
+      );
     return redirect(await deps.exports.downloadUrl(check.payload.key));
   });
 

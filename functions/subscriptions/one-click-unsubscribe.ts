@@ -15,7 +15,12 @@ export const makeHandler = (deps: SubscriptionDeps) =>
     const key = await keyFromToken(deps, event.input.query.token);
     await unsubscribe(deps, { key }, event.input.body.source === 'page' ? 'link' : 'one-click');
     if (!wantsHtml(event.headers)) return ok({ unsubscribed: true });
-    return html(200, page({ th: 'ยกเลิกการรับข่าวสารแล้ว', en: 'You are unsubscribed' }, [{ th: 'ท่านจะไม่ได้รับจดหมายข่าวและโปรโมชั่นจากเราอีก', en: 'You will no longer receive our newsletters and promotions.' }]));
+    return html(
+      200,
+      page({ th: 'ยกเลิกการรับข่าวสารแล้ว', en: 'You are unsubscribed' }, [
+        { th: 'ท่านจะไม่ได้รับจดหมายข่าวและโปรโมชั่นจากเราอีก', en: 'You will no longer receive our newsletters and promotions.' },
+      ]),
+    );
   });
 
 export const handler = makeHandler(subscriptionDeps());

@@ -20,7 +20,11 @@ export const makeHandler = (deps: Pick<SubscriptionDeps, 'signingKey' | 'clock'>
       page(
         { th: 'ยกเลิกการรับข่าวสาร', en: 'Unsubscribe' },
         [{ th: 'กดปุ่มด้านล่างเพื่อยกเลิกการรับจดหมายข่าวและโปรโมชั่นทางอีเมล', en: 'Press the button to stop receiving newsletters and promotions by e-mail.' }],
-        { action: `/v1/unsubscribe?token=${encodeURIComponent(token)}`, fields: { 'List-Unsubscribe': 'One-Click', source: 'page' }, button: { th: 'ยกเลิกการรับข่าวสาร', en: 'Unsubscribe' } },
+        {
+          action: `/v1/unsubscribe?token=${encodeURIComponent(token)}`,
+          fields: { 'List-Unsubscribe': 'One-Click', source: 'page' },
+          button: { th: 'ยกเลิกการรับข่าวสาร', en: 'Unsubscribe' },
+        },
       ),
     );
   });

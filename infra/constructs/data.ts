@@ -11,7 +11,18 @@ import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { BUCKETS, QUEUES, SECRETS, TABLES, type QueueKey, type BucketKey, type KeyDef, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
+import {
+  BUCKETS,
+  QUEUES,
+  SECRETS,
+  TABLES,
+  type QueueKey,
+  type BucketKey,
+  type KeyDef,
+  type SecretKey,
+  type TableDef,
+  type TableKey,
+} from '../../shared/resources';
 
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -73,7 +84,10 @@ export class DataStores extends Construct {
       removalPolicy,
       autoDeleteObjects: false,
     });
-    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the data buckets; logging it into itself would loop.' });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the data buckets; logging it into itself would loop.',
+    });
 
     this.buckets = Object.fromEntries(
       (Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]).map(([key, def]) => [
@@ -97,7 +111,10 @@ export class DataStores extends Construct {
       (Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]).map(([key, def]) => {
         const dlq = new Queue(this, `${def.id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
         Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the deadlines queue; its alarm calls a person.' });
-        Validations.of(dlq).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'This is itself a dead-letter queue; nothing consumes it to redrive from.' });
+        Validations.of(dlq).acknowledge({
+          id: 'Serverless-SQSRedrivePolicy',
+          reason: 'This is itself a dead-letter queue; nothing consumes it to redrive from.',
+        });
         alarms[key] = new Alarm(this, `${def.id}DeadLettersAlarm`, {
           alarmDescription: `A ${def.id} job failed ${def.maxReceiveCount} times and is on the dead-letter queue; the hourly sweep restarts its chain, but look at why.`,
           metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),

@@ -100,7 +100,9 @@ export class PrivacyHttpApi extends Construct {
       logRetention: props.logRetention,
       commonEnvironment: props.commonEnvironment,
       environment: { PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint },
-      ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind' ? { bundling: shipFile(resolve(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') } : {}),
+      ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind'
+        ? { bundling: shipFile(resolve(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') }
+        : {}),
     });
     grantUses(fn, route.uses, props.data, props.settings);
     acknowledgeSynchronousFunction(fn);
@@ -111,7 +113,8 @@ export class PrivacyHttpApi extends Construct {
 
 /** Findings that do not apply to a function API Gateway invokes synchronously. */
 export function acknowledgeSynchronousFunction(fn: PrivacyFunction) {
-  const reason = 'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
+  const reason =
+    'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
 }

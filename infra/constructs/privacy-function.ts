@@ -58,7 +58,8 @@ export class PrivacyFunction extends NodejsFunction {
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support no resource-level permissions; every data action of this role names its table or secret.',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support no resource-level permissions; every data action of this role names its table or secret.',
     });
   }
 }

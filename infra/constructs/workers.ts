@@ -47,7 +47,10 @@ export class Workers extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the end of the line for failed asynchronous invocations; a person looks at it when its alarm fires.',
     });
-    Validations.of(this.failures).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'Failure queue for asynchronous invocations, not a work queue: nothing consumes it to redrive from.' });
+    Validations.of(this.failures).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'Failure queue for asynchronous invocations, not a work queue: nothing consumes it to redrive from.',
+    });
     this.failureAlarm = new Alarm(this, 'FailuresAlarm', {
       alarmDescription: 'An inbound mail or a scheduled job failed after retries; the event is on the failure queue (the raw mail is still in S3).',
       metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -80,7 +83,8 @@ export class Workers extends Construct {
         fn.addEventSource(new SqsEventSource(props.data.queues[worker.trigger.queue], { batchSize: worker.trigger.batchSize, reportBatchItemFailures: true }));
         Validations.of(fn).acknowledge({
           id: 'Serverless-LambdaEventSourceMappingDestination',
-          reason: 'Failed messages are retried by SQS and then moved by the queue\u2019s redrive policy to its dead-letter queue (with an alarm); an extra mapping destination would split the failures in two places.',
+          reason:
+            'Failed messages are retried by SQS and then moved by the queue\u2019s redrive policy to its dead-letter queue (with an alarm); an extra mapping destination would split the failures in two places.',
         });
       } else if (worker.trigger.kind === 'schedule') {
         new Rule(this, `${worker.id}Schedule`, {

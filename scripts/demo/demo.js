@@ -37,7 +37,10 @@
       line.textContent = 'consent(): ' + JSON.stringify(choices) + (id ? ' · visitorId: ' + id + ' · ' : '');
       panel.appendChild(line);
       if (id) {
-        [['/v1/consents/' + id, 'stored consent'], ['/v1/admin/visits?visitorId=' + id, 'stored visits (staff route)']].forEach(function (link, i) {
+        [
+          ['/v1/consents/' + id, 'stored consent'],
+          ['/v1/admin/visits?visitorId=' + id, 'stored visits (staff route)'],
+        ].forEach(function (link, i) {
           var a = document.createElement('a');
           a.href = link[0];
           a.textContent = link[1];

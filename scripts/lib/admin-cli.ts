@@ -122,7 +122,9 @@ interface AuditAnswer {
   entries?: unknown[];
 }
 const auditFailure = (a: AuditAnswer) =>
-  a.verification?.ok === false ? `audit chain of ${a.subject ?? '?'} is broken at seq ${a.verification.firstBrokenSeq ?? '?'}: ${a.verification.reason ?? 'unknown reason'}` : undefined;
+  a.verification?.ok === false
+    ? `audit chain of ${a.subject ?? '?'} is broken at seq ${a.verification.firstBrokenSeq ?? '?'}: ${a.verification.reason ?? 'unknown reason'}`
+    : undefined;
 const presentAudit =
   (withEntries: boolean) =>
   (answer: unknown): Presented => {
@@ -175,7 +177,11 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'record a disclosure in the register',
     options: {
       recipient: { meta: 'NAME', required: true, check: nonEmpty },
-      basis: { meta: 'customer_authorised|customer_transaction|required_by_law', required: true, check: oneOf('customer_authorised', 'customer_transaction', 'required_by_law') },
+      basis: {
+        meta: 'customer_authorised|customer_transaction|required_by_law',
+        required: true,
+        check: oneOf('customer_authorised', 'customer_transaction', 'required_by_law'),
+      },
       categories: { meta: 'a,b', required: true, check: (v) => (list(v).length ? undefined : 'must list at least one category') },
       member: { meta: 'MEMBER_ID', check: nonEmpty },
       reference: { meta: 'REF' },
@@ -264,11 +270,14 @@ const synopsis = (c: CommandSpec) => {
   const args = (c.args ?? []).join(' ');
   const entries = Object.entries(c.options ?? {});
   const alternatives = c.exactlyOne?.length
-    ? [`(${entries.filter(([name]) => c.exactlyOne!.includes(name)).map(([name, o]) => `--${name} ${o.meta}`).join(' | ')})`]
+    ? [
+        `(${entries
+          .filter(([name]) => c.exactlyOne!.includes(name))
+          .map(([name, o]) => `--${name} ${o.meta}`)
+          .join(' | ')})`,
+      ]
     : [];
-  const opts = entries
-    .filter(([name]) => !c.exactlyOne?.includes(name))
-    .map(([name, o]) => (o.required ? `--${name} ${o.meta}` : `[--${name} ${o.meta}]`));
+  const opts = entries.filter(([name]) => !c.exactlyOne?.includes(name)).map(([name, o]) => (o.required ? `--${name} ${o.meta}` : `[--${name} ${o.meta}]`));
   return [c.name, args, ...alternatives, ...opts].filter(Boolean).join(' ');
 };
 

@@ -53,11 +53,14 @@ export interface CostLine {
 export function visitCostPerMillionPageViews(p: BeaconProfile): CostLine[] {
   const beacons = p.beaconsPerPageView * MILLION;
   const records = beacons * p.recordsPerBeacon;
-  const storedGbMonths = (records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES)) / GB * (p.retentionDays / DAYS_PER_MONTH);
+  const storedGbMonths = ((records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES)) / GB) * (p.retentionDays / DAYS_PER_MONTH);
   return [
     { item: 'API Gateway HTTP API requests', usd: (beacons / MILLION) * HTTP_API_USD_PER_MILLION_REQUESTS },
     { item: 'Lambda requests', usd: (beacons / MILLION) * LAMBDA_USD_PER_MILLION_REQUESTS },
-    { item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms)`, usd: beacons * (p.memoryMb / 1024) * (p.billedMsPerBeacon / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND },
+    {
+      item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms)`,
+      usd: beacons * (p.memoryMb / 1024) * (p.billedMsPerBeacon / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND,
+    },
     { item: 'DynamoDB writes (records < 1 KB)', usd: (records / MILLION) * DYNAMODB_USD_PER_MILLION_WRITE_UNITS },
     { item: 'Consent check (eventually consistent read)', usd: ((beacons * p.consentReadsPerBeacon * 0.5) / MILLION) * DYNAMODB_USD_PER_MILLION_READ_UNITS },
     { item: `DynamoDB storage for ${p.retentionDays} days`, usd: storedGbMonths * DYNAMODB_USD_PER_GB_MONTH },
@@ -89,7 +92,10 @@ export function deadlineChainCost(p: ChainProfile): CostLine[] {
   return [
     { item: 'SQS requests', usd: per(p.hops * p.sqsRequestsPerHop, SQS_USD_PER_MILLION_REQUESTS) },
     { item: 'Lambda requests', usd: per(p.hops, LAMBDA_USD_PER_MILLION_REQUESTS) },
-    { item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerHop} ms)`, usd: p.hops * (p.memoryMb / 1024) * (p.billedMsPerHop / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND },
+    {
+      item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerHop} ms)`,
+      usd: p.hops * (p.memoryMb / 1024) * (p.billedMsPerHop / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND,
+    },
     { item: 'DynamoDB reads', usd: per(p.hops * p.readUnitsPerHop, DYNAMODB_USD_PER_MILLION_READ_UNITS) },
     { item: 'DynamoDB writes', usd: per(p.hops * p.writeUnitsPerHop, DYNAMODB_USD_PER_MILLION_WRITE_UNITS) },
     { item: 'SES mail', usd: (p.mailsSent / 1000) * SES_USD_PER_THOUSAND_EMAILS },

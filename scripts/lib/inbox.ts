@@ -17,7 +17,11 @@ export const VERDICT_VALUES = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED'] as c
 export type VerdictValue = (typeof VERDICT_VALUES)[number];
 export type VerdictName = 'spf' | 'dkim' | 'dmarc' | 'spam' | 'virus';
 
-export async function deliverMail(raw: Buffer, verdicts: Partial<Record<VerdictName, VerdictValue>> = {}, messageId = randomBytes(20).toString('hex')): Promise<IntakeOutcome & { messageId: string }> {
+export async function deliverMail(
+  raw: Buffer,
+  verdicts: Partial<Record<VerdictName, VerdictValue>> = {},
+  messageId = randomBytes(20).toString('hex'),
+): Promise<IntakeOutcome & { messageId: string }> {
   const bucket = process.env[BUCKETS.inboundMail.envVar];
   if (!bucket) throw new Error(`${BUCKETS.inboundMail.envVar} is not set: prepare the local AWS resources first`);
   await new S3Client({ forcePathStyle: true }).send(new PutObjectCommand({ Bucket: bucket, Key: `${BUCKETS.inboundMail.keyPrefix}${messageId}`, Body: raw }));
@@ -26,7 +30,9 @@ export async function deliverMail(raw: Buffer, verdicts: Partial<Record<VerdictN
   record.mail.messageId = messageId;
   const v = (name: VerdictName) => ({ status: verdicts[name] ?? 'PASS' });
   Object.assign(record.receipt, { spfVerdict: v('spf'), dkimVerdict: v('dkim'), dmarcVerdict: v('dmarc'), spamVerdict: v('spam'), virusVerdict: v('virus') });
-  const { handler } = (await import(pathToFileURL(join(REPO_ROOT, 'functions', 'email', 'receive-email.ts')).href)) as { handler: (e: SESEvent) => Promise<IntakeOutcome[]> };
+  const { handler } = (await import(pathToFileURL(join(REPO_ROOT, 'functions', 'email', 'receive-email.ts')).href)) as {
+    handler: (e: SESEvent) => Promise<IntakeOutcome[]>;
+  };
   const [outcome] = await handler(event);
   return { ...(outcome ?? { outcome: 'rejected', reason: 'not processed' }), messageId };
 }

@@ -59,7 +59,10 @@ export function toApiGatewayEvent(
   for (const [k, v] of req.url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const now = new Date();
   const requestId = randomUUID();
-  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = req.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   return {
     version: '2.0',
     routeKey: routeKey(route),
@@ -80,7 +83,9 @@ export function toApiGatewayEvent(
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      ...(route.auth === 'iam' ? { authorizer: { iam: { userArn: LOCAL_STAFF_ARN, accountId: '000000000000', callerId: 'local', principalOrgId: null, userId: 'local' } } } : {}),
+      ...(route.auth === 'iam'
+        ? { authorizer: { iam: { userArn: LOCAL_STAFF_ARN, accountId: '000000000000', callerId: 'local', principalOrgId: null, userId: 'local' } } }
+        : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     ...encodeBody(req.body, headers['content-type']),
   } as APIGatewayProxyEventV2;
@@ -138,7 +143,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
   const handlerFor = (route: RouteDef) => {
     if (!handlers.has(route.handler)) {
       const file = pathToFileURL(join(REPO_ROOT, 'functions', `${route.handler}.ts`)).href;
-      handlers.set(route.handler, import(file).then((m: { handler: Handler }) => m.handler));
+      handlers.set(
+        route.handler,
+        import(file).then((m: { handler: Handler }) => m.handler),
+      );
     }
     return handlers.get(route.handler)!;
   };
@@ -168,7 +176,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       const hit = matches.find((x) => x.c.route.method === req.method);
       if (!hit) {
         return matches.length
-          ? send(res, 405, { 'content-type': 'application/json', ...corsHeaders }, errorBody('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`))
+          ? send(
+              res,
+              405,
+              { 'content-type': 'application/json', ...corsHeaders },
+              errorBody('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`),
+            )
           : send(res, 404, { 'content-type': 'application/json', ...corsHeaders }, errorBody('not_found', `No route for ${req.method} ${url.pathname}`));
       }
       const body = await readBody(req);

@@ -63,7 +63,9 @@ async function localControls(req: IncomingMessage, res: ServerResponse, url: URL
   return true;
 }
 
-export async function startLocalSystem(options: { port?: number; stage?: string; tablePrefix?: string; writeState?: boolean; workers?: boolean; extra?: LocalServerOptions['extra'] } = {}): Promise<LocalSystem> {
+export async function startLocalSystem(
+  options: { port?: number; stage?: string; tablePrefix?: string; writeState?: boolean; workers?: boolean; extra?: LocalServerOptions['extra'] } = {},
+): Promise<LocalSystem> {
   const settings = stageFromCdkJson(options.stage ?? process.env.LOCAL_STAGE ?? 'local');
   const emulator = await startMoto();
   try {
@@ -78,7 +80,8 @@ export async function startLocalSystem(options: { port?: number; stage?: string;
     const http = await startLocalServer({
       settings,
       port,
-      extra: async (req, res, url) => (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
+      extra: async (req, res, url) =>
+        (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
     });
     if (options.workers) workers = startLocalWorkers();
     const state: LocalState = { url: http.url, endpoint: emulator.endpoint, prefix, stage: settings.name, pid: process.pid };

@@ -12,7 +12,8 @@ import { QUEUES } from '../../shared/resources';
 import { log } from '../../shared/log';
 import { WORKERS, type WorkerDef } from '../../shared/workers';
 
-const load = async <T>(worker: WorkerDef) => ((await import(pathToFileURL(join(REPO_ROOT, 'functions', `${worker.handler}.ts`)).href)) as { handler: T }).handler;
+const load = async <T>(worker: WorkerDef) =>
+  ((await import(pathToFileURL(join(REPO_ROOT, 'functions', `${worker.handler}.ts`)).href)) as { handler: T }).handler;
 
 export interface LocalWorkers {
   stop(): Promise<void>;
@@ -36,7 +37,14 @@ export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: numbe
         while (running) {
           try {
             const url = process.env[QUEUES[queue].envVar]!;
-            const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: batchSize, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+            const { Messages = [] } = await sqs.send(
+              new ReceiveMessageCommand({
+                QueueUrl: url,
+                MaxNumberOfMessages: batchSize,
+                WaitTimeSeconds: 1,
+                MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+              }),
+            );
             if (!Messages.length) continue;
             const event: SQSEvent = {
               Records: Messages.map((m) => ({
@@ -59,10 +67,19 @@ export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: numbe
             }
             const done = Messages.filter((m) => !failed.has(m.MessageId!));
             const retry = Messages.filter((m) => failed.has(m.MessageId!));
-            if (done.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+            if (done.length)
+              await sqs.send(
+                new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+              );
             // Locally a failed message comes back at once instead of after the visibility timeout, so a
             // poison message reaches the dead-letter queue within seconds (the redrive count is the same).
-            if (retry.length) await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
+            if (retry.length)
+              await sqs.send(
+                new ChangeMessageVisibilityBatchCommand({
+                  QueueUrl: url,
+                  Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
+                }),
+              );
           } catch (error) {
             if (running) log.error('local poller', { worker: worker.id, error: (error as Error).message });
             await new Promise((r) => setTimeout(r, options.pollMs ?? 500));

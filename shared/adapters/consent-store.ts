@@ -71,9 +71,7 @@ export class DynamoConsentStore implements ConsentStore {
   }
 
   async receipt(visitorId: string, receiptId: string): Promise<ConsentRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: visitorId, sk: receiptKey(receiptId) }, ConsistentRead: true }),
-    );
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: visitorId, sk: receiptKey(receiptId) }, ConsistentRead: true }));
     return Item ? strip(Item as Item) : undefined;
   }
 }

@@ -29,7 +29,11 @@ export class DynamoDisclosureStore implements DisclosureStore {
   }
 
   async forMember(memberId: string) {
-    const items = await queryAll<Disclosure & { pk: string; sk: string }>(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `M#${memberId}` } });
+    const items = await queryAll<Disclosure & { pk: string; sk: string }>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `M#${memberId}` },
+    });
     return items.map(strip);
   }
 
@@ -44,6 +48,9 @@ export class DynamoDisclosureStore implements DisclosureStore {
         ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
       }),
     );
-    return { items: (page.Items ?? []).map((i) => strip(i as Disclosure & { pk: string; sk: string })), ...(page.LastEvaluatedKey ? { next: encodeCursor(page.LastEvaluatedKey) } : {}) };
+    return {
+      items: (page.Items ?? []).map((i) => strip(i as Disclosure & { pk: string; sk: string })),
+      ...(page.LastEvaluatedKey ? { next: encodeCursor(page.LastEvaluatedKey) } : {}),
+    };
   }
 }

@@ -38,7 +38,14 @@ export class DynamoMemberStore implements MemberStore {
 
   private async firstByIndex(index: string, key: string, value: string) {
     const out = await this.db.send(
-      new QueryCommand({ TableName: this.table, IndexName: index, KeyConditionExpression: '#k = :v', ExpressionAttributeNames: { '#k': key }, ExpressionAttributeValues: { ':v': value }, Limit: 1 }),
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index,
+        KeyConditionExpression: '#k = :v',
+        ExpressionAttributeNames: { '#k': key },
+        ExpressionAttributeValues: { ':v': value },
+        Limit: 1,
+      }),
     );
     const item = out.Items?.[0] as Item | undefined;
     return item ? strip(item) : undefined;

@@ -163,7 +163,12 @@ function toMailbox(entry: EmailAddress): { address: string; name?: string }[] {
 function dateOf(mail: ParsedMail): { date?: string } {
   const line = mail.headerLines?.find((header) => header.key === 'date')?.line;
   if (!line) return {};
-  const date = new Date(line.slice(line.indexOf(':') + 1).replace(/\s+/g, ' ').trim());
+  const date = new Date(
+    line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   return Number.isNaN(date.getTime()) ? {} : { date: date.toISOString() };
 }
 

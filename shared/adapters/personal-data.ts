@@ -28,7 +28,11 @@ export class DynamoPersonalData implements PersonalDataIndex {
   }
 
   private async deleteKeys(table: string, keys: { pk: string; sk: string }[]): Promise<number> {
-    await batchWriteAll(this.db, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWriteAll(
+      this.db,
+      table,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
     return keys.length;
   }
 
@@ -54,7 +58,11 @@ export class DynamoPersonalData implements PersonalDataIndex {
   async visits(visitorIds: string[]) {
     const all = await Promise.all(
       visitorIds.map((id) =>
-        this.queryAll<VisitRecord>({ TableName: this.tables.visits, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': visitorPartition(id) } }),
+        this.queryAll<VisitRecord>({
+          TableName: this.tables.visits,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': visitorPartition(id) },
+        }),
       ),
     );
     return all.flat();

@@ -17,7 +17,11 @@ export class DynamoPolicyStore implements PolicyStore {
   ) {}
 
   async list(): Promise<PolicyVersion[]> {
-    const items = await queryAll<PolicyVersion & { pk: string; sk: string }>(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK } });
+    const items = await queryAll<PolicyVersion & { pk: string; sk: string }>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': PK },
+    });
     return items.map(({ pk: _pk, sk: _sk, ...v }) => v as PolicyVersion);
   }
 

@@ -67,7 +67,12 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async byEmail(email: string) {
-    const items = await queryAll<Item>(this.db, { TableName: this.table, IndexName: 'byEmail', KeyConditionExpression: 'email = :e', ExpressionAttributeValues: { ':e': email } });
+    const items = await queryAll<Item>(this.db, {
+      TableName: this.table,
+      IndexName: 'byEmail',
+      KeyConditionExpression: 'email = :e',
+      ExpressionAttributeValues: { ':e': email },
+    });
     return items.map(strip);
   }
 

@@ -49,7 +49,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         TableName: this.table,
         Key: { pk: key },
         // The first unsubscribe's time and channel are the record; later ones change nothing.
-        UpdateExpression: 'SET email = if_not_exists(email, :e), subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :now), via = if_not_exists(via, :via)',
+        UpdateExpression:
+          'SET email = if_not_exists(email, :e), subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :now), via = if_not_exists(via, :via)',
         ExpressionAttributeValues: { ':e': email, ':f': false, ':now': now.toISOString(), ':via': via },
         ReturnValues: 'UPDATED_OLD',
       }),

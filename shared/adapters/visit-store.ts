@@ -18,12 +18,20 @@ export class DynamoVisitStore implements VisitStore {
   ) {}
 
   async append(records: VisitRecord[]): Promise<void> {
-    await batchWriteAll(this.db, this.table, records.map((record) => ({ PutRequest: { Item: { ...record } } })), this.backoffMs);
+    await batchWriteAll(
+      this.db,
+      this.table,
+      records.map((record) => ({ PutRequest: { Item: { ...record } } })),
+      this.backoffMs,
+    );
   }
 
   async link(memberId: string, visitorId: string, expiresAt: number): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { pk: memberPartition(memberId), sk: visitorPartition(visitorId), visitorId, linkedAt: new Date().toISOString(), expiresAt } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: memberPartition(memberId), sk: visitorPartition(visitorId), visitorId, linkedAt: new Date().toISOString(), expiresAt },
+      }),
     );
   }
 

@@ -18,8 +18,7 @@ export const policyStore = () => new DynamoPolicyStore(documentClient(), tableNa
  * Policy versions, cached per container: a minute by default (POLICY_CACHE_SECONDS), so a newly
  * effective version reaches every storefront page within that time. Staff routes pass 0.
  */
-export const policyCatalogue = (ttlMs = positiveIntOrZero('POLICY_CACHE_SECONDS', 60) * 1000) =>
-  cachedPolicies(policyStore(), baselinePolicy(), ttlMs);
+export const policyCatalogue = (ttlMs = positiveIntOrZero('POLICY_CACHE_SECONDS', 60) * 1000) => cachedPolicies(policyStore(), baselinePolicy(), ttlMs);
 
 /** What reading a visitor's consent needs: no signing key, so no Secrets Manager client. */
 export const consentReadDeps = () => ({

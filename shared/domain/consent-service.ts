@@ -19,11 +19,7 @@ export interface ConsentDeps {
 
 const sameChoices = (a: Choices, b: Choices) => a.analytics === b.analytics && a.marketing === b.marketing;
 
-export async function captureConsent(
-  deps: ConsentDeps,
-  input: ConsentRequest,
-  signals: { gpc: boolean; idempotencyKey?: string },
-) {
+export async function captureConsent(deps: ConsentDeps, input: ConsentRequest, signals: { gpc: boolean; idempotencyKey?: string }) {
   const now = deps.clock.now();
   const policy = consentablePolicy(await deps.policies.all(), input.policyVersion, now);
   let record = recordConsent(input, { policy, now, ...signals });

@@ -21,9 +21,7 @@ export interface ConsentClaims {
   exp: number;
 }
 
-export type TokenCheck =
-  | { ok: true; claims: ConsentClaims }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+export type TokenCheck = { ok: true; claims: ConsentClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 const sign = (payload: string, key: Uint8Array) => createHmac('sha256', key).update(payload).digest();
 

@@ -52,10 +52,7 @@ export function nextMilestone(r: DataRequest, now: Date, settings: DeadlineSetti
 export const delayUntil = (at: Date, now: Date, maxDelaySeconds = MAX_DELAY_SECONDS) =>
   Math.max(0, Math.min(maxDelaySeconds, Math.ceil((at.getTime() - now.getTime()) / 1000)));
 
-export type HopDecision =
-  | { kind: 'drop'; reason: 'gone' | 'closed' | 'superseded' | 'stale' | 'not_needed' }
-  | { kind: 'wait' }
-  | { kind: 'act' };
+export type HopDecision = { kind: 'drop'; reason: 'gone' | 'closed' | 'superseded' | 'stale' | 'not_needed' } | { kind: 'wait' } | { kind: 'act' };
 
 /** What one delivery of a job should do, given the request and its chain as stored now. */
 export function decideHop(job: DeadlineJob, request: DataRequest | undefined, chain: { chainId: string; hop: number } | undefined, now: Date): HopDecision {

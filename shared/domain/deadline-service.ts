@@ -43,7 +43,10 @@ export async function startChain(deps: Pick<DeadlineDeps, 'chains' | 'scheduler'
   if (!next) return false;
   const chainId = randomUUID();
   await deps.chains.start(request.id, chainId, now);
-  await deps.scheduler.schedule({ v: 1, requestId: request.id, chainId, hop: 0, milestone: next.name, at: next.at.toISOString() }, delayUntil(next.at, now, deps.settings.maxDelaySeconds));
+  await deps.scheduler.schedule(
+    { v: 1, requestId: request.id, chainId, hop: 0, milestone: next.name, at: next.at.toISOString() },
+    delayUntil(next.at, now, deps.settings.maxDelaySeconds),
+  );
   return true;
 }
 
@@ -66,14 +69,24 @@ async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, 
     change = { overdue: true };
   }
   const record = (r: DataRequest) =>
-    withEvent(r, { ...change, milestones: [...(r.milestones ?? []), milestone] }, { at: now.toISOString(), event: `deadline:${milestone}`, by: ACTOR, ...(note ? { note } : {}) });
+    withEvent(
+      r,
+      { ...change, milestones: [...(r.milestones ?? []), milestone] },
+      { at: now.toISOString(), event: `deadline:${milestone}`, by: ACTOR, ...(note ? { note } : {}) },
+    );
   let current = request;
   for (let attempt = 0; ; attempt++) {
     try {
       const updated = record(current);
       await deps.requests.update(updated);
       if (change.status === 'done') {
-        await deps.audit.append({ subject: current.memberId ?? 'requests', actor: ACTOR, action: 'request.enforced', requestId: current.id, details: { milestone } });
+        await deps.audit.append({
+          subject: current.memberId ?? 'requests',
+          actor: ACTOR,
+          action: 'request.enforced',
+          requestId: current.id,
+          details: { milestone },
+        });
       }
       return updated;
     } catch (error) {
@@ -107,7 +120,9 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
 const SWEPT_STATUSES: RequestStatus[] = ['open', 'awaiting_confirmation'];
 
 /** Restarts the chain of every request that needs one and whose chain is missing or quiet. */
-export async function sweepChains(deps: Pick<DeadlineDeps, 'requests' | 'chains' | 'scheduler' | 'clock' | 'settings'>): Promise<{ checked: number; restarted: number }> {
+export async function sweepChains(
+  deps: Pick<DeadlineDeps, 'requests' | 'chains' | 'scheduler' | 'clock' | 'settings'>,
+): Promise<{ checked: number; restarted: number }> {
   const now = deps.clock.now();
   const staleBefore = now.getTime() - deps.settings.staleChainMinutes * 60_000;
   let checked = 0;

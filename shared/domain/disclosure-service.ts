@@ -17,17 +17,32 @@ export interface DisclosureDeps {
 
 export async function recordDisclosure(
   deps: DisclosureDeps,
-  input: { memberId?: string; recipient: string; legalBasis: Exclude<LegalBasis, 'partner_membership_confirmation'>; reference?: string; categories: string[]; disclosedAt: string; note?: string },
+  input: {
+    memberId?: string;
+    recipient: string;
+    legalBasis: Exclude<LegalBasis, 'partner_membership_confirmation'>;
+    reference?: string;
+    categories: string[];
+    disclosedAt: string;
+    note?: string;
+  },
   actor: string,
 ): Promise<Disclosure> {
   // A disclosure required by law names its order or warrant: the register must show what compelled it.
   if (input.legalBasis === 'required_by_law' && !input.reference?.trim()) {
-    throw new InvalidInputError('reference_required', 'A disclosure required by law needs the order or warrant reference', [{ path: 'body.reference', message: 'required for required_by_law' }]);
+    throw new InvalidInputError('reference_required', 'A disclosure required by law needs the order or warrant reference', [
+      { path: 'body.reference', message: 'required for required_by_law' },
+    ]);
   }
   if (input.memberId && !(await deps.members.get(input.memberId))) throw new NotFoundError('Member');
   const disclosure: Disclosure = { id: randomUUID(), ...input, recordedAt: deps.clock.now().toISOString(), recordedBy: actor };
   await deps.disclosures.record(disclosure);
-  await deps.audit.append({ subject: input.memberId ?? 'disclosures', actor, action: 'disclosure.recorded', details: { id: disclosure.id, recipient: input.recipient, legalBasis: input.legalBasis, categories: input.categories } });
+  await deps.audit.append({
+    subject: input.memberId ?? 'disclosures',
+    actor,
+    action: 'disclosure.recorded',
+    details: { id: disclosure.id, recipient: input.recipient, legalBasis: input.legalBasis, categories: input.categories },
+  });
   return disclosure;
 }
 

@@ -39,8 +39,7 @@ const MAX_CHARS_READ = 50_000;
 const TH_ME = '(?:ผม|ฉัน|ดิฉัน|หนู|เรา|ข้าพเจ้า|กระผม)';
 const TH_SHOP = '(?:ทาง)?(?:ร้าน|บริษัท|คุณ|ท่าน|เว็บไซต์|เว็บ)?';
 const TH_EMAIL = '(?:อีเมลล์|อีเมล์|อีเมล|เมล์|เมล|e-?mail)';
-const TH_MARKETING =
-  `(?:ข้อมูล)?(?:ข่าวสาร|ข่าวประชาสัมพันธ์|ข้อความประชาสัมพันธ์|ประชาสัมพันธ์|จดหมายข่าว|โปรโมชั่น|โปรโมชัน|โปรโมชั้น|โปรฯ|โปร|โฆษณา|sms|เอสเอ็มเอส|ข้อความ|นิวส์เลตเตอร์|นิวส์เลทเทอร์|newsletters?|ส่วนลด|ดีล|การตลาด|${TH_EMAIL})`;
+const TH_MARKETING = `(?:ข้อมูล)?(?:ข่าวสาร|ข่าวประชาสัมพันธ์|ข้อความประชาสัมพันธ์|ประชาสัมพันธ์|จดหมายข่าว|โปรโมชั่น|โปรโมชัน|โปรโมชั้น|โปรฯ|โปร|โฆษณา|sms|เอสเอ็มเอส|ข้อความ|นิวส์เลตเตอร์|นิวส์เลทเทอร์|newsletters?|ส่วนลด|ดีล|การตลาด|${TH_EMAIL})`;
 
 // Building blocks for the English rules. English is matched lower-cased with single spaces.
 const EN_MARKETING =
@@ -98,8 +97,14 @@ const RULES: Record<RecognisedType, readonly RegExp[]> = {
     /\bstop\s+(?:sending|emailing|e-mailing|spamming|texting)\s+(?:me|us)\b(?!\s+(?:the|a|an|my|wrong|items?|products?|orders?|parcels?|packages?)\b)/g,
     new RegExp(`\\bstop\\s+(?:the\\s+|your\\s+|all\\s+)?(?:newsletters?|promotions?|promotional\\s+${EN_MARKETING}|marketing|spam)\\b`, 'g'),
     new RegExp(`\\b(?:no|not\\s+any)\\s+more\\s+(?:\\w+\\s+)?${EN_MARKETING}\\b`, 'g'),
-    new RegExp(`\\b(?:don't|do not|never)\\s+(?:send|e-?mail)\\s+(?:me|us)\\s+(?:any\\s+)?(?:more\\s+|further\\s+)?(?:\\w+\\s+)?(?:${EN_MARKETING}|anything)\\b`, 'g'),
-    new RegExp(`\\b(?:don't|do not|no longer)\\s+(?:want|wish|need|like)\\s+to\\s+(?:receive|get)\\s+(?:any\\s+)?(?:more\\s+|further\\s+)?(?:\\w+\\s+){0,2}${EN_MARKETING}\\b`, 'g'),
+    new RegExp(
+      `\\b(?:don't|do not|never)\\s+(?:send|e-?mail)\\s+(?:me|us)\\s+(?:any\\s+)?(?:more\\s+|further\\s+)?(?:\\w+\\s+)?(?:${EN_MARKETING}|anything)\\b`,
+      'g',
+    ),
+    new RegExp(
+      `\\b(?:don't|do not|no longer)\\s+(?:want|wish|need|like)\\s+to\\s+(?:receive|get)\\s+(?:any\\s+)?(?:more\\s+|further\\s+)?(?:\\w+\\s+){0,2}${EN_MARKETING}\\b`,
+      'g',
+    ),
     /\b(?:remove|take|delete)\s+(?:me|my\s+(?:e-?mail(?:\s+address)?|address|name))\s+(?:off|from)\s+(?:of\s+)?(?:(?:your|the|this|all|any)\s+)?(?:\w+\s+){0,2}(?:list|lists|mailing)\b/g,
     /\bcancel\s+(?:my\s+|the\s+|your\s+)?(?:\w+\s+)?(?:subscription|newsletter)\b/g,
     /\bwithdraw\s+(?:my\s+)?consent\b/g,
@@ -124,10 +129,7 @@ const RULES: Record<RecognisedType, readonly RegExp[]> = {
     /\bsend\s+me\s+(?:a\s+copy\s+of\s+)?(?:all\s+)?(?:(?:the|my)\s+)?(?:personal\s+)?(?:data|information)\s+(?:that\s+|which\s+)?you\s+(?:hold|have|keep|store)\b/g,
   ],
   edit: [
-    new RegExp(
-      `(?:แก้ไข|แก้|เปลี่ยนแปลง|เปลี่ยน|อัปเดต|อัพเดต|อัพเดท|อัปเดท|ปรับปรุง)(?:ข้อมูล|ที่อยู่|ชื่อ|นามสกุล|เบอร์|หมายเลขโทรศัพท์|โทรศัพท์|วันเกิด|รายละเอียด|${TH_EMAIL})`,
-      'g',
-    ),
+    new RegExp(`(?:แก้ไข|แก้|เปลี่ยนแปลง|เปลี่ยน|อัปเดต|อัพเดต|อัพเดท|อัปเดท|ปรับปรุง)(?:ข้อมูล|ที่อยู่|ชื่อ|นามสกุล|เบอร์|หมายเลขโทรศัพท์|โทรศัพท์|วันเกิด|รายละเอียด|${TH_EMAIL})`, 'g'),
     new RegExp(`(?:ข้อมูล|ที่อยู่|ชื่อ|นามสกุล|เบอร์(?:โทร(?:ศัพท์)?)?|วันเกิด|${TH_EMAIL})(?:ของ${TH_ME})?(?:ใน(?:ระบบ|บัญชี))?(?:ไม่ถูกต้อง|ผิด|ไม่ตรง)`, 'g'),
     /สะกด(?:ชื่อ|นามสกุล)?ผิด/g,
     /ย้ายบ้าน|ที่อยู่ใหม่/g,
@@ -237,7 +239,11 @@ function separateOwnWords(text: string, forwardSubject: boolean): { own: string;
   const ownLines = lines.slice(0, start?.index ?? lines.length).filter((line) => !isQuotedLine(line));
   const own = ownLines.join('\n');
   if (!start || (start.kind === 'reply' && !forwardSubject)) return { own, forwarded: '' };
-  const original = lines.slice(start.index).map(withoutQuoteMark).filter((line) => !isMarkerLine(line)).map(keepSubjectValue);
+  const original = lines
+    .slice(start.index)
+    .map(withoutQuoteMark)
+    .filter((line) => !isMarkerLine(line))
+    .map(keepSubjectValue);
   return { own, forwarded: separateOwnWords(original.join('\n'), false).own };
 }
 

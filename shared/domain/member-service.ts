@@ -15,7 +15,12 @@ export interface MemberDeps {
   suppress?: (email: string, via: 'staff') => Promise<unknown>;
 }
 
-export async function putMember(deps: MemberDeps, memberId: string, input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean }, actor: string) {
+export async function putMember(
+  deps: MemberDeps,
+  memberId: string,
+  input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean },
+  actor: string,
+) {
   const existing = await deps.members.get(memberId);
   const { member, changed } = upsertMember(existing, { memberId, ...input }, deps.clock.now());
   if (changed.length) {

@@ -41,7 +41,16 @@ export function upsertMember(
   const at = now.toISOString();
   const email = normaliseEmail(input.email);
   if (!existing) {
-    const member: Member = { memberId: input.memberId, email, ...(input.name ? { name: input.name } : {}), locale: input.locale, marketingOptIn: input.marketingOptIn, status: 'active', createdAt: at, updatedAt: at };
+    const member: Member = {
+      memberId: input.memberId,
+      email,
+      ...(input.name ? { name: input.name } : {}),
+      locale: input.locale,
+      marketingOptIn: input.marketingOptIn,
+      status: 'active',
+      createdAt: at,
+      updatedAt: at,
+    };
     return { member, changed: ['created'] };
   }
   // A deactivated account is not revived by a profile sync: marketing stays off (policy 2.2).

@@ -22,12 +22,7 @@ const DEFAULT_SHOP: Record<Locale, string> = { th: 'ร้านค้า', en: 
 
 /** Escapes the five characters that matter in HTML text and in quoted attribute values. */
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function parseInstant(iso: string): Date {
@@ -74,7 +69,11 @@ function checkedUrl(url: string): string {
 }
 
 /** A subject is a header: no line breaks, whatever a shop name or note contains. */
-const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+const oneLine = (value: string) =>
+  value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 
 const shopOf = (shopName: string | undefined, locale: Locale) => shopName?.trim() || DEFAULT_SHOP[locale];
 
@@ -153,9 +152,7 @@ function renderHtml(message: Message): string {
       case 'list':
         return (
           `<ul style="${STYLE.ul}">` +
-          block.items
-            .map((item) => `<li style="${STYLE.li}">${item.lead ? `<strong>${html(item.lead)}:</strong> ` : ''}${html(item.text)}</li>`)
-            .join('') +
+          block.items.map((item) => `<li style="${STYLE.li}">${item.lead ? `<strong>${html(item.lead)}:</strong> ` : ''}${html(item.text)}</li>`).join('') +
           '</ul>'
         );
       case 'action': {
@@ -203,8 +200,7 @@ const F = {
   en: { reference: 'Reference', request: 'Request' },
 } as const;
 
-const refSuffix = (requestId: string, locale: Locale) =>
-  locale === 'th' ? ` (เลขที่อ้างอิง ${requestId})` : ` (reference ${requestId})`;
+const refSuffix = (requestId: string, locale: Locale) => (locale === 'th' ? ` (เลขที่อ้างอิง ${requestId})` : ` (reference ${requestId})`);
 
 // ---------------------------------------------------------------------------------------------
 // Customer mails
@@ -224,9 +220,7 @@ export function requestAcknowledgement(input: RequestAcknowledgementInput, local
   const th = locale === 'th';
   return render({
     locale,
-    subject: th
-      ? `บริษัทฯ ได้รับคำขอของท่านแล้ว${refSuffix(input.requestId, locale)}`
-      : `We have received your request${refSuffix(input.requestId, locale)}`,
+    subject: th ? `บริษัทฯ ได้รับคำขอของท่านแล้ว${refSuffix(input.requestId, locale)}` : `We have received your request${refSuffix(input.requestId, locale)}`,
     blocks: [
       greeting(locale),
       p(th ? 'บริษัทฯ ได้รับคำขอเกี่ยวกับข้อมูลส่วนบุคคลของท่านเรียบร้อยแล้ว รายละเอียดดังนี้' : 'We have received your request about your personal data:'),
@@ -271,16 +265,10 @@ export function confirmationNeeded(input: ConfirmationNeededInput, locale: Local
   const th = locale === 'th';
   return render({
     locale,
-    subject: th
-      ? `กรุณายืนยันคำขอของท่าน${refSuffix(input.requestId, locale)}`
-      : `Please confirm your request${refSuffix(input.requestId, locale)}`,
+    subject: th ? `กรุณายืนยันคำขอของท่าน${refSuffix(input.requestId, locale)}` : `Please confirm your request${refSuffix(input.requestId, locale)}`,
     blocks: [
       greeting(locale),
-      p(
-        th
-          ? 'บริษัทฯ ได้รับคำขอเกี่ยวกับข้อมูลส่วนบุคคลในนามของท่าน รายละเอียดดังนี้'
-          : 'We have received a request about your personal data, made in your name:',
-      ),
+      p(th ? 'บริษัทฯ ได้รับคำขอเกี่ยวกับข้อมูลส่วนบุคคลในนามของท่าน รายละเอียดดังนี้' : 'We have received a request about your personal data, made in your name:'),
       {
         kind: 'facts',
         rows: [
@@ -291,9 +279,7 @@ export function confirmationNeeded(input: ConfirmationNeededInput, locale: Local
       },
       {
         kind: 'action',
-        hint: th
-          ? 'หากท่านเป็นผู้ยื่นคำขอนี้ กรุณาเปิดลิงก์ด้านล่างเพื่อยืนยันว่าเป็นท่านจริง'
-          : 'If you made this request, please open the link below to confirm that it was you:',
+        hint: th ? 'หากท่านเป็นผู้ยื่นคำขอนี้ กรุณาเปิดลิงก์ด้านล่างเพื่อยืนยันว่าเป็นท่านจริง' : 'If you made this request, please open the link below to confirm that it was you:',
         button: th ? 'ยืนยันคำขอ' : 'Confirm my request',
         url,
       },
@@ -333,8 +319,7 @@ interface RequestCompletedBase {
 }
 
 /** A refusal must give its reason, so `note` is required when `outcome` is `rejected`. */
-export type RequestCompletedInput = RequestCompletedBase &
-  ({ outcome: 'done'; note?: string } | { outcome: 'rejected'; note: string });
+export type RequestCompletedInput = RequestCompletedBase & ({ outcome: 'done'; note?: string } | { outcome: 'rejected'; note: string });
 
 const DONE: Record<RequestType, Record<Locale, string>> = {
   edit: {
@@ -397,29 +382,20 @@ export function requestCompleted(input: RequestCompletedInput, locale: Locale): 
   }
 
   if (kept.length > 0) {
-    blocks.push(
-      p(
-        th
-          ? 'ข้อมูลต่อไปนี้บริษัทฯ ยังคงเก็บรักษาไว้ โดยใช้เฉพาะตามวัตถุประสงค์ที่ระบุ'
-          : 'We have kept the following, and use it only for the purpose given:',
-      ),
-      {
-        kind: 'list',
-        items: kept.map((item) => {
-          const until = item.until ? formatUntil(item.until, locale) : undefined;
-          const suffix = until ? (th ? ` (เก็บไว้ถึง ${until})` : ` (kept until ${until})`) : '';
-          return { lead: item.what, text: `${item.why}${suffix}` };
-        }),
-      },
-    );
+    blocks.push(p(th ? 'ข้อมูลต่อไปนี้บริษัทฯ ยังคงเก็บรักษาไว้ โดยใช้เฉพาะตามวัตถุประสงค์ที่ระบุ' : 'We have kept the following, and use it only for the purpose given:'), {
+      kind: 'list',
+      items: kept.map((item) => {
+        const until = item.until ? formatUntil(item.until, locale) : undefined;
+        const suffix = until ? (th ? ` (เก็บไว้ถึง ${until})` : ` (kept until ${until})`) : '';
+        return { lead: item.what, text: `${item.why}${suffix}` };
+      }),
+    });
   }
 
   if (download) {
     blocks.push({
       kind: 'action',
-      hint: th
-        ? 'ท่านสามารถดาวน์โหลดสำเนาข้อมูลส่วนบุคคลของท่านได้จากลิงก์ด้านล่าง'
-        : 'You can download the copy of your personal data from the link below:',
+      hint: th ? 'ท่านสามารถดาวน์โหลดสำเนาข้อมูลส่วนบุคคลของท่านได้จากลิงก์ด้านล่าง' : 'You can download the copy of your personal data from the link below:',
       button: th ? 'ดาวน์โหลดข้อมูลของท่าน' : 'Download your data',
       url: download,
     });
@@ -487,9 +463,7 @@ export function noAccountFound(input: NoAccountFoundInput, locale: Locale): Noti
   );
   return render({
     locale,
-    subject:
-      (th ? 'ไม่พบบัญชีสมาชิกที่ใช้อีเมลนี้' : 'No member account found for this email address') +
-      (input.requestId ? refSuffix(input.requestId, locale) : ''),
+    subject: (th ? 'ไม่พบบัญชีสมาชิกที่ใช้อีเมลนี้' : 'No member account found for this email address') + (input.requestId ? refSuffix(input.requestId, locale) : ''),
     blocks,
     footer: customerFooter(shop, locale),
   });
@@ -534,11 +508,7 @@ export function unsubscribeConfirmed(input: UnsubscribeConfirmedInput, locale: L
     subject: th ? 'ยกเลิกการรับจดหมายข่าวและโปรโมชั่นเรียบร้อยแล้ว' : 'You have been unsubscribed from newsletters and promotions',
     blocks: [
       greeting(locale),
-      p(
-        th
-          ? 'ท่านจะไม่ได้รับจดหมายข่าวและโปรโมชั่นจากบริษัทฯ ทางอีเมลนี้อีกต่อไป'
-          : 'You will no longer receive newsletters or promotions from us at this email address.',
-      ),
+      p(th ? 'ท่านจะไม่ได้รับจดหมายข่าวและโปรโมชั่นจากบริษัทฯ ทางอีเมลนี้อีกต่อไป' : 'You will no longer receive newsletters or promotions from us at this email address.'),
       p(VIA[input.via][locale]),
       p(
         th

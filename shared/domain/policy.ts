@@ -19,8 +19,7 @@ export interface PolicyVersion {
   summary?: string;
 }
 
-const byEffectiveDate = (a: PolicyVersion, b: PolicyVersion) =>
-  Date.parse(a.effectiveAt) - Date.parse(b.effectiveAt) || a.version.localeCompare(b.version);
+const byEffectiveDate = (a: PolicyVersion, b: PolicyVersion) => Date.parse(a.effectiveAt) - Date.parse(b.effectiveAt) || a.version.localeCompare(b.version);
 
 /** The version in force at `now`: the latest whose effective date has come. */
 export function currentPolicy(versions: PolicyVersion[], now: Date): PolicyVersion {
@@ -51,17 +50,11 @@ export function consentablePolicy(versions: PolicyVersion[], version: string, no
  * force after the one they consented under, limited to categories they had granted. A refusal stays
  * valid whatever the new terms say, so it is not asked again.
  */
-export function categoriesToRenew(
-  consent: { policyVersion: string; choices: Choices },
-  versions: PolicyVersion[],
-  now: Date,
-): Category[] {
+export function categoriesToRenew(consent: { policyVersion: string; choices: Choices }, versions: PolicyVersion[], now: Date): Category[] {
   const given = versions.find((v) => v.version === consent.policyVersion);
   // A consent naming a version we no longer know cannot prove what it covered: ask again for all granted.
   const since = given ? Date.parse(given.effectiveAt) : Number.NEGATIVE_INFINITY;
-  const changed = new Set<Category>(
-    given ? [] : CATEGORIES.filter((c) => consent.choices[c]),
-  );
+  const changed = new Set<Category>(given ? [] : CATEGORIES.filter((c) => consent.choices[c]));
   for (const v of versions) {
     const at = Date.parse(v.effectiveAt);
     if (v.version !== consent.policyVersion && at > since && at <= now.getTime()) {

@@ -110,7 +110,13 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
       const deactivated = deactivate({ ...m, marketingOptIn: false }, 'deletion request', now, deps.settings.holdDays);
       await deps.members.put(deactivated);
       await deps.suppress?.(m.email, 'staff');
-      await audit('member.erased', { visitRecords: visits, consentReceipts: consents, marketing: 'off', status: deactivated.status, holdUntil: deactivated.holdUntil });
+      await audit('member.erased', {
+        visitRecords: visits,
+        consentReceipts: consents,
+        marketing: 'off',
+        status: deactivated.status,
+        holdUntil: deactivated.holdUntil,
+      });
       result.kept = keptAfterDeactivation(deactivated, request.locale, true);
       break;
     }
@@ -127,7 +133,10 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
       const changes = input.changes ?? {};
       const next: Member = { ...m, ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}), updatedAt: now.toISOString() };
       const changed = (['name', 'email', 'locale'] as const).filter((k) => changes[k] !== undefined && m[k] !== next[k]);
-      if (changed.length === 0) throw new InvalidInputError('no_changes', 'An edit request completed as done needs the corrected fields in "changes"', [{ path: 'body.changes', message: 'give name, email or locale' }]);
+      if (changed.length === 0)
+        throw new InvalidInputError('no_changes', 'An edit request completed as done needs the corrected fields in "changes"', [
+          { path: 'body.changes', message: 'give name, email or locale' },
+        ]);
       await deps.members.put(next);
       // Field names only: the audit trail shows what changed without copying the personal data.
       await audit('member.corrected', { fields: changed });
@@ -142,7 +151,13 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
       const token = signLink('export', { key }, await deps.signingKey(), expiresAt);
       result.downloadUrl = `${deps.settings.publicUrl}/v1/exports/download?token=${token}`;
       result.downloadExpiresAt = expiresAt.toISOString();
-      await audit('member.exported', { key, visits: document.visits.length, consents: document.consents.length, orders: document.orders.length, disclosures: document.disclosures.length });
+      await audit('member.exported', {
+        key,
+        visits: document.visits.length,
+        consents: document.consents.length,
+        orders: document.orders.length,
+        disclosures: document.disclosures.length,
+      });
       break;
     }
     case 'stop_marketing': {
@@ -165,9 +180,12 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
     if (request.outcome === input.outcome) return { request, replayed: true };
     throw new ConflictError('request_closed', `Request ${id} is already closed as ${request.outcome}`);
   }
-  if (request.status !== 'open') throw new ConflictError('request_not_confirmed', `Request ${id} waits for the requester to confirm; it cannot be completed yet`);
+  if (request.status !== 'open')
+    throw new ConflictError('request_not_confirmed', `Request ${id} waits for the requester to confirm; it cannot be completed yet`);
   if (input.outcome === 'rejected' && !input.note?.trim()) {
-    throw new InvalidInputError('reason_required', 'A refusal needs its reason in "note"', [{ path: 'body.note', message: 'required when outcome is rejected' }]);
+    throw new InvalidInputError('reason_required', 'A refusal needs its reason in "note"', [
+      { path: 'body.note', message: 'required when outcome is rejected' },
+    ]);
   }
   const now = deps.clock.now();
   const result = input.outcome === 'done' ? await perform(deps, request, input, actor) : {};
@@ -177,11 +195,20 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
     { at: now.toISOString(), event: `completed:${input.outcome}`, by: actor, ...(input.note ? { note: input.note } : {}) },
   );
   await deps.requests.update(closed);
-  await deps.audit.append({ subject: request.memberId ?? 'requests', actor, action: `request.${input.outcome}`, requestId: id, ...(input.note ? { details: { note: input.note } } : {}) });
+  await deps.audit.append({
+    subject: request.memberId ?? 'requests',
+    actor,
+    action: `request.${input.outcome}`,
+    requestId: id,
+    ...(input.note ? { details: { note: input.note } } : {}),
+  });
   const notice =
     input.outcome === 'rejected'
       ? requestCompleted({ requestId: id, type: request.type, outcome: 'rejected', note: input.note!, shopName: deps.settings.shopName }, request.locale)
-      : requestCompleted({ requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName }, request.locale);
+      : requestCompleted(
+          { requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName },
+          request.locale,
+        );
   await deps.mailer.send({ to: request.email, ...notice });
   return { request: closed, replayed: false };
 }

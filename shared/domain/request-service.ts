@@ -62,7 +62,10 @@ async function sendConfirmation(deps: RequestDeps, request: DataRequest, to: str
   const now = deps.clock.now();
   if (!(await deps.requests.takeQuota(`mail:${to}`, deps.settings.limits.mailsPerAddressPerDay, now))) return false;
   const { url, expiresAt } = await requestLink(deps, request.id);
-  const notice = confirmationNeeded({ requestId: request.id, type: request.type, confirmUrl: url, expiresAt: expiresAt.toISOString(), shopName: deps.settings.shopName }, request.locale);
+  const notice = confirmationNeeded(
+    { requestId: request.id, type: request.type, confirmUrl: url, expiresAt: expiresAt.toISOString(), shopName: deps.settings.shopName },
+    request.locale,
+  );
   await deps.mailer.send({ to, ...notice });
   return true;
 }
@@ -91,13 +94,27 @@ export async function submitWebRequest(
     return { requestId: sibling.id, status: sibling.status };
   }
   const request = newRequest(
-    { id: newRequestId(), type: input.type, channel: 'web', email, locale: input.locale ?? 'th', ...(input.details ? { details: input.details } : {}), status: 'awaiting_confirmation' },
+    {
+      id: newRequestId(),
+      type: input.type,
+      channel: 'web',
+      email,
+      locale: input.locale ?? 'th',
+      ...(input.details ? { details: input.details } : {}),
+      status: 'awaiting_confirmation',
+    },
     now,
     deps.settings.deadlines,
     'requester',
   );
   await deps.requests.create(request);
-  await deps.audit.append({ subject: auditSubject(request), actor: 'requester', action: 'request.received', requestId: request.id, details: { channel: 'web', type: request.type } });
+  await deps.audit.append({
+    subject: auditSubject(request),
+    actor: 'requester',
+    action: 'request.received',
+    requestId: request.id,
+    details: { channel: 'web', type: request.type },
+  });
   // An unsubscribe is enforced by its deadline even if nobody ever clicks the link (policy 6).
   await deps.deadlines?.(request);
   // The answer is the same whether or not a mail went out or an account exists: nothing to probe.
@@ -112,9 +129,17 @@ export interface InboundMail {
   parsed?: { from?: { address: string }; subject: string; text: string };
 }
 
-export type IntakeOutcome = { outcome: 'opened' | 'awaiting_confirmation' | 'rejected' | 'duplicate'; requestId?: string; type?: RequestType; dueAt?: string; reason?: string; folded?: boolean };
+export type IntakeOutcome = {
+  outcome: 'opened' | 'awaiting_confirmation' | 'rejected' | 'duplicate';
+  requestId?: string;
+  type?: RequestType;
+  dueAt?: string;
+  reason?: string;
+  folded?: boolean;
+};
 
-const outcomeOf = (r: DataRequest): IntakeOutcome['outcome'] => (r.status === 'open' ? 'opened' : r.status === 'awaiting_confirmation' ? 'awaiting_confirmation' : 'rejected');
+const outcomeOf = (r: DataRequest): IntakeOutcome['outcome'] =>
+  r.status === 'open' ? 'opened' : r.status === 'awaiting_confirmation' ? 'awaiting_confirmation' : 'rejected';
 
 export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise<IntakeOutcome> {
   const now = deps.clock.now();
@@ -125,7 +150,17 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
   const verdict = assessVerdicts(mail.verdicts);
   const from = mail.parsed?.from?.address ? normaliseEmail(mail.parsed.from.address) : '';
   const type = mail.parsed ? classifyRequest({ subject: mail.parsed.subject, text: mail.parsed.text }).type : 'other';
-  const base = { id, type, channel: 'email' as const, email: from || 'unknown', locale: 'th' as Locale, subject: mail.parsed?.subject, details: mail.parsed?.text, sesMessageId: mail.sesMessageId, verdicts: mail.verdicts };
+  const base = {
+    id,
+    type,
+    channel: 'email' as const,
+    email: from || 'unknown',
+    locale: 'th' as Locale,
+    subject: mail.parsed?.subject,
+    details: mail.parsed?.text,
+    sesMessageId: mail.sesMessageId,
+    verdicts: mail.verdicts,
+  };
 
   const reject = async (reason: string, reply: boolean) => {
     const request = newRequest({ ...base, status: 'rejected', note: reason }, now, deps.settings.deadlines, 'system:inbound-mail');
@@ -146,14 +181,21 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
   if (sibling) {
     // An authenticated repeat of a request still waiting for its link proves the sender: it opens.
     const confirms = sibling.status === 'awaiting_confirmation' && verdict === 'authenticated';
-    const updated = withEvent(
-      sibling,
-      confirms ? { status: 'open', verifiedAt: now.toISOString() } : {},
-      { at: now.toISOString(), event: confirms ? 'confirmed:authenticated_mail' : 'repeated', by: 'requester', note: `mail ${mail.sesMessageId}` },
-    );
+    const updated = withEvent(sibling, confirms ? { status: 'open', verifiedAt: now.toISOString() } : {}, {
+      at: now.toISOString(),
+      event: confirms ? 'confirmed:authenticated_mail' : 'repeated',
+      by: 'requester',
+      note: `mail ${mail.sesMessageId}`,
+    });
     await deps.requests.update(updated);
     if (confirms) {
-      await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.confirmed', requestId: sibling.id, details: { by: 'authenticated mail' } });
+      await deps.audit.append({
+        subject: member.memberId,
+        actor: 'requester',
+        action: 'request.confirmed',
+        requestId: sibling.id,
+        details: { by: 'authenticated mail' },
+      });
       await acknowledge(deps, updated);
       await deps.deadlines?.(updated);
     }
@@ -161,9 +203,20 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
   }
 
   const status = verdict === 'authenticated' ? 'open' : 'awaiting_confirmation';
-  const request = newRequest({ ...base, email: member.email, memberId: member.memberId, locale: member.locale, status }, now, deps.settings.deadlines, 'requester');
+  const request = newRequest(
+    { ...base, email: member.email, memberId: member.memberId, locale: member.locale, status },
+    now,
+    deps.settings.deadlines,
+    'requester',
+  );
   if ((await deps.requests.create(request)) === 'duplicate') return { outcome: 'duplicate', requestId: id };
-  await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.received', requestId: id, details: { channel: 'email', type, authenticated: status === 'open' } });
+  await deps.audit.append({
+    subject: member.memberId,
+    actor: 'requester',
+    action: 'request.received',
+    requestId: id,
+    details: { channel: 'email', type, authenticated: status === 'open' },
+  });
   // Confirmation goes to the address on file, never to a reply-to the sender chose.
   if (status === 'open') {
     await acknowledge(deps, request);
@@ -191,19 +244,46 @@ async function unsubscribeByMail(
   const locale = member?.locale ?? base.locale;
   const apply = async (request: DataRequest) => {
     await unsubscribe(subs, { key: subscriberKey(email), email }, 'email', locale);
-    const closed = withEvent(request, { status: 'done', outcome: 'done', verifiedAt: now.toISOString(), closedAt: now.toISOString(), note: 'applied on receipt of an authenticated mail' }, { at: now.toISOString(), event: 'unsubscribed', by: 'requester' });
+    const closed = withEvent(
+      request,
+      { status: 'done', outcome: 'done', verifiedAt: now.toISOString(), closedAt: now.toISOString(), note: 'applied on receipt of an authenticated mail' },
+      { at: now.toISOString(), event: 'unsubscribed', by: 'requester' },
+    );
     await deps.requests.update(closed);
-    await deps.audit.append({ subject: auditSubject(closed), actor: 'requester', action: 'subscription.suppressed', requestId: closed.id, details: { via: 'email' } });
+    await deps.audit.append({
+      subject: auditSubject(closed),
+      actor: 'requester',
+      action: 'subscription.suppressed',
+      requestId: closed.id,
+      details: { via: 'email' },
+    });
     return closed;
   };
   const sibling = await openSibling(deps, email, 'stop_marketing');
   if (sibling) {
     const done = authenticated ? await apply(sibling) : sibling;
-    return { outcome: done.status === 'awaiting_confirmation' ? 'awaiting_confirmation' : 'opened', requestId: sibling.id, type: 'stop_marketing', dueAt: sibling.dueAt, folded: true };
+    return {
+      outcome: done.status === 'awaiting_confirmation' ? 'awaiting_confirmation' : 'opened',
+      requestId: sibling.id,
+      type: 'stop_marketing',
+      dueAt: sibling.dueAt,
+      folded: true,
+    };
   }
-  const request = newRequest({ ...base, ...(member ? { memberId: member.memberId } : {}), locale, status: 'awaiting_confirmation' }, now, deps.settings.deadlines, 'requester');
+  const request = newRequest(
+    { ...base, ...(member ? { memberId: member.memberId } : {}), locale, status: 'awaiting_confirmation' },
+    now,
+    deps.settings.deadlines,
+    'requester',
+  );
   if ((await deps.requests.create(request)) === 'duplicate') return { outcome: 'duplicate', requestId: request.id };
-  await deps.audit.append({ subject: auditSubject(request), actor: 'requester', action: 'request.received', requestId: request.id, details: { channel: 'email', type: 'stop_marketing', authenticated } });
+  await deps.audit.append({
+    subject: auditSubject(request),
+    actor: 'requester',
+    action: 'request.received',
+    requestId: request.id,
+    details: { channel: 'email', type: 'stop_marketing', authenticated },
+  });
   if (authenticated) {
     const closed = await apply(request);
     return { outcome: 'opened', requestId: closed.id, type: 'stop_marketing', dueAt: closed.dueAt };
@@ -216,7 +296,10 @@ async function unsubscribeByMail(
 async function requestFromToken(deps: Pick<RequestDeps, 'requests' | 'signingKey' | 'clock'>, token: string) {
   const check = verifyLink<{ rid: string }>('request', token, await deps.signingKey(), deps.clock.now());
   if (!check.ok) {
-    throw new InvalidInputError(check.reason === 'expired' ? 'link_expired' : 'invalid_link', check.reason === 'expired' ? 'This link has expired' : 'This link is not valid');
+    throw new InvalidInputError(
+      check.reason === 'expired' ? 'link_expired' : 'invalid_link',
+      check.reason === 'expired' ? 'This link has expired' : 'This link is not valid',
+    );
   }
   const request = await deps.requests.get(check.payload.rid);
   if (!request) throw new NotFoundError('Request');
@@ -235,20 +318,32 @@ export async function confirmRequest(deps: RequestDeps, token: string) {
   if (request.type === 'stop_marketing' && deps.subscriptions) {
     const via = request.channel === 'email' ? 'email' : 'link';
     await unsubscribe(deps.subscriptions, { key: subscriberKey(request.email), email: request.email }, via, request.locale);
-    const closed = withEvent(request, { status: 'done', outcome: 'done', verifiedAt: now.toISOString(), closedAt: now.toISOString(), note: 'unsubscribed on confirmation' }, { at: now.toISOString(), event: 'confirmed:unsubscribed', by: 'requester' });
+    const closed = withEvent(
+      request,
+      { status: 'done', outcome: 'done', verifiedAt: now.toISOString(), closedAt: now.toISOString(), note: 'unsubscribed on confirmation' },
+      { at: now.toISOString(), event: 'confirmed:unsubscribed', by: 'requester' },
+    );
     await deps.requests.update(closed);
     await deps.audit.append({ subject: auditSubject(closed), actor: 'requester', action: 'subscription.suppressed', requestId: closed.id, details: { via } });
     return publicView(closed);
   }
   const member = await deps.members.findByEmail(request.email);
   if (!member) {
-    const closed = withEvent(request, { status: 'rejected', outcome: 'rejected', note: 'no_account', verifiedAt: now.toISOString(), closedAt: now.toISOString() }, { at: now.toISOString(), event: 'confirmed:no_account', by: 'requester' });
+    const closed = withEvent(
+      request,
+      { status: 'rejected', outcome: 'rejected', note: 'no_account', verifiedAt: now.toISOString(), closedAt: now.toISOString() },
+      { at: now.toISOString(), event: 'confirmed:no_account', by: 'requester' },
+    );
     await deps.requests.update(closed);
     await deps.audit.append({ subject: 'requests', actor: 'requester', action: 'request.rejected', requestId: request.id, details: { reason: 'no_account' } });
     await deps.mailer.send({ to: request.email, ...noAccountFound({ requestId: request.id, shopName: deps.settings.shopName }, request.locale) });
     return publicView(closed);
   }
-  const opened = withEvent(request, { status: 'open', memberId: member.memberId, verifiedAt: now.toISOString() }, { at: now.toISOString(), event: 'confirmed', by: 'requester' });
+  const opened = withEvent(
+    request,
+    { status: 'open', memberId: member.memberId, verifiedAt: now.toISOString() },
+    { at: now.toISOString(), event: 'confirmed', by: 'requester' },
+  );
   await deps.requests.update(opened);
   await deps.audit.append({ subject: member.memberId, actor: 'requester', action: 'request.confirmed', requestId: request.id });
   await acknowledge(deps, opened);

@@ -68,7 +68,20 @@ export const newRequestId = (seed?: string) => reference(seed ? createHash('sha2
 export const MAX_DETAILS_CHARS = 4000;
 
 export function newRequest(
-  input: { id: string; type: RequestType; channel: Channel; email: string; memberId?: string; locale: Locale; details?: string; subject?: string; status: RequestStatus; sesMessageId?: string; verdicts?: Verdicts; note?: string },
+  input: {
+    id: string;
+    type: RequestType;
+    channel: Channel;
+    email: string;
+    memberId?: string;
+    locale: Locale;
+    details?: string;
+    subject?: string;
+    status: RequestStatus;
+    sesMessageId?: string;
+    verdicts?: Verdicts;
+    note?: string;
+  },
   now: Date,
   deadlines: DeadlineSettings,
   by: string,

@@ -12,7 +12,9 @@ export type LinkCheck<T> = { ok: true; payload: T } | { ok: false; reason: 'malf
 const mac = (data: string, key: Uint8Array) => createHmac('sha256', key).update(data).digest();
 
 export function signLink<T extends object>(purpose: LinkPurpose, payload: T, key: Uint8Array, expiresAt?: Date): string {
-  const body = Buffer.from(JSON.stringify({ p: purpose, ...(expiresAt ? { exp: Math.floor(expiresAt.getTime() / 1000) } : {}), d: payload })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ p: purpose, ...(expiresAt ? { exp: Math.floor(expiresAt.getTime() / 1000) } : {}), d: payload })).toString(
+    'base64url',
+  );
   return `${body}.${mac(`${purpose}.${body}`, key).toString('base64url')}`;
 }
 

@@ -45,7 +45,10 @@ export async function listVisits(
   return { items: page.items.flatMap(unpackVisitRecord), visitorIds, ...(page.next ? { next: page.next } : {}) };
 }
 
-export async function reportOrder(deps: { orders: OrderStore; clock: Clock }, input: Parameters<typeof recordOrder>[0]): Promise<{ outcome: 'created' | 'duplicate'; order: Order }> {
+export async function reportOrder(
+  deps: { orders: OrderStore; clock: Clock },
+  input: Parameters<typeof recordOrder>[0],
+): Promise<{ outcome: 'created' | 'duplicate'; order: Order }> {
   const order = recordOrder(input, deps.clock.now());
   return { outcome: await deps.orders.record(order), order };
 }

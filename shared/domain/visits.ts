@@ -46,24 +46,14 @@ export interface RequestFacts {
 // Consent gate
 
 export type GateDecision = { store: true } | { store: false; reason: GateReason };
-export type GateReason =
-  | 'invalid_token'
-  | 'token_expired'
-  | 'token_for_other_visitor'
-  | 'analytics_not_consented'
-  | 'consent_withdrawn'
-  | 'no_consent';
+export type GateReason = 'invalid_token' | 'token_expired' | 'token_for_other_visitor' | 'analytics_not_consented' | 'consent_withdrawn' | 'no_consent';
 
 /**
  * Analytics events are stored only with analytics consent. A valid token is necessary when sent, but
  * not sufficient: the visitor's current consent is read too, so a withdrawal wins at once even over
  * a token issued before it. Without a token, the current consent alone decides.
  */
-export function consentGate(
-  visitorId: string,
-  token: TokenCheck | undefined,
-  current: { analytics: boolean } | undefined,
-): GateDecision {
+export function consentGate(visitorId: string, token: TokenCheck | undefined, current: { analytics: boolean } | undefined): GateDecision {
   if (token) {
     if (!token.ok) return { store: false, reason: token.reason === 'expired' ? 'token_expired' : 'invalid_token' };
     if (token.claims.sub !== visitorId) return { store: false, reason: 'token_for_other_visitor' };
@@ -197,7 +187,10 @@ export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: 
   const events = beacon.events.map(storedEvent);
   const hint = beacon.events[0]?.at ? Date.parse(beacon.events[0].at) : Number.NaN;
   const keyTime = Math.abs(hint - now.getTime()) <= CLIENT_CLOCK_TOLERANCE_MS ? new Date(hint) : now;
-  const batchHash = createHash('sha256').update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`).digest('base64url').slice(0, 12);
+  const batchHash = createHash('sha256')
+    .update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`)
+    .digest('base64url')
+    .slice(0, 12);
   const common = {
     pk: visitorPartition(beacon.visitorId),
     at: now.toISOString(),

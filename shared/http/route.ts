@@ -85,7 +85,11 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
   const isJson = contentType === 'application/json' || contentType.endsWith('+json');
   const isForm = spec.acceptForm === true && (contentType === 'application/x-www-form-urlencoded' || contentType === 'multipart/form-data');
   if (!isJson && !isForm && !(spec.acceptTextPlain && contentType === 'text/plain')) {
-    const accepted = ['application/json', ...(spec.acceptTextPlain ? ['text/plain'] : []), ...(spec.acceptForm ? ['application/x-www-form-urlencoded', 'multipart/form-data'] : [])].join(' or ');
+    const accepted = [
+      'application/json',
+      ...(spec.acceptTextPlain ? ['text/plain'] : []),
+      ...(spec.acceptForm ? ['application/x-www-form-urlencoded', 'multipart/form-data'] : []),
+    ].join(' or ');
     throw new HttpError(415, 'unsupported_media_type', `Content-Type must be ${accepted}`);
   }
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
@@ -150,7 +154,10 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
     const { status, body } = errorAnswer(request.error);
     if (status >= 500) {
       // Name and stack frames only: messages of SDK errors can echo keys (visitor ids, emails) back.
-      const frames = request.error?.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
+      const frames = request.error?.stack
+        ?.split('\n')
+        .filter((line) => line.trimStart().startsWith('at '))
+        .join('\n');
       log.error('unhandled', { route: request.event.routeKey, error: request.error?.name, stack: frames });
     }
     request.response = { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };

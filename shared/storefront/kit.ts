@@ -129,7 +129,8 @@ const TEXT = {
     marketing: 'Marketing',
     marketingDesc: 'Newsletters and promotions that match your interests.',
     gpc: 'Your browser sends a Global Privacy Control signal, so marketing stays off.',
-    formIntro: 'Ask us to correct, delete or send you a copy of your personal data, cancel your account or stop newsletters. We will email you a link to confirm it is you.',
+    formIntro:
+      'Ask us to correct, delete or send you a copy of your personal data, cancel your account or stop newsletters. We will email you a link to confirm it is you.',
     email: 'Email address',
     type: 'What would you like us to do?',
     pick: 'Choose a request type',
@@ -201,7 +202,11 @@ const SECURE = location.protocol === 'https:';
 // ---------------------------------------------------------------- small helpers
 
 type Child = Node | string | null | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
@@ -239,7 +244,9 @@ function writeCookie(name: string, value: string, maxAgeSeconds = COOKIE_MAX_AGE
 function readStored(): Stored | undefined {
   try {
     const value = JSON.parse(readCookie(CONSENT_COOKIE) ?? '') as Partial<Stored>;
-    return typeof value.v === 'string' ? { v: value.v, ...(typeof value.t === 'string' ? { t: value.t } : {}), a: value.a === true, m: value.m === true } : undefined;
+    return typeof value.v === 'string'
+      ? { v: value.v, ...(typeof value.t === 'string' ? { t: value.t } : {}), a: value.a === true, m: value.m === true }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -295,7 +302,12 @@ function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
   choices = next && { necessary: true, analytics: next.analytics, marketing: next.marketing && !GPC };
   const c: Choices = choices ?? { necessary: true, analytics: false, marketing: false };
   const state = (on: boolean) => (on ? 'granted' : 'denied');
-  gtag('consent', 'update', { analytics_storage: state(c.analytics), ad_storage: state(c.marketing), ad_user_data: state(c.marketing), ad_personalization: state(c.marketing) });
+  gtag('consent', 'update', {
+    analytics_storage: state(c.analytics),
+    ad_storage: state(c.marketing),
+    ad_user_data: state(c.marketing),
+    ad_personalization: state(c.marketing),
+  });
   if (!choices) {
     // Asked again: events not sent yet wait for the answer.
     held.push(...queue.splice(0));
@@ -375,13 +387,20 @@ function flush() {
     } catch {
       sent = false;
     }
-    if (!sent) void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
+    if (!sent)
+      void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
   }
   queue.length = 0;
 }
 
 const now = () => new Date().toISOString();
-const pageview = (): VisitEvent => ({ type: 'pageview', path: cut(location.pathname, 2048), referrer: cut(document.referrer, 2048), title: cut(document.title, 512), at: now() });
+const pageview = (): VisitEvent => ({
+  type: 'pageview',
+  path: cut(location.pathname, 2048),
+  referrer: cut(document.referrer, 2048),
+  title: cut(document.title, 512),
+  at: now(),
+});
 
 let visibleSince = Date.now();
 let left = false;
@@ -448,7 +467,12 @@ let pendingFocusFab = false;
 function showFab() {
   ensureStyle();
   if (!fab) {
-    fab = button(t.settings, () => showSettings(), { class: 'spk-root spk-fab', lang: LANG, 'aria-haspopup': 'dialog', 'data-shop-privacy': 'settings-button' });
+    fab = button(t.settings, () => showSettings(), {
+      class: 'spk-root spk-fab',
+      lang: LANG,
+      'aria-haspopup': 'dialog',
+      'data-shop-privacy': 'settings-button',
+    });
     document.body.append(fab);
   }
   if (pendingFocusFab && !dialog) fab.focus();
@@ -479,7 +503,15 @@ function showSettings() {
   };
   const panel = h(
     'div',
-    { class: 'spk-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'spk-dtitle', 'aria-describedby': 'spk-dintro', lang: LANG, 'data-shop-privacy': 'settings' },
+    {
+      class: 'spk-dialog',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'spk-dtitle',
+      'aria-describedby': 'spk-dintro',
+      lang: LANG,
+      'data-shop-privacy': 'settings',
+    },
     h('h2', { class: 'spk-h', id: 'spk-dtitle', text: t.settings }),
     h('p', { class: 'spk-p', id: 'spk-dintro', text: t.settingsIntro }),
     box('necessary', true, true),
@@ -488,12 +520,16 @@ function showSettings() {
     h(
       'div',
       { class: 'spk-row' },
-      button(t.save, () => {
-        const on = (c: OptionalCategory) => (panel.querySelector(`#spk-c-${c}`) as HTMLInputElement).checked;
-        const next = { analytics: on('analytics'), marketing: on('marketing') };
-        close(false);
-        void choose(next, 'settings');
-      }, { 'data-action': 'save' }),
+      button(
+        t.save,
+        () => {
+          const on = (c: OptionalCategory) => (panel.querySelector(`#spk-c-${c}`) as HTMLInputElement).checked;
+          const next = { analytics: on('analytics'), marketing: on('marketing') };
+          close(false);
+          void choose(next, 'settings');
+        },
+        { 'data-action': 'save' },
+      ),
       button(t.cancel, () => close(true), { 'data-action': 'cancel' }),
     ),
   );
@@ -549,7 +585,15 @@ function mountRequestForm(host: HTMLElement) {
   const n = ++formCount;
   const id = (name: string) => `spk-f${n}-${name}`;
   const error = (name: string) => h('p', { class: 'spk-err', id: id(`${name}-err`) });
-  const email = h('input', { id: id('email'), name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: '254', 'aria-describedby': id('email-err') });
+  const email = h('input', {
+    id: id('email'),
+    name: 'email',
+    type: 'email',
+    autocomplete: 'email',
+    required: true,
+    maxlength: '254',
+    'aria-describedby': id('email-err'),
+  });
   const type = h(
     'select',
     { id: id('type'), name: 'type', required: true, 'aria-describedby': id('type-err') },
@@ -559,7 +603,8 @@ function mountRequestForm(host: HTMLElement) {
   const details = h('textarea', { id: id('details'), name: 'details', rows: '4', maxlength: '4000', 'aria-describedby': id('details-err') });
   const live = h('div', { class: 'spk-live', role: 'status', 'aria-live': 'polite', id: id('status') });
   const submit = h('button', { type: 'submit', class: 'spk-btn', text: tx.send });
-  const field = (name: string, label: string, control: HTMLElement) => h('div', { class: 'spk-field' }, h('label', { for: id(name), text: label }), control, error(name));
+  const field = (name: string, label: string, control: HTMLElement) =>
+    h('div', { class: 'spk-field' }, h('label', { for: id(name), text: label }), control, error(name));
   const form = h(
     'form',
     { class: 'spk-form', novalidate: true, 'aria-describedby': id('intro') },
@@ -608,7 +653,10 @@ function mountRequestForm(host: HTMLElement) {
         credentials: 'omit',
         body: JSON.stringify({ email: address, type: type.value, ...(details.value.trim() ? { details: details.value.trim() } : {}), locale: lang }),
       });
-      const answer = (await res.json().catch(() => ({}))) as { requestId?: string; error?: { message?: string; issues?: { path?: string; message?: string }[] } };
+      const answer = (await res.json().catch(() => ({}))) as {
+        requestId?: string;
+        error?: { message?: string; issues?: { path?: string; message?: string }[] };
+      };
       if (res.status === 202 && answer.requestId) {
         const done = h(
           'div',

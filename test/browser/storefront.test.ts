@@ -59,7 +59,15 @@ beforeAll(async () => {
   server = await startLocalServer({ settings, port: 0, extra: async (req, res, url) => (await spyOnBeacons(req, res, url)) || serveDemo(req, res, url) });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -180,7 +188,10 @@ describe('storefront kit in Chromium', () => {
     contexts.push(context);
     const page = await context.newPage();
     await page.route(`${server.url}/custom-page.html`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: `<!doctype html>${htmlTag}<head><title>t</title><script src="${server.url}/v1/kit.js" ${attribute} defer></script></head><body><p>page</p></body></html>` }),
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html>${htmlTag}<head><title>t</title><script src="${server.url}/v1/kit.js" ${attribute} defer></script></head><body><p>page</p></body></html>`,
+      }),
     );
     await page.goto(`${server.url}/custom-page.html`);
     await expect.poll(() => page.getByRole('region', { name: title }).isVisible()).toBe(true);
@@ -191,7 +202,9 @@ describe('storefront kit in Chromium', () => {
     contexts.push(context);
     await context.addInitScript(() => {
       (window as unknown as { cspViolations: string[] }).cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { cspViolations: string[] }).cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { cspViolations: string[] }).cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     const page = await context.newPage();
     const response = await page.goto(`${server.url}/demo/`);
@@ -246,7 +259,11 @@ describe('storefront kit in Chromium', () => {
     const calls = await page.evaluate(() => window.gtagCalls);
     const denied = { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
     expect(calls?.[0]).toEqual(['consent', 'default', denied]);
-    expect(calls?.at(-1)).toEqual(['consent', 'update', { ad_storage: 'granted', analytics_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' }]);
+    expect(calls?.at(-1)).toEqual([
+      'consent',
+      'update',
+      { ad_storage: 'granted', analytics_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' },
+    ]);
 
     await page.getByLabel('ค้นหาสินค้า').fill('tea');
     await page.keyboard.press('Enter');
@@ -261,7 +278,10 @@ describe('storefront kit in Chromium', () => {
     );
     const views = items.filter((i) => i.type === 'pageview');
     expect(views.map((v) => v.path).sort()).toEqual(['/demo/', '/demo/product.html']);
-    expect(views.find((v) => v.path === '/demo/product.html')).toMatchObject({ title: 'ชาเขียวมัทฉะ · Matcha green tea', referrer: expect.stringContaining('/demo/') });
+    expect(views.find((v) => v.path === '/demo/product.html')).toMatchObject({
+      title: 'ชาเขียวมัทฉะ · Matcha green tea',
+      referrer: expect.stringContaining('/demo/'),
+    });
     expect(items.find((i) => i.type === 'search')).toMatchObject({ searchKind: 'product', query: 'tea' });
     const leaves = items.filter((i) => i.type === 'leave');
     expect(leaves.map((l) => l.path).sort()).toEqual(['/demo/', '/demo/product.html']);
@@ -288,7 +308,9 @@ describe('storefront kit in Chromium', () => {
     const visitorId = await visitorIdOf(context);
     const stored = await call('GET', `/v1/consents/${visitorId}`);
     expect(stored.body.choices).toEqual({ necessary: true, analytics: true, marketing: false });
-    await expect.poll(() => page.evaluate(() => [window.ShopPrivacy!.hasConsent('analytics'), window.ShopPrivacy!.hasConsent('marketing')])).toEqual([true, false]);
+    await expect
+      .poll(() => page.evaluate(() => [window.ShopPrivacy!.hasConsent('analytics'), window.ShopPrivacy!.hasConsent('marketing')]))
+      .toEqual([true, false]);
   });
 
   it('asks again when a new policy version comes into force, and records the new choice under it', async () => {
@@ -337,7 +359,12 @@ describe('storefront kit in Chromium', () => {
     await form.getByRole('button', { name: 'Send request' }).click();
     const response = await answered;
     expect(response.status()).toBe(202);
-    expect(response.request().postDataJSON()).toEqual({ email: 'somchai.kit@example.com', type: 'delete', details: 'Please delete my account data.', locale: 'en' });
+    expect(response.request().postDataJSON()).toEqual({
+      email: 'somchai.kit@example.com',
+      type: 'delete',
+      details: 'Please delete my account data.',
+      locale: 'en',
+    });
     const { requestId } = (await response.json()) as { requestId: string };
     expect(requestId).toMatch(/^R-[A-Z2-9]{10}$/);
     const done = form.locator('[data-shop-privacy="request-sent"]');
@@ -363,7 +390,9 @@ describe('storefront kit in Chromium', () => {
     expect(await form.getByRole('status').textContent()).toContain('โปรดแก้ไขช่องที่ระบุ');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('email');
 
-    await page.route('**/v1/requests', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'too_many_requests', message: 'Too many' } }) }));
+    await page.route('**/v1/requests', (route) =>
+      route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'too_many_requests', message: 'Too many' } }) }),
+    );
     await email.fill('somchai@example.com');
     await form.getByRole('button', { name: 'ส่งคำขอ' }).click();
     await expect.poll(() => form.getByRole('status').textContent()).toContain('มีคำขอจากเครือข่ายของคุณมากเกินไป');
@@ -410,7 +439,10 @@ describe('storefront kit in Chromium', () => {
     await tabUntil(page, `document.activeElement?.textContent === 'Save choices'`);
     const saved = consentPosted(page);
     await page.keyboard.press('Enter');
-    expect((await saved).request().postDataJSON()).toMatchObject({ choices: { necessary: true, analytics: true, marketing: false }, collectionMethod: 'settings' });
+    expect((await saved).request().postDataJSON()).toMatchObject({
+      choices: { necessary: true, analytics: true, marketing: false },
+      collectionMethod: 'settings',
+    });
     expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: true, marketing: false });
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('settings-button');
   });
@@ -452,7 +484,9 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await dialog(page).getByRole('button', { name: 'Save choices' }).click();
     await posted;
-    await expect.poll(() => page.evaluate(() => (window as unknown as { seen: Choices[] }).seen)).toEqual([{ necessary: true, analytics: true, marketing: false }]);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { seen: Choices[] }).seen))
+      .toEqual([{ necessary: true, analytics: true, marketing: false }]);
     expect(await page.evaluate(() => [window.ShopPrivacy!.hasConsent('analytics'), window.ShopPrivacy!.hasConsent('marketing')])).toEqual([true, false]);
   });
 });

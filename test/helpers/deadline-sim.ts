@@ -6,7 +6,19 @@
 import type { DeadlineDeps } from '../../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
 import { ConflictError } from '../../shared/domain/errors';
-import type { AuditEntry, AuditInput, ChainState, ChainStore, DeadlineJob, OutgoingMail, Page, RequestStore, Subscription, SubscriptionStore, UnsubscribeVia } from '../../shared/domain/ports';
+import type {
+  AuditEntry,
+  AuditInput,
+  ChainState,
+  ChainStore,
+  DeadlineJob,
+  OutgoingMail,
+  Page,
+  RequestStore,
+  Subscription,
+  SubscriptionStore,
+  UnsubscribeVia,
+} from '../../shared/domain/ports';
 import type { DataRequest, RequestStatus } from '../../shared/domain/requests';
 import { FixedClock } from './memory-stores';
 
@@ -27,7 +39,13 @@ export class MemoryRequestStore implements RequestStore {
     this.items.set(r.id, structuredClone(r));
   }
   async byStatus(status: RequestStatus, limit: number): Promise<Page<DataRequest>> {
-    return { items: [...this.items.values()].filter((r) => r.status === status).sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit).map((r) => structuredClone(r)) };
+    return {
+      items: [...this.items.values()]
+        .filter((r) => r.status === status)
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+        .slice(0, limit)
+        .map((r) => structuredClone(r)),
+    };
   }
   async byEmail(email: string) {
     return [...this.items.values()].filter((r) => r.email === email);
@@ -68,7 +86,14 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   async suppress(key: string, email: string, via: UnsubscribeVia, now: Date) {
     const s = this.items.get(key);
     if (s && !s.subscribed) return false;
-    this.items.set(key, { ...(s ?? { key, email }), key, email: s?.email ?? email, subscribed: false, unsubscribedAt: s?.unsubscribedAt ?? now.toISOString(), via: s?.via ?? via });
+    this.items.set(key, {
+      ...(s ?? { key, email }),
+      key,
+      email: s?.email ?? email,
+      subscribed: false,
+      unsubscribedAt: s?.unsubscribedAt ?? now.toISOString(),
+      via: s?.via ?? via,
+    });
     return true;
   }
   async markConfirmed(key: string, now: Date) {
@@ -135,7 +160,13 @@ export function simulation(start = new Date('2026-11-25T03:00:00.000Z')) {
     audit: { append: (i) => audit.append(i), entries: (s) => audit.entries_(s) },
     mailer,
     clock,
-    subscriptions: { subscriptions, mailer, signingKey: async () => Buffer.from('k'.repeat(40)), clock, settings: { publicUrl: 'https://api.example.com', requestAddress: 'privacy@shop.example.com' } },
+    subscriptions: {
+      subscriptions,
+      mailer,
+      signingKey: async () => Buffer.from('k'.repeat(40)),
+      clock,
+      settings: { publicUrl: 'https://api.example.com', requestAddress: 'privacy@shop.example.com' },
+    },
     settings: { deadlines: DEFAULT_DEADLINES, escalationAddress: 'dpo@shop.example.com', maxDelaySeconds: 900, staleChainMinutes: 45 },
   };
   return { clock, requests, chains, scheduler, mailer, subscriptions, audit, deps };

@@ -11,7 +11,13 @@ export function loadEvent<T = APIGatewayProxyEventV2>(source: string, name: stri
 /** An API Gateway event from a sample, with the body (object -> JSON) and headers replaced as given. */
 export function apiEvent(
   name: string,
-  changes: { body?: unknown; rawBody?: string; isBase64Encoded?: boolean; headers?: Record<string, string | undefined>; pathParameters?: Record<string, string> } = {},
+  changes: {
+    body?: unknown;
+    rawBody?: string;
+    isBase64Encoded?: boolean;
+    headers?: Record<string, string | undefined>;
+    pathParameters?: Record<string, string>;
+  } = {},
 ): APIGatewayProxyEventV2 {
   const event = loadEvent('apigw', name);
   if ('body' in changes) event.body = JSON.stringify(changes.body);

@@ -8,7 +8,8 @@ export interface Answer {
 
 export function httpClient(baseUrl: () => string, defaults: { headers?: Record<string, string>; stringBodyType?: string } = {}) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
-    const contentType: Record<string, string> = body === undefined ? {} : { 'content-type': typeof body === 'string' ? (defaults.stringBodyType ?? 'application/json') : 'application/json' };
+    const contentType: Record<string, string> =
+      body === undefined ? {} : { 'content-type': typeof body === 'string' ? (defaults.stringBodyType ?? 'application/json') : 'application/json' };
     const res = await fetch(`${baseUrl()}${path}`, {
       method,
       redirect: 'manual',

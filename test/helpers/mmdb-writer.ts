@@ -191,8 +191,7 @@ export function buildAsnDatabase(networks: AsnNetwork[], options: AsnDatabaseOpt
   // Record values: a node number, node_count for "no data", or node_count + 16 + data offset
   // (the reader subtracts node_count and the 16-byte separator to find the data).
   const recordValue = (slot: Slot): number => {
-    const value =
-      slot === undefined ? nodeCount : slot.kind === 'node' ? numbers.get(slot)! : nodeCount + 16 + slot.offset;
+    const value = slot === undefined ? nodeCount : slot.kind === 'node' ? numbers.get(slot)! : nodeCount + 16 + slot.offset;
     if (value > RECORD_MAX) throw new RangeError('database too large for 24-bit records');
     return value;
   };

@@ -29,7 +29,9 @@ const ALL_FUNCTIONS: { id: string; scope: 'Http' | 'Workers'; uses: FunctionUses
 ];
 const functionIdFor = (id: string) => {
   const scope = ALL_FUNCTIONS.find((f) => f.id === id)!.scope;
-  return Object.entries(template.findResources('AWS::Lambda::Function')).find(([logical]) => logical.startsWith(`${scope}${id[0]!.toUpperCase()}${id.slice(1)}Function`))![0];
+  return Object.entries(template.findResources('AWS::Lambda::Function')).find(([logical]) =>
+    logical.startsWith(`${scope}${id[0]!.toUpperCase()}${id.slice(1)}Function`),
+  )![0];
 };
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
@@ -50,7 +52,10 @@ describe('stack: data', () => {
 
   it('builds the consents table with the member index the erasure path relies on', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byMember' })],
     });
   });
@@ -68,7 +73,13 @@ describe('stack: functions', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ STAGE: 'prod', NODE_OPTIONS: '--enable-source-maps', POLICY_BASELINE: Match.stringLikeRegexp('"sha256":"[0-9a-f]{64}"') }) },
+      Environment: {
+        Variables: Match.objectLike({
+          STAGE: 'prod',
+          NODE_OPTIONS: '--enable-source-maps',
+          POLICY_BASELINE: Match.stringLikeRegexp('"sha256":"[0-9a-f]{64}"'),
+        }),
+      },
     });
   });
 
@@ -90,9 +101,13 @@ describe('stack: functions', () => {
     const statements = policiesOf(functionIdFor(f.id));
     const data = actionsOf(statements).filter((a) => /^(dynamodb|secretsmanager|s3|ses):/.test(a));
     const declared = [
-      ...Object.values(f.uses.tables ?? {}).flat().map((a) => `dynamodb:${a}`),
+      ...Object.values(f.uses.tables ?? {})
+        .flat()
+        .map((a) => `dynamodb:${a}`),
       ...(f.uses.secrets ?? []).map(() => 'secretsmanager:GetSecretValue'),
-      ...Object.values(f.uses.buckets ?? {}).flat().map((m) => (m === 'read' ? 's3:GetObject' : 's3:PutObject')),
+      ...Object.values(f.uses.buckets ?? {})
+        .flat()
+        .map((m) => (m === 'read' ? 's3:GetObject' : 's3:PutObject')),
       ...(f.uses.sendsMail ? ['ses:SendEmail'] : []),
     ];
     expect(data.sort()).toEqual(declared.sort());
@@ -112,7 +127,9 @@ describe('stack: functions', () => {
 
   it('passes the token secret ARN only to functions that sign tokens', () => {
     const fns = template.findResources('AWS::Lambda::Function');
-    const withSecret = Object.entries(fns).filter(([, f]: [string, any]) => f.Properties.Environment.Variables.TOKEN_SECRET_ARN).map(([id]) => id);
+    const withSecret = Object.entries(fns)
+      .filter(([, f]: [string, any]) => f.Properties.Environment.Variables.TOKEN_SECRET_ARN)
+      .map(([id]) => id);
     const expected = ALL_FUNCTIONS.filter((f) => f.uses.secrets?.includes('tokenKey')).map((f) => functionIdFor(f.id));
     expect(withSecret.sort()).toEqual(expected.sort());
     for (const f of Object.values(fns) as any[]) expect(f.Properties.Environment.Variables.TOKEN_SECRET).toBeUndefined();
@@ -190,7 +207,10 @@ describe('stack: visits', () => {
   it('expires visit records by TTL on expiresAt', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
     });
   });
 
@@ -228,8 +248,15 @@ describe('stack: mail and requests', () => {
     for (const def of Object.values(BUCKETS)) {
       const bucket = Object.entries(buckets).find(([id]) => id.startsWith(`Data${def.id}`))![1] as any;
       expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
-      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-      expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: def.expireAfterDays, Status: 'Enabled' }));
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+        expect.objectContaining({ ExpirationInDays: def.expireAfterDays, Status: 'Enabled' }),
+      );
       expect(bucket.Properties.LoggingConfiguration).toBeDefined();
     }
     const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
@@ -253,7 +280,11 @@ describe('stack: mail and requests', () => {
   it('retries asynchronous invocations twice, then parks them on an encrypted failure queue with an alarm', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: Match.anyValue() } });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('runs the dispute-hold sweep on a daily schedule', () => {
@@ -295,7 +326,9 @@ describe('stack: deadlines', () => {
   it('lets only functions that declare the queue send to it', () => {
     const deadlinesQueue = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('DataDeadlines') && !id.includes('DeadLetters'))!;
     for (const f of ALL_FUNCTIONS) {
-      const sends = policiesOf(functionIdFor(f.id)).some((s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(deadlinesQueue));
+      const sends = policiesOf(functionIdFor(f.id)).some(
+        (s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(deadlinesQueue),
+      );
       expect(sends, f.id).toBe(Boolean(f.uses.queues?.deadlines));
     }
   });

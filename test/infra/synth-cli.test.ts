@@ -25,7 +25,11 @@ describe('cdk synth (the devops path)', () => {
   });
 
   it('refuses an unknown stage with a message naming the known ones', () => {
-    const run = spawnSync('npx', ['cdk', 'synth', '-q', '-c', 'stage=nope', '-o', join(tmpdir(), 'synth-unknown')], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync('npx', ['cdk', 'synth', '-q', '-c', 'stage=nope', '-o', join(tmpdir(), 'synth-unknown')], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/Unknown stage "nope".*local, dev, prod/);
   });

@@ -43,13 +43,21 @@ describe('admin CLI against the local server', () => {
     const run = await admin('policies', 'list', '--url', server.url);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const answer = JSON.parse(run.stdout);
-    expect(answer).toMatchObject({ current: settings.policy.version, items: expect.arrayContaining([expect.objectContaining({ version: settings.policy.version, url: settings.policy.url })]) });
+    expect(answer).toMatchObject({
+      current: settings.policy.version,
+      items: expect.arrayContaining([expect.objectContaining({ version: settings.policy.version, url: settings.policy.url })]),
+    });
     expect(run.stdout.split('\n').length).toBeGreaterThan(3);
   });
 
   it('lists an open request in the staff queue, as one line with --json', async () => {
     // Seeded through the store rather than the web form, so the test needs no mail or deadline jobs.
-    const request = newRequest({ id: newRequestId(), type: 'access', channel: 'web', email: `cli-${randomUUID().slice(0, 8)}@example.com`, locale: 'th', status: 'open' }, new Date(), DEFAULT_DEADLINES, 'test');
+    const request = newRequest(
+      { id: newRequestId(), type: 'access', channel: 'web', email: `cli-${randomUUID().slice(0, 8)}@example.com`, locale: 'th', status: 'open' },
+      new Date(),
+      DEFAULT_DEADLINES,
+      'test',
+    );
     await requestStore().create(request);
 
     const run = await admin('requests', 'list', '--json', '--url', server.url);

@@ -13,7 +13,13 @@ const subject = () => `it-member-${randomUUID()}`;
 
 const inputsFor = (member: string): AuditInput[] => [
   { subject: member, actor: 'storefront-backend', action: 'member.registered', requestId: 'req-1', details: { fields: ['email', 'name'] } },
-  { subject: member, actor: 'arn:aws:iam::123456789012:user/staff-a', action: 'request.opened', requestId: 'req-2', details: { type: 'access', nested: { z: 1.5, a: [true, null, 'x'] } } },
+  {
+    subject: member,
+    actor: 'arn:aws:iam::123456789012:user/staff-a',
+    action: 'request.opened',
+    requestId: 'req-2',
+    details: { type: 'access', nested: { z: 1.5, a: [true, null, 'x'] } },
+  },
   { subject: member, actor: 'requester', action: 'consent.changed' },
   { subject: member, actor: 'system:hold-expiry', action: 'member.deactivated', details: { reason: 'cancelled', count: 0, note: '' } },
 ];

@@ -38,7 +38,12 @@ describe('DynamoConsentStore against the emulator', () => {
     const memberId = `member-${randomUUID()}`;
     await consents().save(recordConsent({ visitorId, memberId, policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false }));
     const out = await documentClient().send(
-      new QueryCommand({ TableName: tableName('consents'), IndexName: 'byMember', KeyConditionExpression: 'memberId = :m', ExpressionAttributeValues: { ':m': memberId } }),
+      new QueryCommand({
+        TableName: tableName('consents'),
+        IndexName: 'byMember',
+        KeyConditionExpression: 'memberId = :m',
+        ExpressionAttributeValues: { ':m': memberId },
+      }),
     );
     expect(out.Items?.map((i) => i.sk.split('#')[0])).toEqual(['RECEIPT']);
   });

@@ -27,7 +27,13 @@ afterAll(() => server.close());
 
 const call = httpClient(() => server.url);
 const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
-const sample = (name: string, from: string, as: string) => Buffer.from(readFileSync(join(REPO_ROOT, 'events', 'email', name)).toString('latin1').replaceAll(from, as), 'latin1');
+const sample = (name: string, from: string, as: string) =>
+  Buffer.from(
+    readFileSync(join(REPO_ROOT, 'events', 'email', name))
+      .toString('latin1')
+      .replaceAll(from, as),
+    'latin1',
+  );
 /** A mail's link, re-pointed at this test's server (links name the configured public URL). */
 const localLink = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
 
@@ -77,7 +83,10 @@ describe('requests by e-mail', () => {
     expect((await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body.status).toBe('awaiting_confirmation');
 
     const token = new URL(link).searchParams.get('token')!;
-    const confirmed = await call('POST', '/v1/requests/verify', `token=${encodeURIComponent(token)}`, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+    const confirmed = await call('POST', '/v1/requests/verify', `token=${encodeURIComponent(token)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html',
+    });
     expect(confirmed.status).toBe(200);
     const request = (await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body;
     expect(request).toMatchObject({ status: 'open', verifiedAt: expect.any(String) });
@@ -101,7 +110,10 @@ describe('requests by e-mail', () => {
     expect(await deliverMail(sample('en-access.eml', 'anna.lee@example.com', stranger))).toMatchObject({ outcome: 'rejected', reason: 'no_account' });
     expect(await mailTo(stranger)).toHaveLength(1);
     const spoofed = `nobody-${randomUUID().slice(0, 8)}@example.com`;
-    expect(await deliverMail(sample('en-access.eml', 'anna.lee@example.com', spoofed), { dmarc: 'FAIL' })).toMatchObject({ outcome: 'rejected', reason: 'no_account' });
+    expect(await deliverMail(sample('en-access.eml', 'anna.lee@example.com', spoofed), { dmarc: 'FAIL' })).toMatchObject({
+      outcome: 'rejected',
+      reason: 'no_account',
+    });
     expect(await mailTo(spoofed)).toEqual([]);
   });
 
@@ -109,8 +121,14 @@ describe('requests by e-mail', () => {
     expect(await deliverMail(readFileSync(join(REPO_ROOT, 'events', 'email', 'garbage.eml')))).toMatchObject({ outcome: 'rejected', reason: 'unreadable' });
     const m = await member('en');
     const big = Buffer.concat([
-      Buffer.from(`From: ${m.email}\r\nTo: privacy@example.com\r\nSubject: Please delete my data\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelete my account data please.\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n`),
-      Buffer.from(Buffer.alloc(10 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n')),
+      Buffer.from(
+        `From: ${m.email}\r\nTo: privacy@example.com\r\nSubject: Please delete my data\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelete my account data please.\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+      ),
+      Buffer.from(
+        Buffer.alloc(10 * 1024 * 1024, 7)
+          .toString('base64')
+          .replace(/.{76}/g, '$&\r\n'),
+      ),
       Buffer.from('\r\n--b--\r\n'),
     ]);
     expect(await deliverMail(big)).toMatchObject({ outcome: 'opened', type: 'delete' });
@@ -158,10 +176,13 @@ describe('completing requests', () => {
   it('carries out a deletion: visits and old consents erased, account deactivated, orders kept and named in the notice', async () => {
     const m = await member('en');
     const visitorId = `v-${randomUUID()}`;
-    const consent = (analytics: boolean) => call('POST', '/v1/consents', { visitorId, memberId: m.id, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } });
+    const consent = (analytics: boolean) =>
+      call('POST', '/v1/consents', { visitorId, memberId: m.id, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } });
     const token = (await consent(true)).body.token;
     await consent(true);
-    expect((await call('POST', '/v1/visits', { visitorId, sessionId: 's', consentToken: token, events: [{ type: 'pageview', path: '/x' }] })).body.stored).toBe(1);
+    expect((await call('POST', '/v1/visits', { visitorId, sessionId: 's', consentToken: token, events: [{ type: 'pageview', path: '/x' }] })).body.stored).toBe(
+      1,
+    );
     await call('PUT', `/v1/members/${m.id}/visitors/${visitorId}`);
     await call('POST', '/v1/orders', { orderId: `o-${randomUUID()}`, memberId: m.id, orderedAt: new Date().toISOString(), amount: 100, itemsCount: 1 });
 
@@ -178,7 +199,9 @@ describe('completing requests', () => {
 
     const audit = await call('GET', `/v1/admin/audit/${m.id}`);
     expect(audit.body.verification).toMatchObject({ ok: true });
-    expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['member.registered', 'request.received', 'member.erased', 'request.done']));
+    expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['member.registered', 'request.received', 'member.erased', 'request.done']),
+    );
 
     expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).headers.get('idempotent-replayed')).toBe('true');
     expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'x' })).status).toBe(409);
@@ -186,15 +209,21 @@ describe('completing requests', () => {
 
   it('refuses a request only with a reason, and tells the requester why', async () => {
     const m = await member('en');
-    const { requestId } = await deliverMail(Buffer.from(`From: ${m.email}\r\nSubject: Please correct my address\r\n\r\nMy address is wrong, please update it.\r\n`));
+    const { requestId } = await deliverMail(
+      Buffer.from(`From: ${m.email}\r\nSubject: Please correct my address\r\n\r\nMy address is wrong, please update it.\r\n`),
+    );
     expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected' })).body.error.code).toBe('reason_required');
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'We could not verify the new address' })).status).toBe(200);
+    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'We could not verify the new address' })).status).toBe(
+      200,
+    );
     expect((await mailTo(m.email)).at(-1)!.text).toContain('We could not verify the new address');
   });
 
   it('applies an edit with the corrected fields and records which fields changed', async () => {
     const m = await member('en');
-    const { requestId } = await deliverMail(Buffer.from(`From: ${m.email}\r\nSubject: Please correct my name\r\n\r\nMy name is spelled wrong, please update it.\r\n`));
+    const { requestId } = await deliverMail(
+      Buffer.from(`From: ${m.email}\r\nSubject: Please correct my name\r\n\r\nMy name is spelled wrong, please update it.\r\n`),
+    );
     expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).body.error.code).toBe('no_changes');
     expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', changes: { name: 'Somchai Jaidee-Srisuk' } })).status).toBe(200);
     expect((await itemsOf('members', m.id))[0]!.name).toBe('Somchai Jaidee-Srisuk');
@@ -204,9 +233,26 @@ describe('completing requests', () => {
 
   it('delivers an access export with the disclosures behind a time-limited link', async () => {
     const m = await member('en');
-    const recorded = await call('POST', '/v1/admin/disclosures', { memberId: m.id, recipient: 'Central Court', legalBasis: 'required_by_law', reference: 'Order 123/2569', categories: ['orders', 'contact'], disclosedAt: new Date().toISOString() });
+    const recorded = await call('POST', '/v1/admin/disclosures', {
+      memberId: m.id,
+      recipient: 'Central Court',
+      legalBasis: 'required_by_law',
+      reference: 'Order 123/2569',
+      categories: ['orders', 'contact'],
+      disclosedAt: new Date().toISOString(),
+    });
     expect(recorded.status).toBe(201);
-    expect((await call('POST', '/v1/admin/disclosures', { memberId: m.id, recipient: 'Police', legalBasis: 'required_by_law', categories: ['contact'], disclosedAt: new Date().toISOString() })).body.error.code).toBe('reference_required');
+    expect(
+      (
+        await call('POST', '/v1/admin/disclosures', {
+          memberId: m.id,
+          recipient: 'Police',
+          legalBasis: 'required_by_law',
+          categories: ['contact'],
+          disclosedAt: new Date().toISOString(),
+        })
+      ).body.error.code,
+    ).toBe('reference_required');
 
     const { requestId } = await deliverMail(sample('en-access.eml', 'anna.lee@example.com', m.email));
     expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
@@ -214,7 +260,10 @@ describe('completing requests', () => {
     const download = await call('GET', localLink(link));
     expect(download.status).toBe(302);
     const file = await (await fetch(download.headers.get('location')!)).json();
-    expect(file).toMatchObject({ member: { memberId: m.id }, disclosures: [expect.objectContaining({ recipient: 'Central Court', reference: 'Order 123/2569' })] });
+    expect(file).toMatchObject({
+      member: { memberId: m.id },
+      disclosures: [expect.objectContaining({ recipient: 'Central Court', reference: 'Order 123/2569' })],
+    });
     expect((await call('GET', '/v1/exports/download?token=forged.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(400);
   });
 });
@@ -239,7 +288,14 @@ describe('dispute hold', () => {
     const { anonymiseEndedHolds } = await import('../../shared/domain/member-service');
     const m = await member();
     const visitorId = `v-${randomUUID()}`;
-    const token = (await call('POST', '/v1/consents', { visitorId, memberId: m.id, policyVersion: '2024-01', choices: { necessary: true, analytics: true, marketing: false } })).body.token;
+    const token = (
+      await call('POST', '/v1/consents', {
+        visitorId,
+        memberId: m.id,
+        policyVersion: '2024-01',
+        choices: { necessary: true, analytics: true, marketing: false },
+      })
+    ).body.token;
     await call('POST', '/v1/visits', { visitorId, sessionId: 's', consentToken: token, events: [{ type: 'pageview', path: '/x' }] });
     await call('PUT', `/v1/members/${m.id}/visitors/${visitorId}`);
     await call('POST', `/v1/members/${m.id}/cancel`, {});

@@ -44,7 +44,12 @@ describe('unsubscribe over HTTP', () => {
     expect((await call('GET', `/v1/subscriptions/${email}`)).body).toEqual({ email, subscribed: true });
 
     expect((await call('POST', path, 'List-Unsubscribe=One-Click')).body).toEqual({ unsubscribed: true });
-    expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({ email, subscribed: false, via: 'one-click', unsubscribedAt: expect.any(String) });
+    expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({
+      email,
+      subscribed: false,
+      via: 'one-click',
+      unsubscribedAt: expect.any(String),
+    });
     expect((await call('POST', path, 'List-Unsubscribe=One-Click')).status).toBe(200); // replayed
     expect(await mailTo(email)).toHaveLength(1);
 
@@ -107,13 +112,17 @@ describe('deadline chain through SQS', () => {
     expect(outcomes).toContain('waited');
     expect(outcomes.at(-1)).toBe('closed');
     expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({ subscribed: false, via: 'deadline' });
-    expect((await requestStore().get(requestId))).toMatchObject({ status: 'done', note: 'enforced by deadline' });
+    expect(await requestStore().get(requestId)).toMatchObject({ status: 'done', note: 'enforced by deadline' });
   }, 120_000);
 
   it('moves a poison message to the dead-letter queue without blocking good ones', async () => {
     const url = process.env[QUEUES.deadlines.envVar]!;
     const dlqUrl = url.replace(/-Deadlines$/, '-Deadlines-dlq');
-    const count = async (q: string) => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
+    const count = async (q: string) =>
+      Number(
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!
+          .ApproximateNumberOfMessages,
+      );
     const before = await count(dlqUrl);
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"poison": true}' }));
     const good: DeadlineJob = { v: 1, requestId: 'R-ABCDEFGH23', chainId: 'gone', hop: 0, milestone: 'due', at: new Date().toISOString() };

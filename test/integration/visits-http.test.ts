@@ -45,7 +45,14 @@ describe('visits over HTTP', () => {
     const listed = await call('GET', `/v1/admin/visits?visitorId=${visitorId}`);
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((i: { type: string }) => i.type)).toEqual(['leave', 'search', 'pageview']);
-    expect(listed.body.items[2]).toMatchObject({ type: 'pageview', path: '/products/tea', title: 'ชาเขียว', ip: '127.0.0.1', browser: 'Chrome 130', os: 'Windows 10' });
+    expect(listed.body.items[2]).toMatchObject({
+      type: 'pageview',
+      path: '/products/tea',
+      title: 'ชาเขียว',
+      ip: '127.0.0.1',
+      browser: 'Chrome 130',
+      os: 'Windows 10',
+    });
     const stored = (await itemsOf('visits', `V#${visitorId}`))[0]!;
     expect(stored.expiresAt).toBeGreaterThan(Date.now() / 1000 + 394 * 86_400);
   });
@@ -73,7 +80,9 @@ describe('visits over HTTP', () => {
   it('rejects malformed beacons with 4xx and stores nothing', async () => {
     const visitorId = visitor();
     const token = await consent(visitorId, true);
-    expect((await call('POST', '/v1/visits', { ...beacon(visitorId, token), events: Array.from({ length: 51 }, () => ({ type: 'pageview', path: '/' })) })).status).toBe(400);
+    expect(
+      (await call('POST', '/v1/visits', { ...beacon(visitorId, token), events: Array.from({ length: 51 }, () => ({ type: 'pageview', path: '/' })) })).status,
+    ).toBe(400);
     expect((await call('POST', '/v1/visits', 'not json', { 'content-type': 'text/plain' })).status).toBe(400);
     expect((await call('POST', '/v1/visits', { ...beacon(visitorId, token), pad: 'x'.repeat(1024 * 1024) })).status).toBe(413);
     expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
@@ -123,7 +132,13 @@ describe('DynamoVisitStore against the emulator', () => {
     const store = new DynamoVisitStore(documentClient(), tableName('visits'));
     const visitorId = visitor();
     const records = Array.from({ length: 30 }, (_, i) => ({
-      pk: `V#${visitorId}`, sk: `2026-11-25T00:00:${String(i).padStart(2, '0')}.000Z#h#00`, at: new Date().toISOString(), sid: 's', ip: '127.0.0.1', ev: [{ t: 'pageview' as const, p: `/${i}` }], expiresAt: 2_000_000_000,
+      pk: `V#${visitorId}`,
+      sk: `2026-11-25T00:00:${String(i).padStart(2, '0')}.000Z#h#00`,
+      at: new Date().toISOString(),
+      sid: 's',
+      ip: '127.0.0.1',
+      ev: [{ t: 'pageview' as const, p: `/${i}` }],
+      expiresAt: 2_000_000_000,
     }));
     await store.append(records);
     expect(await itemsOf('visits', `V#${visitorId}`)).toHaveLength(30);

@@ -38,7 +38,10 @@ const usageErrorOf = (result: ParseResult) => {
 describe('admin CLI: commands to API calls', () => {
   it.each<[string, ParseResult]>([
     ['requests list', { kind: 'call', command: 'requests list', json: false, call: { method: 'GET', path: '/v1/admin/requests', query: {} } }],
-    ['requests show R-ABCDEFGH23', { kind: 'call', command: 'requests show', json: false, call: { method: 'GET', path: '/v1/admin/requests/R-ABCDEFGH23', query: {} } }],
+    [
+      'requests show R-ABCDEFGH23',
+      { kind: 'call', command: 'requests show', json: false, call: { method: 'GET', path: '/v1/admin/requests/R-ABCDEFGH23', query: {} } },
+    ],
     ['policies list', { kind: 'call', command: 'policies list', json: false, call: { method: 'GET', path: '/v1/admin/policies', query: {} } }],
     ['audit verify member-1', { kind: 'call', command: 'audit verify', json: false, call: { method: 'GET', path: '/v1/admin/audit/member-1', query: {} } }],
     ['audit show requests', { kind: 'call', command: 'audit show', json: false, call: { method: 'GET', path: '/v1/admin/audit/requests', query: {} } }],
@@ -71,8 +74,22 @@ describe('admin CLI: commands to API calls', () => {
   it('records a disclosure with every field, categories split on commas', () => {
     const call = callOf(
       argv(
-        'disclosures', 'add', '--recipient', 'Kerry Express', '--basis', 'customer_transaction', '--categories', 'name, address,phone',
-        '--member', 'member-1', '--reference', 'ORDER-9', '--at', '2025-01-02T03:04:05+07:00', '--note', 'delivery',
+        'disclosures',
+        'add',
+        '--recipient',
+        'Kerry Express',
+        '--basis',
+        'customer_transaction',
+        '--categories',
+        'name, address,phone',
+        '--member',
+        'member-1',
+        '--reference',
+        'ORDER-9',
+        '--at',
+        '2025-01-02T03:04:05+07:00',
+        '--note',
+        'delivery',
       ),
     );
     expect(call).toEqual({
@@ -105,13 +122,32 @@ describe('admin CLI: commands to API calls', () => {
   });
 
   it('lists visits by visitor or by member', () => {
-    expect(callOf(parse('visits list --visitor visitor-12345 --limit 10'))).toEqual({ method: 'GET', path: '/v1/admin/visits', query: { visitorId: 'visitor-12345', limit: '10' } });
+    expect(callOf(parse('visits list --visitor visitor-12345 --limit 10'))).toEqual({
+      method: 'GET',
+      path: '/v1/admin/visits',
+      query: { visitorId: 'visitor-12345', limit: '10' },
+    });
     expect(callOf(parse('visits list --member member-1 --next c1')).query).toEqual({ memberId: 'member-1', next: 'c1' });
   });
 
   it('publishes a policy with the SHA-256 of the file\u2019s bytes', () => {
     const call = callOf(
-      argv('policies', 'publish', '--version', '2025-06', '--effective-at', '2025-06-01T00:00:00+07:00', '--policy-url', 'https://shop.example/privacy', '--file', 'policy.txt', '--changes', 'analytics,marketing', '--summary', 'new partner'),
+      argv(
+        'policies',
+        'publish',
+        '--version',
+        '2025-06',
+        '--effective-at',
+        '2025-06-01T00:00:00+07:00',
+        '--policy-url',
+        'https://shop.example/privacy',
+        '--file',
+        'policy.txt',
+        '--changes',
+        'analytics,marketing',
+        '--summary',
+        'new partner',
+      ),
     );
     expect(call).toEqual({
       method: 'POST',
@@ -129,7 +165,22 @@ describe('admin CLI: commands to API calls', () => {
   });
 
   it('publishes a policy that changes no category with --changes none', () => {
-    const call = callOf(argv('policies', 'publish', '--version', 'v2', '--effective-at', '2025-06-01T00:00:00Z', '--policy-url', 'https://shop.example/p', '--file', 'policy.txt', '--changes', 'none'));
+    const call = callOf(
+      argv(
+        'policies',
+        'publish',
+        '--version',
+        'v2',
+        '--effective-at',
+        '2025-06-01T00:00:00Z',
+        '--policy-url',
+        'https://shop.example/p',
+        '--file',
+        'policy.txt',
+        '--changes',
+        'none',
+      ),
+    );
     expect((call.body as { changes: string[] }).changes).toEqual([]);
   });
 
@@ -155,7 +206,17 @@ describe('admin CLI: commands to API calls', () => {
     }
     // Routes for machines (e.g. the newsletter sender's unsubscribe links) have no staff command.
     expect(new Set(COMMANDS.map((c) => c.route))).toEqual(
-      new Set(['listRequests', 'getRequest', 'completeRequest', 'recordDisclosure', 'listDisclosures', 'getAudit', 'listVisits', 'listPolicies', 'publishPolicy']),
+      new Set([
+        'listRequests',
+        'getRequest',
+        'completeRequest',
+        'recordDisclosure',
+        'listDisclosures',
+        'getAudit',
+        'listVisits',
+        'listPolicies',
+        'publishPolicy',
+      ]),
     );
   });
 });
@@ -173,7 +234,9 @@ describe('admin CLI: help and usage errors', () => {
 
   it('names an unknown command, and the known ones of its group', () => {
     expect(usageErrorOf(parse('frobnicate'))).toBe('unknown command "frobnicate"');
-    expect(usageErrorOf(parse('requests delete X'))).toMatch(/unknown command "requests delete"; requests has: requests list, requests show, requests complete/);
+    expect(usageErrorOf(parse('requests delete X'))).toMatch(
+      /unknown command "requests delete"; requests has: requests list, requests show, requests complete/,
+    );
   });
 
   it.each([
@@ -195,9 +258,18 @@ describe('admin CLI: help and usage errors', () => {
     ['visits list', 'give exactly one of --visitor or --member'],
     ['visits list --visitor visitor-1 --member m', 'give exactly one of --visitor or --member'],
     ['policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url https://x.example/p --file policy.txt', '--changes is required'],
-    ['policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url https://x.example/p --file policy.txt --changes cookies', '--changes has unknown category cookies'],
-    ['policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url ftp://x/p --file policy.txt --changes none', '--policy-url must be an http(s) URL'],
-    ['policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url https://x.example/p --file missing.txt --changes none', '--file cannot be read (ENOENT)'],
+    [
+      'policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url https://x.example/p --file policy.txt --changes cookies',
+      '--changes has unknown category cookies',
+    ],
+    [
+      'policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url ftp://x/p --file policy.txt --changes none',
+      '--policy-url must be an http(s) URL',
+    ],
+    [
+      'policies publish --version v --effective-at 2025-06-01T00:00:00Z --policy-url https://x.example/p --file missing.txt --changes none',
+      '--file cannot be read (ENOENT)',
+    ],
     ['policies list --url not-a-url', '--url must be an http(s) URL'],
   ])('rejects `%s` naming the problem: %s', (line, message) => {
     const error = usageErrorOf(parse(line));
@@ -235,7 +307,13 @@ describe('admin CLI: output', () => {
   });
 
   it('describes an API error in one line, then one line per issue', () => {
-    const body = { error: { code: 'validation_failed', message: 'The request body is invalid', issues: [{ path: 'body.changes.email', message: 'must be an e-mail address' }] } };
+    const body = {
+      error: {
+        code: 'validation_failed',
+        message: 'The request body is invalid',
+        issues: [{ path: 'body.changes.email', message: 'must be an e-mail address' }],
+      },
+    };
     expect(describeApiError(400, body)).toBe('HTTP 400 validation_failed: The request body is invalid\n  - body.changes.email: must be an e-mail address');
     expect(describeApiError(404, { error: { code: 'not_found', message: 'No such request' } })).toBe('HTTP 404 not_found: No such request');
     expect(describeApiError(502, 'Bad Gateway')).toBe('HTTP 502: Bad Gateway');
@@ -248,9 +326,12 @@ describe('admin CLI: target', () => {
     expect(isLoopback(url)).toBe(true);
   });
 
-  it.each(['https://abc123.execute-api.ap-southeast-1.amazonaws.com', 'https://api.shop.example', 'http://10.0.0.1:3000', 'http://127.0.0.1.example.com'])('treats %s as remote', (url) => {
-    expect(isLoopback(url)).toBe(false);
-  });
+  it.each(['https://abc123.execute-api.ap-southeast-1.amazonaws.com', 'https://api.shop.example', 'http://10.0.0.1:3000', 'http://127.0.0.1.example.com'])(
+    'treats %s as remote',
+    (url) => {
+      expect(isLoopback(url)).toBe(false);
+    },
+  );
 
   it('reads the region from an execute-api host', () => {
     expect(regionFor('https://abc123.execute-api.ap-southeast-1.amazonaws.com')).toBe('ap-southeast-1');
@@ -292,7 +373,9 @@ describe('admin CLI: SigV4 signing', () => {
   it('adds an AWS4-HMAC-SHA256 authorization for execute-api in the region, signing host and content-type', async () => {
     const signed = await signedRequest(post, { region: 'ap-southeast-1', credentials, date });
     expect(signed.headers['x-amz-date']).toBe('20250304T050607Z');
-    expect(signed.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/20250304\/ap-southeast-1\/execute-api\/aws4_request, SignedHeaders=[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(signed.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKID\/20250304\/ap-southeast-1\/execute-api\/aws4_request, SignedHeaders=[^,]*, Signature=[0-9a-f]{64}$/,
+    );
     const signedHeaders = /SignedHeaders=([^,]*)/.exec(signed.headers.authorization!)![1]!.split(';');
     expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'content-type', 'x-amz-date']));
     expect(signed.headers.host).toBe('abc123.execute-api.ap-southeast-1.amazonaws.com');
@@ -306,7 +389,8 @@ describe('admin CLI: SigV4 signing', () => {
   });
 
   it('gives a different signature when the body, the query or the time changes', async () => {
-    const sig = async (request: typeof post, at = date) => (await signedRequest(request, { region: 'ap-southeast-1', credentials, date: at })).headers.authorization;
+    const sig = async (request: typeof post, at = date) =>
+      (await signedRequest(request, { region: 'ap-southeast-1', credentials, date: at })).headers.authorization;
     const reference = await sig(post);
     expect(await sig({ ...post, body: '{"outcome":"rejected"}' })).not.toBe(reference);
     expect(await sig(get)).not.toBe(await sig({ ...get, url: get.url.replace('limit=5', 'limit=6') }));

@@ -11,7 +11,13 @@ const db = mockClient(DynamoDBDocumentClient);
 const now = new Date('2026-03-01T09:00:00.000Z');
 // mockClient(DynamoDBDocumentClient) stubs every document client, including the shared one.
 const log = () => new DynamoAuditLog(documentClient(), 'audit-table', { now: () => now });
-const input: AuditInput = { subject: 'm-1', actor: 'arn:aws:iam::123456789012:user/staff-a', action: 'request.closed', requestId: 'req-9', details: { outcome: 'fulfilled' } };
+const input: AuditInput = {
+  subject: 'm-1',
+  actor: 'arn:aws:iam::123456789012:user/staff-a',
+  action: 'request.closed',
+  requestId: 'req-9',
+  details: { outcome: 'fulfilled' },
+};
 const conflict = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 /** A stored chain of `n` entries for m-1, as items (with keys). */
@@ -36,9 +42,7 @@ describe('DynamoAuditLog.append', () => {
     expect(entry).toMatchObject({ ...input, seq: 1, at: now.toISOString(), prevHash: GENESIS_HASH });
     const { hash, ...fields } = entry;
     expect(hash).toBe(hashEntry(fields));
-    expect(puts()).toEqual([
-      { TableName: 'audit-table', Item: { pk: 'm-1', sk: '000000000001', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' },
-    ]);
+    expect(puts()).toEqual([{ TableName: 'audit-table', Item: { pk: 'm-1', sk: '000000000001', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' }]);
   });
 
   it('reads the subject\u2019s head with a consistent, newest-first query of one item', async () => {
@@ -72,7 +76,9 @@ describe('DynamoAuditLog.append', () => {
 
   it('after a ConditionalCheckFailedException re-reads the head and retries with the next sequence number', async () => {
     const { entries, items } = storedChain(2);
-    db.on(QueryCommand).resolvesOnce({ Items: [items[0]!] }).resolves({ Items: [items[1]!] });
+    db.on(QueryCommand)
+      .resolvesOnce({ Items: [items[0]!] })
+      .resolves({ Items: [items[1]!] });
     db.on(PutCommand).rejectsOnce(conflict()).resolves({});
     const entry = await log().append(input);
     expect(queries()).toHaveLength(2);
@@ -85,7 +91,9 @@ describe('DynamoAuditLog.append', () => {
   it(`gives up with an error after ${MAX_ATTEMPTS} attempts that all lost the race`, async () => {
     expect(MAX_ATTEMPTS).toBe(5);
     db.on(PutCommand).rejects(conflict());
-    const error = await log().append(input).catch((e: unknown) => e);
+    const error = await log()
+      .append(input)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuditAppendContentionError);
     expect((error as Error).message).toMatch(/after 5 attempts/);
     expect((error as Error).message).not.toContain('m-1');
@@ -116,7 +124,12 @@ describe('DynamoAuditLog.entries', () => {
       .resolves({ Items: items.slice(2) });
     expect(await log().entries('m-1')).toEqual(entries);
     const [first, second] = queries();
-    expect(first).toMatchObject({ TableName: 'audit-table', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'm-1' }, ConsistentRead: true });
+    expect(first).toMatchObject({
+      TableName: 'audit-table',
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'm-1' },
+      ConsistentRead: true,
+    });
     expect(first!.ScanIndexForward).not.toBe(false);
     expect(first!.ExclusiveStartKey).toBeUndefined();
     expect(second!.ExclusiveStartKey).toEqual({ pk: 'm-1', sk: '000000000002' });

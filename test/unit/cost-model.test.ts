@@ -43,14 +43,22 @@ describe('visit cost model', () => {
 
   it('charges storage for the retention period including DynamoDB\u2019s per-item overhead', () => {
     // 1e6 items * 400 B for one month at $0.25/GB-month
-    expect(line('DynamoDB storage')).toBeCloseTo((1e6 * 400) / 1024 ** 3 * 0.25, 6);
+    expect(line('DynamoDB storage')).toBeCloseTo(((1e6 * 400) / 1024 ** 3) * 0.25, 6);
   });
 });
 
 describe('deadline chain cost model', () => {
   it('charges every hop its SQS requests, invocation, reads and write, and every mail', async () => {
     const { deadlineChainCost, SQS_USD_PER_MILLION_REQUESTS, SES_USD_PER_THOUSAND_EMAILS } = await import('../../scripts/lib/cost-model');
-    const lines = deadlineChainCost({ hops: 1_000_000, sqsRequestsPerHop: 3, readUnitsPerHop: 2, writeUnitsPerHop: 1, memoryMb: 1024, billedMsPerHop: 1000, mailsSent: 1000 });
+    const lines = deadlineChainCost({
+      hops: 1_000_000,
+      sqsRequestsPerHop: 3,
+      readUnitsPerHop: 2,
+      writeUnitsPerHop: 1,
+      memoryMb: 1024,
+      billedMsPerHop: 1000,
+      mailsSent: 1000,
+    });
     const get = (name: string) => lines.find((l) => l.item.startsWith(name))!.usd;
     expect(get('SQS')).toBeCloseTo(3 * SQS_USD_PER_MILLION_REQUESTS);
     expect(get('DynamoDB reads')).toBeCloseTo(2 * DYNAMODB_USD_PER_MILLION_READ_UNITS);

@@ -18,16 +18,64 @@ interface Expected {
 }
 
 const samples: Expected[] = [
-  { file: 'th-delete-utf8-base64.eml', from: 'somchai.j@example.com', subject: 'ขอให้ลบข้อมูลส่วนตัว', text: 'ผมขอให้ลบข้อมูลส่วนตัวทั้งหมดของผมออกจากระบบ', type: 'delete' },
+  {
+    file: 'th-delete-utf8-base64.eml',
+    from: 'somchai.j@example.com',
+    subject: 'ขอให้ลบข้อมูลส่วนตัว',
+    text: 'ผมขอให้ลบข้อมูลส่วนตัวทั้งหมดของผมออกจากระบบ',
+    type: 'delete',
+  },
   { file: 'th-edit-tis620-qp.eml', from: 'malee.s@example.co.th', subject: 'แก้ไขที่อยู่จัดส่ง', text: 'รบกวนเปลี่ยนที่อยู่ในบัญชีสมาชิกเป็น\n99/1 ซอยสุขุมวิท 22', type: 'edit' },
-  { file: 'th-unsubscribe-windows874.eml', from: 'somsri.k@example.co.th', subject: 'ยกเลิกการรับข่าวสาร', text: 'กรุณาหยุดส่ง “จดหมายข่าว” มาที่', type: 'stop_marketing' },
-  { file: 'th-access-unknown-charset.eml', from: 'araya.m@example.co.th', subject: 'ขอสำเนาข้อมูลส่วนตัว', text: 'ขอสำเนาข้อมูลส่วนตัวทั้งหมดที่ร้านเก็บไว้ค่ะ', type: 'access' },
-  { file: 'en-access.eml', from: 'anna.lee@example.com', subject: 'Request for a copy of my personal data', text: 'I request a copy of my data', type: 'access' },
-  { file: 'en-cancel-account.eml', from: 'john.smith@example.com', subject: 'Please close my account', text: 'Please close my account and stop sending me\nnewsletters.', type: 'cancel_account' },
+  {
+    file: 'th-unsubscribe-windows874.eml',
+    from: 'somsri.k@example.co.th',
+    subject: 'ยกเลิกการรับข่าวสาร',
+    text: 'กรุณาหยุดส่ง “จดหมายข่าว” มาที่',
+    type: 'stop_marketing',
+  },
+  {
+    file: 'th-access-unknown-charset.eml',
+    from: 'araya.m@example.co.th',
+    subject: 'ขอสำเนาข้อมูลส่วนตัว',
+    text: 'ขอสำเนาข้อมูลส่วนตัวทั้งหมดที่ร้านเก็บไว้ค่ะ',
+    type: 'access',
+  },
+  {
+    file: 'en-access.eml',
+    from: 'anna.lee@example.com',
+    subject: 'Request for a copy of my personal data',
+    text: 'I request a copy of my data',
+    type: 'access',
+  },
+  {
+    file: 'en-cancel-account.eml',
+    from: 'john.smith@example.com',
+    subject: 'Please close my account',
+    text: 'Please close my account and stop sending me\nnewsletters.',
+    type: 'cancel_account',
+  },
   { file: 'html-only-th-delete.eml', from: 'wipa.n@example.co.th', subject: 'คำร้องเรื่องข้อมูลส่วนตัว', text: 'ลบข้อมูลส่วนตัวทั้งหมดที่ร้านเก็บไว้ค่ะ', type: 'delete' },
-  { file: 'forwarded-en-delete.eml', from: 'jane.doe@example.com', subject: 'Fwd: Privacy request', text: 'Please delete all my personal information from your shop', type: 'delete' },
-  { file: 'encoded-subject-th-cancel.eml', from: 'napa.w@example.com', subject: 'ขอยกเลิกบัญชีสมาชิกของร้าน เนื่องจากไม่ได้ใช้งานแล้ว', text: 'ตามหัวข้อเลยค่ะ', type: 'cancel_account' },
-  { file: 'spoofed-sender-delete.eml', from: 'somchai.j@example.com', subject: 'URGENT: delete my data', text: 'Please delete all my personal data immediately', type: 'delete' },
+  {
+    file: 'forwarded-en-delete.eml',
+    from: 'jane.doe@example.com',
+    subject: 'Fwd: Privacy request',
+    text: 'Please delete all my personal information from your shop',
+    type: 'delete',
+  },
+  {
+    file: 'encoded-subject-th-cancel.eml',
+    from: 'napa.w@example.com',
+    subject: 'ขอยกเลิกบัญชีสมาชิกของร้าน เนื่องจากไม่ได้ใช้งานแล้ว',
+    text: 'ตามหัวข้อเลยค่ะ',
+    type: 'cancel_account',
+  },
+  {
+    file: 'spoofed-sender-delete.eml',
+    from: 'somchai.j@example.com',
+    subject: 'URGENT: delete my data',
+    text: 'Please delete all my personal data immediately',
+    type: 'delete',
+  },
   { file: 'other-question.eml', from: 'piya.t@example.co.th', subject: 'สอบถามเรื่องการจัดส่ง', text: 'ส่งไปเชียงใหม่ใช้เวลากี่วันครับ', type: 'other' },
   { file: 'empty-body.eml', from: 'kittipong.p@example.com', subject: '', text: '', type: 'other' },
   { file: 'garbage.eml', subject: '', text: '', type: 'other' },
@@ -115,7 +163,15 @@ describe('parseRawEmail decodes Thai legacy charsets', () => {
   });
 
   it('keeps UTF-8 text under an unrecognised label as UTF-8', async () => {
-    const raw = crlf('From: a@example.com', 'Subject: =?x-unknown?B?' + Buffer.from('ลบข้อมูล').toString('base64') + '?=', 'Content-Type: text/plain; charset=x-unknown', 'Content-Transfer-Encoding: 8bit', '', 'ขอลบข้อมูลค่ะ', '');
+    const raw = crlf(
+      'From: a@example.com',
+      'Subject: =?x-unknown?B?' + Buffer.from('ลบข้อมูล').toString('base64') + '?=',
+      'Content-Type: text/plain; charset=x-unknown',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      'ขอลบข้อมูลค่ะ',
+      '',
+    );
     const email = await parseRawEmail(raw);
     expect(email.subject).toBe('ลบข้อมูล');
     expect(email.text).toBe('ขอลบข้อมูลค่ะ');
@@ -244,7 +300,9 @@ describe('parseRawEmail header details', () => {
   });
 
   it('lists the members of an address group and skips empty groups', async () => {
-    const email = await parseRawEmail(crlf('From: a@example.com', 'To: Team: One@Example.com, two@example.com;, undisclosed-recipients:;', 'Subject: x', '', 'hi', ''));
+    const email = await parseRawEmail(
+      crlf('From: a@example.com', 'To: Team: One@Example.com, two@example.com;, undisclosed-recipients:;', 'Subject: x', '', 'hi', ''),
+    );
     expect(email.to).toEqual(['one@example.com', 'two@example.com']);
   });
 

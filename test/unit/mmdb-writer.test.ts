@@ -48,8 +48,21 @@ describe('MMDB test writer, read back with mmdb-lib', () => {
   });
 
   it('returns null outside every network', () => {
-    for (const ip of ['0.0.0.0', '8.8.8.8', '9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0',
-      '192.0.1.255', '192.0.3.0', '198.51.99.255', '198.51.101.0', '203.0.112.255', '203.0.114.0', '255.255.255.255']) {
+    for (const ip of [
+      '0.0.0.0',
+      '8.8.8.8',
+      '9.255.255.255',
+      '11.0.0.0',
+      '100.63.255.255',
+      '100.128.0.0',
+      '192.0.1.255',
+      '192.0.3.0',
+      '198.51.99.255',
+      '198.51.101.0',
+      '203.0.112.255',
+      '203.0.114.0',
+      '255.255.255.255',
+    ]) {
       expect(reader.get(ip), ip).toBeNull();
     }
     expect(new Reader(buildAsnDatabase([])).get('203.0.113.1')).toBeNull();
@@ -81,10 +94,12 @@ describe('MMDB test writer, read back with mmdb-lib', () => {
     expect(reader.get('192.0.2.1')?.autonomous_system_organization).toBe(THAI_ORG);
     const long = 'ก'.repeat(200); // 600 bytes: needs the 2-extra-byte size encoding
     const big = 'x'.repeat(70_000); // needs the 3-extra-byte size encoding
-    const db = new Reader<AsnResponse>(buildAsnDatabase([
-      { cidr: '192.0.2.0/24', asn: 1, organization: long },
-      { cidr: '198.51.100.0/24', asn: 2, organization: big },
-    ]));
+    const db = new Reader<AsnResponse>(
+      buildAsnDatabase([
+        { cidr: '192.0.2.0/24', asn: 1, organization: long },
+        { cidr: '198.51.100.0/24', asn: 2, organization: big },
+      ]),
+    );
     expect(db.get('192.0.2.9')?.autonomous_system_organization).toBe(long);
     expect(db.get('198.51.100.9')?.autonomous_system_organization).toBe(big);
   });
@@ -97,10 +112,12 @@ describe('MMDB test writer, read back with mmdb-lib', () => {
   });
 
   it('maps 0.0.0.0/0 to every address that no longer network claims', () => {
-    const db = new Reader<AsnResponse>(buildAsnDatabase([
-      { cidr: '0.0.0.0/0', asn: 9, organization: 'Default' },
-      { cidr: '203.0.113.0/24', asn: 64_500, organization: 'Example Transit' },
-    ]));
+    const db = new Reader<AsnResponse>(
+      buildAsnDatabase([
+        { cidr: '0.0.0.0/0', asn: 9, organization: 'Default' },
+        { cidr: '203.0.113.0/24', asn: 64_500, organization: 'Example Transit' },
+      ]),
+    );
     expect(db.get('8.8.8.8')).toEqual(record(9, 'Default'));
     expect(db.get('255.255.255.255')).toEqual(record(9, 'Default'));
     expect(db.get('203.0.113.5')).toEqual(record(64_500, 'Example Transit'));

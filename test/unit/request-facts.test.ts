@@ -8,8 +8,14 @@ import { join } from 'node:path';
 
 describe('browser facts from the User-Agent', () => {
   it.each([
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36', { browser: 'Chrome 130', os: 'Windows 10' }],
-    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', { browser: 'Mobile Safari 17', os: 'iOS 17.5', device: 'mobile' }],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+      { browser: 'Chrome 130', os: 'Windows 10' },
+    ],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      { browser: 'Mobile Safari 17', os: 'iOS 17.5', device: 'mobile' },
+    ],
     ['Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0', { browser: 'Firefox 132', os: 'Linux' }],
   ])('parses %s', (ua, expected) => {
     expect(browserFacts(ua)).toEqual(expected);
@@ -47,6 +53,9 @@ describe('internet provider', () => {
     expect(() => ispLookupFromEnv({ ISP_SOURCE: 'guess' })).toThrow(/none, cloudfront or maxmind/);
     const file = join(mkdtempSync(join(tmpdir(), 'asn-')), 'asn.mmdb');
     writeFileSync(file, db);
-    expect(ispLookupFromEnv({ ISP_SOURCE: 'maxmind', ASN_DATABASE_PATH: file })('198.51.100.20', {})).toEqual({ asn: 23969, isp: 'TOT Public Company Limited' });
+    expect(ispLookupFromEnv({ ISP_SOURCE: 'maxmind', ASN_DATABASE_PATH: file })('198.51.100.20', {})).toEqual({
+      asn: 23969,
+      isp: 'TOT Public Company Limited',
+    });
   });
 });

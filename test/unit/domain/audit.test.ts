@@ -9,7 +9,13 @@ const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
 const inputs: AuditInput[] = [
   { subject: 'm-1', actor: 'storefront-backend', action: 'member.registered', requestId: 'req-1', details: { fields: ['email', 'name'] } },
-  { subject: 'm-1', actor: 'arn:aws:iam::123456789012:user/staff-a', action: 'request.opened', requestId: 'req-2', details: { type: 'access', nested: { a: 1, b: [true, null] } } },
+  {
+    subject: 'm-1',
+    actor: 'arn:aws:iam::123456789012:user/staff-a',
+    action: 'request.opened',
+    requestId: 'req-2',
+    details: { type: 'access', nested: { a: 1, b: [true, null] } },
+  },
   { subject: 'm-1', actor: 'requester', action: 'consent.changed' },
   { subject: 'm-1', actor: 'system:hold-expiry', action: 'member.deactivated', details: { reason: 'cancelled' } },
 ];
@@ -35,7 +41,9 @@ describe('nextEntry', () => {
   it('hashes prevHash followed by the canonical JSON of the entry\u2019s fields with SHA-256', () => {
     const first = nextEntry(undefined, inputs[0]!, t0);
     const { hash, ...fields } = first;
-    const expected = createHash('sha256').update(GENESIS_HASH + canonicalJson(fields)).digest('hex');
+    const expected = createHash('sha256')
+      .update(GENESIS_HASH + canonicalJson(fields))
+      .digest('hex');
     expect(hash).toBe(expected);
     expect(hashEntry(fields)).toBe(expected);
   });
@@ -78,7 +86,10 @@ describe('canonicalJson', () => {
   it('makes an entry\u2019s hash independent of the property order of the entry and of its details', () => {
     const entry = nextEntry(undefined, { subject: 's', actor: 'a', action: 'x', details: { one: 1, two: { b: 2, a: 1 } } }, t0);
     const { hash, ...fields } = entry;
-    const reordered = Object.fromEntries(Object.entries({ ...fields, details: { two: { a: 1, b: 2 }, one: 1 } }).reverse()) as unknown as Omit<AuditEntry, 'hash'>;
+    const reordered = Object.fromEntries(Object.entries({ ...fields, details: { two: { a: 1, b: 2 }, one: 1 } }).reverse()) as unknown as Omit<
+      AuditEntry,
+      'hash'
+    >;
     expect(hashEntry(reordered)).toBe(hash);
   });
 
@@ -103,7 +114,12 @@ describe('canonicalJson', () => {
   it('is JSON for the same data and ignores key order, for any JSON value (property)', () => {
     const shuffleKeys = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(shuffleKeys);
-      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, shuffleKeys(v)]));
+      if (value && typeof value === 'object')
+        return Object.fromEntries(
+          Object.entries(value)
+            .reverse()
+            .map(([k, v]) => [k, shuffleKeys(v)]),
+        );
       return value;
     };
     fc.assert(
@@ -180,7 +196,10 @@ describe('verifyChain', () => {
   });
 
   it('reports a broken link where an entry from another chain (valid on its own) was spliced in', () => {
-    const otherChain = chainOf(inputs.map((i) => ({ ...i, action: `${i.action}.elsewhere` })), 100);
+    const otherChain = chainOf(
+      inputs.map((i) => ({ ...i, action: `${i.action}.elsewhere` })),
+      100,
+    );
     expect(verifyChain(withEntry(chain, 2, () => otherChain[2]!))).toEqual({ ok: false, entries: 4, firstBrokenSeq: 3, reason: 'broken_link' });
   });
 

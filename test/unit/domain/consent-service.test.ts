@@ -36,7 +36,9 @@ describe('captureConsent', () => {
   });
 
   it('rejects an unknown policy version and stores nothing', async () => {
-    await expect(captureConsent(deps(), { visitorId: 'v-0123456789', policyVersion: 'nope', choices: granted }, { gpc: false })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(captureConsent(deps(), { visitorId: 'v-0123456789', policyVersion: 'nope', choices: granted }, { gpc: false })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     expect(consents.receipts.size).toBe(0);
   });
 
@@ -53,7 +55,11 @@ describe('captureConsent', () => {
   it('refuses an idempotency key reused for different choices', async () => {
     await captureConsent(deps(), { visitorId: 'v-0123456789', policyVersion: '2024-01', choices: granted }, { gpc: false, idempotencyKey: 'abc' });
     await expect(
-      captureConsent(deps(), { visitorId: 'v-0123456789', policyVersion: '2024-01', choices: { ...granted, analytics: false } }, { gpc: false, idempotencyKey: 'abc' }),
+      captureConsent(
+        deps(),
+        { visitorId: 'v-0123456789', policyVersion: '2024-01', choices: { ...granted, analytics: false } },
+        { gpc: false, idempotencyKey: 'abc' },
+      ),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(consents.currents.get('v-0123456789')?.choices.analytics).toBe(true);
   });

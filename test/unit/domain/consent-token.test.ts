@@ -4,7 +4,12 @@ import { issueConsentToken, verifyConsentToken } from '../../../shared/domain/co
 
 const key = Buffer.from('k'.repeat(40));
 const now = new Date('2026-11-25T00:00:00Z');
-const input = { visitorId: 'v-0123456789', receiptId: 'r-1', policyVersion: '2024-01', choices: { necessary: true as const, analytics: true, marketing: false } };
+const input = {
+  visitorId: 'v-0123456789',
+  receiptId: 'r-1',
+  policyVersion: '2024-01',
+  choices: { necessary: true as const, analytics: true, marketing: false },
+};
 
 describe('consent token', () => {
   it('verifies a token it issued and carries the choices', () => {

@@ -80,7 +80,7 @@ describe('a 7-day unsubscribe chain in simulated time', () => {
       ['somchai@example.com', '2026-12-02'],
     ]);
     expect(sim.subscriptions.items.get(subscriberKey('somchai@example.com'))).toMatchObject({ subscribed: false, via: 'deadline' });
-    expect((await sim.requests.get(r.id))).toMatchObject({ status: 'done', note: 'enforced by deadline' });
+    expect(await sim.requests.get(r.id)).toMatchObject({ status: 'done', note: 'enforced by deadline' });
     expect(sim.scheduler.queue).toEqual([]);
   });
 
@@ -91,7 +91,13 @@ describe('a 7-day unsubscribe chain in simulated time', () => {
     await startChain(sim.deps, r);
     await run(sim, new Date(start.getTime() + 2 * DAY_MS));
     const stored = (await sim.requests.get(r.id))!;
-    await sim.requests.update(withEvent(stored, { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString() }, { at: sim.clock.now().toISOString(), event: 'confirmed', by: 'requester' }));
+    await sim.requests.update(
+      withEvent(
+        stored,
+        { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString() },
+        { at: sim.clock.now().toISOString(), event: 'confirmed', by: 'requester' },
+      ),
+    );
     await run(sim, new Date(start.getTime() + 10 * DAY_MS));
     expect(sim.mailer.sent).toEqual([]);
     expect(sim.scheduler.queue).toEqual([]);
@@ -107,10 +113,20 @@ describe('a 30-day request chain in simulated time', () => {
     await run(sim, new Date(start.getTime() + 33 * DAY_MS + 60_000));
     const staff = sim.mailer.sent.filter((m) => m.to === 'dpo@shop.example.com').map((m) => m.at.slice(0, 10));
     expect(staff).toEqual(['2026-12-23', '2026-12-24', '2026-12-25', '2026-12-26', '2026-12-27', '2026-12-28']);
-    expect(await sim.requests.get(r.id)).toMatchObject({ status: 'open', overdue: true, milestones: ['remind-2d', 'remind-1d', 'due', 'overdue-1', 'overdue-2', 'overdue-3'] });
+    expect(await sim.requests.get(r.id)).toMatchObject({
+      status: 'open',
+      overdue: true,
+      milestones: ['remind-2d', 'remind-1d', 'due', 'overdue-1', 'overdue-2', 'overdue-3'],
+    });
 
     const stored = (await sim.requests.get(r.id))!;
-    await sim.requests.update(withEvent(stored, { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString(), overdue: false }, { at: sim.clock.now().toISOString(), event: 'completed:done', by: 'staff' }));
+    await sim.requests.update(
+      withEvent(
+        stored,
+        { status: 'done', outcome: 'done', closedAt: sim.clock.now().toISOString(), overdue: false },
+        { at: sim.clock.now().toISOString(), event: 'completed:done', by: 'staff' },
+      ),
+    );
     const before = sim.mailer.sent.length;
     await run(sim, new Date(start.getTime() + 40 * DAY_MS));
     expect(sim.mailer.sent.length).toBe(before);

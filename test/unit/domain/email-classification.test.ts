@@ -154,13 +154,9 @@ describe('classifyRequest reads only the sender\u2019s own words', () => {
   });
 
   it('ignores a Thai Gmail quote whose attribution wraps over two lines', () => {
-    const text = [
-      'ขอบคุณค่ะ',
-      '',
-      'เมื่อ วันอังคารที่ 4 มี.ค. 2568 เวลา 10:00 Example Shop <privacy@',
-      'example.co.th> เขียนว่า:',
-      'ร้านได้รับคำขอลบข้อมูลของท่านแล้ว',
-    ].join('\n');
+    const text = ['ขอบคุณค่ะ', '', 'เมื่อ วันอังคารที่ 4 มี.ค. 2568 เวลา 10:00 Example Shop <privacy@', 'example.co.th> เขียนว่า:', 'ร้านได้รับคำขอลบข้อมูลของท่านแล้ว'].join(
+      '\n',
+    );
     expect(classifyRequest({ subject: 'ตอบกลับ: คำขอของท่าน', text }).type).toBe('other');
   });
 
@@ -173,7 +169,16 @@ describe('classifyRequest reads only the sender\u2019s own words', () => {
   });
 
   it('ignores an Outlook-style original message below a reply', () => {
-    const text = ['Noted.', '', 'From: Example Shop <privacy@example.co.th>', 'Sent: Tuesday, March 4, 2025 10:00 AM', 'To: Somchai', 'Subject: Your deletion request', '', 'Please delete my data (your request)'].join('\n');
+    const text = [
+      'Noted.',
+      '',
+      'From: Example Shop <privacy@example.co.th>',
+      'Sent: Tuesday, March 4, 2025 10:00 AM',
+      'To: Somchai',
+      'Subject: Your deletion request',
+      '',
+      'Please delete my data (your request)',
+    ].join('\n');
     expect(classifyRequest({ subject: 'RE: Your deletion request', text }).type).toBe('other');
   });
 
@@ -191,12 +196,31 @@ describe('classifyRequest reads only the sender\u2019s own words', () => {
   });
 
   it('classifies a Thai forwarded mail marked "ส่งต่อ"', () => {
-    const text = ['ส่งต่อให้ค่ะ', '', '---------- ข้อความที่ส่งต่อ ---------', 'จาก: มาลี <malee.s@example.co.th>', 'วันที่: 1 มี.ค. 2568', 'เรื่อง: คำขอ', 'ถึง: <privacy@example.co.th>', '', 'ขอยกเลิกการรับข่าวสารค่ะ'].join('\n');
+    const text = [
+      'ส่งต่อให้ค่ะ',
+      '',
+      '---------- ข้อความที่ส่งต่อ ---------',
+      'จาก: มาลี <malee.s@example.co.th>',
+      'วันที่: 1 มี.ค. 2568',
+      'เรื่อง: คำขอ',
+      'ถึง: <privacy@example.co.th>',
+      '',
+      'ขอยกเลิกการรับข่าวสารค่ะ',
+    ].join('\n');
     expect(classifyRequest({ subject: 'ส่งต่อ: คำขอ', text }).type).toBe('stop_marketing');
   });
 
   it('treats an Outlook header block as forwarded when the subject says FW:', () => {
-    const text = ['', '________________________________', 'From: John <john.smith@example.com>', 'Sent: Monday, 3 March 2025 18:40', 'To: privacy@example.co.th', 'Subject: account', '', 'Please close my account.'].join('\n');
+    const text = [
+      '',
+      '________________________________',
+      'From: John <john.smith@example.com>',
+      'Sent: Monday, 3 March 2025 18:40',
+      'To: privacy@example.co.th',
+      'Subject: account',
+      '',
+      'Please close my account.',
+    ].join('\n');
     expect(classifyRequest({ subject: 'FW: account', text }).type).toBe('cancel_account');
   });
 
@@ -224,7 +248,9 @@ describe('classifyRequest never drops a mail', () => {
   });
 
   it('always returns one of the request types for any subject and text', () => {
-    const thaiAndEnglish = fc.string({ unit: fc.constantFrom(...'ลบข้อมูลยกเลิกบัญชีสมาชิก ไม่ต้องการรับข่าวสาร>:\n-delete my data unsubscribe close account wrote'.split('')) });
+    const thaiAndEnglish = fc.string({
+      unit: fc.constantFrom(...'ลบข้อมูลยกเลิกบัญชีสมาชิก ไม่ต้องการรับข่าวสาร>:\n-delete my data unsubscribe close account wrote'.split('')),
+    });
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary' }), thaiAndEnglish), fc.oneof(fc.string({ unit: 'binary' }), thaiAndEnglish), (subject, text) => {
         const result = classifyRequest({ subject, text });

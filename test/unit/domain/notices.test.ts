@@ -57,9 +57,7 @@ function expectBoth(notice: Notice, ...facts: string[]) {
 
 describe('escapeHtml', () => {
   it('escapes markup and both kinds of quote', () => {
-    expect(escapeHtml(`<script>alert("x")</script> & O'Brien`)).toBe(
-      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien',
-    );
+    expect(escapeHtml(`<script>alert("x")</script> & O'Brien`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien');
   });
 });
 
@@ -122,10 +120,7 @@ describe('requestAcknowledgement without a shop name', () => {
 });
 
 describe.each(LOCALES)('confirmationNeeded (%s)', (locale) => {
-  const notice = confirmationNeeded(
-    { requestId: 'REQ-2026-0042', type: 'cancel_account', confirmUrl: CONFIRM_URL, expiresAt: EXPIRES },
-    locale,
-  );
+  const notice = confirmationNeeded({ requestId: 'REQ-2026-0042', type: 'cancel_account', confirmUrl: CONFIRM_URL, expiresAt: EXPIRES }, locale);
 
   it('names the reference, the request type and when the link expires, in Bangkok time', () => {
     expectBoth(notice, 'REQ-2026-0042', REQUEST_TYPE_LABELS.cancel_account[locale], EXPIRES_SHOWN[locale]);
@@ -148,9 +143,7 @@ describe.each(LOCALES)('confirmationNeeded (%s)', (locale) => {
 
 describe('confirmationNeeded with a non-web link', () => {
   it('refuses to mail a javascript: URL', () => {
-    expect(() =>
-      confirmationNeeded({ requestId: 'R', type: 'edit', confirmUrl: 'javascript:alert(1)', expiresAt: EXPIRES }, 'en'),
-    ).toThrow(RangeError);
+    expect(() => confirmationNeeded({ requestId: 'R', type: 'edit', confirmUrl: 'javascript:alert(1)', expiresAt: EXPIRES }, 'en')).toThrow(RangeError);
   });
 });
 

@@ -37,9 +37,24 @@ describe('request references', () => {
   });
 
   it('open with a due date, a history entry, and closed ones with their outcome', () => {
-    const open = newRequest({ id: 'R-AAAAAAAAAA', type: 'delete', channel: 'email', email: 'a@example.com', locale: 'th', status: 'open' }, now, DEFAULT_DEADLINES, 'requester');
-    expect(open).toMatchObject({ dueAt: '2026-12-25T03:00:00.000Z', verifiedAt: now.toISOString(), version: 1, history: [{ event: 'received:open', by: 'requester' }] });
-    const refused = newRequest({ id: 'R-BBBBBBBBBB', type: 'other', channel: 'email', email: 'a@example.com', locale: 'th', status: 'rejected', note: 'spam' }, now, DEFAULT_DEADLINES, 'system');
+    const open = newRequest(
+      { id: 'R-AAAAAAAAAA', type: 'delete', channel: 'email', email: 'a@example.com', locale: 'th', status: 'open' },
+      now,
+      DEFAULT_DEADLINES,
+      'requester',
+    );
+    expect(open).toMatchObject({
+      dueAt: '2026-12-25T03:00:00.000Z',
+      verifiedAt: now.toISOString(),
+      version: 1,
+      history: [{ event: 'received:open', by: 'requester' }],
+    });
+    const refused = newRequest(
+      { id: 'R-BBBBBBBBBB', type: 'other', channel: 'email', email: 'a@example.com', locale: 'th', status: 'rejected', note: 'spam' },
+      now,
+      DEFAULT_DEADLINES,
+      'system',
+    );
     expect(refused).toMatchObject({ outcome: 'rejected', closedAt: now.toISOString(), note: 'spam' });
   });
 });
@@ -77,7 +92,13 @@ describe('members', () => {
   it('deactivates instead of deleting: marketing off, reason and dispute-hold end recorded (policy 2.2)', () => {
     const { member } = upsertMember(undefined, input, now);
     const off = deactivate(member, 'cancelled', now, 730);
-    expect(off).toMatchObject({ status: 'deactivated', marketingOptIn: false, deactivationReason: 'cancelled', holdUntil: '2028-11-24T03:00:00.000Z', email: 'somchai@example.com' });
+    expect(off).toMatchObject({
+      status: 'deactivated',
+      marketingOptIn: false,
+      deactivationReason: 'cancelled',
+      holdUntil: '2028-11-24T03:00:00.000Z',
+      email: 'somchai@example.com',
+    });
     expect(upsertMember(off, { ...input, marketingOptIn: true }, now).member.marketingOptIn).toBe(false);
     expect(deactivate(off, 'again', now, 1)).toBe(off);
   });

@@ -4,7 +4,8 @@ import { InvalidInputError } from '../../../shared/domain/errors';
 import { signLink } from '../../../shared/domain/signed-link';
 import { simulation } from '../../helpers/deadline-sim';
 
-const setup = () => simulation().deps.subscriptions as ReturnType<typeof simulation>['deps']['subscriptions'] & { subscriptions: ReturnType<typeof simulation>['subscriptions'] };
+const setup = () =>
+  simulation().deps.subscriptions as ReturnType<typeof simulation>['deps']['subscriptions'] & { subscriptions: ReturnType<typeof simulation>['subscriptions'] };
 
 describe('unsubscribe links', () => {
   it('carry no address in clear, and give the headers RFC 2369 and RFC 8058 ask for', async () => {
@@ -24,7 +25,11 @@ describe('unsubscribe links', () => {
     ['forged', async (t: string) => `${t.split('.')[0]}.${'A'.repeat(43)}`],
     ['truncated', async (t: string) => t.slice(0, 20)],
     ['for another purpose', async () => signLink('request', { rid: 'R-1' }, Buffer.from('k'.repeat(40)))],
-    ['for another address with a reused signature', async (t: string) => `${Buffer.from(JSON.stringify({ p: 'unsubscribe', d: { s: subscriberKey('other@example.com') } })).toString('base64url')}.${t.split('.')[1]}`],
+    [
+      'for another address with a reused signature',
+      async (t: string) =>
+        `${Buffer.from(JSON.stringify({ p: 'unsubscribe', d: { s: subscriberKey('other@example.com') } })).toString('base64url')}.${t.split('.')[1]}`,
+    ],
   ])('are refused when %s', async (_name, mutate) => {
     const deps = setup();
     const token = new URL((await unsubscribeLink(deps, 'a@example.com')).url).searchParams.get('token')!;
@@ -52,6 +57,9 @@ describe('unsubscribe', () => {
   it('splits a mailing list into subscribed and suppressed addresses', async () => {
     const deps = setup();
     await unsubscribe(deps, { key: subscriberKey('b@example.com'), email: 'b@example.com' }, 'email');
-    expect(await checkSubscriptions(deps, ['a@example.com', 'B@example.com', 'a@example.com'])).toEqual({ subscribed: ['a@example.com'], suppressed: ['b@example.com'] });
+    expect(await checkSubscriptions(deps, ['a@example.com', 'B@example.com', 'a@example.com'])).toEqual({
+      subscribed: ['a@example.com'],
+      suppressed: ['b@example.com'],
+    });
   });
 });

@@ -19,7 +19,10 @@ const deps = () => ({
 });
 
 async function consent(visitorId: string, analytics: boolean) {
-  const record = recordConsent({ visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } }, { policy: policy('2024-01', '2024-01-01T00:00:00Z'), now: clock.now(), gpc: false });
+  const record = recordConsent(
+    { visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } },
+    { policy: policy('2024-01', '2024-01-01T00:00:00Z'), now: clock.now(), gpc: false },
+  );
   await consents.save(record);
   return issueConsentToken(record, key, clock.now(), 180).token;
 }
@@ -27,7 +30,10 @@ const beacon = (visitorId: string, consentToken?: string) => ({
   visitorId,
   sessionId: 's-1',
   ...(consentToken ? { consentToken } : {}),
-  events: [{ type: 'pageview' as const, path: '/a' }, { type: 'leave' as const, path: '/a', durationMs: 900 }],
+  events: [
+    { type: 'pageview' as const, path: '/a' },
+    { type: 'leave' as const, path: '/a', durationMs: 900 },
+  ],
 });
 
 beforeEach(() => {

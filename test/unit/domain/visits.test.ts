@@ -83,7 +83,12 @@ describe('packVisitRecords', () => {
 
   const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'ก', '€', '/', '😀', '?'), maxLength: max });
   const anyEvent: fc.Arbitrary<VisitEventInput> = fc.oneof(
-    fc.record({ type: fc.constant('pageview' as const), path: text(2048), referrer: fc.option(text(2048), { nil: undefined }), title: fc.option(text(512), { nil: undefined }) }),
+    fc.record({
+      type: fc.constant('pageview' as const),
+      path: text(2048),
+      referrer: fc.option(text(2048), { nil: undefined }),
+      title: fc.option(text(512), { nil: undefined }),
+    }),
     fc.record({ type: fc.constant('search' as const), searchKind: text(64), query: fc.option(text(512), { nil: undefined }) }),
     fc.record({ type: fc.constant('leave' as const), durationMs: fc.nat(86_400_000), path: fc.option(text(2048), { nil: undefined }) }),
     fc.record({ type: fc.constant('order' as const), orderId: text(128), total: fc.option(fc.double({ min: 0, max: 1e10, noNaN: true }), { nil: undefined }) }),

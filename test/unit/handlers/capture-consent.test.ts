@@ -113,7 +113,12 @@ describe('capture-consent', () => {
         memberId: fc.oneof(fc.stringMatching(/^[a-z0-9]{1,10}$/), fc.string(), fc.integer()),
         policyVersion: fc.constantFrom('2024-01', '2025-01', '', 42),
         choices: fc.record(
-          { necessary: fc.oneof(fc.constant(true), fc.boolean(), fc.string()), analytics: fc.oneof(fc.boolean(), fc.constant('true')), marketing: fc.boolean(), extra: fc.boolean() },
+          {
+            necessary: fc.oneof(fc.constant(true), fc.boolean(), fc.string()),
+            analytics: fc.oneof(fc.boolean(), fc.constant('true')),
+            marketing: fc.boolean(),
+            extra: fc.boolean(),
+          },
           { requiredKeys: ['necessary'] },
         ),
         collectionMethod: fc.constantFrom('banner', 'settings', 'api', 'carrier-pigeon'),

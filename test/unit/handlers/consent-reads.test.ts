@@ -31,7 +31,12 @@ describe('get-policy', () => {
   it('answers the baseline version with its hash, cacheable by browsers and CDNs', async () => {
     const res = await invoke(getPolicy, apiEvent('get-policy'));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ version: '2024-01', url: baseline.url, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), effectiveAt: baseline.effectiveAt });
+    expect(res.body).toMatchObject({
+      version: '2024-01',
+      url: baseline.url,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      effectiveAt: baseline.effectiveAt,
+    });
     expect(res.headers['cache-control']).toBe('public, max-age=300');
   });
 });
@@ -41,7 +46,14 @@ describe('get-consent', () => {
     db.on(GetCommand, { Key: { pk: 'v-0123456789', sk: 'CURRENT' } }).resolves({ Item: current });
     const res = await invoke(getConsent, apiEvent('get-consent'));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ visitorId: 'v-0123456789', memberId: 'm-7', policyVersion: '2024-01', choices: current.choices, recordedAt: current.recordedAt, renewalNeeded: false });
+    expect(res.body).toMatchObject({
+      visitorId: 'v-0123456789',
+      memberId: 'm-7',
+      policyVersion: '2024-01',
+      choices: current.choices,
+      recordedAt: current.recordedAt,
+      renewalNeeded: false,
+    });
   });
 
   it('answers 404 with the error shape for an unknown visitor', async () => {

@@ -22,7 +22,17 @@ afterEach(() => {
 });
 
 const sqsEvent = (bodies: string[]): SQSEvent => ({
-  Records: bodies.map((body, i) => ({ messageId: `m${i}`, receiptHandle: 'r', body, attributes: {} as never, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'ap-southeast-1' })),
+  Records: bodies.map((body, i) => ({
+    messageId: `m${i}`,
+    receiptHandle: 'r',
+    body,
+    attributes: {} as never,
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn',
+    awsRegion: 'ap-southeast-1',
+  })),
 });
 
 describe('process-jobs', () => {

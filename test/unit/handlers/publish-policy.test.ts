@@ -20,7 +20,10 @@ describe('publish-policy', () => {
     const res = await invoke(publishPolicy, apiEvent('publish-policy', { body }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ ...body, publishedAt: expect.any(String) });
-    expect(db).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: 'POLICY', sk: 'next' }) });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: expect.objectContaining({ pk: 'POLICY', sk: 'next' }),
+    });
   });
 
   it.each([

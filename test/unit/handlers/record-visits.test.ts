@@ -10,9 +10,17 @@ const db = mockClient(DynamoDBDocumentClient);
 const key = Buffer.from(process.env.TOKEN_SECRET!);
 const choices = { necessary: true as const, analytics: true, marketing: false };
 const token = issueConsentToken({ visitorId: 'v-0123456789', receiptId: 'r-1', policyVersion: '2024-01', choices }, key, new Date(), 30).token;
-const events = [{ type: 'pageview', path: '/products/tea?email=a@example.com', title: 'ชาเขียว' }, { type: 'search', searchKind: 'product', query: 'tea' }];
+const events = [
+  { type: 'pageview', path: '/products/tea?email=a@example.com', title: 'ชาเขียว' },
+  { type: 'search', searchKind: 'product', query: 'tea' },
+];
 const body = (over: Record<string, unknown> = {}) => ({ visitorId: 'v-0123456789', sessionId: 's-1', consentToken: token, events, ...over });
-const written = () => db.commandCalls(BatchWriteCommand).flatMap((c) => Object.values(c.args[0].input.RequestItems!).flat().map((r) => r.PutRequest!.Item!));
+const written = () =>
+  db.commandCalls(BatchWriteCommand).flatMap((c) =>
+    Object.values(c.args[0].input.RequestItems!)
+      .flat()
+      .map((r) => r.PutRequest!.Item!),
+  );
 
 beforeEach(() => {
   db.on(GetCommand).resolves({ Item: { choices: { analytics: true }, receiptId: 'r-1' } });
@@ -86,7 +94,10 @@ describe('record-visits', () => {
         durationMs: fc.oneof(fc.integer(), fc.double(), fc.string()),
         orderId: fc.string(),
         total: fc.oneof(fc.double(), fc.string()),
-        at: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+        at: fc.oneof(
+          fc.string(),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
       },
       { requiredKeys: ['type'] },
     );

@@ -50,12 +50,15 @@ describe('submit-request', () => {
 
   it('never answers 5xx and never writes a request for arbitrary bodies that are not a request (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue().filter((v) => !(v && typeof v === 'object' && 'email' in v)), async (body) => {
-        db.resetHistory();
-        const res = await invoke(submitRequest, post('/v1/requests', body));
-        expect(res.status).toBe(400);
-        expect(db.commandCalls(PutCommand)).toHaveLength(0);
-      }),
+      fc.asyncProperty(
+        fc.jsonValue().filter((v) => !(v && typeof v === 'object' && 'email' in v)),
+        async (body) => {
+          db.resetHistory();
+          const res = await invoke(submitRequest, post('/v1/requests', body));
+          expect(res.status).toBe(400);
+          expect(db.commandCalls(PutCommand)).toHaveLength(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -82,7 +85,25 @@ describe('receive-email', () => {
     ['not an SES event', { hello: 'world' }],
     ['no records', { Records: [] }],
     ['a record without verdicts', { Records: [{ ses: { mail: { messageId: 'abc' }, receipt: {} } }] }],
-    ['a message id with a path in it', { Records: [{ ses: { mail: { messageId: '../../etc/passwd' }, receipt: { spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'PASS' }, spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' } } } }] }],
+    [
+      'a message id with a path in it',
+      {
+        Records: [
+          {
+            ses: {
+              mail: { messageId: '../../etc/passwd' },
+              receipt: {
+                spfVerdict: { status: 'PASS' },
+                dkimVerdict: { status: 'PASS' },
+                dmarcVerdict: { status: 'PASS' },
+                spamVerdict: { status: 'PASS' },
+                virusVerdict: { status: 'PASS' },
+              },
+            },
+          },
+        ],
+      },
+    ],
   ])('drops %s without reading S3 or writing anything', async (_name, event) => {
     expect(await receiveEmail(event as never)).toEqual([]);
     expect(s3.calls()).toHaveLength(0);
@@ -91,7 +112,22 @@ describe('receive-email', () => {
 
   it('throws (so Lambda retries) when the raw mail is not in the bucket, writing nothing', async () => {
     s3.rejects(Object.assign(new Error('gone'), { name: 'NoSuchKey' }));
-    const event = { Records: [{ ses: { mail: { messageId: 'abc' }, receipt: { spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'PASS' }, spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' } } } }] };
+    const event = {
+      Records: [
+        {
+          ses: {
+            mail: { messageId: 'abc' },
+            receipt: {
+              spfVerdict: { status: 'PASS' },
+              dkimVerdict: { status: 'PASS' },
+              dmarcVerdict: { status: 'PASS' },
+              spamVerdict: { status: 'PASS' },
+              virusVerdict: { status: 'PASS' },
+            },
+          },
+        },
+      ],
+    };
     await expect(receiveEmail(event as never)).rejects.toThrow(/not in the inbound bucket/);
     expect(db.commandCalls(PutCommand)).toHaveLength(0);
   });
