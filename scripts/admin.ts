@@ -40,7 +40,7 @@ async function sign(request: OutgoingRequest, base: string, region: string | und
   }
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   const provider = defaultProvider();
-  let credentials;
+  let credentials: Awaited<ReturnType<typeof provider>>;
   try {
     credentials = await provider();
   } catch (error) {

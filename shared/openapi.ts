@@ -27,7 +27,7 @@ const jsonSchema = (schema: z.ZodMiniType) => {
 };
 
 function operation(route: RouteDef) {
-  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
   const pathSchema = route.request?.path ? (jsonSchema(route.request.path) as { properties?: Record<string, unknown> }) : undefined;
   const querySchema = route.request?.query ? (jsonSchema(route.request.query) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
   return {
@@ -54,7 +54,9 @@ function operation(route: RouteDef) {
 
 export function openApiDocument(routes: RouteDef[] = ROUTES) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+  }
   return {
     openapi: '3.1.0',
     info: {

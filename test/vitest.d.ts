@@ -2,5 +2,5 @@ import 'vitest';
 import type { CustomMatcher } from 'aws-sdk-client-mock-vitest';
 
 declare module 'vitest' {
-  interface Matchers<T = any> extends CustomMatcher<T> {}
+  interface Matchers<T = unknown> extends CustomMatcher<T> {}
 }

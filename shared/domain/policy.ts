@@ -58,7 +58,7 @@ export function categoriesToRenew(consent: { policyVersion: string; choices: Cho
   for (const v of versions) {
     const at = Date.parse(v.effectiveAt);
     if (v.version !== consent.policyVersion && at > since && at <= now.getTime()) {
-      v.changes.forEach((c) => changed.add(c));
+      for (const category of v.changes) changed.add(category);
     }
   }
   return CATEGORIES.filter((c) => changed.has(c) && consent.choices[c]);

@@ -16,12 +16,12 @@ export class HttpError extends Error {
   }
 }
 
-const STATUS_BY_DOMAIN_ERROR = new Map<Function, number>([
+const STATUS_BY_DOMAIN_ERROR: ReadonlyArray<readonly [abstract new (...args: never) => Error, number]> = [
   [InvalidInputError, 400],
   [NotFoundError, 404],
   [ConflictError, 409],
   [RateLimitedError, 429],
-]);
+];
 
 export interface ErrorAnswer {
   status: number;
@@ -30,7 +30,7 @@ export interface ErrorAnswer {
 
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof HttpError || error instanceof DomainError) {
-    const status = error instanceof HttpError ? error.status : (STATUS_BY_DOMAIN_ERROR.get(error.constructor) ?? 400);
+    const status = error instanceof HttpError ? error.status : (STATUS_BY_DOMAIN_ERROR.find(([type]) => error instanceof type)?.[1] ?? 400);
     return {
       status,
       body: { error: { code: error.code, message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) } },

@@ -4,25 +4,26 @@ import { describe, expect, it } from 'vitest';
 import { OPENAPI_FILE, renderOpenApi } from '../../scripts/openapi';
 import { openApiDocument } from '../../shared/openapi';
 import { ROUTES, routeKey } from '../../shared/routes';
+import { jsonTree } from '../helpers/json';
 
 describe('API description', () => {
   const doc = openApiDocument();
 
   it('lists every route of the route table with its method, and marks IAM routes', () => {
     for (const route of ROUTES) {
-      const op = (doc.paths[route.path] as Record<string, any>)?.[route.method.toLowerCase()];
+      const op = jsonTree(doc.paths)[route.path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
-      expect(op.operationId).toBe(route.id);
-      expect(op.security).toEqual(route.auth === 'iam' ? [{ sigv4: [] }] : []);
+      expect(op?.operationId).toBe(route.id);
+      expect(op?.security).toEqual(route.auth === 'iam' ? [{ sigv4: [] }] : []);
     }
   });
 
   it('describes request bodies from the same zod schemas the handlers enforce', () => {
-    const body = (doc.paths['/v1/consents'] as any).post.requestBody.content['application/json'].schema;
-    expect(body.required).toEqual(expect.arrayContaining(['visitorId', 'policyVersion', 'choices']));
-    expect(body.additionalProperties).toBe(false);
-    expect(body.properties.choices.properties.necessary).toMatchObject({ const: true });
-    const param = (doc.paths['/v1/consents/{visitorId}'] as any).get.parameters[0];
+    const body = jsonTree(doc.paths)['/v1/consents']?.post?.requestBody?.content?.['application/json']?.schema;
+    expect(body?.required).toEqual(expect.arrayContaining(['visitorId', 'policyVersion', 'choices']));
+    expect(body?.additionalProperties).toBe(false);
+    expect(body?.properties?.choices?.properties?.necessary).toMatchObject({ const: true });
+    const param = jsonTree(doc.paths)['/v1/consents/{visitorId}']?.get?.parameters?.[0];
     expect(param).toMatchObject({ name: 'visitorId', in: 'path', required: true, schema: { pattern: '^[A-Za-z0-9_-]{8,128}$' } });
   });
 
@@ -35,8 +36,8 @@ describe('API description', () => {
   });
 
   it('fails validation when an operation is malformed (the check above can fail)', async () => {
-    const broken = structuredClone(doc) as any;
-    broken.paths['/v1/health'].get.responses = 'none';
+    const broken = structuredClone(doc);
+    Object.assign(jsonTree(broken.paths)['/v1/health']?.get ?? {}, { responses: 'none' });
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 

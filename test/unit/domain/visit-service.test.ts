@@ -12,7 +12,12 @@ let clock: FixedClock;
 let reads: number;
 const deps = () => ({
   visits,
-  consents: { currentChoices: async (id: string) => (reads++, consents.currentChoices(id)) },
+  consents: {
+    currentChoices: async (id: string) => {
+      reads++;
+      return consents.currentChoices(id);
+    },
+  },
   signingKey: async () => key,
   clock,
   retentionDays: 395,
