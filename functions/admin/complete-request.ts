@@ -1,5 +1,5 @@
 /** POST /v1/admin/requests/{id}/complete (IAM): record the outcome, carry it out, tell the requester. */
-import { completionDeps } from '../../shared/adapters/wiring';
+import { completionDeps } from '../../shared/adapters/wiring/requests';
 import { completeRequest, type CompletionDeps } from '../../shared/domain/request-completion';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** POST /v1/admin/unsubscribe-links (IAM): the link and headers the newsletter sender puts in each mail. */
-import { linkDeps } from '../../shared/adapters/wiring';
+import { linkDeps } from '../../shared/adapters/wiring/subscriptions';
 import { unsubscribeLink, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

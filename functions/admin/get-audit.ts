@@ -1,5 +1,5 @@
 /** GET /v1/admin/audit/{subject} (IAM): a member's audit trail and whether its hash chain is intact. */
-import { auditLog } from '../../shared/adapters/wiring';
+import { auditLog } from '../../shared/adapters/wiring/common';
 import { verifyChain } from '../../shared/domain/audit';
 import type { AuditLog } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';

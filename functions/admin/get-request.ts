@@ -1,5 +1,5 @@
 /** GET /v1/admin/requests/{id} (IAM): one request with its history and verdicts. */
-import { requestStore } from '../../shared/adapters/wiring';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { NotFoundError } from '../../shared/domain/errors';
 import type { RequestStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';

@@ -1,7 +1,5 @@
 /** GET /v1/admin/disclosures[?memberId=] (IAM): the register, newest first, or one member's disclosures. */
-import { DynamoDisclosureStore } from '../../shared/adapters/disclosure-store';
-import { documentClient } from '../../shared/adapters/dynamodb';
-import { tableName } from '../../shared/config';
+import { disclosureStore } from '../../shared/adapters/wiring/members';
 import type { DisclosureStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
@@ -15,4 +13,4 @@ export const makeHandler = (deps: { disclosures: DisclosureStore }) =>
     return ok({ items: page.items, ...(page.next ? { next: page.next } : {}) });
   });
 
-export const handler = makeHandler({ disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')) });
+export const handler = makeHandler({ disclosures: disclosureStore() });

@@ -1,5 +1,5 @@
 /** GET /v1/admin/requests?status=open (IAM): the staff queue, soonest due first. */
-import { requestStore } from '../../shared/adapters/wiring';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import type { RequestStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** GET /v1/admin/visits?visitorId=...|memberId=... (IAM): a visitor's or member's visits, newest first. */
-import { visitQueryDeps } from '../../shared/adapters/wiring';
+import { visitQueryDeps } from '../../shared/adapters/wiring/visits';
 import { listVisits } from '../../shared/domain/visit-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

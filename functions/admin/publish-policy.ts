@@ -1,8 +1,9 @@
 /** POST /v1/admin/policies (IAM): publish a new policy version with its effective date and hash. */
-import { policyCatalogue, policyStore } from '../../shared/adapters/wiring';
+import { policyCatalogue, policyStore } from '../../shared/adapters/wiring/policies';
 import { publishPolicy } from '../../shared/domain/consent-service';
 import type { PolicyStore } from '../../shared/domain/ports';
-import { systemClock, type Clock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
+import type { Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { created, ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** POST /v1/admin/disclosures (IAM): record a disclosure with its legal basis (policy 5). */
-import { disclosureDeps } from '../../shared/adapters/wiring';
+import { disclosureDeps } from '../../shared/adapters/wiring/members';
 import { recordDisclosure, type DisclosureDeps } from '../../shared/domain/disclosure-service';
 import { created } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

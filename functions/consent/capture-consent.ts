@@ -1,5 +1,5 @@
 /** POST /v1/consents: record a visitor's cookie choices and hand back a receipt and a consent token. */
-import { consentDeps } from '../../shared/adapters/wiring';
+import { consentDeps } from '../../shared/adapters/wiring/consent';
 import { captureConsent, type ConsentDeps } from '../../shared/domain/consent-service';
 import { HttpError } from '../../shared/http/errors';
 import { created, ok } from '../../shared/http/responses';

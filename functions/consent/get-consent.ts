@@ -1,5 +1,5 @@
 /** GET /v1/consents/{visitorId}: the visitor's current choices and whether to ask again. */
-import { consentReadDeps } from '../../shared/adapters/wiring';
+import { consentReadDeps } from '../../shared/adapters/wiring/consent';
 import { consentStatus, type ConsentDeps } from '../../shared/domain/consent-service';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

@@ -1,5 +1,6 @@
 /** POST /v1/members/{memberId}/cancel (IAM): account cancelled in the shop: deactivate, keep for disputes (policy 2.2). */
-import { memberDeps, suppressor } from '../../shared/adapters/wiring';
+import { memberDeps } from '../../shared/adapters/wiring/members';
+import { suppressor } from '../../shared/adapters/wiring/subscriptions';
 import { cancelMember, type MemberDeps } from '../../shared/domain/member-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** PUT /v1/members/{memberId} (IAM): the storefront backend registers or updates a member. */
-import { memberDeps } from '../../shared/adapters/wiring';
+import { memberDeps } from '../../shared/adapters/wiring/members';
 import { putMember, type MemberDeps } from '../../shared/domain/member-service';
 import { created, ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** POST /v1/orders (IAM): the storefront backend reports a purchase (policy 1.1(3)). */
-import { orderDeps } from '../../shared/adapters/wiring';
+import { orderDeps } from '../../shared/adapters/wiring/orders';
 import { reportOrder } from '../../shared/domain/visit-service';
 import { created, ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

@@ -2,7 +2,7 @@
  * POST /v1/partner/membership-checks (IAM, partner role): `{ emailHash }` -> `{ member: bool }`.
  * The partner learns yes or no and nothing else; each answer is recorded as a disclosure (policy 5).
  */
-import { disclosureDeps } from '../../shared/adapters/wiring';
+import { disclosureDeps } from '../../shared/adapters/wiring/members';
 import { confirmMembershipToPartner, type DisclosureDeps } from '../../shared/domain/disclosure-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';

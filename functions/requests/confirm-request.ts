@@ -1,5 +1,5 @@
 /** POST /v1/requests/verify (form or JSON `{ token }`): the requester confirms; the request opens. */
-import { requestDeps } from '../../shared/adapters/wiring';
+import { requestDeps } from '../../shared/adapters/wiring/requests';
 import { confirmRequest, type RequestDeps } from '../../shared/domain/request-service';
 import { page } from '../../shared/http/pages';
 import { html, ok, wantsHtml } from '../../shared/http/responses';

@@ -3,9 +3,9 @@
  * and, while it waits, a button that confirms it (a POST): opening the link alone changes nothing,
  * so mail scanners that follow links cannot confirm on the requester's behalf.
  */
-import { requestStore } from '../../shared/adapters/wiring';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { secretKey } from '../../shared/adapters/secrets';
-import { systemClock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
 import { REQUEST_TYPE_LABELS } from '../../shared/domain/request-types';
 import { requestStatus, type RequestDeps } from '../../shared/domain/request-service';
 import { page } from '../../shared/http/pages';

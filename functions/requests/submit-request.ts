@@ -1,5 +1,5 @@
 /** POST /v1/requests: the web form. Always 202 with the reference; the request waits for the e-mailed link. */
-import { requestDeps } from '../../shared/adapters/wiring';
+import { requestDeps } from '../../shared/adapters/wiring/requests';
 import { submitWebRequest, type RequestDeps } from '../../shared/domain/request-service';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** POST /v1/subscriptions/check (IAM): `{ emails }` -> `{ subscribed, suppressed }`, for a mailing run. */
-import { subscriptionReadDeps } from '../../shared/adapters/wiring';
+import { subscriptionReadDeps } from '../../shared/adapters/wiring/subscriptions';
 import { checkSubscriptions, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

@@ -1,5 +1,5 @@
 /** GET /v1/subscriptions/{email} (IAM): may the shop's mail sender send marketing to this address? */
-import { subscriptionReadDeps } from '../../shared/adapters/wiring';
+import { subscriptionReadDeps } from '../../shared/adapters/wiring/subscriptions';
 import { subscriptionStatus, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

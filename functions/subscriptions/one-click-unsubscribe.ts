@@ -3,7 +3,7 @@
  * and our page's button posts the same): unsubscribes at once. Replays and unknown addresses answer
  * the same 200, so the endpoint reveals nothing; a forged token or a malformed body is a 400.
  */
-import { subscriptionDeps } from '../../shared/adapters/wiring';
+import { subscriptionDeps } from '../../shared/adapters/wiring/subscriptions';
 import { keyFromToken, unsubscribe, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { page } from '../../shared/http/pages';
 import { html, ok, wantsHtml } from '../../shared/http/responses';

@@ -3,7 +3,7 @@
  * opening it changes nothing (link scanners fetch links). A forged or altered token is a 400.
  */
 import { secretKey } from '../../shared/adapters/secrets';
-import { systemClock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
 import { keyFromToken, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { page } from '../../shared/http/pages';
 import { html } from '../../shared/http/responses';

@@ -1,5 +1,5 @@
 /** PUT /v1/members/{memberId}/visitors/{visitorId} (IAM): the storefront backend says a visitor id is this member's. */
-import { visitLinkDeps } from '../../shared/adapters/wiring';
+import { visitLinkDeps } from '../../shared/adapters/wiring/visits';
 import { linkVisitor } from '../../shared/domain/visit-service';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

@@ -2,9 +2,9 @@
  * POST /v1/visits: storefront beacons (often navigator.sendBeacon, so text/plain bodies too). Always
  * 202: the answer says how many events were stored and, when none, why.
  */
-import { ispLookupFromEnv, type IspLookup } from '../../shared/adapters/isp';
+import type { IspLookup } from '../../shared/adapters/isp';
 import { browserFacts } from '../../shared/adapters/user-agent';
-import { visitDeps } from '../../shared/adapters/wiring';
+import { visitDeps } from '../../shared/adapters/wiring/visits';
 import { recordVisits, type VisitDeps } from '../../shared/domain/visit-service';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
@@ -21,4 +21,4 @@ export const makeHandler = (deps: VisitDeps & { isp: IspLookup }) =>
     return json(202, reason ? { stored, reason } : { stored });
   });
 
-export const handler = makeHandler({ ...visitDeps(), isp: ispLookupFromEnv() });
+export const handler = makeHandler(visitDeps());

@@ -7,20 +7,10 @@ import type { PolicyVersion } from './policy';
 import type { VisitRecord } from './visits';
 import type { Order } from './orders';
 
+/** Time as the domain sees it; production wiring passes shared/adapters/clock.ts, tests a fixed or stepping clock. */
 export interface Clock {
   now(): Date;
 }
-
-let clockOffsetMs = 0;
-
-/** The real clock; in local mode `npm run clock` may shift it (never in AWS, where nothing sets it). */
-export const systemClock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
-
-/** Local mode only: moves every handler's clock in this process, so a person can watch a deadline fire. */
-export function setClockOffset(ms: number) {
-  clockOffsetMs = ms;
-}
-export const clockOffset = () => clockOffsetMs;
 
 export type SaveOutcome = 'created' | 'duplicate';
 
