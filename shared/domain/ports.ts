@@ -149,8 +149,8 @@ export interface PersonalDataIndex {
 }
 
 export interface ExportStore {
-  /** Stores the export document under `key` (encrypted; the bucket expires it). */
-  put(key: string, document: unknown): Promise<void>;
+  /** Stores a request's export document (encrypted; the store expires it); returns the key its download link names. */
+  put(requestId: string, document: unknown): Promise<string>;
 }
 
 export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff';

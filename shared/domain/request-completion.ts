@@ -13,7 +13,6 @@ import { isClosed, withEvent, type DataRequest } from './requests';
 import { signLink } from './signed-link';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { unpackVisitRecord } from './visits';
-import { BUCKETS } from '../resources';
 
 export interface CompletionSettings {
   publicUrl: string;
@@ -145,8 +144,7 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
     case 'access': {
       const m = needMember();
       const document = await buildExport(deps, m);
-      const key = `${BUCKETS.exports.keyPrefix}${request.id}.json`;
-      await deps.exports.put(key, document);
+      const key = await deps.exports.put(request.id, document);
       const expiresAt = new Date(now.getTime() + deps.settings.exportLinkDays * 86_400_000);
       const token = signLink('export', { key }, await deps.signingKey(), expiresAt);
       result.downloadUrl = `${deps.settings.publicUrl}/v1/exports/download?token=${token}`;
