@@ -7,11 +7,11 @@ import type { Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { created, ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
+import { publishPolicyRoute } from '../../shared/routes';
 import { log } from '../../shared/log';
-import { PublishPolicyInput } from '../../shared/schemas/consent';
 
 export const makeHandler = (deps: { store: PolicyStore; policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
-  route({ body: PublishPolicyInput }).handler(async (event) => {
+  route(publishPolicyRoute.request).handler(async (event) => {
     const { outcome, version } = await publishPolicy(deps, { ...event.input.body });
     log.info('policy published', { version: version.version, by: callerOf(event), outcome });
     return outcome === 'created' ? created(version) : ok(version, { 'idempotent-replayed': 'true' });

@@ -4,10 +4,10 @@ import { suppressor } from '../../shared/adapters/wiring/subscriptions';
 import { cancelMember, type MemberDeps } from '../../shared/domain/member-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
-import { CancelMemberInput, MemberPath } from '../../shared/schemas/requests';
+import { cancelMemberRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: MemberDeps) =>
-  route({ path: MemberPath, body: CancelMemberInput }).handler(async (event) =>
+  route(cancelMemberRoute.request).handler(async (event) =>
     ok(await cancelMember(deps, event.input.path.memberId, event.input.body.reason ?? 'account cancelled by the member', callerOf(event))),
   );
 

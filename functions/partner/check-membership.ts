@@ -6,9 +6,9 @@ import { disclosureDeps } from '../../shared/adapters/wiring/members';
 import { confirmMembershipToPartner, type DisclosureDeps } from '../../shared/domain/disclosure-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
-import { PartnerCheckInput } from '../../shared/schemas/requests';
+import { checkMembershipRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: DisclosureDeps) =>
-  route({ body: PartnerCheckInput }).handler(async (event) => ok(await confirmMembershipToPartner(deps, event.input.body.emailHash, callerOf(event))));
+  route(checkMembershipRoute.request).handler(async (event) => ok(await confirmMembershipToPartner(deps, event.input.body.emailHash, callerOf(event))));
 
 export const handler = makeHandler(disclosureDeps());

@@ -8,10 +8,10 @@ import type { Clock, SigningKey } from '../../shared/domain/ports';
 import { verifyLink } from '../../shared/domain/signed-link';
 import { redirect } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { TokenQuery } from '../../shared/schemas/requests';
+import { downloadExportRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { exports: Pick<S3Exports, 'downloadUrl'>; signingKey: SigningKey; clock: Clock }) =>
-  route({ query: TokenQuery }).handler(async (event) => {
+  route(downloadExportRoute.request).handler(async (event) => {
     const check = verifyLink<{ key: string }>('export', event.input.query.token, await deps.signingKey(), deps.clock.now());
     if (!check.ok)
       throw new InvalidInputError(

@@ -3,10 +3,10 @@ import { requestDeps } from '../../shared/adapters/wiring/requests';
 import { submitWebRequest, type RequestDeps } from '../../shared/domain/request-service';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { SubmitRequestInput } from '../../shared/schemas/requests';
+import { submitRequestRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RequestDeps) =>
-  route({ body: SubmitRequestInput, acceptForm: true }).handler(async (event) =>
+  route({ ...submitRequestRoute.request, acceptForm: true }).handler(async (event) =>
     json(202, await submitWebRequest(deps, event.input.body, { ip: event.requestContext.http.sourceIp })),
   );
 

@@ -8,10 +8,10 @@ import { keyFromToken, type SubscriptionDeps } from '../../shared/domain/subscri
 import { page } from '../../shared/http/pages';
 import { html } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { TokenQuery } from '../../shared/schemas/subscriptions';
+import { unsubscribePageRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: Pick<SubscriptionDeps, 'signingKey' | 'clock'>) =>
-  route({ query: TokenQuery }).handler(async (event) => {
+  route(unsubscribePageRoute.request).handler(async (event) => {
     const token = event.input.query.token;
     await keyFromToken(deps, token);
     // The same page for every valid token, known address or not: nothing here tells who is subscribed.

@@ -8,13 +8,13 @@ import { visitDeps } from '../../shared/adapters/wiring/visits';
 import { recordVisits, type VisitDeps } from '../../shared/domain/visit-service';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { BeaconInput } from '../../shared/schemas/visits';
+import { recordVisitsRoute } from '../../shared/routes';
 
 /** 50 events with long URLs stay far below this; anything bigger is not a beacon. */
 export const MAX_BEACON_BYTES = 64 * 1024;
 
 export const makeHandler = (deps: VisitDeps & { isp: IspLookup }) =>
-  route({ body: BeaconInput, maxBodyBytes: MAX_BEACON_BYTES, acceptTextPlain: true }).handler(async (event) => {
+  route({ ...recordVisitsRoute.request, maxBodyBytes: MAX_BEACON_BYTES, acceptTextPlain: true }).handler(async (event) => {
     const ip = event.requestContext.http.sourceIp;
     const facts = { ip, ...browserFacts(event.headers['user-agent']), ...deps.isp(ip, event.headers) };
     const { stored, reason } = await recordVisits(deps, event.input.body, facts);
