@@ -4,9 +4,10 @@
  * one list of blocks, so the two parts cannot drift apart; the caller adds `to` and headers.
  */
 import { escapeHtml } from '../html';
+import type { Locale } from './members';
 import { REQUEST_TYPE_LABELS, type RequestType } from './request-types';
 
-export type Locale = 'th' | 'en';
+export type { Locale };
 
 export interface Notice {
   subject: string;

@@ -115,7 +115,9 @@ export interface RequestStore {
   takeQuota(key: string, max: number, now: Date): Promise<boolean>;
 }
 
-export type LegalBasis = 'customer_authorised' | 'customer_transaction' | 'required_by_law' | 'partner_membership_confirmation';
+/** Policy 5's three grounds for a disclosure, the ones staff record; partner confirmations are logged by the system. */
+export const LEGAL_BASES = ['customer_authorised', 'customer_transaction', 'required_by_law'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number] | 'partner_membership_confirmation';
 
 export interface Disclosure {
   id: string;

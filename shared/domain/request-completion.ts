@@ -9,7 +9,7 @@
 import { deactivate, normaliseEmail, type Locale, type Member } from './members';
 import { requestCompleted, type KeptItem } from './notices';
 import type { AuditLog, Clock, DisclosureStore, ExportStore, Mailer, MemberStore, PersonalDataIndex, RequestStore, SigningKey } from './ports';
-import { isClosed, withEvent, type DataRequest } from './requests';
+import { isClosed, withEvent, type DataRequest, type RequestOutcome } from './requests';
 import { signLink } from './signed-link';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { unpackVisitRecord } from './visits';
@@ -43,7 +43,7 @@ export interface Correction {
 }
 
 export interface CompletionInput {
-  outcome: 'done' | 'rejected';
+  outcome: RequestOutcome;
   note?: string;
   /** For edit requests completed as done: the corrected fields. */
   changes?: Correction;
