@@ -88,7 +88,11 @@ export const INBOUND_MAIL_PREFIX = BUCKETS.inboundMail.keyPrefix;
 /** Where a function finds the ASN database the stack copies into its bundle. */
 export const ASN_DATABASE_IN_BUNDLE = '/var/task/asn.mmdb';
 
-/** Environment shared by every function of the stage (tables and secrets are added per function). */
+/**
+ * Environment shared by every function of the stage (tables and secrets are added per function). The
+ * functions check it at cold start against the runtime schema (shared/config.ts), which has no
+ * defaults for these: the stage settings are their one source.
+ */
 export function commonEnvironment(settings: StageSettings): Record<string, string> {
   return {
     STAGE: settings.name,

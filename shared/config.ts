@@ -1,13 +1,109 @@
 /**
- * Environment read once per cold start and checked; a missing or malformed setting fails the cold
- * start loudly instead of surfacing later as a 500 on some request.
+ * The runtime configuration: the environment read once per cold start and checked against one
+ * schema. A missing or malformed setting fails the cold start loudly, naming the variable, instead
+ * of surfacing later as a 500 on some request.
+ *
+ * The stage settings (infra/stage-config.ts `commonEnvironment`) produce these variables for every
+ * function, in AWS and in the local mode, so they have no runtime default: a default here would be
+ * a second copy of cdk.json. Only the tuning knobs that are not stage settings have defaults, and
+ * those live in RUNTIME_DEFAULTS. Per-function resources (tables, buckets, queues, secrets, the
+ * public URL) are set only on the functions that use them and are read where a capability is wired.
  */
+import * as z from 'zod/mini';
 import { TABLES, type TableKey } from './resources';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Tuning knobs that are not stage settings (the local mode and tests override some of them). */
+export const RUNTIME_DEFAULTS = {
+  /** How long a container trusts its copy of the policy versions (0: always read). */
+  POLICY_CACHE_SECONDS: 60,
+  /** Lifetime of confirmation and status links in request mail. */
+  LINK_DAYS: 7,
+  /** Lifetime of the emailed link to an access-request export. */
+  EXPORT_LINK_DAYS: 7,
+  /** Longest delay of one deadline-job hop (SQS allows at most 900 s). */
+  MAX_JOB_DELAY_SECONDS: 900,
+  /** A chain not seen for this long is restarted by the sweep. */
+  STALE_CHAIN_MINUTES: 45,
+} as const;
+
+/**
+ * Every variable the functions' code reads, by its name in the environment. Built on first use, so a
+ * bundle that never checks the configuration (the health check) carries no schema.
+ */
+function runtimeEnvSchema() {
+  const count = (check: z.core.$ZodCheck<number>) =>
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, 'must be a whole number')),
+      z.pipe(
+        z.transform((raw: string) => Number(raw)),
+        z.number().check(z.int(), check),
+      ),
+    );
+  const positiveInt = count(z.positive('must be a positive integer'));
+  const nonNegativeInt = count(z.gte(0, 'must be 0 or more'));
+  const withDefault = (schema: typeof positiveInt, key: keyof typeof RUNTIME_DEFAULTS) => z._default(schema, RUNTIME_DEFAULTS[key]);
+  const daysList = z.pipe(
+    z.string().check(z.regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be a comma-separated list of positive numbers')),
+    z.pipe(
+      z.transform((raw: string) => raw.split(',').map((d) => Number(d.trim()))),
+      z.array(z.number().check(z.positive('must be a comma-separated list of positive numbers'))),
+    ),
+  );
+
+  return z.object({
+    STAGE: z.string().check(z.minLength(1)),
+    /** JSON of the stage's baseline policy version; parsed by policy-config.ts. */
+    POLICY_BASELINE: z.string().check(z.minLength(1)),
+    CONSENT_TOKEN_DAYS: positiveInt,
+    VISIT_RETENTION_DAYS: positiveInt,
+    SENDER_ADDRESS: z.email(),
+    ISP_SOURCE: z.enum(['none', 'cloudfront', 'maxmind']),
+    ASN_DATABASE_PATH: z.optional(z.string().check(z.minLength(1))),
+    SHOP_NAME: z.string().check(z.minLength(1)),
+    ESCALATION_ADDRESS: z.email(),
+    REQUEST_ADDRESS: z.email(),
+    DISPUTE_HOLD_DAYS: positiveInt,
+    MAILS_PER_ADDRESS_PER_DAY: positiveInt,
+    REQUESTS_PER_SOURCE_PER_DAY: positiveInt,
+    REQUEST_DUE_DAYS: positiveInt,
+    UNSUBSCRIBE_DUE_DAYS: positiveInt,
+    REMIND_DAYS_BEFORE: daysList,
+    INBOUND_MAIL_PREFIX: z.string().check(z.minLength(1)),
+    POLICY_CACHE_SECONDS: z._default(nonNegativeInt, RUNTIME_DEFAULTS.POLICY_CACHE_SECONDS),
+    LINK_DAYS: withDefault(positiveInt, 'LINK_DAYS'),
+    EXPORT_LINK_DAYS: withDefault(positiveInt, 'EXPORT_LINK_DAYS'),
+    MAX_JOB_DELAY_SECONDS: withDefault(positiveInt, 'MAX_JOB_DELAY_SECONDS'),
+    STALE_CHAIN_MINUTES: withDefault(positiveInt, 'STALE_CHAIN_MINUTES'),
+  });
+}
+export type RuntimeConfig = z.output<ReturnType<typeof runtimeEnvSchema>>;
+
+/** Checks an environment; every problem is named by its variable, so one failed cold start tells all. */
+export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+  // An empty variable counts as unset, as it does for a shell.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = runtimeEnvSchema().safeParse(given);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    return given[name] === undefined ? `${name} is not set` : `${name} ${issue.message} (got "${given[name]}")`;
+  });
+  throw new ConfigError(`The function's environment is invalid: ${problems.join('; ')}`);
+}
+
+let loaded: RuntimeConfig | undefined;
+
+/** The configuration of this container, checked on first use (at cold start, as handlers wire at module scope). */
+export function runtimeConfig(): RuntimeConfig {
+  loaded ??= parseRuntimeConfig(process.env);
+  return loaded;
+}
+
+/** A per-function variable (a resource name, the public URL) that the wiring of a capability needs. */
 export function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new ConfigError(`Environment variable ${name} is not set`);
@@ -16,16 +112,5 @@ export function requireEnv(name: string): string {
 
 export const tableName = (key: TableKey) => requireEnv(TABLES[key].envVar);
 
-export function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
-
-export function positiveIntOrZero(name: string, fallback: number): number {
-  return process.env[name] === '0' ? 0 : positiveInt(name, fallback);
-}
-
-export const stage = () => process.env.STAGE ?? 'local';
+/** The stage name alone, for the health check: its bundle stays free of the schema. */
+export const stage = () => requireEnv('STAGE');

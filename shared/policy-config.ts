@@ -1,10 +1,10 @@
 /** The stage's baseline policy version, from the POLICY_BASELINE setting; published versions come on top. */
-import { ConfigError, requireEnv } from './config';
+import { ConfigError, runtimeConfig } from './config';
 import type { PolicyVersion } from './domain/policy';
 import { PolicyVersionSchema } from './schemas/common';
 
 export function baselinePolicy(): PolicyVersion {
-  const raw = requireEnv('POLICY_BASELINE');
+  const raw = runtimeConfig().POLICY_BASELINE;
   let json: unknown;
   try {
     json = JSON.parse(raw);

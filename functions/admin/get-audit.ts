@@ -1,13 +1,13 @@
 /** GET /v1/admin/audit/{subject} (IAM): a member's audit trail and whether its hash chain is intact. */
-import { auditLog } from '../../shared/adapters/wiring';
+import { auditLog } from '../../shared/adapters/wiring/common';
 import { verifyChain } from '../../shared/domain/audit';
 import type { AuditLog } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { AuditPath } from '../../shared/schemas/requests';
+import { getAuditRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { audit: Pick<AuditLog, 'entries'> }) =>
-  route({ path: AuditPath }).handler(async (event) => {
+  route(getAuditRoute.request).handler(async (event) => {
     const entries = await deps.audit.entries(event.input.path.subject);
     return ok({ subject: event.input.path.subject, verification: verifyChain(entries), entries });
   });

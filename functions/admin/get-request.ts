@@ -1,13 +1,13 @@
 /** GET /v1/admin/requests/{id} (IAM): one request with its history and verdicts. */
-import { requestStore } from '../../shared/adapters/wiring';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { NotFoundError } from '../../shared/domain/errors';
 import type { RequestStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { RequestPath } from '../../shared/schemas/requests';
+import { getRequestRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'> }) =>
-  route({ path: RequestPath }).handler(async (event) => {
+  route(getRequestRoute.request).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
     return ok(request);

@@ -1,18 +1,16 @@
 /** GET /v1/admin/disclosures[?memberId=] (IAM): the register, newest first, or one member's disclosures. */
-import { DynamoDisclosureStore } from '../../shared/adapters/disclosure-store';
-import { documentClient } from '../../shared/adapters/dynamodb';
-import { tableName } from '../../shared/config';
+import { disclosureStore } from '../../shared/adapters/wiring/members';
 import type { DisclosureStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { DisclosureQuery } from '../../shared/schemas/requests';
+import { listDisclosuresRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { disclosures: DisclosureStore }) =>
-  route({ query: DisclosureQuery }).handler(async (event) => {
+  route(listDisclosuresRoute.request).handler(async (event) => {
     const { memberId, limit = 50, next } = event.input.query;
     if (memberId) return ok({ items: await deps.disclosures.forMember(memberId) });
     const page = await deps.disclosures.recent(limit, next);
     return ok({ items: page.items, ...(page.next ? { next: page.next } : {}) });
   });
 
-export const handler = makeHandler({ disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')) });
+export const handler = makeHandler({ disclosures: disclosureStore() });

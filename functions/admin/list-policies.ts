@@ -1,8 +1,9 @@
 /** GET /v1/admin/policies (IAM): every version, oldest first, and which one is in force. */
-import { policyCatalogue } from '../../shared/adapters/wiring';
+import { policyCatalogue } from '../../shared/adapters/wiring/policies';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { currentPolicy, sortVersions } from '../../shared/domain/policy';
-import { systemClock, type Clock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
+import type { Clock } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
 

@@ -1,12 +1,12 @@
 /** GET /v1/admin/requests?status=open (IAM): the staff queue, soonest due first. */
-import { requestStore } from '../../shared/adapters/wiring';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import type { RequestStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { RequestQueueQuery } from '../../shared/schemas/requests';
+import { listRequestsRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { requests: Pick<RequestStore, 'byStatus'> }) =>
-  route({ query: RequestQueueQuery }).handler(async (event) => {
+  route(listRequestsRoute.request).handler(async (event) => {
     const { status = 'open', limit = 50, next } = event.input.query;
     const page = await deps.requests.byStatus(status, limit, next);
     // The queue shows what staff need to triage; details and history are on the request itself.

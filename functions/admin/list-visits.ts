@@ -1,13 +1,13 @@
 /** GET /v1/admin/visits?visitorId=...|memberId=... (IAM): a visitor's or member's visits, newest first. */
-import { visitQueryDeps } from '../../shared/adapters/wiring';
+import { visitQueryDeps } from '../../shared/adapters/wiring/visits';
 import { listVisits } from '../../shared/domain/visit-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
+import { listVisitsRoute } from '../../shared/routes';
 import { log } from '../../shared/log';
-import { VisitQuery } from '../../shared/schemas/visits';
 
 export const makeHandler = (deps: Parameters<typeof listVisits>[0]) =>
-  route({ query: VisitQuery }).handler(async (event) => {
+  route(listVisitsRoute.request).handler(async (event) => {
     const page = await listVisits(deps, event.input.query);
     // Reading someone's visits is itself an access to personal data: say who did it.
     log.info('visits read', { by: callerOf(event), visitors: page.visitorIds.length, events: page.items.length });

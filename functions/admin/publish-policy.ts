@@ -1,16 +1,17 @@
 /** POST /v1/admin/policies (IAM): publish a new policy version with its effective date and hash. */
-import { policyCatalogue, policyStore } from '../../shared/adapters/wiring';
+import { policyCatalogue, policyStore } from '../../shared/adapters/wiring/policies';
 import { publishPolicy } from '../../shared/domain/consent-service';
 import type { PolicyStore } from '../../shared/domain/ports';
-import { systemClock, type Clock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
+import type { Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { created, ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
+import { publishPolicyRoute } from '../../shared/routes';
 import { log } from '../../shared/log';
-import { PublishPolicyInput } from '../../shared/schemas/consent';
 
 export const makeHandler = (deps: { store: PolicyStore; policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
-  route({ body: PublishPolicyInput }).handler(async (event) => {
+  route(publishPolicyRoute.request).handler(async (event) => {
     const { outcome, version } = await publishPolicy(deps, { ...event.input.body });
     log.info('policy published', { version: version.version, by: callerOf(event), outcome });
     return outcome === 'created' ? created(version) : ok(version, { 'idempotent-replayed': 'true' });

@@ -1,11 +1,11 @@
 /** POST /v1/admin/disclosures (IAM): record a disclosure with its legal basis (policy 5). */
-import { disclosureDeps } from '../../shared/adapters/wiring';
+import { disclosureDeps } from '../../shared/adapters/wiring/members';
 import { recordDisclosure, type DisclosureDeps } from '../../shared/domain/disclosure-service';
 import { created } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
-import { DisclosureInput } from '../../shared/schemas/requests';
+import { recordDisclosureRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: DisclosureDeps) =>
-  route({ body: DisclosureInput }).handler(async (event) => created(await recordDisclosure(deps, event.input.body, callerOf(event))));
+  route(recordDisclosureRoute.request).handler(async (event) => created(await recordDisclosure(deps, event.input.body, callerOf(event))));
 
 export const handler = makeHandler(disclosureDeps());

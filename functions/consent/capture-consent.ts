@@ -1,15 +1,15 @@
 /** POST /v1/consents: record a visitor's cookie choices and hand back a receipt and a consent token. */
-import { consentDeps } from '../../shared/adapters/wiring';
+import { consentDeps } from '../../shared/adapters/wiring/consent';
 import { captureConsent, type ConsentDeps } from '../../shared/domain/consent-service';
 import { HttpError } from '../../shared/http/errors';
 import { created, ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { ConsentInput } from '../../shared/schemas/consent';
+import { captureConsentRoute } from '../../shared/routes';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export const makeHandler = (deps: ConsentDeps) =>
-  route({ body: ConsentInput }).handler(async (event) => {
+  route(captureConsentRoute.request).handler(async (event) => {
     const idempotencyKey = event.headers['idempotency-key'];
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-128 visible ASCII characters');

@@ -1,7 +1,8 @@
 /** GET /v1/policy: the policy version in force. Public and cacheable: every storefront page asks. */
-import { policyCatalogue } from '../../shared/adapters/wiring';
+import { policyCatalogue } from '../../shared/adapters/wiring/policies';
 import { currentPolicy } from '../../shared/domain/policy';
-import { systemClock, type Clock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
+import type { Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';

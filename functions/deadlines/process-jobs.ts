@@ -4,7 +4,7 @@
  * the dead-letter queue without holding up the rest.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deadlineDeps } from '../../shared/adapters/wiring';
+import { deadlineDeps } from '../../shared/adapters/wiring/deadlines';
 import { processJob, type DeadlineDeps } from '../../shared/domain/deadline-service';
 import type { DeadlineJob } from '../../shared/domain/ports';
 import { log } from '../../shared/log';

@@ -1,5 +1,5 @@
 /** Scheduled hourly: restart the deadline chain of any open request whose chain went quiet. */
-import { chainDeps } from '../../shared/adapters/wiring';
+import { chainDeps } from '../../shared/adapters/wiring/deadlines';
 import { sweepChains } from '../../shared/domain/deadline-service';
 import { log } from '../../shared/log';
 

@@ -7,10 +7,11 @@
 import type { SESEvent } from 'aws-lambda';
 import { S3MailReader } from '../../shared/adapters/mail';
 import { parseRawEmail } from '../../shared/adapters/mime';
-import { requestDeps } from '../../shared/adapters/wiring';
-import { requireEnv } from '../../shared/config';
+import { requestDeps } from '../../shared/adapters/wiring/requests';
+import { requireEnv, runtimeConfig } from '../../shared/config';
 import { intakeEmail, type IntakeOutcome, type RequestDeps } from '../../shared/domain/request-service';
 import { log } from '../../shared/log';
+import { BUCKETS } from '../../shared/resources';
 import { SesEvent, SesRecord } from '../../shared/schemas/ses';
 
 export const makeHandler =
@@ -51,5 +52,5 @@ export const makeHandler =
 
 export const handler = makeHandler({
   ...requestDeps(),
-  mail: new S3MailReader(requireEnv('INBOUND_MAIL_BUCKET'), process.env.INBOUND_MAIL_PREFIX ?? 'inbound/'),
+  mail: new S3MailReader(requireEnv(BUCKETS.inboundMail.envVar), runtimeConfig().INBOUND_MAIL_PREFIX),
 });

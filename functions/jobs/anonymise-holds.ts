@@ -1,5 +1,6 @@
 /** Scheduled daily: anonymise members whose dispute hold ended (policy 2.2), in bounded batches. */
-import { memberDeps, personalData } from '../../shared/adapters/wiring';
+import { memberDeps } from '../../shared/adapters/wiring/members';
+import { personalData } from '../../shared/adapters/wiring/requests';
 import { anonymiseEndedHolds } from '../../shared/domain/member-service';
 import { log } from '../../shared/log';
 

@@ -1,12 +1,13 @@
 /** POST /v1/members/{memberId}/cancel (IAM): account cancelled in the shop: deactivate, keep for disputes (policy 2.2). */
-import { memberDeps, suppressor } from '../../shared/adapters/wiring';
+import { memberDeps } from '../../shared/adapters/wiring/members';
+import { suppressor } from '../../shared/adapters/wiring/subscriptions';
 import { cancelMember, type MemberDeps } from '../../shared/domain/member-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
-import { CancelMemberInput, MemberPath } from '../../shared/schemas/requests';
+import { cancelMemberRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: MemberDeps) =>
-  route({ path: MemberPath, body: CancelMemberInput }).handler(async (event) =>
+  route(cancelMemberRoute.request).handler(async (event) =>
     ok(await cancelMember(deps, event.input.path.memberId, event.input.body.reason ?? 'account cancelled by the member', callerOf(event))),
   );
 

@@ -1,13 +1,13 @@
 /** POST /v1/requests/verify (form or JSON `{ token }`): the requester confirms; the request opens. */
-import { requestDeps } from '../../shared/adapters/wiring';
+import { requestDeps } from '../../shared/adapters/wiring/requests';
 import { confirmRequest, type RequestDeps } from '../../shared/domain/request-service';
 import { page } from '../../shared/http/pages';
 import { html, ok, wantsHtml } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { TokenBody } from '../../shared/schemas/requests';
+import { confirmRequestRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RequestDeps) =>
-  route({ body: TokenBody, acceptForm: true }).handler(async (event) => {
+  route({ ...confirmRequestRoute.request, acceptForm: true }).handler(async (event) => {
     const status = await confirmRequest(deps, event.input.body.token);
     if (!wantsHtml(event.headers)) return ok(status);
     const opened = status.status === 'open';

@@ -1,16 +1,17 @@
 /** GET /v1/exports/download?token=...: the time-limited link in an access-request mail; redirects to the file. */
-import { S3Exports } from '../../shared/adapters/export-store';
+import type { S3Exports } from '../../shared/adapters/export-store';
 import { secretKey } from '../../shared/adapters/secrets';
-import { requireEnv } from '../../shared/config';
+import { exportStore } from '../../shared/adapters/wiring/requests';
 import { InvalidInputError } from '../../shared/domain/errors';
-import { systemClock, type Clock, type SigningKey } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
+import type { Clock, SigningKey } from '../../shared/domain/ports';
 import { verifyLink } from '../../shared/domain/signed-link';
 import { redirect } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { TokenQuery } from '../../shared/schemas/requests';
+import { downloadExportRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { exports: Pick<S3Exports, 'downloadUrl'>; signingKey: SigningKey; clock: Clock }) =>
-  route({ query: TokenQuery }).handler(async (event) => {
+  route(downloadExportRoute.request).handler(async (event) => {
     const check = verifyLink<{ key: string }>('export', event.input.query.token, await deps.signingKey(), deps.clock.now());
     if (!check.ok)
       throw new InvalidInputError(
@@ -20,4 +21,4 @@ export const makeHandler = (deps: { exports: Pick<S3Exports, 'downloadUrl'>; sig
     return redirect(await deps.exports.downloadUrl(check.payload.key));
   });
 
-export const handler = makeHandler({ exports: new S3Exports(requireEnv('EXPORTS_BUCKET')), signingKey: secretKey('tokenKey'), clock: systemClock });
+export const handler = makeHandler({ exports: exportStore(), signingKey: secretKey('tokenKey'), clock: systemClock });

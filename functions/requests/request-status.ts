@@ -3,15 +3,15 @@
  * and, while it waits, a button that confirms it (a POST): opening the link alone changes nothing,
  * so mail scanners that follow links cannot confirm on the requester's behalf.
  */
-import { requestStore } from '../../shared/adapters/wiring';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { secretKey } from '../../shared/adapters/secrets';
-import { systemClock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
 import { REQUEST_TYPE_LABELS } from '../../shared/domain/request-types';
 import { requestStatus, type RequestDeps } from '../../shared/domain/request-service';
 import { page } from '../../shared/http/pages';
 import { html, ok, wantsHtml } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { TokenQuery } from '../../shared/schemas/requests';
+import { requestStatusRoute } from '../../shared/routes';
 
 const STATUS_TEXT = {
   awaiting_confirmation: { th: 'รอการยืนยันจากท่าน', en: 'Waiting for your confirmation' },
@@ -21,7 +21,7 @@ const STATUS_TEXT = {
 } as const;
 
 export const makeHandler = (deps: Pick<RequestDeps, 'requests' | 'signingKey' | 'clock'>) =>
-  route({ query: TokenQuery }).handler(async (event) => {
+  route(requestStatusRoute.request).handler(async (event) => {
     const status = await requestStatus(deps, event.input.query.token);
     if (!wantsHtml(event.headers)) return ok(status);
     const label = REQUEST_TYPE_LABELS[status.type];

@@ -1,11 +1,11 @@
 /** POST /v1/subscriptions/check (IAM): `{ emails }` -> `{ subscribed, suppressed }`, for a mailing run. */
-import { subscriptionReadDeps } from '../../shared/adapters/wiring';
+import { subscriptionReadDeps } from '../../shared/adapters/wiring/subscriptions';
 import { checkSubscriptions, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { CheckInput } from '../../shared/schemas/subscriptions';
+import { checkSubscriptionsRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: Pick<SubscriptionDeps, 'subscriptions'>) =>
-  route({ body: CheckInput }).handler(async (event) => ok(await checkSubscriptions(deps, event.input.body.emails)));
+  route(checkSubscriptionsRoute.request).handler(async (event) => ok(await checkSubscriptions(deps, event.input.body.emails)));
 
 export const handler = makeHandler(subscriptionReadDeps());

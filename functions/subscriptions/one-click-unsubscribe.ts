@@ -3,15 +3,15 @@
  * and our page's button posts the same): unsubscribes at once. Replays and unknown addresses answer
  * the same 200, so the endpoint reveals nothing; a forged token or a malformed body is a 400.
  */
-import { subscriptionDeps } from '../../shared/adapters/wiring';
+import { subscriptionDeps } from '../../shared/adapters/wiring/subscriptions';
 import { keyFromToken, unsubscribe, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { page } from '../../shared/http/pages';
 import { html, ok, wantsHtml } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { OneClickBody, TokenQuery } from '../../shared/schemas/subscriptions';
+import { oneClickUnsubscribeRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: SubscriptionDeps) =>
-  route({ query: TokenQuery, body: OneClickBody, acceptForm: true }).handler(async (event) => {
+  route({ ...oneClickUnsubscribeRoute.request, acceptForm: true }).handler(async (event) => {
     const key = await keyFromToken(deps, event.input.query.token);
     await unsubscribe(deps, { key }, event.input.body.source === 'page' ? 'link' : 'one-click');
     if (!wantsHtml(event.headers)) return ok({ unsubscribed: true });

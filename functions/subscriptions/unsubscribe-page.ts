@@ -3,15 +3,15 @@
  * opening it changes nothing (link scanners fetch links). A forged or altered token is a 400.
  */
 import { secretKey } from '../../shared/adapters/secrets';
-import { systemClock } from '../../shared/domain/ports';
+import { systemClock } from '../../shared/adapters/clock';
 import { keyFromToken, type SubscriptionDeps } from '../../shared/domain/subscriptions';
 import { page } from '../../shared/http/pages';
 import { html } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { TokenQuery } from '../../shared/schemas/subscriptions';
+import { unsubscribePageRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: Pick<SubscriptionDeps, 'signingKey' | 'clock'>) =>
-  route({ query: TokenQuery }).handler(async (event) => {
+  route(unsubscribePageRoute.request).handler(async (event) => {
     const token = event.input.query.token;
     await keyFromToken(deps, token);
     // The same page for every valid token, known address or not: nothing here tells who is subscribed.

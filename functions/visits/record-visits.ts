@@ -2,23 +2,23 @@
  * POST /v1/visits: storefront beacons (often navigator.sendBeacon, so text/plain bodies too). Always
  * 202: the answer says how many events were stored and, when none, why.
  */
-import { ispLookupFromEnv, type IspLookup } from '../../shared/adapters/isp';
+import type { IspLookup } from '../../shared/adapters/isp';
 import { browserFacts } from '../../shared/adapters/user-agent';
-import { visitDeps } from '../../shared/adapters/wiring';
+import { visitDeps } from '../../shared/adapters/wiring/visits';
 import { recordVisits, type VisitDeps } from '../../shared/domain/visit-service';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
-import { BeaconInput } from '../../shared/schemas/visits';
+import { recordVisitsRoute } from '../../shared/routes';
 
 /** 50 events with long URLs stay far below this; anything bigger is not a beacon. */
 export const MAX_BEACON_BYTES = 64 * 1024;
 
 export const makeHandler = (deps: VisitDeps & { isp: IspLookup }) =>
-  route({ body: BeaconInput, maxBodyBytes: MAX_BEACON_BYTES, acceptTextPlain: true }).handler(async (event) => {
+  route({ ...recordVisitsRoute.request, maxBodyBytes: MAX_BEACON_BYTES, acceptTextPlain: true }).handler(async (event) => {
     const ip = event.requestContext.http.sourceIp;
     const facts = { ip, ...browserFacts(event.headers['user-agent']), ...deps.isp(ip, event.headers) };
     const { stored, reason } = await recordVisits(deps, event.input.body, facts);
     return json(202, reason ? { stored, reason } : { stored });
   });
 
-export const handler = makeHandler({ ...visitDeps(), isp: ispLookupFromEnv() });
+export const handler = makeHandler(visitDeps());

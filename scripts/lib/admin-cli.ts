@@ -13,6 +13,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CATEGORIES } from '../../shared/domain/categories';
+import { LOCALES } from '../../shared/domain/members';
+import { LEGAL_BASES } from '../../shared/domain/ports';
+import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../../shared/domain/requests';
 import { ROUTES, type RouteDef } from '../../shared/routes';
 
 // ---------------------------------------------------------------------------------------------
@@ -28,10 +31,11 @@ interface OptionSpec {
   check?: (value: string) => string | undefined;
 }
 
-const oneOf =
-  (...allowed: string[]) =>
-  (v: string) =>
-    allowed.includes(v) ? undefined : `must be one of ${allowed.join(', ')}`;
+/** An option whose values are one of the shared domain's lists, shown as `a|b|c`. */
+const oneOf = (allowed: readonly string[]) => ({
+  meta: allowed.join('|'),
+  check: (v: string) => (allowed.includes(v) ? undefined : `must be one of ${allowed.join(', ')}`),
+});
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const isoDateTime = (v: string) =>
   ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : 'must be an ISO-8601 date-time with offset, e.g. 2025-06-01T09:00:00+07:00';
@@ -141,7 +145,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'requests list',
     route: 'listRequests',
     summary: 'the request queue by status (default open), soonest due first',
-    options: { status: { meta: 'open|awaiting_confirmation|done|rejected', check: oneOf('open', 'awaiting_confirmation', 'done', 'rejected') }, ...PAGING },
+    options: { status: oneOf(REQUEST_STATUSES), ...PAGING },
     build: ({ values }) => ({ query: { status: values.status, limit: values.limit, next: values.next } }),
   },
   {
@@ -157,11 +161,11 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'record the outcome, carry it out and notify the requester',
     args: ['ID'],
     options: {
-      outcome: { meta: 'done|rejected', required: true, check: oneOf('done', 'rejected') },
+      outcome: { ...oneOf(REQUEST_OUTCOMES), required: true },
       note: { meta: 'TEXT' },
       name: { meta: 'NAME', check: nonEmpty },
       email: { meta: 'EMAIL', check: nonEmpty },
-      locale: { meta: 'th|en', check: oneOf('th', 'en') },
+      locale: oneOf(LOCALES),
     },
     build: ({ args, values }) => {
       const changes = defined({ name: values.name, email: values.email, locale: values.locale });
@@ -177,11 +181,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'record a disclosure in the register',
     options: {
       recipient: { meta: 'NAME', required: true, check: nonEmpty },
-      basis: {
-        meta: 'customer_authorised|customer_transaction|required_by_law',
-        required: true,
-        check: oneOf('customer_authorised', 'customer_transaction', 'required_by_law'),
-      },
+      basis: { ...oneOf(LEGAL_BASES), required: true },
       categories: { meta: 'a,b', required: true, check: (v) => (list(v).length ? undefined : 'must list at least one category') },
       member: { meta: 'MEMBER_ID', check: nonEmpty },
       reference: { meta: 'REF' },

@@ -12,7 +12,7 @@ import { startLocalServer, type LocalServerOptions } from './local-server';
 import { startLocalWorkers, type LocalWorkers } from './local-workers';
 import { parseClockChange } from './clock';
 import { serveDemo } from './demo';
-import { clockOffset, setClockOffset, systemClock } from '../../shared/domain/ports';
+import { clockShift, systemClock } from '../../shared/adapters/clock';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Where `npm start` tells the other local commands (inbox, outbox, admin, clock) how to reach it. */
@@ -51,7 +51,7 @@ async function localControls(req: IncomingMessage, res: ServerResponse, url: URL
     let raw = '';
     for await (const chunk of req) raw += chunk;
     try {
-      setClockOffset(parseClockChange(String(JSON.parse(raw).change), clockOffset()));
+      clockShift.set(parseClockChange(String(JSON.parse(raw).change), clockShift.get()));
     } catch (error) {
       answer(400, { error: { code: 'invalid_clock_change', message: (error as Error).message } });
       return true;
@@ -59,7 +59,7 @@ async function localControls(req: IncomingMessage, res: ServerResponse, url: URL
     // Let the sweep look at once, so a jump past a deadline acts within seconds.
     void workers?.runSchedules();
   }
-  answer(200, { now: systemClock.now().toISOString(), offsetMs: clockOffset() });
+  answer(200, { now: systemClock.now().toISOString(), offsetMs: clockShift.get() });
   return true;
 }
 

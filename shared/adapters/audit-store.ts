@@ -15,7 +15,8 @@
  */
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nextEntry } from '../domain/audit';
-import { systemClock, type AuditEntry, type AuditInput, type AuditLog, type Clock } from '../domain/ports';
+import type { AuditEntry, AuditInput, AuditLog, Clock } from '../domain/ports';
+import { systemClock } from './clock';
 import { isConditionFailure } from './dynamodb';
 
 export const MAX_ATTEMPTS = 5;

@@ -5,16 +5,20 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ExportStore } from '../domain/ports';
+import { BUCKETS } from '../resources';
 
 export const DOWNLOAD_URL_SECONDS = 300;
 
-export class S3Exports {
+export class S3Exports implements ExportStore {
   constructor(
     private readonly bucket: string,
     private readonly client = new S3Client({}),
   ) {}
 
-  async put(key: string, document: unknown): Promise<void> {
+  /** One file per request under the bucket's prefix (the prefix its grants and lifecycle name). */
+  async put(requestId: string, document: unknown): Promise<string> {
+    const key = `${BUCKETS.exports.keyPrefix}${requestId}.json`;
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -25,6 +29,7 @@ export class S3Exports {
         ServerSideEncryption: 'AES256',
       }),
     );
+    return key;
   }
 
   downloadUrl(key: string): Promise<string> {

@@ -47,15 +47,13 @@ export const cloudFrontLookup: IspLookup = (_ip, headers) => {
 
 export const noIspLookup: IspLookup = () => ({});
 
-/** From ISP_SOURCE (none | cloudfront | maxmind) and, for maxmind, ASN_DATABASE_PATH. */
-export function ispLookupFromEnv(env: NodeJS.ProcessEnv = process.env): IspLookup {
-  const source = env.ISP_SOURCE ?? 'none';
+/** The lookup a stage's ISP_SOURCE names (none | cloudfront | maxmind, the last with its database file). */
+export function ispLookup(source: string, databasePath?: string): IspLookup {
   if (source === 'none') return noIspLookup;
   if (source === 'cloudfront') return cloudFrontLookup;
   if (source === 'maxmind') {
-    const path = env.ASN_DATABASE_PATH;
-    if (!path) throw new ConfigError('ISP_SOURCE=maxmind needs ASN_DATABASE_PATH');
-    return maxmindLookup(readFileSync(path));
+    if (!databasePath) throw new ConfigError('ISP_SOURCE=maxmind needs ASN_DATABASE_PATH');
+    return maxmindLookup(readFileSync(databasePath));
   }
   throw new ConfigError(`ISP_SOURCE must be none, cloudfront or maxmind, got "${source}"`);
 }

@@ -6,7 +6,9 @@
  */
 import { createHmac } from 'node:crypto';
 
-export type Locale = 'th' | 'en';
+/** The languages mail and pages are written in. */
+export const LOCALES = ['th', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
 export type MemberStatus = 'active' | 'deactivated' | 'anonymised';
 
 export interface Member {

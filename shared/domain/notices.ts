@@ -3,9 +3,11 @@
  * the PDPA fallback), in Thai and English. Pure functions: each builds subject, text and HTML from
  * one list of blocks, so the two parts cannot drift apart; the caller adds `to` and headers.
  */
+import { escapeHtml } from '../html';
+import type { Locale } from './members';
 import { REQUEST_TYPE_LABELS, type RequestType } from './request-types';
 
-export type Locale = 'th' | 'en';
+export type { Locale };
 
 export interface Notice {
   subject: string;
@@ -19,11 +21,6 @@ const DEFAULT_SHOP: Record<Locale, string> = { th: 'ร้านค้า', en: 
 
 // ---------------------------------------------------------------------------------------------
 // Formatting helpers
-
-/** Escapes the five characters that matter in HTML text and in quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 function parseInstant(iso: string): Date {
   const date = new Date(iso);

@@ -7,20 +7,10 @@ import type { PolicyVersion } from './policy';
 import type { VisitRecord } from './visits';
 import type { Order } from './orders';
 
+/** Time as the domain sees it; production wiring passes shared/adapters/clock.ts, tests a fixed or stepping clock. */
 export interface Clock {
   now(): Date;
 }
-
-let clockOffsetMs = 0;
-
-/** The real clock; in local mode `npm run clock` may shift it (never in AWS, where nothing sets it). */
-export const systemClock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
-
-/** Local mode only: moves every handler's clock in this process, so a person can watch a deadline fire. */
-export function setClockOffset(ms: number) {
-  clockOffsetMs = ms;
-}
-export const clockOffset = () => clockOffsetMs;
 
 export type SaveOutcome = 'created' | 'duplicate';
 
@@ -125,7 +115,9 @@ export interface RequestStore {
   takeQuota(key: string, max: number, now: Date): Promise<boolean>;
 }
 
-export type LegalBasis = 'customer_authorised' | 'customer_transaction' | 'required_by_law' | 'partner_membership_confirmation';
+/** Policy 5's three grounds for a disclosure, the ones staff record; partner confirmations are logged by the system. */
+export const LEGAL_BASES = ['customer_authorised', 'customer_transaction', 'required_by_law'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number] | 'partner_membership_confirmation';
 
 export interface Disclosure {
   id: string;
@@ -159,8 +151,8 @@ export interface PersonalDataIndex {
 }
 
 export interface ExportStore {
-  /** Stores the export document under `key` (encrypted; the bucket expires it). */
-  put(key: string, document: unknown): Promise<void>;
+  /** Stores a request's export document (encrypted; the store expires it); returns the key its download link names. */
+  put(requestId: string, document: unknown): Promise<string>;
 }
 
 export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff';

@@ -9,11 +9,10 @@
 import { deactivate, normaliseEmail, type Locale, type Member } from './members';
 import { requestCompleted, type KeptItem } from './notices';
 import type { AuditLog, Clock, DisclosureStore, ExportStore, Mailer, MemberStore, PersonalDataIndex, RequestStore, SigningKey } from './ports';
-import { isClosed, withEvent, type DataRequest } from './requests';
+import { isClosed, withEvent, type DataRequest, type RequestOutcome } from './requests';
 import { signLink } from './signed-link';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { unpackVisitRecord } from './visits';
-import { BUCKETS } from '../resources';
 
 export interface CompletionSettings {
   publicUrl: string;
@@ -44,7 +43,7 @@ export interface Correction {
 }
 
 export interface CompletionInput {
-  outcome: 'done' | 'rejected';
+  outcome: RequestOutcome;
   note?: string;
   /** For edit requests completed as done: the corrected fields. */
   changes?: Correction;
@@ -145,8 +144,7 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
     case 'access': {
       const m = needMember();
       const document = await buildExport(deps, m);
-      const key = `${BUCKETS.exports.keyPrefix}${request.id}.json`;
-      await deps.exports.put(key, document);
+      const key = await deps.exports.put(request.id, document);
       const expiresAt = new Date(now.getTime() + deps.settings.exportLinkDays * 86_400_000);
       const token = signLink('export', { key }, await deps.signingKey(), expiresAt);
       result.downloadUrl = `${deps.settings.publicUrl}/v1/exports/download?token=${token}`;

@@ -9,7 +9,12 @@ import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
 import type { Locale } from './members';
 import type { RequestType } from './request-types';
 
-export type RequestStatus = 'awaiting_confirmation' | 'open' | 'done' | 'rejected';
+/** Life cycle of a request, in the order the staff queue lists its filters. */
+export const REQUEST_STATUSES = ['open', 'awaiting_confirmation', 'done', 'rejected'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+/** How staff close a request. */
+export const REQUEST_OUTCOMES = ['done', 'rejected'] as const satisfies readonly RequestStatus[];
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 export type Channel = 'email' | 'web';
 
 export interface HistoryEntry {
@@ -41,7 +46,7 @@ export interface DataRequest {
   dueAt: string;
   verifiedAt?: string;
   closedAt?: string;
-  outcome?: 'done' | 'rejected';
+  outcome?: RequestOutcome;
   /** Why it was refused, or what staff noted on completion. */
   note?: string;
   overdue?: boolean;
@@ -100,7 +105,7 @@ export function newRequest(
     receivedAt: now.toISOString(),
     dueAt: dueDate(input.type, now, deadlines).toISOString(),
     ...(input.status === 'open' ? { verifiedAt: now.toISOString() } : {}),
-    ...(closed ? { closedAt: now.toISOString(), outcome: input.status as 'done' | 'rejected' } : {}),
+    ...(closed ? { closedAt: now.toISOString(), outcome: input.status as RequestOutcome } : {}),
     ...(input.note ? { note: input.note } : {}),
     ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
     ...(input.verdicts ? { verdicts: input.verdicts } : {}),

@@ -3,7 +3,7 @@
  * unsubscribe). Thai first, English below; every value escaped; a button posts the token back, so a
  * mail scanner that fetches the link changes nothing.
  */
-import { escapeHtml } from '../domain/notices';
+import { escapeHtml } from '../html';
 
 export interface PageBlock {
   th: string;

@@ -1,10 +1,13 @@
 /** Shapes of the member, request, disclosure and partner routes. */
 import * as z from 'zod/mini';
+import { LOCALES } from '../domain/members';
+import { LEGAL_BASES } from '../domain/ports';
 import { REQUEST_TYPES } from '../domain/request-types';
+import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../domain/requests';
 import { IsoDateTime, MemberId } from './common';
 
 export const Email = z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254));
-export const Locale = z.enum(['th', 'en']);
+export const Locale = z.enum(LOCALES);
 export const RequestType = z.enum(REQUEST_TYPES);
 export const RequestId = z.string().check(z.regex(/^R-[A-Z2-9]{10}$/, 'must be a request reference like R-ABCDEFGH23'));
 
@@ -28,13 +31,13 @@ export const TokenQuery = z.object({ token: z.string().check(z.minLength(1), z.m
 export const TokenBody = z.object({ token: z.string().check(z.minLength(1), z.maxLength(4096)) });
 
 export const RequestQueueQuery = z.object({
-  status: z.optional(z.enum(['open', 'awaiting_confirmation', 'done', 'rejected'])),
+  status: z.optional(z.enum(REQUEST_STATUSES)),
   limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
   next: z.optional(z.string().check(z.maxLength(4096))),
 });
 export const RequestPath = z.object({ id: RequestId });
 export const CompleteRequestInput = z.strictObject({
-  outcome: z.enum(['done', 'rejected']),
+  outcome: z.enum(REQUEST_OUTCOMES),
   note: z.optional(z.string().check(z.maxLength(2000))),
   changes: z.optional(
     z.strictObject({
@@ -48,7 +51,7 @@ export const CompleteRequestInput = z.strictObject({
 export const DisclosureInput = z.strictObject({
   memberId: z.optional(MemberId),
   recipient: z.string().check(z.minLength(1), z.maxLength(200)),
-  legalBasis: z.enum(['customer_authorised', 'customer_transaction', 'required_by_law']),
+  legalBasis: z.enum(LEGAL_BASES),
   reference: z.optional(z.string().check(z.maxLength(200))),
   categories: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(30)),
   disclosedAt: IsoDateTime,

@@ -13,6 +13,7 @@ import {
   type ParseResult,
 } from '../../scripts/lib/admin-cli';
 import { ROUTES } from '../../shared/routes';
+import { CompleteRequestInput, DisclosureInput, Locale, RequestQueueQuery } from '../../shared/schemas/requests';
 
 const NOW = new Date('2025-03-04T05:06:07.000Z');
 const POLICY_TEXT = new TextEncoder().encode('นโยบายความเป็นส่วนตัว\n');
@@ -275,6 +276,14 @@ describe('admin CLI: help and usage errors', () => {
     const error = usageErrorOf(parse(line));
     expect(error).toContain(message);
     expect(error).toMatch(new RegExp(`^${line.split(' ').slice(0, 2).join(' ')}: `));
+  });
+
+  it('accepts exactly the choices the API\u2019s schemas accept for status, outcome, locale and legal basis', () => {
+    const choices = (line: string) => /one of (.*)$/.exec(usageErrorOf(parse(line)))![1]!.split(', ');
+    expect(choices('requests list --status x')).toEqual(RequestQueueQuery.shape.status._zod.def.innerType.options);
+    expect(choices('requests complete R-ABCDEFGH23 --outcome x')).toEqual(CompleteRequestInput.shape.outcome.options);
+    expect(choices('requests complete R-ABCDEFGH23 --outcome done --locale x')).toEqual(Locale.options);
+    expect(choices('disclosures add --recipient X --basis x --categories email')).toEqual(DisclosureInput.shape.legalBasis.options);
   });
 
   it('shows the command\u2019s usage line with its error', () => {

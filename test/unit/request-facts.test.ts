@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudFrontLookup, ispLookupFromEnv, maxmindLookup, noIspLookup } from '../../shared/adapters/isp';
+import { cloudFrontLookup, ispLookup, maxmindLookup, noIspLookup } from '../../shared/adapters/isp';
 import { browserFacts } from '../../shared/adapters/user-agent';
 import { buildAsnDatabase } from '../helpers/mmdb-writer';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -46,14 +46,14 @@ describe('internet provider', () => {
     expect(cloudFrontLookup('1.2.3.4', {})).toEqual({});
   });
 
-  it('is absent unless configured, and a bad configuration fails loudly', () => {
-    expect(ispLookupFromEnv({})).toBe(noIspLookup);
-    expect(ispLookupFromEnv({ ISP_SOURCE: 'cloudfront' })).toBe(cloudFrontLookup);
-    expect(() => ispLookupFromEnv({ ISP_SOURCE: 'maxmind' })).toThrow(/ASN_DATABASE_PATH/);
-    expect(() => ispLookupFromEnv({ ISP_SOURCE: 'guess' })).toThrow(/none, cloudfront or maxmind/);
+  it('is what ISP_SOURCE names, and a bad configuration fails loudly', () => {
+    expect(ispLookup('none')).toBe(noIspLookup);
+    expect(ispLookup('cloudfront')).toBe(cloudFrontLookup);
+    expect(() => ispLookup('maxmind')).toThrow(/ASN_DATABASE_PATH/);
+    expect(() => ispLookup('guess')).toThrow(/none, cloudfront or maxmind/);
     const file = join(mkdtempSync(join(tmpdir(), 'asn-')), 'asn.mmdb');
     writeFileSync(file, db);
-    expect(ispLookupFromEnv({ ISP_SOURCE: 'maxmind', ASN_DATABASE_PATH: file })('198.51.100.20', {})).toEqual({
+    expect(ispLookup('maxmind', file)('198.51.100.20', {})).toEqual({
       asn: 23969,
       isp: 'TOT Public Company Limited',
     });

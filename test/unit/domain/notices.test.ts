@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   confirmationNeeded,
-  escapeHtml,
   formatDate,
   formatDateTime,
   noAccountFound,
@@ -54,12 +53,6 @@ function expectBoth(notice: Notice, ...facts: string[]) {
     expect(visibleText(notice.html)).toContain(fact);
   }
 }
-
-describe('escapeHtml', () => {
-  it('escapes markup and both kinds of quote', () => {
-    expect(escapeHtml(`<script>alert("x")</script> & O'Brien`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien');
-  });
-});
 
 describe('formatDate', () => {
   it('shows the Buddhist-era year in Thai and the Gregorian year in English', () => {

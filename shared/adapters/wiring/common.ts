@@ -1,0 +1,14 @@
+/** Ports several capabilities share: the audit trail, the mailer, and the settings of links in mail. */
+import { requireEnv, runtimeConfig, tableName } from '../../config';
+import { DynamoAuditLog } from '../audit-store';
+import { documentClient } from '../dynamodb';
+import { SesMailer } from '../mail';
+
+export const auditLog = () => new DynamoAuditLog(documentClient(), tableName('audit'));
+export const mailer = () => new SesMailer(runtimeConfig().SENDER_ADDRESS);
+
+/** Set only on functions that write links into mail or pages (the API's own URL or the stage's custom domain). */
+export const publicUrl = () => requireEnv('PUBLIC_API_URL').replace(/\/+$/, '');
+
+/** What every mail to a customer names: where links point, the shop, and the mailbox for requests. */
+export const mailSettings = () => ({ publicUrl: publicUrl(), shopName: runtimeConfig().SHOP_NAME, requestAddress: runtimeConfig().REQUEST_ADDRESS });

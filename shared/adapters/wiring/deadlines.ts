@@ -1,0 +1,52 @@
+/** Deadline chains on SQS: starting and sweeping them, and the worker that reminds, escalates and enforces. */
+import { requireEnv, runtimeConfig, tableName } from '../../config';
+import { startChain } from '../../domain/deadline-service';
+import type { DeadlineSettings } from '../../domain/deadlines';
+import type { DataRequest } from '../../domain/requests';
+import { QUEUES } from '../../resources';
+import { systemClock } from '../clock';
+import { DynamoChainStore, SqsScheduler } from '../deadline-queue';
+import { documentClient } from '../dynamodb';
+import { auditLog, mailer } from './common';
+import { requestStore } from './request-store';
+import { subscriptionDeps } from './subscriptions';
+
+export const deadlineSettings = (): DeadlineSettings => ({
+  requestDueDays: runtimeConfig().REQUEST_DUE_DAYS,
+  unsubscribeDueDays: runtimeConfig().UNSUBSCRIBE_DUE_DAYS,
+  remindDaysBefore: runtimeConfig().REMIND_DAYS_BEFORE,
+});
+
+/** What starting and sweeping chains need: no mailer, no suppression list. */
+export const chainDeps = () => ({
+  requests: requestStore(),
+  chains: new DynamoChainStore(documentClient(), tableName('requests')),
+  scheduler: new SqsScheduler(requireEnv(QUEUES.deadlines.envVar)),
+  clock: systemClock,
+  settings: {
+    deadlines: deadlineSettings(),
+    escalationAddress: runtimeConfig().ESCALATION_ADDRESS,
+    maxDelaySeconds: runtimeConfig().MAX_JOB_DELAY_SECONDS,
+    staleChainMinutes: runtimeConfig().STALE_CHAIN_MINUTES,
+  },
+});
+
+export const deadlineDeps = () => {
+  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  return {
+    ...chainDeps(),
+    audit: auditLog(),
+    mailer: mailer(),
+    // Only enforcing an unsubscribe touches the suppression list: built on first use.
+    get subscriptions() {
+      subscriptions ??= subscriptionDeps();
+      return subscriptions;
+    },
+  };
+};
+
+/** Starts a request's deadline chain: what intake calls once a request needs one. */
+export const chainStarter = () => {
+  const deps = chainDeps();
+  return (request: DataRequest) => startChain(deps, request);
+};

@@ -1,0 +1,41 @@
+/** The suppression list (policy 6): reads, unsubscribe links, and unsubscribing with its confirmation mail. */
+import { tableName } from '../../config';
+import { subscriberKey, unsubscribe } from '../../domain/subscriptions';
+import { systemClock } from '../clock';
+import { documentClient } from '../dynamodb';
+import { secretKey } from '../secrets';
+import { DynamoSubscriptionStore } from '../subscription-store';
+import { mailer, mailSettings } from './common';
+
+const subscriptionStore = () => new DynamoSubscriptionStore(documentClient(), tableName('subscriptions'));
+
+/** Reading the suppression list needs neither a mailer nor a key. */
+export const subscriptionReadDeps = () => ({ subscriptions: subscriptionStore() });
+
+/** Issuing links needs the store and the key, not the mailer. */
+export const linkDeps = () => ({
+  ...subscriptionReadDeps(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  settings: mailSettings(),
+});
+
+export const subscriptionDeps = () => ({
+  subscriptions: subscriptionStore(),
+  mailer: mailer(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  settings: mailSettings(),
+});
+
+/**
+ * Unsubscribes an address on behalf of staff or a job: the hook other capabilities call. Built on
+ * first use, so a function that never unsubscribes needs neither the table nor its grant.
+ */
+export const suppressor = () => {
+  let deps: ReturnType<typeof subscriptionDeps> | undefined;
+  return (email: string, via: 'staff') => {
+    deps ??= subscriptionDeps();
+    return unsubscribe(deps, { key: subscriberKey(email), email }, via);
+  };
+};

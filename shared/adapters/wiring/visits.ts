@@ -1,0 +1,27 @@
+/** Visit logging: beacons (consent-checked by token), member links, staff queries. */
+import { runtimeConfig, tableName } from '../../config';
+import { systemClock } from '../clock';
+import { documentClient } from '../dynamodb';
+import { ispLookup } from '../isp';
+import { secretKey } from '../secrets';
+import { DynamoVisitStore } from '../visit-store';
+import { consentStore } from './consent';
+
+const visitStore = () => new DynamoVisitStore(documentClient(), tableName('visits'));
+
+export const visitDeps = () => ({
+  visits: visitStore(),
+  consents: consentStore(),
+  signingKey: secretKey('tokenKey'),
+  clock: systemClock,
+  retentionDays: runtimeConfig().VISIT_RETENTION_DAYS,
+  isp: ispLookup(runtimeConfig().ISP_SOURCE, runtimeConfig().ASN_DATABASE_PATH),
+});
+
+export const visitQueryDeps = () => ({ visits: visitStore() });
+
+export const visitLinkDeps = () => ({
+  ...visitQueryDeps(),
+  clock: systemClock,
+  retentionDays: runtimeConfig().VISIT_RETENTION_DAYS,
+});

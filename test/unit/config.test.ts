@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
+import { ConfigError, parseRuntimeConfig, RUNTIME_DEFAULTS } from '../../shared/config';
+
+const settings = stageFromCdkJson('local');
+const stageEnv = () => commonEnvironment(settings);
+
+describe('runtime configuration', () => {
+  it('takes every stage value from the environment the stage settings produce, and the tuning defaults from one place', () => {
+    const config = parseRuntimeConfig(stageEnv());
+    expect(config).toMatchObject({
+      STAGE: 'local',
+      CONSENT_TOKEN_DAYS: settings.consentTokenDays,
+      VISIT_RETENTION_DAYS: settings.visitRetentionDays,
+      DISPUTE_HOLD_DAYS: settings.disputeHoldDays,
+      REQUEST_DUE_DAYS: settings.deadlines.requestDueDays,
+      UNSUBSCRIBE_DUE_DAYS: settings.deadlines.unsubscribeDueDays,
+      REMIND_DAYS_BEFORE: settings.deadlines.remindDaysBefore,
+      MAILS_PER_ADDRESS_PER_DAY: settings.limits.mailsPerAddressPerDay,
+      SHOP_NAME: settings.shopName,
+      ...RUNTIME_DEFAULTS,
+    });
+  });
+
+  it('fails naming each missing stage variable instead of falling back to a copy of its default', () => {
+    const { CONSENT_TOKEN_DAYS: _a, REMIND_DAYS_BEFORE: _b, ...env } = stageEnv();
+    expect(() => parseRuntimeConfig(env)).toThrow(ConfigError);
+    expect(() => parseRuntimeConfig(env)).toThrow(/CONSENT_TOKEN_DAYS is not set; REMIND_DAYS_BEFORE is not set/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(() => parseRuntimeConfig({ ...stageEnv(), SENDER_ADDRESS: '' })).toThrow(/SENDER_ADDRESS is not set/);
+  });
+
+  it('rejects malformed values by name', () => {
+    expect(() => parseRuntimeConfig({ ...stageEnv(), VISIT_RETENTION_DAYS: '30d' })).toThrow(/VISIT_RETENTION_DAYS must be a whole number/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), LINK_DAYS: '0' })).toThrow(/LINK_DAYS must be a positive integer/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: '2,,1' })).toThrow(/REMIND_DAYS_BEFORE must be a comma-separated list/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE/);
+  });
+
+  it('lets the local mode and tests override the tuning knobs, 0 included for the policy cache', () => {
+    const config = parseRuntimeConfig({ ...stageEnv(), POLICY_CACHE_SECONDS: '0', MAX_JOB_DELAY_SECONDS: '2', STALE_CHAIN_MINUTES: '1' });
+    expect(config).toMatchObject({ POLICY_CACHE_SECONDS: 0, MAX_JOB_DELAY_SECONDS: 2, STALE_CHAIN_MINUTES: 1 });
+  });
+});
