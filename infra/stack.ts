@@ -5,8 +5,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { RouteDef } from '../shared/routes';
+import { ROUTES, type RouteDef } from '../shared/routes';
+import { WORKERS } from '../shared/workers';
 import { DataStores } from './constructs/data';
+import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
 import { Workers } from './constructs/workers';
 import { commonEnvironment, type StageSettings } from './stage-config';
@@ -33,13 +35,15 @@ export class PrivacyStack extends Stack {
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    const routes = props.routes ?? ROUTES;
+    new FunctionBundles(this, { handlerPaths: [...routes, ...WORKERS].map((f) => f.handler) });
     this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod' });
     this.http = new PrivacyHttpApi(this, 'Http', {
       settings,
       data: this.data,
       commonEnvironment: commonEnvironment(settings),
       logRetention: retentionFor(settings.logRetentionDays),
-      ...(props.routes ? { routes: props.routes } : {}),
+      routes,
     });
     this.workers = new Workers(this, 'Workers', {
       settings,

@@ -11,8 +11,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
-import { corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
-import { resolve } from 'node:path';
+import { ASN_DATABASE_IN_BUNDLE, corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
+import { basename, resolve } from 'node:path';
 import type { DataStores } from './data';
 import { grantUses } from './grants';
 import { PrivacyFunction } from './privacy-function';
@@ -101,7 +101,7 @@ export class PrivacyHttpApi extends Construct {
       commonEnvironment: props.commonEnvironment,
       environment: { PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint },
       ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind'
-        ? { bundling: shipFile(resolve(REPO_ROOT, props.settings.isp.database), 'asn.mmdb') }
+        ? { bundledFiles: { [basename(ASN_DATABASE_IN_BUNDLE)]: resolve(REPO_ROOT, props.settings.isp.database) } }
         : {}),
     });
     grantUses(fn, route.uses, props.data, props.settings);
@@ -117,15 +117,4 @@ export function acknowledgeSynchronousFunction(fn: PrivacyFunction) {
     'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
-}
-
-/** Bundling hook that copies a data file next to the handler (e.g. the ASN database). */
-function shipFile(source: string, name: string) {
-  return {
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_input: string, outputDir: string) => [`cp "${source}" "${outputDir}/${name}"`],
-    },
-  };
 }

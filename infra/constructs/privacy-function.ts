@@ -1,50 +1,38 @@
 /**
- * A Lambda function with the project's defaults set once: Node.js 24 on arm64, bundled by the local
- * esbuild (minified, source maps, SDK included: it loads faster than the runtime's copy), its own log
- * group with the stage's retention, X-Ray tracing. A caller's environment is merged, never dropped.
+ * A Lambda function with the project's defaults set once: Node.js 24 on arm64, its code the stack's
+ * one-pass bundle of its handler (infra/bundling.ts: minified, names kept, source maps, SDK included:
+ * it loads faster than the runtime's copy), its own log group with the stage's retention, X-Ray
+ * tracing. A caller's environment is merged, never dropped.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, type FunctionProps, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../stage-config';
+import { FunctionBundles } from './function-bundles';
 
-export interface PrivacyFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> {
+export interface PrivacyFunctionProps extends Omit<FunctionProps, 'code' | 'handler' | 'runtime' | 'architecture'> {
   /** Path under functions/ without extension, e.g. "consent/capture-consent". */
   handlerPath: string;
   logRetention: RetentionDays;
   commonEnvironment: Record<string, string>;
+  /** Files copied into the function's bundle beside the handler: name in the bundle → source path. */
+  bundledFiles?: Record<string, string>;
 }
-
-/** Shared by the stack and the bench, so the bench measures what is deployed. */
-export const BUNDLING = {
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  target: 'node24',
-  format: OutputFormat.CJS,
-  // Bundle the AWS SDK instead of using the runtime's copy (measured faster to load).
-  externalModules: [],
-} as const;
 
 /** Memory of every function unless a caller says otherwise; the bench's cost model reads it too. */
 export const DEFAULT_MEMORY_MB = 256;
 
-export class PrivacyFunction extends NodejsFunction {
+export class PrivacyFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: PrivacyFunctionProps) {
-    const { handlerPath, logRetention, commonEnvironment, environment, bundling, ...rest } = props;
+    const { handlerPath, logRetention, commonEnvironment, environment, bundledFiles, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy: logs to this group only.
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     super(scope, id, {
-      entry: join(REPO_ROOT, 'functions', `${handlerPath}.ts`),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      code: Code.fromAsset(FunctionBundles.of(scope).directoryFor(handlerPath, bundledFiles)),
+      handler: 'index.handler', // the bundle's index.js, its export `handler`
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: DEFAULT_MEMORY_MB,
@@ -52,7 +40,6 @@ export class PrivacyFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      bundling: { ...BUNDLING, externalModules: [...BUNDLING.externalModules], ...bundling },
       ...rest,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...commonEnvironment, ...environment },
     });

@@ -11,7 +11,9 @@ import { ROUTES, routeKey, type FunctionUses } from '../../shared/routes';
 import { WORKERS } from '../../shared/workers';
 import { BUCKETS } from '../../shared/resources';
 
-const context = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+// These tests assert resources, not code: functions get placeholder code instead of bundles (the
+// CDK's own switch for skipping bundling). test/infra/synth-cli.test.ts checks a real bundled synth.
+const context = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context, 'aws:cdk:bundling-stacks': [] };
 let built: ReturnType<typeof buildApp>;
 let template: Template;
 
@@ -81,6 +83,12 @@ describe('stack: functions', () => {
         }),
       },
     });
+  });
+
+  it('gives every function its own code asset with the handler index.handler', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Code: { S3Key: unknown }; Handler: string } }[];
+    expect(new Set(fns.map((f) => JSON.stringify(f.Properties.Code.S3Key))).size).toBe(fns.length);
+    expect(new Set(fns.map((f) => f.Properties.Handler))).toEqual(new Set(['index.handler']));
   });
 
   it('gives API functions 256 MB and 10 s, and workers the timeout they declare', () => {
