@@ -43,20 +43,58 @@ async function waitUntilUp(endpoint: string, child: ChildProcess | undefined, ti
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`moto_server did not answer at ${endpoint} within ${timeoutMs} ms`);
+}
+
+/**
+ * Stops a child we started and everything it started: it runs in its own process group (spawned
+ * detached), so one signal to the group also reaches a grandchild that a wrapper (a pyenv or venv
+ * shim, a shell) may have forked. SIGKILL follows if the group is still there after `graceMs`.
+ */
+export function stopProcessGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const pid = child.pid;
+    if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // the group is gone already
+      }
+    };
+    const force = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      // A grandchild that ignored SIGTERM must not outlive its parent.
+      signalGroup('SIGKILL');
+      resolve();
+    });
+    signalGroup('SIGTERM');
+  });
+}
+
+/** Whether a process with this PID exists (signal 0 checks without sending anything). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function startMoto(options: { reuse?: string; timeoutMs?: number } = {}): Promise<Emulator> {
   const reuse = options.reuse ?? process.env.AWS_ENDPOINT_URL;
   if (reuse) {
-    await waitUntilUp(reuse, undefined, options.timeoutMs ?? 5_000);
+    await waitUntilUp(reuse, undefined, options.timeoutMs ?? 30_000);
     return { endpoint: reuse, stop: async () => {} };
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Detached: its own process group, so stopping it reaches whatever the moto_server wrapper forked.
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -66,18 +104,23 @@ export async function startMoto(options: { reuse?: string; timeoutMs?: number } 
     child.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
   });
   if (!spawned) throw new MotoMissingError();
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+  // Last resort when this process exits without calling stop() (an uncaught error, process.exit):
+  // 'exit' handlers must be synchronous, so the group just gets SIGKILL.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    await stopProcessGroup(child);
+    process.removeListener('exit', killOnExit);
+  };
   try {
-    await waitUntilUp(endpoint, child, options.timeoutMs ?? 20_000);
+    // Generous: moto imports a lot of Python on start, which takes seconds on a loaded machine.
+    await waitUntilUp(endpoint, child, options.timeoutMs ?? 60_000);
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${stderr}`);
