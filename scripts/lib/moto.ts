@@ -5,7 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-export const MOTO_INSTALL_HINT = 'moto_server was not found on PATH. Install the local AWS emulator with:  pip install "moto[server]"';
+export const MOTO_INSTALL_HINT =
+  'moto_server was not found on PATH. Install the local AWS emulator with:  pip install "moto[server]"\n' +
+  'If pip refuses (externally-managed-environment):  python3 -m venv ~/.venvs/moto && ~/.venvs/moto/bin/pip install "moto[server]"\n' +
+  'then put ~/.venvs/moto/bin on PATH (or: pipx install "moto[server]").';
 
 export class MotoMissingError extends Error {
   override name = 'MotoMissingError';
@@ -49,29 +52,29 @@ async function waitUntilUp(endpoint: string, child: ChildProcess | undefined, ti
 }
 
 /**
- * Stops a child we started and everything it started: it runs in its own process group (spawned
- * detached), so one signal to the group also reaches a grandchild that a wrapper (a pyenv or venv
- * shim, a shell) may have forked. SIGKILL follows if the group is still there after `graceMs`.
+ * Stops a child we started by PID: SIGTERM, then SIGKILL if it is still there after `graceMs`.
+ * With `group`, the child was spawned detached (its own process group) and the signals go to the
+ * whole group, so they also reach what a shell or npm started under it.
  */
-export function stopProcessGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
+export function stopProcess(child: ChildProcess, options: { group?: boolean; graceMs?: number; signal?: NodeJS.Signals } = {}): Promise<void> {
   return new Promise<void>((resolve) => {
     const pid = child.pid;
     if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
-    const signalGroup = (signal: NodeJS.Signals) => {
+    const send = (signal: NodeJS.Signals) => {
       try {
-        process.kill(-pid, signal);
+        process.kill(options.group ? -pid : pid, signal);
       } catch {
-        // the group is gone already
+        // gone already
       }
     };
-    const force = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    const force = setTimeout(() => send('SIGKILL'), options.graceMs ?? 5_000);
     child.once('exit', () => {
       clearTimeout(force);
-      // A grandchild that ignored SIGTERM must not outlive its parent.
-      signalGroup('SIGKILL');
+      // A grandchild in the group that ignored the signal must not outlive its parent.
+      if (options.group) send('SIGKILL');
       resolve();
     });
-    signalGroup('SIGTERM');
+    send(options.signal ?? 'SIGTERM');
   });
 }
 
@@ -93,8 +96,10 @@ export async function startMoto(options: { reuse?: string; timeoutMs?: number } 
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  // Detached: its own process group, so stopping it reaches whatever the moto_server wrapper forked.
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // Not detached: it stays in our process group, so Ctrl-C in a terminal, or a test killing our
+  // group, reaches it too even if this process cannot stop it itself. (The moto_server wrapper execs
+  // python, so the PID is moto's own.)
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -105,17 +110,13 @@ export async function startMoto(options: { reuse?: string; timeoutMs?: number } 
   });
   if (!spawned) throw new MotoMissingError();
   // Last resort when this process exits without calling stop() (an uncaught error, process.exit):
-  // 'exit' handlers must be synchronous, so the group just gets SIGKILL.
+  // 'exit' handlers must be synchronous, so it just gets SIGKILL.
   const killOnExit = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
   const stop = async () => {
-    await stopProcessGroup(child);
+    await stopProcess(child);
     process.removeListener('exit', killOnExit);
   };
   try {

@@ -4,9 +4,8 @@
  * one-line refusal of a taken port; two instances side by side that the local commands tell apart;
  * and a clear message when moto is not installed.
  *
- * Each child runs `node --import tsx` (what `npm start` runs) in its own process group, and every
- * one still running after a test, passed or failed, is stopped: SIGTERM first so it stops its
- * emulator, then SIGKILL for the group and the emulator PID it recorded.
+ * Each child runs `node --import tsx` (what `npm start` runs) in its own process group, which its
+ * emulator joins; every group still running after a test, passed or failed, is stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,7 +14,7 @@ import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/stage-config';
 import { instanceFile, type LocalState } from '../../scripts/lib/local-system';
-import { isRunning } from '../../scripts/lib/moto';
+import { isRunning, stopProcess } from '../../scripts/lib/moto';
 
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.endsWith('_TABLE') && k !== 'PORT'));
 /** Start-up on a loaded 2-core machine: moto's Python imports plus the handlers' first load. */
@@ -25,7 +24,6 @@ interface Started {
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): { stdout: string; stderr: string };
-  emulatorPid?: number;
 }
 const started = new Set<Started>();
 
@@ -63,19 +61,9 @@ const npmStart = (env: Record<string, string> = {}) => run('scripts/local.ts', [
 const stateOf = (url: string) => JSON.parse(readFileSync(instanceFile(Number(new URL(url).port)), 'utf8')) as LocalState;
 
 afterEach(async () => {
-  for (const local of [...started]) {
-    local.child.kill('SIGTERM');
-    const outcome = await Promise.race([local.exited, new Promise((r) => setTimeout(r, 30_000, 'stuck'))]);
-    for (const pid of [-local.child.pid!, local.emulatorPid]) {
-      if (pid === undefined) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-    if (outcome === 'stuck') throw new Error(`a local process ignored SIGTERM:\n${local.output().stderr}`);
-  }
+  // Passed or failed: SIGTERM to each group still running (its own stop, and the emulator in the
+  // same group), SIGKILL for the group if it is still there after 30 s.
+  await Promise.all([...started].map((local) => stopProcess(local.child, { group: true, graceMs: 30_000 })));
 }, START_TIMEOUT);
 
 describe('npm start', () => {
@@ -85,7 +73,6 @@ describe('npm start', () => {
       const local = npmStart();
       const { url, emulator, demo } = await ready(local);
       const state = stateOf(url);
-      local.emulatorPid = state.emulatorPid;
       expect(state).toMatchObject({ url, endpoint: emulator, pid: local.child.pid, emulatorPid: expect.any(Number) });
       expect(demo).toBe(`${url}/demo/`);
       expect((await fetch(`${url}/v1/health`)).status).toBe(200);
@@ -126,8 +113,6 @@ describe('npm start', () => {
       const first = npmStart();
       const second = npmStart();
       const [a, b] = await Promise.all([ready(first), ready(second)]);
-      first.emulatorPid = stateOf(a.url).emulatorPid;
-      second.emulatorPid = stateOf(b.url).emulatorPid;
       const [portA, portB] = [new URL(a.url).port, new URL(b.url).port];
       const clock = async (args: string[], env: Record<string, string> = {}) => {
         const cmd = run('scripts/clock.ts', args, { ...cleanEnv(), ...env });
