@@ -4,8 +4,9 @@
  * one-line refusal of a taken port; two instances side by side that the local commands tell apart;
  * and a clear message when moto is not installed.
  *
- * Each child runs `node --import tsx` (what `npm start` runs) in its own process group, which its
- * emulator joins; every group still running after a test, passed or failed, is stopped.
+ * `npm start` runs through npm; the other local commands as their npm scripts run them. Each child
+ * has its own process group, which its emulator joins; every group still running after a test,
+ * passed or failed, is stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,9 +28,9 @@ interface Started {
 }
 const started = new Set<Started>();
 
-/** Runs a script of the local mode as `npm run` does, without npm, in its own process group. */
-function run(script: string, args: string[], env: Record<string, string | undefined>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/** Runs a command in its own process group, so that stopping the group reaches all it started. */
+function spawnGroup(command: string, args: string[], env: Record<string, string | undefined>): Started {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -57,7 +58,11 @@ function ready(local: Started): Promise<{ url: string; emulator: string; demo: s
   });
 }
 
-const npmStart = (env: Record<string, string> = {}) => run('scripts/local.ts', [], { ...cleanEnv(), PORT: '0', ...env });
+/** `npm start` itself, through npm, so signals take the path they take for a newcomer. */
+const npmStart = (env: Record<string, string> = {}) => spawnGroup('npm', ['start', '--silent'], { ...cleanEnv(), PORT: '0', ...env });
+/** A local command as its npm script runs it (`node --import tsx`), without npm's start-up. */
+const run = (script: string, args: string[], env: Record<string, string | undefined>) =>
+  spawnGroup(process.execPath, ['--import', 'tsx', script, ...args], env);
 const stateOf = (url: string) => JSON.parse(readFileSync(instanceFile(Number(new URL(url).port)), 'utf8')) as LocalState;
 
 afterEach(async () => {
@@ -67,13 +72,18 @@ afterEach(async () => {
 }, START_TIMEOUT);
 
 describe('npm start', () => {
-  it.each(['SIGTERM', 'SIGHUP'] as const)(
-    'starts its own emulator, serves health and the demo shop, warns about IAM routes, and stops both on %s',
-    async (signal) => {
-      const local = npmStart();
+  // SIGTERM goes to npm, which passes it on. npm does not pass SIGHUP on, but a closing terminal
+  // sends it to the whole foreground group: the local system's own process gets it directly.
+  it.each([
+    ['SIGTERM', 'npm start', () => npmStart()],
+    ['SIGHUP', 'the local system', () => run('scripts/local.ts', [], { ...cleanEnv(), PORT: '0' })],
+  ] as const)(
+    'starts its own emulator, serves health and the demo shop, warns about IAM routes, and stops both on %s to %s',
+    async (signal, _to, start) => {
+      const local = start();
       const { url, emulator, demo } = await ready(local);
       const state = stateOf(url);
-      expect(state).toMatchObject({ url, endpoint: emulator, pid: local.child.pid, emulatorPid: expect.any(Number) });
+      expect(state).toMatchObject({ url, endpoint: emulator, pid: expect.any(Number), emulatorPid: expect.any(Number) });
       expect(demo).toBe(`${url}/demo/`);
       expect((await fetch(`${url}/v1/health`)).status).toBe(200);
       expect((await fetch(demo)).status).toBe(200);
@@ -81,8 +91,10 @@ describe('npm start', () => {
       expect(local.output().stderr).toMatch(/WITHOUT signature checks, on loopback only/);
       expect(local.output().stdout.match(/ready on/g)).toHaveLength(1);
 
+      // To that process alone, not its group (the emulator must be stopped by it, not by the signal).
       local.child.kill(signal);
       expect(await local.exited).toEqual({ code: 0, signal: null });
+      expect(isRunning(state.pid)).toBe(false);
       expect(isRunning(state.emulatorPid!)).toBe(false);
       expect(existsSync(instanceFile(state.port))).toBe(false);
       await expect(fetch(`${emulator}/moto-api/`)).rejects.toThrow();
