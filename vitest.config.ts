@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Timeouts are sized for a loaded 2-core machine (the suite must not flake when other work runs),
+ * not for a quiet laptop: a test that is merely slow passes, one that hangs still fails.
+ * `expect.poll` gets the same generosity; tests should rather await the event that proves a state.
+ */
+const POLL = { interval: 100, timeout: 30_000 };
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,6 +15,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/helpers/env.ts', 'aws-sdk-client-mock-vitest/extend'],
+          // Property tests take a few seconds on a quiet machine and three times that under load.
+          testTimeout: 60_000,
+          expect: { poll: POLL },
         },
       },
       {
@@ -24,8 +34,9 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/helpers/moto-global.ts'],
           setupFiles: ['test/helpers/integration-env.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          expect: { poll: POLL },
         },
       },
       {
@@ -34,9 +45,10 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/helpers/moto-global.ts'],
           setupFiles: ['test/helpers/integration-env.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
+          expect: { poll: POLL },
         },
       },
     ],

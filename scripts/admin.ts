@@ -22,7 +22,8 @@ async function targetUrl(explicit: string | undefined): Promise<string> {
       throw new Failure(`PRIVACY_API_URL is not a URL: "${fromEnv}"`);
     }
   }
-  // Loaded only here: the local system's module pulls in the emulator tooling.
+  // Loaded only here: the local system's module pulls in the emulator tooling. PORT picks the
+  // instance when several `npm start` run; with one running it is found alone.
   const { readLocalState } = await import('./lib/local-system');
   try {
     return readLocalState().url;

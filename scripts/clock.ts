@@ -1,13 +1,14 @@
 /**
  * `npm run clock -- +7d` moves the running local system's clock forward (and `-- reset` back, and
  * no argument shows it). Deadline jobs and every handler of that process see the moved time; due
- * jobs act within a few seconds.
+ * jobs act within a few seconds. `--port N` (or PORT) picks the instance when several run.
  */
-import { readLocalState } from './lib/local-system';
+import { readLocalState, takePortOption } from './lib/local-system';
 
 try {
-  const { url } = readLocalState();
-  const arg = process.argv[2];
+  const args = process.argv.slice(2);
+  const { url } = readLocalState(takePortOption(args));
+  const arg = args[0];
   const res = await fetch(
     `${url}/_local/clock`,
     arg ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ change: arg }) } : {},

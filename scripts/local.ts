@@ -1,9 +1,10 @@
 /**
  * `npm start`: runs the system locally against moto on a free port (or AWS_ENDPOINT_URL), serving
- * every route on http://127.0.0.1:$PORT (default 3000). Ctrl-C stops everything it started.
+ * every route on http://127.0.0.1:$PORT (default 3000). Ctrl-C, SIGTERM and SIGHUP stop everything
+ * it started.
  */
 import { routeKey } from '../shared/routes';
-import { iamRoutes, startLocalSystem } from './lib/local-system';
+import { iamRoutes, PortInUseError, startLocalSystem, type LocalSystem } from './lib/local-system';
 import { MotoMissingError } from './lib/moto';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -11,9 +12,38 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got "${process.env.PORT}"`);
   process.exit(2);
 }
+// moto 5.2 can only record and replay every request (queue polls and receipt handles included),
+// not save its state, so a restart cannot be made to resume reliably: refused rather than faked.
+if (process.argv.includes('--persist') || (process.env.PERSIST && process.env.PERSIST !== '0')) {
+  console.error('--persist is not supported: the emulator (moto) cannot save and reload its state reliably, so every `npm start` begins empty.');
+  process.exit(2);
+}
+
+let system: LocalSystem | undefined;
+let stopRequested: string | undefined;
+const stop = async (signal: string) => {
+  console.log(`\n${signal}: stopping the local server and the emulator...`);
+  try {
+    await system?.stop();
+    process.exit(0);
+  } catch (error) {
+    console.error(error);
+    process.exit(1);
+  }
+};
+// The same clean stop however it is asked for: Ctrl-C, `kill PID` (SIGTERM), a closed terminal
+// (SIGHUP). Listening from the first line: a signal during start-up stops it once it is up.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopRequested) return;
+    stopRequested = signal;
+    if (system) void stop(signal);
+  });
+}
 
 try {
-  const system = await startLocalSystem({ port, writeState: true, workers: true });
+  system = await startLocalSystem({ port, writeState: true, workers: true });
+  if (stopRequested) await stop(stopRequested);
   const staff = iamRoutes();
   if (staff.length) {
     console.warn(
@@ -21,19 +51,9 @@ try {
         staff.map((r) => `  ${routeKey(r)}`).join('\n'),
     );
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local server and the emulator...`);
-    await system.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  console.log(`Shop privacy backend ready on ${system.url} (AWS emulator at ${system.emulator.endpoint}); Ctrl-C to stop`);
+  console.log(`Shop privacy backend ready on ${system.url} (AWS emulator at ${system.emulator.endpoint}), demo shop at ${system.url}/demo/ - Ctrl-C to stop`);
 } catch (error) {
-  if (error instanceof MotoMissingError) {
+  if (error instanceof MotoMissingError || error instanceof PortInUseError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -1,11 +1,15 @@
-/** `npm run outbox [-- --json]`: the mail the running local system has sent, newest first. */
-import { readLocalState } from './lib/local-system';
+/**
+ * `npm run outbox [-- --json] [--port N]`: the mail the running local system has sent, newest first.
+ * `--port` (or PORT) picks the instance when several run.
+ */
+import { readLocalState, takePortOption } from './lib/local-system';
 import { sentMail } from './lib/outbox';
 
 try {
-  const { endpoint } = readLocalState();
+  const args = process.argv.slice(2);
+  const { endpoint } = readLocalState(takePortOption(args));
   const mails = (await sentMail(endpoint)).reverse();
-  if (process.argv.includes('--json')) {
+  if (args.includes('--json')) {
     console.log(JSON.stringify(mails, null, 2));
   } else if (mails.length === 0) {
     console.log('No mail sent yet.');

@@ -297,7 +297,7 @@ export function usage(): string {
     '      this text',
     '',
     'target (every command):',
-    '  --url URL        the API (default: env PRIVACY_API_URL, else the running `npm start`)',
+    '  --url URL        the API (default: env PRIVACY_API_URL, else the running `npm start`; env PORT picks one of several)',
     '  --region REGION  signing region (default: from an *.execute-api.<region>.amazonaws.com host, else env AWS_REGION)',
     '  --json           compact one-line JSON',
     '',

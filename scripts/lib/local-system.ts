@@ -2,12 +2,13 @@
  * The whole system on one machine: emulator, resources, environment, HTTP server. `npm start` and the
  * integration tests both boot it through here, so the tests exercise what a newcomer runs.
  */
-import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { ROUTES } from '../../shared/routes';
 import { prepareLocalAws } from './local-aws';
-import { freePort, startMoto, type Emulator } from './moto';
+import { freePort, isRunning, startMoto, type Emulator } from './moto';
 import { startLocalServer, type LocalServerOptions } from './local-server';
 import { startLocalWorkers, type LocalWorkers } from './local-workers';
 import { parseClockChange } from './clock';
@@ -15,8 +16,12 @@ import { serveDemo } from './demo';
 import { clockShift, systemClock } from '../../shared/adapters/clock';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Where `npm start` tells the other local commands (inbox, outbox, admin, clock) how to reach it. */
-export const STATE_FILE = join(REPO_ROOT, '.local', 'state.json');
+/**
+ * Where each running `npm start` tells the other local commands (inbox, outbox, admin, clock) how to
+ * reach it: one file per port, so a second instance neither takes over nor strands the first.
+ */
+export const INSTANCES_DIR = join(REPO_ROOT, '.local', 'instances');
+export const instanceFile = (port: number) => join(INSTANCES_DIR, `${port}.json`);
 
 export interface LocalState {
   url: string;
@@ -24,11 +29,84 @@ export interface LocalState {
   prefix: string;
   stage: string;
   pid: number;
+  port: number;
+  /** moto_server's PID when this instance started it: what to stop if it is ever left behind. */
+  emulatorPid?: number;
 }
 
-export function readLocalState(): LocalState {
-  if (!existsSync(STATE_FILE)) throw new Error('The local system is not running: start it with `npm start` in another terminal.');
-  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as LocalState;
+/** `npm start` found its port taken: said in one line, before any emulator is started. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use (another \`npm start\`?). Pick another one, e.g.  PORT=${port === 3001 ? 3002 : 3001} npm start`);
+  }
+}
+
+/** Resolves when nothing listens on 127.0.0.1:port; rejects with PortInUseError otherwise. */
+export function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/** The running instances, from their state files; files left by a process that died are removed. */
+export function runningInstances(): LocalState[] {
+  if (!existsSync(INSTANCES_DIR)) return [];
+  const alive: LocalState[] = [];
+  for (const name of readdirSync(INSTANCES_DIR).filter((n) => n.endsWith('.json'))) {
+    const file = join(INSTANCES_DIR, name);
+    let state: LocalState;
+    try {
+      state = JSON.parse(readFileSync(file, 'utf8')) as LocalState;
+    } catch {
+      continue; // being written right now, or not ours
+    }
+    if (isRunning(state.pid)) alive.push(state);
+    else rmSync(file, { force: true });
+  }
+  return alive.sort((a, b) => a.port - b.port);
+}
+
+/**
+ * The instance a local command talks to: the one on `port` (from `--port` or PORT), else the only
+ * one running. With several running and none named, it asks for a port rather than guess.
+ */
+export function readLocalState(port = portFromEnv()): LocalState {
+  const instances = runningInstances();
+  if (port !== undefined) {
+    const named = instances.find((i) => i.port === port);
+    if (named) return named;
+    const others = instances.length ? ` Running: ${instances.map((i) => `port ${i.port}`).join(', ')}.` : '';
+    throw new Error(`No local system is running on port ${port}: start it with \`PORT=${port} npm start\` in another terminal.${others}`);
+  }
+  if (instances.length === 1) return instances[0]!;
+  if (instances.length === 0) throw new Error('The local system is not running: start it with `npm start` in another terminal.');
+  const ports = instances.map((i) => i.port);
+  throw new Error(`${ports.length} local systems are running (ports ${ports.join(', ')}): name one with PORT or --port, e.g.  PORT=${ports[0]} npm run outbox`);
+}
+
+/** A port number given as text (PORT, `--port`), or a clear error naming where it came from. */
+export function parsePort(raw: string, from: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port <= 0 || port > 65535) throw new Error(`${from} must be a port number, got "${raw}"`);
+  return port;
+}
+
+function portFromEnv(): number | undefined {
+  const raw = process.env.PORT;
+  return raw === undefined || raw === '' ? undefined : parsePort(raw, 'PORT');
+}
+
+/** `--port N` or `--port=N` among a command's arguments (removed from them), for the local commands. */
+export function takePortOption(args: string[]): number | undefined {
+  const i = args.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  if (i < 0) return undefined;
+  const inline = args[i]!.startsWith('--port=');
+  const raw = inline ? args[i]!.slice('--port='.length) : (args[i + 1] ?? '');
+  args.splice(i, inline ? 1 : 2);
+  return parsePort(raw, '--port');
 }
 
 export interface LocalSystem {
@@ -67,42 +145,65 @@ export async function startLocalSystem(
   options: { port?: number; stage?: string; tablePrefix?: string; writeState?: boolean; workers?: boolean; extra?: LocalServerOptions['extra'] } = {},
 ): Promise<LocalSystem> {
   const settings = stageFromCdkJson(options.stage ?? process.env.LOCAL_STAGE ?? 'local');
+  // The port is fixed before anything is created, so links in mail can name it; and checked before
+  // the emulator starts, so a taken port fails at once instead of after the whole start-up.
+  const port = options.port === 0 ? await freePort() : (options.port ?? 3000);
+  await assertPortFree(port);
   const emulator = await startMoto();
+  let http: Awaited<ReturnType<typeof startLocalServer>> | undefined;
+  let workers: LocalWorkers | undefined;
   try {
-    // The port is fixed before anything is created, so links in mail can name it.
-    const port = options.port === 0 ? await freePort() : (options.port ?? 3000);
     const prefix = options.tablePrefix ?? `shop-privacy-${settings.name}`;
     const { tables } = await prepareLocalAws(settings, { endpoint: emulator.endpoint, prefix, publicUrl: `http://127.0.0.1:${port}` });
     // Deadline jobs hop every few seconds locally instead of every 15 minutes, so a moved clock shows at once.
     process.env.MAX_JOB_DELAY_SECONDS ??= '2';
     process.env.STALE_CHAIN_MINUTES ??= '1';
-    let workers: LocalWorkers | undefined;
-    const http = await startLocalServer({
-      settings,
-      port,
-      extra: async (req, res, url) =>
-        (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
-    });
+    try {
+      http = await startLocalServer({
+        settings,
+        port,
+        extra: async (req, res, url) =>
+          (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
+      });
+    } catch (error) {
+      // Taken between the check and now.
+      throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(port) : error;
+    }
+    const server = http;
     if (options.workers) workers = startLocalWorkers();
-    const state: LocalState = { url: http.url, endpoint: emulator.endpoint, prefix, stage: settings.name, pid: process.pid };
+    const state: LocalState = {
+      url: server.url,
+      endpoint: emulator.endpoint,
+      prefix,
+      stage: settings.name,
+      pid: process.pid,
+      port,
+      ...(emulator.pid !== undefined ? { emulatorPid: emulator.pid } : {}),
+    };
+    const stateFile = instanceFile(port);
     if (options.writeState) {
-      mkdirSync(join(REPO_ROOT, '.local'), { recursive: true });
-      writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+      mkdirSync(INSTANCES_DIR, { recursive: true });
+      // Written whole and renamed, so a command reading it never sees half a file.
+      writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
+      renameSync(`${stateFile}.tmp`, stateFile);
     }
     return {
-      url: http.url,
+      url: server.url,
       emulator,
       tables,
       state,
       ...(workers ? { workers } : {}),
       async stop() {
-        if (options.writeState) rmSync(STATE_FILE, { force: true });
+        // Only this instance's own file: another instance on another port keeps running and findable.
+        if (options.writeState) rmSync(stateFile, { force: true });
         await workers?.stop();
-        await http.close();
+        await server.close();
         await emulator.stop();
       },
     };
   } catch (error) {
+    await workers?.stop();
+    await http?.close();
     await emulator.stop();
     throw error;
   }

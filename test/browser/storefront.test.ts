@@ -18,8 +18,14 @@ import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-/** Longer than the kit's batching delay (3 s), so a negative check covers the timer's flush too. */
+/** Longer than the kit's batching delay (3 s): run on the page's fake clock, so no real time passes. */
 const BATCH_WAIT_MS = 3_500;
+/**
+ * Playwright's wait for any element, navigation or response: generous for a loaded 2-core machine
+ * (a first page load has taken 1.6 s there). Tests await the element or response that proves a state,
+ * so a quick machine never waits this long.
+ */
+const UI_TIMEOUT_MS = 60_000;
 
 const settings = stageFromCdkJson('local');
 let server: Awaited<ReturnType<typeof startLocalServer>>;
@@ -50,9 +56,13 @@ async function spyOnBeacons(req: IncomingMessage, res: ServerResponse, url: URL)
   });
   res.writeHead(passed.status, { 'content-type': passed.headers.get('content-type') ?? 'application/json' });
   res.end(await passed.text());
+  for (const handled of beaconHandled.splice(0)) handled();
   return true;
 }
 const beaconsOf = (visitorId: string) => beacons.filter((b) => b.visitorId === visitorId);
+/** Resolves when the server has handled the next beacon (of any visitor). */
+const beaconHandled: (() => void)[] = [];
+const nextBeaconHandled = () => new Promise<void>((resolve) => beaconHandled.push(resolve));
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -82,10 +92,40 @@ declare global {
   }
 }
 
+/** A browser context closed after the run, whose waits use UI_TIMEOUT_MS. */
+async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  contexts.push(context);
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  return context;
+}
+
+/**
+ * Counts, in the tab's sessionStorage, every attempt of a page to send to /v1/visits (beacon or
+ * fetch) at the moment it is made, unload included: a source-side proof that nothing was sent,
+ * without waiting to see whether something arrives.
+ */
+function countVisitSends() {
+  const bump = (url: unknown) => {
+    if (!String(url).includes('/v1/visits')) return;
+    sessionStorage.setItem('visitSends', String(Number(sessionStorage.getItem('visitSends') ?? '0') + 1));
+  };
+  const beacon = navigator.sendBeacon.bind(navigator);
+  navigator.sendBeacon = (url, data) => {
+    bump(url);
+    return beacon(url, data);
+  };
+  const send = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    bump(input instanceof Request ? input.url : input);
+    return send(input, init);
+  };
+}
+const visitSends = async (page: Page) => Number(await page.evaluate(() => sessionStorage.getItem('visitSends') ?? '0'));
+
 async function open(path: string, options: BrowserContextOptions & { gpc?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const { gpc, ...contextOptions } = options;
-  const context = await browser.newContext({ locale: 'th-TH', ...contextOptions, ...(gpc ? { extraHTTPHeaders: { 'Sec-GPC': '1' } } : {}) });
-  contexts.push(context);
+  const context = await newContext({ locale: 'th-TH', ...contextOptions, ...(gpc ? { extraHTTPHeaders: { 'Sec-GPC': '1' } } : {}) });
   if (gpc) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
   const page = await context.newPage();
   await page.goto(`${server.url}${path}`);
@@ -120,12 +160,16 @@ async function visitsOf(visitorId: string): Promise<Record<string, any>[]> {
   return res.body.items;
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
+/**
+ * Reads the stored visits until `done` holds, reading again only after the server handled another
+ * beacon: no interval, no deadline of its own (the test timeout bounds it).
+ */
+async function visitsOnceStored(visitorId: string, done: (items: Record<string, any>[]) => boolean): Promise<Record<string, any>[]> {
   for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 250));
+    const next = nextBeaconHandled();
+    const items = await visitsOf(visitorId);
+    if (done(items)) return items;
+    await next;
   }
 }
 
@@ -155,7 +199,7 @@ describe('storefront kit in Chromium', () => {
   it('shows the banner in Thai by default, with focus moved into it, equal Accept and Refuse buttons, and no cookie before a choice', async () => {
     const { context, page } = await open('/demo/');
     const region = page.getByRole('region', { name: 'คุกกี้บนเว็บไซต์นี้' });
-    await expect.poll(() => region.isVisible()).toBe(true);
+    await region.waitFor({ state: 'visible' });
     for (const name of ['ยอมรับทั้งหมด', 'ปฏิเสธทั้งหมด', 'เลือกเอง']) expect(await region.getByRole('button', { name }).isVisible()).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('banner');
     const look = (name: string) =>
@@ -172,7 +216,7 @@ describe('storefront kit in Chromium', () => {
   it('shows the banner in English on the English page (data-lang="en")', async () => {
     const { page } = await open('/demo/?lang=en');
     const region = page.getByRole('region', { name: 'Cookies on this site' });
-    await expect.poll(() => region.isVisible()).toBe(true);
+    await region.waitFor({ state: 'visible' });
     for (const name of ['Accept all', 'Refuse all', 'Choose']) expect(await region.getByRole('button', { name }).isVisible()).toBe(true);
     expect(await region.getAttribute('lang')).toBe('en');
     await page.screenshot({ path: join(SHOTS, 'kit-banner-en.png') });
@@ -184,8 +228,7 @@ describe('storefront kit in Chromium', () => {
     ['navigator.language when the page names no language', '<html>', '', 'th-TH', 'คุกกี้บนเว็บไซต์นี้'],
     ['English for any other browser language', '<html>', '', 'fr-FR', 'Cookies on this site'],
   ])('picks the language from %s', async (_name, htmlTag, attribute, locale, title) => {
-    const context = await browser.newContext({ locale });
-    contexts.push(context);
+    const context = await newContext({ locale });
     const page = await context.newPage();
     await page.route(`${server.url}/custom-page.html`, (route) =>
       route.fulfill({
@@ -194,12 +237,11 @@ describe('storefront kit in Chromium', () => {
       }),
     );
     await page.goto(`${server.url}/custom-page.html`);
-    await expect.poll(() => page.getByRole('region', { name: title }).isVisible()).toBe(true);
+    await page.getByRole('region', { name: title }).waitFor({ state: 'visible' });
   });
 
   it('runs under the demo\u2019s strict Content-Security-Policy: its styles apply and no violation is reported', async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await newContext();
     await context.addInitScript(() => {
       (window as unknown as { cspViolations: string[] }).cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) =>
@@ -209,13 +251,17 @@ describe('storefront kit in Chromium', () => {
     const page = await context.newPage();
     const response = await page.goto(`${server.url}/demo/`);
     expect(response?.headers()['content-security-policy']).toContain("style-src 'self' 'nonce-");
-    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    await banner(page).waitFor({ state: 'visible' });
     expect(await banner(page).evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
     expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
   });
 
   it('refuse all: records the refusal, and nothing at all is sent to /v1/visits while browsing and leaving pages', async () => {
-    const { context, page } = await open('/demo/');
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`${server.url}/demo/`);
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
@@ -231,19 +277,20 @@ describe('storefront kit in Chromium', () => {
     await page.waitForLoadState('load');
     expect(await banner(page).count()).toBe(0);
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'mango'));
-    await page.waitForTimeout(BATCH_WAIT_MS);
-    await page.goto('about:blank');
-
-    // Give beacons sent on unload time to arrive before concluding none were sent.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Past the kit's batching delay on the page's clock: a batch timer, had one been set, has fired.
+    await page.clock.runFor(BATCH_WAIT_MS);
+    // Leaving runs the kit's pagehide/visibilitychange handlers before the next page (same origin,
+    // same tab, so the same sessionStorage) loads; any send there would have been counted.
+    await page.goto(`${server.url}/v1/health`);
+    expect(await visitSends(page)).toBe(0);
     expect(beaconsOf(visitorId)).toEqual([]);
     expect(await visitsOf(visitorId)).toEqual([]);
     expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: false, marketing: false });
   });
 
   it('accept all: page views, searches and leaves arrive as text/plain beacons, with the browser taken from the user agent, and Consent Mode is updated', async () => {
-    const context = await browser.newContext({ locale: 'th-TH' });
-    contexts.push(context);
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(countVisitSends);
     await context.addInitScript(() => {
       window.gtagCalls = [];
       (window as unknown as { gtag: (...a: unknown[]) => void }).gtag = (...args: unknown[]) => window.gtagCalls!.push(args);
@@ -270,10 +317,11 @@ describe('storefront kit in Chromium', () => {
     await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
     await page.waitForURL('**/demo/product.html');
     await page.waitForLoadState('load');
-    await page.goto('about:blank');
+    await page.goto(`${server.url}/v1/health`);
+    expect(await visitSends(page)).toBeGreaterThan(0); // the counter the refusal test relies on counts
 
-    const items = await eventually(
-      () => visitsOf(visitorId),
+    const items = await visitsOnceStored(
+      visitorId,
       (xs) => xs.filter((i) => i.type === 'pageview').length >= 2 && xs.filter((i) => i.type === 'leave').length >= 2 && xs.some((i) => i.type === 'search'),
     );
     const views = items.filter((i) => i.type === 'pageview');
@@ -328,17 +376,16 @@ describe('storefront kit in Chromium', () => {
     const version = `kit-${randomUUID().slice(0, 8)}`;
     const published = await call('POST', '/v1/admin/policies', {
       version,
-      effectiveAt: new Date(Date.now() + 1000).toISOString(),
+      effectiveAt: new Date().toISOString(), // in force at once: nothing to wait for
       url: `https://shop.example.com/privacy-policy/${version}`,
       sha256: 'a'.repeat(64),
       changes: ['analytics'],
     });
     expect(published.status).toBe(201);
-    await page.waitForTimeout(1_200);
     // GET /v1/policy is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
     await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
     await page.reload();
-    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    await banner(page).waitFor({ state: 'visible' });
     expect(await banner(page).textContent()).toContain('นโยบายความเป็นส่วนตัวของเรามีการเปลี่ยนแปลง');
     expect(await kitConsent(page)).toBeNull();
 
@@ -401,19 +448,19 @@ describe('storefront kit in Chromium', () => {
 
   it('works keyboard-only: Tab to Refuse all and Enter; reopen settings, Space toggles, focus stays in the dialog, Escape closes without saving', async () => {
     const { context, page } = await open('/demo/?lang=en');
-    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    await banner(page).waitFor({ state: 'visible' });
     await tabUntil(page, `document.activeElement?.textContent === 'Refuse all'`);
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
     const refused = consentPosted(page);
     await page.keyboard.press('Enter');
     expect((await refused).status()).toBe(201);
     const visitorId = await visitorIdOf(context);
-    await expect.poll(() => banner(page).count()).toBe(0);
-    await expect.poll(() => page.locator('[data-shop-privacy="settings-button"]').isVisible()).toBe(true);
+    await banner(page).waitFor({ state: 'detached' });
+    await page.locator('[data-shop-privacy="settings-button"]').waitFor({ state: 'visible' });
 
     await tabUntil(page, `document.activeElement?.getAttribute('data-shop-privacy') === 'settings-button'`);
     await page.keyboard.press('Enter');
-    await expect.poll(() => dialog(page).isVisible()).toBe(true);
+    await dialog(page).waitFor({ state: 'visible' });
     const inDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('[data-shop-privacy="settings"]')));
     expect(await inDialog()).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('spk-c-analytics');
@@ -428,12 +475,12 @@ describe('storefront kit in Chromium', () => {
       expect(await inDialog()).toBe(true);
     }
     await page.keyboard.press('Escape');
-    await expect.poll(() => dialog(page).count()).toBe(0);
+    await dialog(page).waitFor({ state: 'detached' });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('settings-button');
     expect(await kitConsent(page)).toEqual({ necessary: true, analytics: false, marketing: false });
 
     await page.keyboard.press('Enter');
-    await expect.poll(() => dialog(page).isVisible()).toBe(true);
+    await dialog(page).waitFor({ state: 'visible' });
     expect(await dialog(page).getByRole('checkbox', { name: 'Analytics' }).isChecked()).toBe(false);
     await page.keyboard.press('Space');
     await tabUntil(page, `document.activeElement?.textContent === 'Save choices'`);
@@ -449,11 +496,10 @@ describe('storefront kit in Chromium', () => {
 
   it('passes axe-core\u2019s WCAG 2.2 AA checks in the banner, the settings dialog and the request form (with errors shown)', async () => {
     // axe is injected as an inline script, which the demo's CSP (rightly) forbids: this context bypasses it.
-    const context = await browser.newContext({ bypassCSP: true, locale: 'th-TH' });
-    contexts.push(context);
+    const context = await newContext({ bypassCSP: true, locale: 'th-TH' });
     const page = await context.newPage();
     await page.goto(`${server.url}/demo/`);
-    await expect.poll(() => banner(page).isVisible()).toBe(true);
+    await banner(page).waitFor({ state: 'visible' });
     const inBanner = await axeViolations(page, '[data-shop-privacy="banner"]');
     expect(inBanner.violations).toEqual([]);
     expect(inBanner.passes).toContain('color-contrast');

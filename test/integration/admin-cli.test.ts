@@ -32,8 +32,10 @@ const admin = (...args: string[]) =>
   new Promise<Run>((resolve) => {
     execFile(
       process.execPath,
-      [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'scripts/admin.ts'), ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' }, timeout: 30_000 },
+      // One process (tsx as a loader, not its CLI, which runs the script in a second one), so the
+      // timeout's SIGTERM reaches the CLI itself. Generous: loading it takes seconds on a loaded machine.
+      ['--import', 'tsx', join(REPO_ROOT, 'scripts/admin.ts'), ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' }, timeout: 100_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });

@@ -92,17 +92,16 @@ describe('consent over HTTP', () => {
   it('asks for renewal of changed categories once staff publish a version and it comes into force', async () => {
     const visitorId = visitor();
     await call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: choices(true, false) });
-    // Effective "now" (within the allowed skew) so the change is in force at once.
+    // Effective now, so the change is in force at once without waiting for a future instant.
     const version = `it-${randomUUID().slice(0, 8)}`;
     const published = await call('POST', '/v1/admin/policies', {
       version,
-      effectiveAt: new Date(Date.now() + 1000).toISOString(),
+      effectiveAt: new Date().toISOString(),
       url: `https://shop.example.com/privacy-policy/${version}`,
       sha256: 'e'.repeat(64),
       changes: ['analytics', 'marketing'],
     });
     expect(published.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 1100));
     const listed = await call('GET', '/v1/admin/policies');
     expect(listed.body.items.map((v: { version: string }) => v.version)).toContain(version);
     const status = await call('GET', `/v1/consents/${visitorId}`);

@@ -89,7 +89,7 @@ describe('unsubscribe by mail', () => {
 });
 
 describe('deadline chain through SQS', () => {
-  it('hops through the real queue until due, then enforces the unsubscribe', async () => {
+  it('hops through the real queue until due, then enforces the unsubscribe', async ({ signal }) => {
     const email = address();
     const { requestId } = await call('POST', '/v1/requests', { email, type: 'stop_marketing', locale: 'en' }).then((r) => r.body);
     const request = (await requestStore().get(requestId))!;
@@ -100,12 +100,17 @@ describe('deadline chain through SQS', () => {
     await startChain(deps, request);
     const url = process.env[QUEUES.deadlines.envVar]!;
     const outcomes: string[] = [];
-    for (let i = 0; i < 40 && !outcomes.includes('closed'); i++) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
+    // Bounded by the jobs handled, not by time: a long poll returns as soon as the next hop is
+    // visible, however slow the machine; a chain that never closes fails on the count, and the
+    // test's signal ends a wait that outlives its timeout.
+    while (!outcomes.includes('closed') && outcomes.length < 60) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }), {
+        abortSignal: signal,
+      });
       for (const m of Messages) {
         const job = JSON.parse(m.Body!) as DeadlineJob;
         if (job.requestId !== requestId) continue; // other files' jobs share the queue in this run
-        now = new Date(Math.max(now.getTime(), Date.parse(job.at) - 1000 * (i % 2))); // sometimes early, then on time
+        now = new Date(Math.max(now.getTime(), Date.parse(job.at) - 1000 * (outcomes.length % 2))); // sometimes early, then on time
         outcomes.push(await processJob(deps, job));
       }
     }
@@ -115,7 +120,7 @@ describe('deadline chain through SQS', () => {
     expect(await requestStore().get(requestId)).toMatchObject({ status: 'done', note: 'enforced by deadline' });
   }, 120_000);
 
-  it('moves a poison message to the dead-letter queue without blocking good ones', async () => {
+  it('moves a poison message to the dead-letter queue without blocking good ones', async ({ signal }) => {
     const url = process.env[QUEUES.deadlines.envVar]!;
     const dlqUrl = url.replace(/-Deadlines$/, '-Deadlines-dlq');
     const count = async (q: string) =>
@@ -123,17 +128,25 @@ describe('deadline chain through SQS', () => {
         (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!
           .ApproximateNumberOfMessages,
       );
-    const before = await count(dlqUrl);
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"poison": true}' }));
+    const poison = JSON.stringify({ poison: randomUUID() });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: poison }));
     const good: DeadlineJob = { v: 1, requestId: 'R-ABCDEFGH23', chainId: 'gone', hop: 0, milestone: 'due', at: new Date().toISOString() };
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(good) }));
     const workers = startLocalWorkers({ workers: WORKERS.filter((w) => w.trigger.kind === 'queue') });
+    // The event that proves the redrive: the poison message itself arriving on the dead-letter queue
+    // (long polls, so no interval to tune; the test's timeout aborts the wait).
+    const deadLettered: string[] = [];
     try {
-      for (let i = 0; i < 40 && (await count(dlqUrl)) === before; i++) await new Promise((r) => setTimeout(r, 500));
+      while (!deadLettered.includes(poison)) {
+        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }), {
+          abortSignal: signal,
+        });
+        deadLettered.push(...Messages.map((m) => m.Body!));
+      }
     } finally {
       await workers.stop();
     }
-    expect(await count(dlqUrl)).toBe(before + 1);
+    expect(deadLettered).toEqual([poison]);
     expect(await count(url)).toBe(0); // the good job was consumed while the poison one bounced
-  }, 60_000);
+  }, 120_000);
 });

@@ -240,10 +240,10 @@ describe('classifyRequest never drops a mail', () => {
     expect(classifyRequest({ subject: '', text: '' })).toEqual({ type: 'other', matched: [] });
   });
 
-  it('answers quickly for a very long body', () => {
-    const started = performance.now();
+  // No stopwatch: elapsed time depends on the machine. A pattern that backtracks catastrophically
+  // on 3 MB of text would not finish at all, so the project's test timeout is the guard.
+  it('returns a request type for a very long body (3 MB of Thai text)', () => {
     const result = classifyRequest(body(`${'ข้อความ ยาว มาก '.repeat(200_000)} unsubscribe`));
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(REQUEST_TYPES).toContain(result.type);
   });
 
