@@ -33,9 +33,10 @@ describe('runtime configuration', () => {
   });
 
   it('rejects malformed values by name', () => {
-    expect(() => parseRuntimeConfig({ ...stageEnv(), VISIT_RETENTION_DAYS: '30d' })).toThrow(/VISIT_RETENTION_DAYS must be a whole number/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), VISIT_RETENTION_DAYS: '30d' })).toThrow(/VISIT_RETENTION_DAYS must be a positive integer/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), LINK_DAYS: '0' })).toThrow(/LINK_DAYS must be a positive integer/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: '2,,1' })).toThrow(/REMIND_DAYS_BEFORE must be a comma-separated list/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), POLICY_CACHE_SECONDS: '-1' })).toThrow(/POLICY_CACHE_SECONDS must be a whole number/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE/);
   });
 
