@@ -25,7 +25,8 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A file's beforeAll synthesises the whole stack (without bundling): seconds alone, far more on a busy machine.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -37,7 +37,9 @@ export class FunctionBundles extends Construct {
     super(scope, FunctionBundles.ID);
     this.handlerPaths = new Set(props.handlerPaths);
     this.bundled = scope.bundlingRequired;
-    this.root = join(Stage.of(scope)!.outdir, 'bundles', scope.artifactId);
+    const stage = Stage.of(scope);
+    if (!stage) throw new Error(`Stack ${scope.stackName} is in no App or Stage: its bundles have no output directory`);
+    this.root = join(stage.outdir, 'bundles', scope.artifactId);
     if (this.bundled) bundleFunctions([...this.handlerPaths], join(this.root, 'functions'));
   }
 

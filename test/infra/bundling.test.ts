@@ -1,10 +1,12 @@
 import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLING, bundleFunctions } from '../../infra/bundling';
+import { FunctionBundles } from '../../infra/constructs/function-bundles';
 import { REPO_ROOT } from '../../infra/stage-config';
 
 const temporary: string[] = [];
@@ -93,5 +95,28 @@ describe('function bundles: one pass', () => {
     rmSync(join(p.out, 'a'), { recursive: true });
     expect(p.build()).toBe(true);
     expect(p.bundle('a')).toContain('from-folder');
+  });
+});
+
+describe('function bundles: in a stack', () => {
+  it('gives a function that ships a file its own directory: the real bundle, its map and the file', () => {
+    const data = join(tempDir('asn-'), 'GeoLite2-ASN.mmdb');
+    writeFileSync(data, 'not a real database');
+    const stack = new Stack(new App({ outdir: tempDir('cdk-out-') }), 'Bundled');
+    const bundles = new FunctionBundles(stack, { handlerPaths: ['platform/get-health'] });
+    const plain = bundles.directoryFor('platform/get-health');
+    const withFile = bundles.directoryFor('platform/get-health', { 'asn.mmdb': data });
+    expect(bundles.bundled).toBe(true);
+    expect(withFile).not.toBe(plain);
+    expect(readdirSync(plain).sort()).toEqual(['index.js', 'index.js.map']);
+    expect(readdirSync(withFile).sort()).toEqual(['asn.mmdb', 'index.js', 'index.js.map']);
+    expect(readFileSync(join(withFile, 'index.js'), 'utf8')).toBe(readFileSync(join(plain, 'index.js'), 'utf8'));
+  });
+
+  it('gives placeholder code when the synth skips bundling for the stack', () => {
+    const app = new App({ outdir: tempDir('cdk-out-'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const bundles = new FunctionBundles(new Stack(app, 'Unbundled'), { handlerPaths: ['platform/get-health'] });
+    expect(bundles.bundled).toBe(false);
+    expect(readFileSync(join(bundles.directoryFor('platform/get-health'), 'index.js'), 'utf8')).toContain('without bundling');
   });
 });

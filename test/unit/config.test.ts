@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
 import { ConfigError, parseRuntimeConfig, RUNTIME_DEFAULTS } from '../../shared/config';
 
@@ -43,5 +43,17 @@ describe('runtime configuration', () => {
   it('lets the local mode and tests override the tuning knobs, 0 included for the policy cache', () => {
     const config = parseRuntimeConfig({ ...stageEnv(), POLICY_CACHE_SECONDS: '0', MAX_JOB_DELAY_SECONDS: '2', STALE_CHAIN_MINUTES: '1' });
     expect(config).toMatchObject({ POLICY_CACHE_SECONDS: 0, MAX_JOB_DELAY_SECONDS: 2, STALE_CHAIN_MINUTES: 1 });
+  });
+
+  it('fails a handler\u2019s cold start, naming the variable, when the stage environment lacks one', async () => {
+    const saved = process.env.CONSENT_TOKEN_DAYS;
+    delete process.env.CONSENT_TOKEN_DAYS;
+    vi.resetModules();
+    try {
+      await expect(import('../../functions/consent/capture-consent')).rejects.toThrow(/CONSENT_TOKEN_DAYS is not set/);
+    } finally {
+      process.env.CONSENT_TOKEN_DAYS = saved;
+      vi.resetModules();
+    }
   });
 });
