@@ -34,8 +34,6 @@ export const TABLES = {
     envVar: 'CONSENTS_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    // Sparse: only receipts given by a signed-in member carry memberId, so erasure/export by member is a Query.
-    indexes: [{ name: 'byMember', partitionKey: { name: 'memberId', type: 'S' }, sortKey: { name: 'recordedAt', type: 'S' } }],
     purpose: 'Consent receipts (append-only history) and each visitor\u2019s current choices (policy 3).',
   },
   visits: {

@@ -143,7 +143,7 @@ export const ROUTES: RouteDef[] = [
     summary: 'Storefront beacon: store 1-50 visit events if the visitor allowed analytics',
     // The busiest route by far: its own, larger budget, so a flood here cannot starve consent or requests.
     throttle: { rate: 500, burst: 1000 },
-    uses: { tables: { visits: ['BatchWriteItem'], consents: ['GetItem'] }, secrets: ['tokenKey'], ispDatabase: true },
+    uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey'], ispDatabase: true },
     request: { body: BeaconInput },
   },
   {
@@ -154,7 +154,7 @@ export const ROUTES: RouteDef[] = [
     auth: 'iam',
     summary: 'Storefront backend: this visitor id belongs to this member',
     throttle: { rate: 50, burst: 100 },
-    uses: { tables: { visits: ['PutItem'] } },
+    uses: { tables: { visits: ['PutItem'], members: ['GetItem'] } },
     request: { path: LinkPath },
   },
   {
@@ -198,7 +198,11 @@ export const ROUTES: RouteDef[] = [
     auth: 'iam',
     summary: 'Storefront backend: the member cancelled their account; deactivate and keep for disputes (policy 2.2)',
     throttle: { rate: 20, burst: 40 },
-    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT, subscriptions: ['UpdateItem'] }, secrets: ['partnerKey', 'tokenKey'], sendsMail: true },
+    uses: {
+      tables: { members: ['GetItem', 'PutItem'], audit: AUDIT, subscriptions: ['UpdateItem'], visits: ['Query'], consents: ['BatchWriteItem'] },
+      secrets: ['partnerKey', 'tokenKey'],
+      sendsMail: true,
+    },
     request: { path: MemberPath, body: CancelMemberInput },
   },
   {
@@ -299,7 +303,7 @@ export const ROUTES: RouteDef[] = [
         orders: ['Query'],
         disclosures: ['Query'],
         audit: AUDIT,
-        subscriptions: ['UpdateItem'],
+        subscriptions: ['GetItem', 'UpdateItem'],
       },
       buckets: { exports: ['write'] },
       secrets: ['tokenKey', 'partnerKey'],

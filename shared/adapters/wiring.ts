@@ -45,6 +45,7 @@ export const visitQueryDeps = () => ({ visits: new DynamoVisitStore(documentClie
 
 export const visitLinkDeps = () => ({
   ...visitQueryDeps(),
+  members: memberStore(),
   clock: systemClock,
   retentionDays: positiveInt('VISIT_RETENTION_DAYS', 395),
 });
@@ -183,6 +184,7 @@ export const completionDeps = () => ({
   requests: requestStore(),
   members: memberStore(),
   data: personalData(),
+  subscriptions: subscriptionReadDeps().subscriptions,
   disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')),
   exports: new S3Exports(requireEnv('EXPORTS_BUCKET')),
   suppress: suppressor(),

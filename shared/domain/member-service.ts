@@ -30,11 +30,19 @@ export async function putMember(
   return { member, created: !existing };
 }
 
-export async function cancelMember(deps: MemberDeps, memberId: string, reason: string, actor: string): Promise<Member> {
+export async function cancelMember(
+  deps: MemberDeps & { data: Pick<PersonalDataIndex, 'visitorIds' | 'stopProfiling'> },
+  memberId: string,
+  reason: string,
+  actor: string,
+): Promise<Member> {
   const member = await deps.members.get(memberId);
   if (!member) throw new NotFoundError('Member');
   if (member.status !== 'active') return member; // cancelling twice changes nothing
-  const deactivated = deactivate(member, reason, deps.clock.now(), deps.holdDays);
+  const now = deps.clock.now();
+  // A deactivated member cannot be profiled (policy 2.2): their visitor ids store no further visits.
+  await deps.data.stopProfiling(await deps.data.visitorIds(memberId), now);
+  const deactivated = deactivate(member, reason, now, deps.holdDays);
   await deps.members.put(deactivated);
   await deps.suppress?.(deactivated.email, 'staff');
   await deps.audit.append({ subject: memberId, actor, action: 'member.deactivated', details: { reason, holdUntil: deactivated.holdUntil } });
@@ -50,8 +58,10 @@ export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDat
   const due = await deps.members.holdsEndedBefore(now, batch);
   for (const member of due) {
     const visitorIds = await deps.data.visitorIds(member.memberId);
+    // Members deactivated before profiling stops were recorded get the mark now, before their links go.
+    await deps.data.stopProfiling(visitorIds, now);
     const visits = await deps.data.eraseVisits(member.memberId, visitorIds);
-    const consents = await deps.data.eraseConsentHistory(member.memberId);
+    const consents = await deps.data.eraseConsentHistory(visitorIds);
     await deps.members.put(anonymise(member, now));
     await deps.audit.append({
       subject: member.memberId,

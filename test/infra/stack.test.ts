@@ -50,14 +50,13 @@ describe('stack: data', () => {
     });
   });
 
-  it('builds the consents table with the member index the erasure path relies on', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byMember' })],
-    });
+  it('builds the consents table keyed by visitor, with no member index: member links come only from the storefront backend', () => {
+    const [, consents] = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).find(([id]) => id.includes(TABLES.consents.id)) ?? [];
+    expect(consents?.Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(consents?.Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('keeps prod data when the stack is deleted', () => {

@@ -177,7 +177,7 @@ describe('completing requests', () => {
     const m = await member('en');
     const visitorId = `v-${randomUUID()}`;
     const consent = (analytics: boolean) =>
-      call('POST', '/v1/consents', { visitorId, memberId: m.id, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } });
+      call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } });
     const token = (await consent(true)).body.token;
     await consent(true);
     expect((await call('POST', '/v1/visits', { visitorId, sessionId: 's', consentToken: token, events: [{ type: 'pageview', path: '/x' }] })).body.stored).toBe(
@@ -291,7 +291,6 @@ describe('dispute hold', () => {
     const token = (
       await call('POST', '/v1/consents', {
         visitorId,
-        memberId: m.id,
         policyVersion: '2024-01',
         choices: { necessary: true, analytics: true, marketing: false },
       })
