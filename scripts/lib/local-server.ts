@@ -128,6 +128,15 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
+/** Path parameters percent-decoded, or undefined when an escape is malformed or not UTF-8. */
+export function decodePathParameters(groups: Record<string, string>): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LocalServerOptions {
   settings: StageSettings;
   port: number;
@@ -188,7 +197,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       if (body === 'too_large') {
         return send(res, 413, { 'content-type': 'application/json', ...corsHeaders }, errorBody('payload_too_large', 'Request bodies are limited to 10 MB'));
       }
-      const pathParameters = Object.fromEntries(Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      const pathParameters = decodePathParameters(hit.m!.groups ?? {});
+      if (!pathParameters) {
+        // API Gateway refuses a path whose percent-escapes are not UTF-8 with a 400 before any function runs.
+        return send(
+          res,
+          400,
+          { 'content-type': 'application/json', ...corsHeaders },
+          errorBody('invalid_encoding', 'The path holds a malformed percent-escape'),
+        );
+      }
       const event = toApiGatewayEvent(
         { method: req.method!, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1' },
         hit.c.route,
