@@ -33,7 +33,7 @@ export class PrivacyStack extends Stack {
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod' });
+    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod', partners: settings.partners ?? [] });
     this.http = new PrivacyHttpApi(this, 'Http', {
       settings,
       data: this.data,

@@ -175,12 +175,13 @@ export const SECRETS = {
     localEnvVar: 'TOKEN_SECRET',
     purpose: 'HMAC key that signs consent tokens and the links in mail.',
   },
-  partnerKey: {
-    id: 'PartnerHashKey',
-    arnEnvVar: 'PARTNER_SECRET_ARN',
-    localEnvVar: 'PARTNER_SECRET',
-    purpose: 'Key shared with joint-marketing partners for the keyed e-mail hash of membership checks (policy 5).',
-  },
 } as const;
 
 export type SecretKey = keyof typeof SECRETS;
+
+/**
+ * Joint-marketing partners' keys (policy 5): one secret per partner declared in the stage settings,
+ * so their number is not fixed here. Functions find them as a JSON map of partner id to secret ARN;
+ * locally as a JSON map of partner id to key.
+ */
+export const PARTNER_SECRETS = { arnsEnvVar: 'PARTNER_SECRET_ARNS', localEnvVar: 'PARTNER_KEYS' } as const;

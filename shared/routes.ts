@@ -31,6 +31,8 @@ export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'Up
 export interface FunctionUses {
   tables?: Partial<Record<TableKey, TableAction[]>>;
   secrets?: SecretKey[];
+  /** Reads the joint-marketing partners' keys (one secret per partner in the stage settings). */
+  partnerKeys?: boolean;
   buckets?: Partial<Record<BucketKey, ('read' | 'write')[]>>;
   /** Queues the function sends to. */
   queues?: Partial<Record<QueueKey, 'send'[]>>;
@@ -187,7 +189,7 @@ export const ROUTES: RouteDef[] = [
     auth: 'iam',
     summary: 'Storefront backend: register or update a member (email, name, locale, marketing opt-in)',
     throttle: { rate: 50, burst: 100 },
-    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, secrets: ['partnerKey'] },
+    uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, partnerKeys: true },
     request: { path: MemberPath, body: PutMemberInput },
   },
   {
@@ -200,7 +202,8 @@ export const ROUTES: RouteDef[] = [
     throttle: { rate: 20, burst: 40 },
     uses: {
       tables: { members: ['GetItem', 'PutItem'], audit: AUDIT, subscriptions: ['UpdateItem'], visits: ['Query'], consents: ['BatchWriteItem'] },
-      secrets: ['partnerKey', 'tokenKey'],
+      secrets: ['tokenKey'],
+      partnerKeys: true,
       sendsMail: true,
     },
     request: { path: MemberPath, body: CancelMemberInput },
@@ -306,7 +309,8 @@ export const ROUTES: RouteDef[] = [
         subscriptions: ['GetItem', 'UpdateItem'],
       },
       buckets: { exports: ['write'] },
-      secrets: ['tokenKey', 'partnerKey'],
+      secrets: ['tokenKey'],
+      partnerKeys: true,
       sendsMail: true,
     },
     request: { path: RequestPath, body: CompleteRequestInput },
@@ -350,7 +354,8 @@ export const ROUTES: RouteDef[] = [
     path: '/v1/partner/membership-checks',
     handler: 'partner/check-membership',
     auth: 'iam',
-    summary: 'Joint-marketing partner: is the person with this keyed e-mail hash a member? yes/no, logged as a disclosure',
+    summary:
+      'Joint-marketing partner (identified by its IAM role): did the person with this keyed e-mail hash join through its referral? yes/no, logged as a disclosure',
     throttle: { rate: 5, burst: 10 },
     uses: { tables: { members: ['Query'], disclosures: ['PutItem'] } },
     request: { body: PartnerCheckInput },

@@ -8,7 +8,7 @@ import { systemClock } from '../domain/ports';
 import { DynamoConsentStore } from './consent-store';
 import { documentClient } from './dynamodb';
 import { cachedPolicies, DynamoPolicyStore } from './policy-store';
-import { secretKey } from './secrets';
+import { partnerKeys, secretKey } from './secrets';
 import { DynamoVisitStore } from './visit-store';
 import { DynamoOrderStore } from './order-store';
 
@@ -55,7 +55,7 @@ export const orderDeps = () => ({ orders: new DynamoOrderStore(documentClient(),
 // ---------------------------------------------------------------------------------------------
 // Members, requests, disclosures
 
-import { requireEnv } from '../config';
+import { ConfigError, requireEnv } from '../config';
 import type { DeadlineSettings } from '../domain/deadlines';
 import { DynamoAuditLog } from './audit-store';
 import { DynamoDisclosureStore } from './disclosure-store';
@@ -89,8 +89,8 @@ const publicUrl = () => requireEnv('PUBLIC_API_URL').replace(/\/+$/, '');
 
 export const auditLog = () => new DynamoAuditLog(documentClient(), tableName('audit'));
 export const mailer = () => new SesMailer(requireEnv('SENDER_ADDRESS'));
-/** The partner key is read only where members are written or checked. */
-export const memberStore = () => new DynamoMemberStore(documentClient(), tableName('members'), secretKey('partnerKey'));
+/** Partner keys are read only where members are written, and only for a member's referring partner. */
+export const memberStore = () => new DynamoMemberStore(documentClient(), tableName('members'), partnerKeys());
 export const requestStore = () => new DynamoRequestStore(documentClient(), tableName('requests'));
 
 /** Reading the suppression list needs neither a mailer nor a key. */
@@ -213,3 +213,32 @@ export const disclosureDeps = () => ({
   audit: auditLog(),
   clock: systemClock,
 });
+
+// ---------------------------------------------------------------------------------------------
+// Joint-marketing partners (policy 5)
+
+import type { Partner } from '../domain/disclosure-service';
+import { PartnerId, PartnerPrincipalArn } from '../schemas/common';
+import * as z from 'zod/mini';
+
+const PartnerList = z.array(z.object({ id: PartnerId, principalArn: PartnerPrincipalArn }));
+
+/** The stage's partners (ids and IAM principals; no keys), from PARTNERS; none when unset. */
+export function configuredPartners(): Partner[] {
+  const raw = process.env.PARTNERS;
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('PARTNERS must be JSON');
+  }
+  const result = PartnerList.safeParse(parsed);
+  if (!result.success) throw new ConfigError('PARTNERS must be a list of { id, principalArn }');
+  return result.data;
+}
+
+/** Registering a member checks a referral against the declared partners. */
+export const memberWriteDeps = () => ({ ...memberDeps(), partnerIds: configuredPartners().map((p) => p.id) });
+
+export const partnerCheckDeps = () => ({ ...disclosureDeps(), partners: configuredPartners() });

@@ -4,7 +4,7 @@
  */
 import { anonymise, deactivate, upsertMember, type Locale, type Member } from './members';
 import type { AuditLog, Clock, MemberStore, PersonalDataIndex } from './ports';
-import { NotFoundError } from './errors';
+import { InvalidInputError, NotFoundError } from './errors';
 
 export interface MemberDeps {
   members: MemberStore;
@@ -16,11 +16,16 @@ export interface MemberDeps {
 }
 
 export async function putMember(
-  deps: MemberDeps,
+  deps: MemberDeps & { partnerIds: readonly string[] },
   memberId: string,
-  input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean },
+  input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean; referredBy?: string },
   actor: string,
 ) {
+  if (input.referredBy !== undefined && !deps.partnerIds.includes(input.referredBy)) {
+    throw new InvalidInputError('unknown_partner', `"${input.referredBy}" is not a partner of this stage`, [
+      { path: 'body.referredBy', message: 'must be the id of a partner in the stage settings' },
+    ]);
+  }
   const existing = await deps.members.get(memberId);
   const { member, changed } = upsertMember(existing, { memberId, ...input }, deps.clock.now());
   if (changed.length) {
