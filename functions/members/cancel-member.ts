@@ -1,5 +1,5 @@
 /** POST /v1/members/{memberId}/cancel (IAM): account cancelled in the shop: deactivate, keep for disputes (policy 2.2). */
-import { memberDeps, personalData, suppressor } from '../../shared/adapters/wiring';
+import { memberDataWithoutOrders, memberDeps, suppressor } from '../../shared/adapters/wiring';
 import { cancelMember } from '../../shared/domain/member-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
@@ -11,4 +11,4 @@ export const makeHandler = (deps: Parameters<typeof cancelMember>[0]) =>
   );
 
 // Only cancelling suppresses marketing mail, so only this function carries the mailer.
-export const handler = makeHandler({ ...memberDeps(), data: personalData(), suppress: suppressor() });
+export const handler = makeHandler({ ...memberDeps(), data: memberDataWithoutOrders(), suppress: suppressor() });

@@ -5,13 +5,13 @@
  * recorded as a disclosure naming it (policy 5).
  */
 import { partnerCheckDeps } from '../../shared/adapters/wiring';
-import { confirmMembershipToPartner, partnerForCaller, type DisclosureDeps, type Partner } from '../../shared/domain/disclosure-service';
+import { confirmMembershipToPartner, partnerForCaller, type Partner } from '../../shared/domain/disclosure-service';
 import { HttpError } from '../../shared/http/errors';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
 import { PartnerCheckInput } from '../../shared/schemas/requests';
 
-export const makeHandler = (deps: DisclosureDeps & { partners: readonly Partner[] }) =>
+export const makeHandler = (deps: Parameters<typeof confirmMembershipToPartner>[0] & { partners: readonly Partner[] }) =>
   route({ body: PartnerCheckInput }).handler(async (event) => {
     const partner = partnerForCaller(callerOf(event), deps.partners);
     if (!partner) throw new HttpError(403, 'not_a_partner', 'Only a joint-marketing partner of the shop may ask, signed as its own IAM role');

@@ -5,6 +5,7 @@
  * orders (kept for disputes, policy 2.2).
  */
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConfigError } from '../config';
 import { batchWriteAll, queryAll } from './dynamodb';
 import type { ConsentRecord } from '../domain/consent';
 import type { Order } from '../domain/orders';
@@ -15,7 +16,8 @@ import { memberPartition, visitorPartition, type VisitRecord } from '../domain/v
 export interface PersonalDataTables {
   visits: string;
   consents: string;
-  orders: string;
+  /** Only where orders are read (exports): deactivation and erasure never touch them. */
+  orders?: string;
 }
 
 export class DynamoPersonalData implements PersonalDataIndex {
@@ -77,6 +79,7 @@ export class DynamoPersonalData implements PersonalDataIndex {
   }
 
   orders(memberId: string) {
+    if (!this.tables.orders) throw new ConfigError('This function reads no orders: it has no orders table');
     return this.queryAll<Order & { pk: string }>({
       TableName: this.tables.orders,
       IndexName: 'byMember',

@@ -241,4 +241,16 @@ export function configuredPartners(): Partner[] {
 /** Registering a member checks a referral against the declared partners. */
 export const memberWriteDeps = () => ({ ...memberDeps(), partnerIds: configuredPartners().map((p) => p.id) });
 
-export const partnerCheckDeps = () => ({ ...disclosureDeps(), partners: configuredPartners() });
+/** The check reads members and records the disclosure; it writes no audit entry, so it has no audit table. */
+export const partnerCheckDeps = () => ({
+  disclosures: new DynamoDisclosureStore(documentClient(), tableName('disclosures')),
+  members: memberStore(),
+  clock: systemClock,
+  partners: configuredPartners(),
+});
+
+/**
+ * What deactivation and the hold sweep need of a member's data: linked visitor ids, the profiling
+ * stop, erasure. No orders table: orders are kept, never read or written there.
+ */
+export const memberDataWithoutOrders = () => new DynamoPersonalData(documentClient(), { visits: tableName('visits'), consents: tableName('consents') });

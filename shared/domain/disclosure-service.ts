@@ -75,7 +75,11 @@ export async function recordDisclosure(
  * answer is yes only for an active member whose recorded referrer is the asking partner. The hash is
  * keyed with that partner's own key, and the referrer is checked as well.
  */
-export async function confirmMembershipToPartner(deps: DisclosureDeps, emailHash: string, partner: Pick<Partner, 'id'>): Promise<{ member: boolean }> {
+export async function confirmMembershipToPartner(
+  deps: Pick<DisclosureDeps, 'disclosures' | 'members' | 'clock'>,
+  emailHash: string,
+  partner: Pick<Partner, 'id'>,
+): Promise<{ member: boolean }> {
   const found = await deps.members.findByPartnerHash(emailHash);
   const member = found && found.status === 'active' && found.referredBy === partner.id ? found : undefined;
   const now = deps.clock.now().toISOString();

@@ -34,7 +34,6 @@ describe('confirmMembershipToPartner', () => {
       {
         disclosures: { record: async (d) => void recorded.push(d), forMember: async () => [], recent: async () => ({ items: [] }) },
         members: { get: async () => found, findByPartnerHash: async () => found },
-        audit: { append: async () => ({}) as never, entries: async () => [] },
         clock,
       },
       'a'.repeat(64),
