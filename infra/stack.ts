@@ -37,7 +37,7 @@ export class PrivacyStack extends Stack {
     const { settings } = props;
     const routes = props.routes ?? ROUTES;
     new FunctionBundles(this, { handlerPaths: [...routes, ...WORKERS].map((f) => f.handler) });
-    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod' });
+    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod', partners: settings.partners ?? [] });
     this.http = new PrivacyHttpApi(this, 'Http', {
       settings,
       data: this.data,

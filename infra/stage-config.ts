@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import type { PolicyVersion } from '../shared/domain/policy';
 import { BUCKETS } from '../shared/resources';
+import { PartnerId, PartnerPrincipalArn } from '../shared/schemas/common';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The published policy text the baseline version's hash is computed from. */
@@ -55,6 +56,15 @@ const StageSettings = z.strictObject({
   /** Base URL for links in mail when the API has a custom domain; defaults to the API's own URL. */
   publicBaseUrl: z.optional(z.url()),
   throttle: z.strictObject({ defaultRate: z.number().check(z.positive()), defaultBurst: z.number().check(z.int(), z.positive()) }),
+  /**
+   * Joint-marketing partners (policy 5): each calls the membership check as its own IAM role, which
+   * decides who is asking, and gets its own key (a Secrets Manager secret per partner).
+   */
+  partners: z.optional(
+    z
+      .array(z.strictObject({ id: PartnerId, principalArn: PartnerPrincipalArn }))
+      .check(z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'partner ids must be unique')),
+  ),
 });
 export type StageSettings = z.infer<typeof StageSettings> & { name: string };
 
@@ -111,6 +121,8 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     UNSUBSCRIBE_DUE_DAYS: String(settings.deadlines.unsubscribeDueDays),
     REMIND_DAYS_BEFORE: settings.deadlines.remindDaysBefore.join(','),
     INBOUND_MAIL_PREFIX: INBOUND_MAIL_PREFIX,
+    // Ids and role ARNs only (no keys): who may ask the membership check, and whose referrals exist.
+    PARTNERS: JSON.stringify(settings.partners ?? []),
     ...(settings.isp?.source === 'maxmind' ? { ASN_DATABASE_PATH: ASN_DATABASE_IN_BUNDLE } : {}),
   };
 }

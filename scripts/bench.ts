@@ -72,7 +72,7 @@ function floorSource(uses: FunctionUses): string {
     lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
     client('@aws-sdk/lib-dynamodb', 'DynamoDBDocumentClient', 'DynamoDBDocumentClient.from(new DynamoDBClient({}))');
   }
-  if (uses.secrets?.length) client('@aws-sdk/client-secrets-manager', 'SecretsManagerClient');
+  if (uses.secrets?.length || uses.partnerKeys) client('@aws-sdk/client-secrets-manager', 'SecretsManagerClient');
   if (Object.keys(uses.buckets ?? {}).length) client('@aws-sdk/client-s3', 'S3Client');
   if (uses.sendsMail) client('@aws-sdk/client-sesv2', 'SESv2Client');
   if (Object.keys(uses.queues ?? {}).length) client('@aws-sdk/client-sqs', 'SQSClient');

@@ -34,8 +34,6 @@ export const TABLES = {
     envVar: 'CONSENTS_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    // Sparse: only receipts given by a signed-in member carry memberId, so erasure/export by member is a Query.
-    indexes: [{ name: 'byMember', partitionKey: { name: 'memberId', type: 'S' }, sortKey: { name: 'recordedAt', type: 'S' } }],
     purpose: 'Consent receipts (append-only history) and each visitor\u2019s current choices (policy 3).',
   },
   visits: {
@@ -177,12 +175,13 @@ export const SECRETS = {
     localEnvVar: 'TOKEN_SECRET',
     purpose: 'HMAC key that signs consent tokens and the links in mail.',
   },
-  partnerKey: {
-    id: 'PartnerHashKey',
-    arnEnvVar: 'PARTNER_SECRET_ARN',
-    localEnvVar: 'PARTNER_SECRET',
-    purpose: 'Key shared with joint-marketing partners for the keyed e-mail hash of membership checks (policy 5).',
-  },
 } as const;
 
 export type SecretKey = keyof typeof SECRETS;
+
+/**
+ * Joint-marketing partners' keys (policy 5): one secret per partner declared in the stage settings,
+ * so their number is not fixed here. Functions find them as a JSON map of partner id to secret ARN;
+ * locally as a JSON map of partner id to key.
+ */
+export const PARTNER_SECRETS = { arnsEnvVar: 'PARTNER_SECRET_ARNS', localEnvVar: 'PARTNER_KEYS' } as const;

@@ -35,6 +35,8 @@ export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'Up
 export interface FunctionUses {
   tables?: Partial<Record<TableKey, TableAction[]>>;
   secrets?: SecretKey[];
+  /** Reads the joint-marketing partners' keys (one secret per partner in the stage settings). */
+  partnerKeys?: boolean;
   buckets?: Partial<Record<BucketKey, ('read' | 'write')[]>>;
   /** Queues the function sends to. */
   queues?: Partial<Record<QueueKey, 'send'[]>>;
@@ -152,7 +154,7 @@ export const recordVisitsRoute = {
   summary: 'Storefront beacon: store 1-50 visit events if the visitor allowed analytics',
   // The busiest route by far: its own, larger budget, so a flood here cannot starve consent or requests.
   throttle: { rate: 500, burst: 1000 },
-  uses: { tables: { visits: ['BatchWriteItem'], consents: ['GetItem'] }, secrets: ['tokenKey'], ispDatabase: true },
+  uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey'], ispDatabase: true },
   request: { body: BeaconInput },
 } satisfies RouteDef;
 
@@ -164,7 +166,7 @@ export const linkVisitorRoute = {
   auth: 'iam',
   summary: 'Storefront backend: this visitor id belongs to this member',
   throttle: { rate: 50, burst: 100 },
-  uses: { tables: { visits: ['PutItem'] } },
+  uses: { tables: { visits: ['PutItem'], members: ['GetItem'] } },
   request: { path: LinkPath },
 } satisfies RouteDef;
 
@@ -200,7 +202,7 @@ export const putMemberRoute = {
   auth: 'iam',
   summary: 'Storefront backend: register or update a member (email, name, locale, marketing opt-in)',
   throttle: { rate: 50, burst: 100 },
-  uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, secrets: ['partnerKey'] },
+  uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, partnerKeys: true },
   request: { path: MemberPath, body: PutMemberInput },
 } satisfies RouteDef;
 
@@ -212,7 +214,12 @@ export const cancelMemberRoute = {
   auth: 'iam',
   summary: 'Storefront backend: the member cancelled their account; deactivate and keep for disputes (policy 2.2)',
   throttle: { rate: 20, burst: 40 },
-  uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT, subscriptions: ['UpdateItem'] }, secrets: ['partnerKey', 'tokenKey'], sendsMail: true },
+  uses: {
+    tables: { members: ['GetItem', 'PutItem'], audit: AUDIT, subscriptions: ['UpdateItem'], visits: ['Query'], consents: ['BatchWriteItem'] },
+    secrets: ['tokenKey'],
+    partnerKeys: true,
+    sendsMail: true,
+  },
   request: { path: MemberPath, body: CancelMemberInput },
 } satisfies RouteDef;
 
@@ -320,10 +327,11 @@ export const completeRequestRoute = {
       orders: ['Query'],
       disclosures: ['Query'],
       audit: AUDIT,
-      subscriptions: ['UpdateItem'],
+      subscriptions: ['GetItem', 'UpdateItem'],
     },
     buckets: { exports: ['write'] },
-    secrets: ['tokenKey', 'partnerKey'],
+    secrets: ['tokenKey'],
+    partnerKeys: true,
     sendsMail: true,
   },
   request: { path: RequestPath, body: CompleteRequestInput },
@@ -371,7 +379,8 @@ export const checkMembershipRoute = {
   path: '/v1/partner/membership-checks',
   handler: 'partner/check-membership',
   auth: 'iam',
-  summary: 'Joint-marketing partner: is the person with this keyed e-mail hash a member? yes/no, logged as a disclosure',
+  summary:
+    'Joint-marketing partner (identified by its IAM role): did the person with this keyed e-mail hash join through its referral? yes/no, logged as a disclosure',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { members: ['Query'], disclosures: ['PutItem'] } },
   request: { body: PartnerCheckInput },

@@ -1,10 +1,9 @@
 /** Scheduled daily: anonymise members whose dispute hold ended (policy 2.2), in bounded batches. */
-import { memberDeps } from '../../shared/adapters/wiring/members';
-import { personalData } from '../../shared/adapters/wiring/requests';
+import { memberDataWithoutOrders, memberDeps } from '../../shared/adapters/wiring/members';
 import { anonymiseEndedHolds } from '../../shared/domain/member-service';
 import { log } from '../../shared/log';
 
-const deps = { ...memberDeps(), data: personalData() };
+const deps = { ...memberDeps(), data: memberDataWithoutOrders() };
 const MAX_BATCHES_PER_RUN = 20;
 
 export const handler = async () => {

@@ -29,11 +29,13 @@ const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeTyp
 export class DataStores extends Construct {
   readonly tables: Readonly<Record<TableKey, TableV2>>;
   readonly secrets: Readonly<Record<SecretKey, Secret>>;
+  /** One key per joint-marketing partner of the stage (policy 5), by partner id. */
+  readonly partnerSecrets: Readonly<Record<string, Secret>>;
   readonly buckets: Readonly<Record<BucketKey, Bucket>>;
   readonly queues: Readonly<Record<QueueKey, Queue>>;
   readonly deadLetterAlarms: Readonly<Record<QueueKey, Alarm>>;
 
-  constructor(scope: Construct, id: string, props: { retain: boolean }) {
+  constructor(scope: Construct, id: string, props: { retain: boolean; partners?: readonly { id: string }[] }) {
     super(scope, id);
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -73,6 +75,24 @@ export class DataStores extends Construct {
         return [key, secret];
       }),
     ) as Record<SecretKey, Secret>;
+
+    // Each partner gets its own key, handed over out of band: one partner's key says nothing about
+    // another's customers, and a partner can be cut off by deleting its secret alone.
+    this.partnerSecrets = Object.fromEntries(
+      (props.partners ?? []).map(({ id: partnerId }) => {
+        const secret = new Secret(this, `PartnerKey-${partnerId}`, {
+          description: `HMAC key of joint-marketing partner "${partnerId}" for the keyed e-mail hash of membership checks (policy 5).`,
+          generateSecretString: { passwordLength: 64, excludePunctuation: true },
+          removalPolicy,
+        });
+        Validations.of(secret).acknowledge({
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'A partner\u2019s HMAC key, not a credential for another service: rotating it invalidates every hash the partner holds. Rotate by hand, with the partner, when compromised.',
+        });
+        return [partnerId, secret];
+      }),
+    );
 
     // Server access logs of the data buckets go here; this bucket cannot log into itself.
     const accessLogs = new Bucket(this, 'AccessLogs', {

@@ -6,7 +6,18 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BUCKETS, QUEUES, SECRETS, TABLES, type BucketKey, type QueueKey, type SecretKey, type TableDef, type TableKey } from '../../shared/resources';
+import {
+  BUCKETS,
+  PARTNER_SECRETS,
+  QUEUES,
+  SECRETS,
+  TABLES,
+  type BucketKey,
+  type QueueKey,
+  type SecretKey,
+  type TableDef,
+  type TableKey,
+} from '../../shared/resources';
 import type { FunctionUses } from '../../shared/routes';
 import type { StageSettings } from '../stage-config';
 import type { DataStores } from './data';
@@ -24,6 +35,11 @@ export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataSto
     const secret = data.secrets[key];
     fn.addEnvironment(SECRETS[key].arnEnvVar, secret.secretArn);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  }
+  const partnerSecrets = Object.entries(data.partnerSecrets);
+  if (uses.partnerKeys && partnerSecrets.length) {
+    fn.addEnvironment(PARTNER_SECRETS.arnsEnvVar, JSON.stringify(Object.fromEntries(partnerSecrets.map(([id, s]) => [id, s.secretArn]))));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: partnerSecrets.map(([, s]) => s.secretArn) }));
   }
   for (const [key, modes] of Object.entries(uses.buckets ?? {}) as [BucketKey, ('read' | 'write')[]][]) {
     const bucket = data.buckets[key];

@@ -6,7 +6,7 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeT
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
+import { BUCKETS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
 
 /** Dummy credentials and a region: the emulator accepts anything, the SDK insists on something. */
@@ -117,8 +117,10 @@ export async function verifySender(address: string, client = new SESv2Client({})
 /** Local-only keys: a deployed stage reads its keys from Secrets Manager instead. */
 export const LOCAL_SECRETS: Record<keyof typeof SECRETS, string> = {
   tokenKey: 'local-development-signing-key-not-for-production-use',
-  partnerKey: 'local-development-partner-key-not-for-production-use',
 };
+
+/** A partner's local-only key (a deployed stage keeps one secret per partner in Secrets Manager). */
+export const localPartnerKey = (partnerId: string) => `local-development-key-of-partner-${partnerId}-not-for-production-use`;
 
 /**
  * Everything the handlers need around them, from the same definitions the stack uses: environment,
@@ -130,6 +132,7 @@ export async function prepareLocalAws(settings: StageSettings, options: { endpoi
   for (const [key, def] of Object.entries(SECRETS) as [keyof typeof SECRETS, (typeof SECRETS)[keyof typeof SECRETS]][]) {
     process.env[def.localEnvVar] ??= LOCAL_SECRETS[key];
   }
+  process.env[PARTNER_SECRETS.localEnvVar] ??= JSON.stringify(Object.fromEntries((settings.partners ?? []).map((p) => [p.id, localPartnerKey(p.id)])));
   process.env.PUBLIC_API_URL = options.publicUrl;
   const tables = await createTables(options.prefix);
   const buckets = await createBuckets(options.prefix);

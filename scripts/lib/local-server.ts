@@ -46,11 +46,21 @@ function encodeBody(bytes: Buffer, contentType: string | undefined): { body?: st
   return { body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
+/**
+ * Locally nobody signs calls, so a test or a person acts as a joint-marketing partner with the header
+ * `x-local-partner: <partner id>`: the caller becomes that partner's IAM principal from the stage
+ * settings, as API Gateway's IAM authoriser would report it. Without it an IAM route sees local staff.
+ */
+export const LOCAL_PARTNER_HEADER = 'x-local-partner';
+
 export function toApiGatewayEvent(
   req: { method: string; url: URL; headers: IncomingMessage['headers']; body: Buffer; sourceIp: string },
   route: RouteDef,
   pathParameters: Record<string, string>,
+  partners: StageSettings['partners'] = [],
 ): APIGatewayProxyEventV2 {
+  const asPartner = partners.find((p) => p.id === req.headers[LOCAL_PARTNER_HEADER]);
+  const callerArn = asPartner?.principalArn ?? LOCAL_STAFF_ARN;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -84,7 +94,7 @@ export function toApiGatewayEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
       ...(route.auth === 'iam'
-        ? { authorizer: { iam: { userArn: LOCAL_STAFF_ARN, accountId: '000000000000', callerId: 'local', principalOrgId: null, userId: 'local' } } }
+        ? { authorizer: { iam: { userArn: callerArn, accountId: '000000000000', callerId: 'local', principalOrgId: null, userId: 'local' } } }
         : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     ...encodeBody(req.body, headers['content-type']),
@@ -127,6 +137,15 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+/** Path parameters percent-decoded, or undefined when an escape is malformed or not UTF-8. */
+export function decodePathParameters(groups: Record<string, string>): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+  } catch {
+    return undefined;
+  }
+}
 
 export interface LocalServerOptions {
   settings: StageSettings;
@@ -188,11 +207,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
       if (body === 'too_large') {
         return send(res, 413, { 'content-type': 'application/json', ...corsHeaders }, errorBody('payload_too_large', 'Request bodies are limited to 10 MB'));
       }
-      const pathParameters = Object.fromEntries(Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      const pathParameters = decodePathParameters(hit.m!.groups ?? {});
+      if (!pathParameters) {
+        // API Gateway refuses a path whose percent-escapes are not UTF-8 with a 400 before any function runs.
+        return send(
+          res,
+          400,
+          { 'content-type': 'application/json', ...corsHeaders },
+          errorBody('invalid_encoding', 'The path holds a malformed percent-escape'),
+        );
+      }
       const event = toApiGatewayEvent(
         { method: req.method!, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1' },
         hit.c.route,
         pathParameters,
+        options.settings.partners,
       );
       const handler = await handlerFor(hit.c.route);
       const result = await handler(event, lambdaContext(hit.c.route, event.requestContext.requestId));

@@ -1,7 +1,8 @@
 /**
  * Members table: pk = member id. Index keys are derived on write, so callers cannot forget them:
  * `email` (byEmail), `holdQueue` + `holdUntil` (byHoldEnd, only while a dispute hold runs),
- * `partnerHash` (byPartnerHash, only when a partner key is configured and the member is active).
+ * `partnerHash` (byPartnerHash, only for an active member referred by a partner, keyed with that
+ * partner's own key: a hash under another partner's key matches no one).
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normaliseEmail, partnerHash, type Member } from '../domain/members';
@@ -16,7 +17,7 @@ export class DynamoMemberStore implements MemberStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly partnerKey?: () => Promise<Uint8Array>,
+    private readonly partnerKeyOf?: (partnerId: string) => Promise<Uint8Array | undefined>,
   ) {}
 
   async get(memberId: string) {
@@ -25,7 +26,7 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async put(member: Member) {
-    const key = this.partnerKey && member.status === 'active' ? await this.partnerKey() : undefined;
+    const key = this.partnerKeyOf && member.status === 'active' && member.referredBy ? await this.partnerKeyOf(member.referredBy) : undefined;
     const item: Item = {
       pk: member.memberId,
       ...member,

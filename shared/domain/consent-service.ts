@@ -49,7 +49,6 @@ export async function consentStatus(deps: Pick<ConsentDeps, 'consents' | 'polici
   const renew = categoriesToRenew(record, versions, now);
   return {
     visitorId: record.visitorId,
-    ...(record.memberId ? { memberId: record.memberId } : {}),
     policyVersion: record.policyVersion,
     currentPolicyVersion: currentPolicy(versions, now).version,
     choices: record.choices,

@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Choices } from './categories';
+import { splitSignedToken } from './signed-link';
 
 export interface ConsentClaims {
   /** visitor id */
@@ -46,19 +47,18 @@ export function issueConsentToken(
 }
 
 export function verifyConsentToken(token: string, key: Uint8Array, now: Date): TokenCheck {
-  // Strict alphabet: Buffer's base64url decoder skips stray characters, which would let many
-  // spellings of one token verify.
-  const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return { ok: false, reason: 'malformed' };
-  const [, payload = '', signature = ''] = match;
+  // Canonical base64url only: Buffer's decoder skips stray characters and ignores the unused bits
+  // of the last one, which would let several spellings of one token verify.
+  const parts = splitSignedToken(token);
+  if (!parts) return { ok: false, reason: 'malformed' };
+  const { body: payload, bodyBytes, signature: given } = parts;
   const expected = sign(payload, key);
-  const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'bad_signature' };
   }
   let claims: ConsentClaims;
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ConsentClaims;
+    claims = JSON.parse(bodyBytes.toString('utf8')) as ConsentClaims;
   } catch {
     return { ok: false, reason: 'malformed' };
   }

@@ -10,9 +10,12 @@ import type { PolicyVersion } from './policy';
 export const COLLECTION_METHODS = ['banner', 'settings', 'api'] as const;
 export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
 
+/**
+ * What a browser may say. No member id: the public route cannot tie a visitor id to a member (anyone
+ * who knows a visitor id could claim it); only the storefront backend's links do that.
+ */
 export interface ConsentRequest {
   visitorId: string;
-  memberId?: string;
   policyVersion: string;
   choices: Choices;
   collectionMethod?: CollectionMethod;
@@ -21,7 +24,6 @@ export interface ConsentRequest {
 export interface ConsentRecord {
   receiptId: string;
   visitorId: string;
-  memberId?: string;
   policyVersion: string;
   policyUrl: string;
   policySha256: string;
@@ -56,7 +58,6 @@ export function recordConsent(input: ConsentRequest, ctx: ConsentContext): Conse
   return {
     receiptId: receiptIdFor(input.visitorId, ctx.idempotencyKey),
     visitorId: input.visitorId,
-    ...(input.memberId ? { memberId: input.memberId } : {}),
     policyVersion: ctx.policy.version,
     policyUrl: ctx.policy.url,
     policySha256: ctx.policy.sha256,
@@ -79,7 +80,7 @@ export function consentReceipt(record: ConsentRecord) {
     jurisdiction: 'TH',
     legalFramework: 'PDPA B.E. 2562',
     collectionMethod: record.collectionMethod,
-    subject: { visitorId: record.visitorId, ...(record.memberId ? { memberId: record.memberId } : {}) },
+    subject: { visitorId: record.visitorId },
     policyVersion: record.policyVersion,
     policyUrl: record.policyUrl,
     policySha256: record.policySha256,

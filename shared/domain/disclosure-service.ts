@@ -8,6 +8,30 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog, Clock, Disclosure, DisclosureStore, LegalBasis, MemberStore } from './ports';
 import { InvalidInputError, NotFoundError } from './errors';
 
+/** A joint-marketing partner as the stage declares it: its id and the IAM principal it calls as. */
+export interface Partner {
+  id: string;
+  principalArn: string;
+}
+
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;
+const ASSUMED_ROLE_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
+
+/**
+ * Which partner made a call, from the caller ARN API Gateway's IAM authoriser verified (never from
+ * anything in the body). A partner calling as its role appears as that role's assumed-role session
+ * (`arn:aws:sts::<account>:assumed-role/<role name>/<session>`, the role's path dropped); an IAM user
+ * appears as itself.
+ */
+export function partnerForCaller(callerArn: string, partners: readonly Partner[]): Partner | undefined {
+  const session = ASSUMED_ROLE_ARN.exec(callerArn);
+  return partners.find((p) => {
+    if (p.principalArn === callerArn) return true;
+    const role = ROLE_ARN.exec(p.principalArn);
+    return Boolean(role && session && role[1] === session[1] && role[2] === session[2] && role[3] === session[3]);
+  });
+}
+
 export interface DisclosureDeps {
   disclosures: DisclosureStore;
   members: Pick<MemberStore, 'get' | 'findByPartnerHash'>;
@@ -46,13 +70,23 @@ export async function recordDisclosure(
   return disclosure;
 }
 
-export async function confirmMembershipToPartner(deps: DisclosureDeps, emailHash: string, partner: string): Promise<{ member: boolean }> {
-  const member = await deps.members.findByPartnerHash(emailHash);
+/**
+ * Policy 5 allows confirming only customers who joined through that partner's joint marketing: the
+ * answer is yes only for an active member whose recorded referrer is the asking partner. The hash is
+ * keyed with that partner's own key, and the referrer is checked as well.
+ */
+export async function confirmMembershipToPartner(
+  deps: Pick<DisclosureDeps, 'disclosures' | 'members' | 'clock'>,
+  emailHash: string,
+  partner: Pick<Partner, 'id'>,
+): Promise<{ member: boolean }> {
+  const found = await deps.members.findByPartnerHash(emailHash);
+  const member = found && found.status === 'active' && found.referredBy === partner.id ? found : undefined;
   const now = deps.clock.now().toISOString();
   await deps.disclosures.record({
     id: randomUUID(),
     ...(member ? { memberId: member.memberId } : {}),
-    recipient: partner,
+    recipient: partner.id,
     legalBasis: 'partner_membership_confirmation',
     categories: ['membership (yes/no)'],
     disclosedAt: now,

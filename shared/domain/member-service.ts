@@ -4,7 +4,7 @@
  */
 import { anonymise, deactivate, upsertMember, type Locale, type Member } from './members';
 import type { AuditLog, Clock, MemberStore, PersonalDataIndex } from './ports';
-import { NotFoundError } from './errors';
+import { InvalidInputError, NotFoundError } from './errors';
 
 export interface MemberDeps {
   members: MemberStore;
@@ -16,11 +16,16 @@ export interface MemberDeps {
 }
 
 export async function putMember(
-  deps: MemberDeps,
+  deps: MemberDeps & { partnerIds: readonly string[] },
   memberId: string,
-  input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean },
+  input: { email: string; name?: string; locale: Locale; marketingOptIn: boolean; referredBy?: string },
   actor: string,
 ) {
+  if (input.referredBy !== undefined && !deps.partnerIds.includes(input.referredBy)) {
+    throw new InvalidInputError('unknown_partner', `"${input.referredBy}" is not a partner of this stage`, [
+      { path: 'body.referredBy', message: 'must be the id of a partner in the stage settings' },
+    ]);
+  }
   const existing = await deps.members.get(memberId);
   const { member, changed } = upsertMember(existing, { memberId, ...input }, deps.clock.now());
   if (changed.length) {
@@ -30,11 +35,19 @@ export async function putMember(
   return { member, created: !existing };
 }
 
-export async function cancelMember(deps: MemberDeps, memberId: string, reason: string, actor: string): Promise<Member> {
+export async function cancelMember(
+  deps: MemberDeps & { data: Pick<PersonalDataIndex, 'visitorIds' | 'stopProfiling'> },
+  memberId: string,
+  reason: string,
+  actor: string,
+): Promise<Member> {
   const member = await deps.members.get(memberId);
   if (!member) throw new NotFoundError('Member');
   if (member.status !== 'active') return member; // cancelling twice changes nothing
-  const deactivated = deactivate(member, reason, deps.clock.now(), deps.holdDays);
+  const now = deps.clock.now();
+  // A deactivated member cannot be profiled (policy 2.2): their visitor ids store no further visits.
+  await deps.data.stopProfiling(await deps.data.visitorIds(memberId), now);
+  const deactivated = deactivate(member, reason, now, deps.holdDays);
   await deps.members.put(deactivated);
   await deps.suppress?.(deactivated.email, 'staff');
   await deps.audit.append({ subject: memberId, actor, action: 'member.deactivated', details: { reason, holdUntil: deactivated.holdUntil } });
@@ -50,8 +63,10 @@ export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDat
   const due = await deps.members.holdsEndedBefore(now, batch);
   for (const member of due) {
     const visitorIds = await deps.data.visitorIds(member.memberId);
+    // Members deactivated before profiling stops were recorded get the mark now, before their links go.
+    await deps.data.stopProfiling(visitorIds, now);
     const visits = await deps.data.eraseVisits(member.memberId, visitorIds);
-    const consents = await deps.data.eraseConsentHistory(member.memberId);
+    const consents = await deps.data.eraseConsentHistory(visitorIds);
     await deps.members.put(anonymise(member, now));
     await deps.audit.append({
       subject: member.memberId,

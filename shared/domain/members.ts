@@ -22,6 +22,8 @@ export interface Member {
   updatedAt: string;
   deactivatedAt?: string;
   deactivationReason?: string;
+  /** The joint-marketing partner the member joined through (policy 5), recorded at sign-up. */
+  referredBy?: string;
   /** End of the dispute hold (ISO); set while deactivated and not yet anonymised. */
   holdUntil?: string;
   anonymisedAt?: string;
@@ -31,13 +33,13 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /**
  * The keyed hash a marketing partner sends to ask whether a referred customer became a member
- * (policy 5): HMAC-SHA256 of the normalised address under a key shared with the partner, hex.
+ * (policy 5): HMAC-SHA256 of the normalised address under that partner's own key, hex.
  */
 export const partnerHash = (email: string, key: Uint8Array) => createHmac('sha256', key).update(normaliseEmail(email)).digest('hex');
 
 export function upsertMember(
   existing: Member | undefined,
-  input: { memberId: string; email: string; name?: string; locale: Locale; marketingOptIn: boolean },
+  input: { memberId: string; email: string; name?: string; locale: Locale; marketingOptIn: boolean; referredBy?: string },
   now: Date,
 ): { member: Member; changed: string[] } {
   const at = now.toISOString();
@@ -47,6 +49,7 @@ export function upsertMember(
       memberId: input.memberId,
       email,
       ...(input.name ? { name: input.name } : {}),
+      ...(input.referredBy ? { referredBy: input.referredBy } : {}),
       locale: input.locale,
       marketingOptIn: input.marketingOptIn,
       status: 'active',
@@ -59,7 +62,9 @@ export function upsertMember(
   const marketingOptIn = existing.status === 'active' ? input.marketingOptIn : false;
   const next: Member = { ...existing, email, locale: input.locale, marketingOptIn, updatedAt: at };
   if (input.name !== undefined) next.name = input.name;
-  const changed = (['email', 'name', 'locale', 'marketingOptIn'] as const).filter((k) => existing[k] !== next[k]);
+  // The referral is a fact of the sign-up: a later sync may supply it once, never change it.
+  if (input.referredBy !== undefined && existing.referredBy === undefined) next.referredBy = input.referredBy;
+  const changed = (['email', 'name', 'locale', 'marketingOptIn', 'referredBy'] as const).filter((k) => existing[k] !== next[k]);
   return { member: changed.length ? next : existing, changed };
 }
 

@@ -19,8 +19,11 @@ export interface ConsentStore {
   save(record: ConsentRecord): Promise<SaveOutcome>;
   current(visitorId: string): Promise<ConsentRecord | undefined>;
   receipt(visitorId: string, receiptId: string): Promise<ConsentRecord | undefined>;
-  /** The cheapest read of the current choices (eventually consistent, projected): the beacon path. */
-  currentChoices(visitorId: string): Promise<{ analytics: boolean; receiptId: string } | undefined>;
+  /**
+   * The cheapest read of what the beacon path needs (eventually consistent): the current choices and
+   * whether profiling of this visitor stopped because its member was deactivated (policy 2.2).
+   */
+  currentChoices(visitorId: string): Promise<{ analytics: boolean; receiptId: string; profilingStopped?: boolean } | undefined>;
 }
 
 export interface PolicyStore {
@@ -138,16 +141,23 @@ export interface DisclosureStore {
   recent(limit: number, cursor?: string): Promise<Page<Disclosure>>;
 }
 
-/** Everything held about a member, for exports and erasure (reads and deletes by Query only). */
+/**
+ * Everything held about a member, for exports and erasure (reads and deletes by Query only). A
+ * member's visitor ids come only from the links the storefront backend made: nothing a public
+ * caller sends can add a visitor id to someone's export or erasure.
+ */
 export interface PersonalDataIndex {
   visitorIds(memberId: string): Promise<string[]>;
-  consentHistory(memberId: string): Promise<import('./consent').ConsentRecord[]>;
+  /** Every consent receipt of these visitor ids. */
+  consentHistory(visitorIds: string[]): Promise<import('./consent').ConsentRecord[]>;
   visits(visitorIds: string[]): Promise<import('./visits').VisitRecord[]>;
   orders(memberId: string): Promise<import('./orders').Order[]>;
   /** Deletes visit records and member links; returns how many items went. */
   eraseVisits(memberId: string, visitorIds: string[]): Promise<number>;
-  /** Deletes consent receipts except each visitor's latest; returns how many went. */
-  eraseConsentHistory(memberId: string): Promise<number>;
+  /** Deletes these visitors' consent receipts except each one's latest; returns how many went. */
+  eraseConsentHistory(visitorIds: string[]): Promise<number>;
+  /** Marks these visitor ids as no longer profiled: the beacon path then stores nothing for them (policy 2.2). */
+  stopProfiling(visitorIds: string[], at: Date): Promise<void>;
 }
 
 export interface ExportStore {

@@ -8,9 +8,22 @@
  */
 import { deactivate, normaliseEmail, type Locale, type Member } from './members';
 import { requestCompleted, type KeptItem } from './notices';
-import type { AuditLog, Clock, DisclosureStore, ExportStore, Mailer, MemberStore, PersonalDataIndex, RequestStore, SigningKey } from './ports';
+import type {
+  AuditEntry,
+  AuditLog,
+  Clock,
+  DisclosureStore,
+  ExportStore,
+  Mailer,
+  MemberStore,
+  PersonalDataIndex,
+  RequestStore,
+  SigningKey,
+  SubscriptionStore,
+} from './ports';
 import { isClosed, withEvent, type DataRequest, type RequestOutcome } from './requests';
 import { signLink } from './signed-link';
+import { subscriptionStatus } from './subscriptions';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { unpackVisitRecord } from './visits';
 
@@ -26,6 +39,8 @@ export interface CompletionDeps {
   members: Pick<MemberStore, 'get' | 'put'>;
   data: PersonalDataIndex;
   disclosures: Pick<DisclosureStore, 'forMember'>;
+  /** The suppression list, read for the access export. */
+  subscriptions: Pick<SubscriptionStore, 'get'>;
   exports: ExportStore;
   audit: AuditLog;
   mailer: Mailer;
@@ -66,15 +81,35 @@ function keptAfterDeactivation(member: Member, locale: Locale, includeConsent: b
   ];
 }
 
-/** Everything held about a member, as one JSON document (PDPA right of access / portability). */
-export async function buildExport(deps: Pick<CompletionDeps, 'members' | 'data' | 'disclosures' | 'requests' | 'clock'>, member: Member) {
+/** Who acted, in words a customer reads: staff ARNs and role names are the shop's internals. */
+const actorForCustomer = (actor: string) => (actor === 'requester' ? 'you' : actor.startsWith('system:') ? 'automatic' : 'the shop');
+
+/** An audit entry as the customer reads it: what happened, when, by whom; no hash-chain internals. */
+const auditForCustomer = (e: AuditEntry) => ({
+  at: e.at,
+  action: e.action,
+  by: actorForCustomer(e.actor),
+  ...(e.requestId ? { requestId: e.requestId } : {}),
+  ...(e.details ? { details: e.details } : {}),
+});
+
+/**
+ * Everything held about a member, as one JSON document (PDPA right of access / portability): found
+ * through the member id and the visitor ids the storefront backend linked to it.
+ */
+export async function buildExport(
+  deps: Pick<CompletionDeps, 'members' | 'data' | 'disclosures' | 'requests' | 'subscriptions' | 'audit' | 'clock'>,
+  member: Member,
+) {
   const visitorIds = await deps.data.visitorIds(member.memberId);
-  const [consents, visits, orders, requests, disclosures] = await Promise.all([
-    deps.data.consentHistory(member.memberId),
+  const [consents, visits, orders, requests, disclosures, subscription, audit] = await Promise.all([
+    deps.data.consentHistory(visitorIds),
     deps.data.visits(visitorIds),
     deps.data.orders(member.memberId),
     deps.requests.byEmail(member.email),
     deps.disclosures.forMember(member.memberId),
+    subscriptionStatus(deps, member.email),
+    deps.audit.entries(member.memberId),
   ]);
   return {
     generatedAt: deps.clock.now().toISOString(),
@@ -86,6 +121,8 @@ export async function buildExport(deps: Pick<CompletionDeps, 'members' | 'data' 
     orders,
     requests: requests.map(({ verdicts: _v, ...r }) => r),
     disclosures,
+    subscription,
+    auditTrail: audit.map(auditForCustomer),
   };
 }
 
@@ -104,8 +141,10 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
     case 'delete': {
       const m = needMember();
       const visitorIds = await deps.data.visitorIds(m.memberId);
+      // Stop first: a beacon arriving while the rest is erased must not store anything new.
+      await deps.data.stopProfiling(visitorIds, now);
       const visits = await deps.data.eraseVisits(m.memberId, visitorIds);
-      const consents = await deps.data.eraseConsentHistory(m.memberId);
+      const consents = await deps.data.eraseConsentHistory(visitorIds);
       const deactivated = deactivate({ ...m, marketingOptIn: false }, 'deletion request', now, deps.settings.holdDays);
       await deps.members.put(deactivated);
       await deps.suppress?.(m.email, 'staff');
@@ -121,6 +160,7 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
     }
     case 'cancel_account': {
       const m = needMember();
+      await deps.data.stopProfiling(await deps.data.visitorIds(m.memberId), now);
       const deactivated = deactivate(m, 'cancellation request', now, deps.settings.holdDays);
       await deps.members.put(deactivated);
       await audit('member.deactivated', { reason: 'cancellation request', holdUntil: deactivated.holdUntil });

@@ -68,7 +68,7 @@ export async function unsubscribe(
   return { suppressed };
 }
 
-export async function subscriptionStatus(deps: Pick<SubscriptionDeps, 'subscriptions'>, email: string) {
+export async function subscriptionStatus(deps: { subscriptions: Pick<SubscriptionStore, 'get'> }, email: string) {
   const normalised = normaliseEmail(email);
   const record = await deps.subscriptions.get(subscriberKey(normalised));
   if (!record || record.subscribed) return { email: normalised, subscribed: true };

@@ -1,7 +1,8 @@
 /** Visit use cases: the consent-gated beacon write, member links, the staff query, orders. */
 import { verifyConsentToken } from './consent-token';
+import { ConflictError } from './errors';
 import { recordOrder, type Order } from './orders';
-import type { Clock, ConsentStore, OrderStore, SigningKey, VisitStore } from './ports';
+import type { Clock, ConsentStore, MemberStore, OrderStore, SigningKey, VisitStore } from './ports';
 import { consentGate, packVisitRecords, unpackVisitRecord, type BeaconInput, type GateReason, type RequestFacts, type VisitView } from './visits';
 
 export interface VisitDeps {
@@ -27,7 +28,18 @@ export async function recordVisits(deps: VisitDeps, beacon: BeaconInput, facts: 
   return { stored: beacon.events.length, records: records.length };
 }
 
-export async function linkVisitor(deps: Pick<VisitDeps, 'visits' | 'clock' | 'retentionDays'>, memberId: string, visitorId: string) {
+export type LinkDeps = Pick<VisitDeps, 'visits' | 'clock' | 'retentionDays'> & { members: Pick<MemberStore, 'get'> };
+
+/**
+ * The storefront backend says a visitor id is this member's: the only way a visitor id joins a
+ * member's data. A deactivated or anonymised member gains no new links (policy 2.2: not profiled).
+ * A member the backend has not synced yet may be linked; the link follows the member's later state.
+ */
+export async function linkVisitor(deps: LinkDeps, memberId: string, visitorId: string) {
+  const member = await deps.members.get(memberId);
+  if (member && member.status !== 'active') {
+    throw new ConflictError('member_inactive', `Member ${memberId} is ${member.status}: no visitor ids are linked to it any more`);
+  }
   const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + deps.retentionDays * 86_400;
   await deps.visits.link(memberId, visitorId, expiresAt);
   return { memberId, visitorId, expiresAt: new Date(expiresAt * 1000).toISOString() };

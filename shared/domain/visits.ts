@@ -46,14 +46,27 @@ export interface RequestFacts {
 // Consent gate
 
 export type GateDecision = { store: true } | { store: false; reason: GateReason };
-export type GateReason = 'invalid_token' | 'token_expired' | 'token_for_other_visitor' | 'analytics_not_consented' | 'consent_withdrawn' | 'no_consent';
+export type GateReason =
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_for_other_visitor'
+  | 'analytics_not_consented'
+  | 'consent_withdrawn'
+  | 'no_consent'
+  | 'profiling_stopped';
 
 /**
  * Analytics events are stored only with analytics consent. A valid token is necessary when sent, but
  * not sufficient: the visitor's current consent is read too, so a withdrawal wins at once even over
  * a token issued before it. Without a token, the current consent alone decides.
  */
-export function consentGate(visitorId: string, token: TokenCheck | undefined, current: { analytics: boolean } | undefined): GateDecision {
+export function consentGate(
+  visitorId: string,
+  token: TokenCheck | undefined,
+  current: { analytics: boolean; profilingStopped?: boolean } | undefined,
+): GateDecision {
+  // The visitor's member was deactivated (policy 2.2): no consent, old or new, makes them profiled again.
+  if (current?.profilingStopped) return { store: false, reason: 'profiling_stopped' };
   if (token) {
     if (!token.ok) return { store: false, reason: token.reason === 'expired' ? 'token_expired' : 'invalid_token' };
     if (token.claims.sub !== visitorId) return { store: false, reason: 'token_for_other_visitor' };

@@ -2,7 +2,8 @@
  * The middleware chain every HTTP handler shares, in one place:
  *   header normalisation -> request log -> security headers -> error mapping -> input parsing.
  * Input parsing reads the body (JSON, or text/plain where a route allows it, for sendBeacon), checks
- * size, encoding and content type, and validates body, path and query with zod. Failures become 4xx
+ * size, encoding (UTF-8, no unpaired surrogates anywhere in body, path or query) and content type, and
+ * validates body, path and query with zod. Failures become 4xx
  * answers with a machine-readable body; the handler only ever sees valid input.
  *
  * CORS is not here: API Gateway answers it from the stage settings (the local server emulates the
@@ -118,13 +119,45 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
   }
 }
 
+/** In `u` mode a surrogate class matches only unpaired halves: a well-formed pair is one code point. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Where in a parsed value a string (or key) holds a lone UTF-16 surrogate, or undefined. */
+function loneSurrogateAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = loneSurrogateAt(child, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * One rule for every route: a lone surrogate (JSON allows `"\udfff"`) is not text. It cannot be
+ * encoded as UTF-8 for a store, a mail or a log, so it is refused here with a clear 400 rather than
+ * failing somewhere deeper with a 500.
+ */
+function requireWellFormed<T>(value: T, where: 'body' | 'path' | 'query'): T {
+  const at = loneSurrogateAt(value, where);
+  if (at)
+    throw new HttpError(400, 'invalid_encoding', 'Text must be well-formed Unicode (no unpaired UTF-16 surrogates)', [
+      { path: at, message: 'holds an unpaired surrogate' },
+    ]);
+  return value;
+}
+
 const parseInput = <B, P, Q>(spec: InputSpec<B, P, Q>): MiddlewareObj<ParsedEvent<B, P, Q>> => ({
   name: 'parseInput',
   before: async ({ event }) => {
+    const path = requireWellFormed(event.pathParameters ?? {}, 'path');
+    const query = requireWellFormed(event.queryStringParameters ?? {}, 'query');
     event.input = {
-      body: (spec.body ? validate(spec.body, await readBody(event, spec), 'body') : undefined) as B,
-      path: (spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : undefined) as P,
-      query: (spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as Q,
+      body: (spec.body ? validate(spec.body, requireWellFormed(await readBody(event, spec), 'body'), 'body') : undefined) as B,
+      path: (spec.path ? validate(spec.path, path, 'path') : undefined) as P,
+      query: (spec.query ? validate(spec.query, query, 'query') : undefined) as Q,
     };
   },
 });

@@ -5,6 +5,12 @@ import { CATEGORIES } from '../domain/categories';
 /** Visitor ids are cookie values the storefront generates: 8-128 letters, digits, '-' and '_'. */
 export const VisitorId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, - or _'));
 export const MemberId = z.string().check(z.regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 letters, digits or _.:@-'));
+/** A joint-marketing partner's id as declared in the stage settings. */
+export const PartnerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or -'));
+/** The IAM role (or user) a partner calls as. */
+export const PartnerPrincipalArn = z
+  .string()
+  .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/, 'must be the ARN of an IAM role or user'));
 export const PolicyVersionId = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits or ._-'));
 export const Category = z.enum(CATEGORIES);
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });

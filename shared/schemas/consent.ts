@@ -1,7 +1,7 @@
 /** Request shapes of the consent and policy routes; the storefront depends on these names. */
 import * as z from 'zod/mini';
 import { COLLECTION_METHODS } from '../domain/consent';
-import { Category, HttpsUrl, IsoDateTime, MemberId, PolicyVersionId, Sha256Hex, VisitorId } from './common';
+import { Category, HttpsUrl, IsoDateTime, PolicyVersionId, Sha256Hex, VisitorId } from './common';
 
 export const Choices = z.strictObject({
   necessary: z.literal(true, 'necessary cookies cannot be refused; must be true'),
@@ -9,9 +9,9 @@ export const Choices = z.strictObject({
   marketing: z.boolean(),
 });
 
+/** No memberId: a public caller cannot link a visitor id to a member (unknown fields are refused). */
 export const ConsentInput = z.strictObject({
   visitorId: VisitorId,
-  memberId: z.optional(MemberId),
   policyVersion: PolicyVersionId,
   choices: Choices,
   collectionMethod: z.optional(z.enum(COLLECTION_METHODS)),

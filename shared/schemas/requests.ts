@@ -4,7 +4,7 @@ import { LOCALES } from '../domain/members';
 import { LEGAL_BASES } from '../domain/ports';
 import { REQUEST_TYPES } from '../domain/request-types';
 import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../domain/requests';
-import { IsoDateTime, MemberId } from './common';
+import { IsoDateTime, MemberId, PartnerId } from './common';
 
 export const Email = z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254));
 export const Locale = z.enum(LOCALES);
@@ -17,6 +17,8 @@ export const PutMemberInput = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   locale: Locale,
   marketingOptIn: z.boolean(),
+  /** The joint-marketing partner the member signed up through (policy 5); kept from the first sync that names it. */
+  referredBy: z.optional(PartnerId),
 });
 export const CancelMemberInput = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
 

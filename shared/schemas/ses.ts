@@ -1,7 +1,13 @@
 /** The parts of an SES receipt event (Lambda action) the inbound handler relies on. */
 import * as z from 'zod/mini';
 
-const Verdict = z.object({ status: z.string() });
+/**
+ * A verdict SES did not give (older receipt events carry no DMARC verdict) reads as GRAY: not
+ * authenticated, so nothing changes until the sender confirms through the mailed link. Dropping the
+ * record instead would lose the request without a retry, a failure-queue entry or an outcome.
+ */
+const NOT_GIVEN = 'GRAY';
+const Verdict = z._default(z.object({ status: z._default(z.string(), NOT_GIVEN) }), { status: NOT_GIVEN });
 
 export const SesRecord = z.object({
   ses: z.object({

@@ -8,7 +8,8 @@
  * - A cookie banner (Thai / English) with the policy's categories: necessary (always on), analytics,
  *   marketing. "Accept all", "Refuse all" and "Choose" are equal buttons; "Choose" opens a modal
  *   settings dialog. The choice is recorded by `POST /v1/consents`; the token and policy version are
- *   kept in a first-party cookie, the visitor id in another. A new policy version means asking again.
+ *   kept in a first-party cookie, the visitor id in another. A new policy version asks again only
+ *   about the categories the API names in `renewCategories`; one that changes nothing keeps the choice.
  * - Global Privacy Control: marketing is never sent as given (the API enforces it too, from Sec-GPC).
  * - Visit beacons (`POST /v1/visits` via navigator.sendBeacon) only with analytics consent: a page
  *   view on load, a leave with the visible time, searches through `ShopPrivacy.trackSearch`.
@@ -35,7 +36,7 @@ export interface Choices {
 export interface ShopPrivacyApi {
   /**
    * Called with the choices whenever they are made or changed (and at once if already made), and with
-   * analytics and marketing off when a new policy version means asking again; returns an unsubscribe function.
+   * the changed categories off when a new policy version means asking about them again; returns an unsubscribe function.
    */
   onConsentChange(cb: (choices: Choices) => void): () => void;
   /** Whether the visitor allowed this category under the current policy (`necessary` always). */
@@ -56,6 +57,8 @@ interface Stored {
   t?: string;
   a: boolean;
   m: boolean;
+  /** A later policy version already checked with the API and found to change nothing this choice covers. */
+  k?: string;
 }
 
 /** The beacon shape the API declares (type-only import: nothing of the server is bundled). */
@@ -76,6 +79,10 @@ const TEXT = {
     title: 'คุกกี้บนเว็บไซต์นี้',
     body: 'เราใช้คุกกี้ที่จำเป็นเพื่อให้ร้านค้าทำงานได้ และเมื่อคุณอนุญาต จะใช้คุกกี้เพื่อการวิเคราะห์เพื่อปรับปรุงเว็บไซต์ และคุกกี้เพื่อการตลาดสำหรับโปรโมชั่น คุณเปลี่ยนการเลือกได้ทุกเมื่อ',
     changed: 'นโยบายความเป็นส่วนตัวของเรามีการเปลี่ยนแปลง โปรดเลือกอีกครั้ง',
+    renew: 'สิ่งที่เราทำกับคุกกี้{categories}เปลี่ยนไป คุณยังอนุญาตให้ใช้คุกกี้ประเภทนี้หรือไม่',
+    and: 'และ',
+    allow: 'อนุญาต',
+    deny: 'ไม่อนุญาต',
     policy: 'นโยบายความเป็นส่วนตัว',
     accept: 'ยอมรับทั้งหมด',
     refuse: 'ปฏิเสธทั้งหมด',
@@ -113,6 +120,10 @@ const TEXT = {
     title: 'Cookies on this site',
     body: 'We use necessary cookies to run the shop. With your permission we also use analytics cookies to improve the site and marketing cookies for promotions. You can change your choice at any time.',
     changed: 'Our privacy policy has changed; please choose again.',
+    renew: 'What we do with {categories} cookies has changed. May we keep using them?',
+    and: ' and ',
+    allow: 'Allow',
+    deny: "Don't allow",
     policy: 'Privacy policy',
     accept: 'Accept all',
     refuse: 'Refuse all',
@@ -245,7 +256,13 @@ function readStored(): Stored | undefined {
   try {
     const value = JSON.parse(readCookie(CONSENT_COOKIE) ?? '') as Partial<Stored>;
     return typeof value.v === 'string'
-      ? { v: value.v, ...(typeof value.t === 'string' ? { t: value.t } : {}), a: value.a === true, m: value.m === true }
+      ? {
+          v: value.v,
+          ...(typeof value.t === 'string' ? { t: value.t } : {}),
+          a: value.a === true,
+          m: value.m === true,
+          ...(typeof value.k === 'string' ? { k: value.k } : {}),
+        }
       : undefined;
   } catch {
     return undefined;
@@ -356,6 +373,52 @@ async function choose(next: { analytics: boolean; marketing: boolean }, method: 
   apply(wanted);
 }
 
+/** Seconds the stored token has left (its `exp` claim), so a rewritten cookie never outlives it. */
+function tokenSecondsLeft(token: string | undefined): number {
+  try {
+    const claims = JSON.parse(atob((token ?? '').split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? Math.min(COOKIE_MAX_AGE, claims.exp - Date.now() / 1000) : COOKIE_MAX_AGE;
+  } catch {
+    return COOKIE_MAX_AGE;
+  }
+}
+
+/**
+ * A newer policy version is in force. The API knows what it means for this visitor's consent
+ * (`renewCategories`: granted categories whose terms changed since; a refusal is never asked again),
+ * so the kit asks it instead of asking the visitor everything. A version that changes nothing keeps
+ * the choice silently (the API needs no new record for it; the cookie remembers the check). A change
+ * asks about the changed categories only; until the answer, what the API still counts as valid keeps
+ * running and the changed categories are off.
+ */
+async function renewFor(current: Policy, kept: Stored) {
+  let status: { choices: { analytics: boolean; marketing: boolean }; renewCategories: string[] };
+  try {
+    const id = readCookie(VISITOR_COOKIE);
+    if (!id) throw new Error('no visitor id');
+    const res = await fetch(`${API}/v1/consents/${encodeURIComponent(id)}`, { credentials: 'omit' });
+    if (!res.ok) throw new Error(`consent status ${res.status}`);
+    status = (await res.json()) as typeof status;
+  } catch {
+    // Without the API's answer nothing shows the old choice covers the new terms: ask everything.
+    apply(undefined);
+    openBanner(true);
+    return;
+  }
+  const renew = (['analytics', 'marketing'] as const).filter((c) => status.renewCategories.includes(c));
+  const valid = {
+    analytics: status.choices.analytics === true && !renew.includes('analytics'),
+    marketing: status.choices.marketing === true && !renew.includes('marketing'),
+  };
+  apply(valid);
+  if (renew.length) {
+    openRenewal(renew, valid);
+    return;
+  }
+  stored = { ...kept, a: valid.analytics, m: valid.marketing, k: current.version };
+  writeCookie(CONSENT_COOKIE, JSON.stringify(stored), tokenSecondsLeft(stored.t));
+}
+
 // ---------------------------------------------------------------- visit beacons (analytics consent only)
 
 /** Events of this page held until the visitor decides; dropped if analytics is refused. */
@@ -448,6 +511,42 @@ function openBanner(changed: boolean) {
       { class: 'spk-row' },
       button(t.accept, () => void choose({ analytics: true, marketing: true }, 'banner'), { 'data-action': 'accept' }),
       button(t.refuse, () => void choose({ analytics: false, marketing: false }, 'banner'), { 'data-action': 'refuse' }),
+      button(t.choose, () => showSettings(), { 'data-action': 'choose', 'aria-haspopup': 'dialog' }),
+    ),
+  );
+  document.body.append(banner);
+  banner.focus({ preventScroll: true });
+}
+
+/** The banner after a policy change: asks only about the categories whose terms changed. */
+function openRenewal(categories: OptionalCategory[], valid: { analytics: boolean; marketing: boolean }) {
+  ensureStyle();
+  banner?.remove();
+  const link = policy?.url ? h('a', { class: 'spk-a', href: policy.url, text: t.policy }) : null;
+  const answer = (allowed: boolean) => {
+    const next = { ...valid };
+    for (const c of categories) next[c] = allowed;
+    void choose(next, 'banner');
+  };
+  banner = h(
+    'div',
+    {
+      class: 'spk-root spk-banner',
+      role: 'region',
+      'aria-labelledby': 'spk-title',
+      tabindex: '-1',
+      lang: LANG,
+      'data-shop-privacy': 'banner',
+      'data-renew': categories.join(' '),
+    },
+    h('h2', { class: 'spk-h', id: 'spk-title', text: t.title }),
+    h('p', { class: 'spk-p', text: t.changed }),
+    h('p', { class: 'spk-p' }, `${t.renew.replace('{categories}', categories.map((c) => t[c]).join(t.and))} `, link),
+    h(
+      'div',
+      { class: 'spk-row' },
+      button(t.allow, () => answer(true), { 'data-action': 'allow' }),
+      button(t.deny, () => answer(false), { 'data-action': 'deny' }),
       button(t.choose, () => showSettings(), { 'data-action': 'choose', 'aria-haspopup': 'dialog' }),
     ),
   );
@@ -742,10 +841,7 @@ async function start() {
     return;
   }
   if (!stored) openBanner(false);
-  else if (stored.v !== policy.version) {
-    apply(undefined);
-    openBanner(true);
-  }
+  else if (stored.v !== policy.version && stored.k !== policy.version) await renewFor(policy, stored);
 }
 
 if (!win.ShopPrivacy) {

@@ -387,13 +387,84 @@ describe('storefront kit in Chromium', () => {
     await page.reload();
     await banner(page).waitFor({ state: 'visible' });
     expect(await banner(page).textContent()).toContain('นโยบายความเป็นส่วนตัวของเรามีการเปลี่ยนแปลง');
-    expect(await kitConsent(page)).toBeNull();
+    // Only analytics changed: it is off until the visitor answers; marketing stays as chosen.
+    expect(await kitConsent(page)).toEqual({ necessary: true, analytics: false, marketing: true });
 
     const again = consentPosted(page);
-    await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
+    await page.getByRole('button', { name: 'ไม่อนุญาต' }).click();
     expect((await again).request().postDataJSON()).toMatchObject({ policyVersion: version });
-    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ v: version, a: false, m: false });
+    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ v: version, a: false, m: true });
     expect(before).not.toBe(version);
+  });
+
+  it('after a policy change asks only about what changed: nothing changed keeps the choice silently; a marketing change asks about marketing while analytics keeps running', async () => {
+    /** Resolves with the kit's next consent event, which it fires once a choice is in force (cookie written). */
+    const nextConsent = (p: Page) =>
+      p.evaluate(
+        () => new Promise<Choices>((resolve) => addEventListener('shopprivacy:consent', (e) => resolve((e as CustomEvent<Choices>).detail), { once: true })),
+      );
+    /** Publishes a version in force now (or as soon as the latest published one allows), and waits until the API serves it. */
+    const publishInForce = async (changes: string[]) => {
+      const version = `kit-${randomUUID().slice(0, 8)}`;
+      const latest = Math.max(...(await call('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
+      const effectiveAt = new Date(Math.max(Date.now() - 1_000, latest + 1)).toISOString();
+      const published = await call('POST', '/v1/admin/policies', {
+        version,
+        effectiveAt,
+        url: `https://shop.example.com/privacy-policy/${version}`,
+        sha256: 'b'.repeat(64),
+        changes,
+      });
+      expect(published.status).toBe(201);
+      await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
+      return version;
+    };
+    /** Comes back later: GET /v1/policy is cacheable for 5 minutes, so the cache is emptied first. */
+    const comeBack = async (context: BrowserContext, page: Page) => {
+      await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+      await page.reload();
+    };
+
+    const { context, page } = await open('/demo/');
+    const chosen = nextConsent(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect(await chosen).toEqual({ necessary: true, analytics: true, marketing: true });
+    const first = await storedConsentCookie(context);
+    const consentPosts: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/consents') consentPosts.push(r.postDataJSON());
+    });
+
+    // A version that changes no category: the choice holds, nobody is asked, nothing is recorded.
+    const unchanged = await publishInForce([]);
+    const checked = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname.startsWith('/v1/consents/'), { timeout: 30_000 });
+    await comeBack(context, page);
+    expect((await (await checked).json()).renewCategories).toEqual([]);
+    await page.waitForFunction((v) => decodeURIComponent(document.cookie).includes(`"k":"${v}"`), unchanged, { timeout: 30_000 });
+    expect(await banner(page).count()).toBe(0);
+    expect(await kitConsent(page)).toEqual({ necessary: true, analytics: true, marketing: true });
+    expect(await storedConsentCookie(context)).toMatchObject({ v: first.v, a: true, m: true, k: unchanged });
+    expect(consentPosts).toEqual([]);
+
+    // A version that changes marketing: only marketing is asked about; analytics keeps running meanwhile.
+    const marketingChanged = await publishInForce(['marketing']);
+    await comeBack(context, page);
+    await banner(page).waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await banner(page).getAttribute('data-renew')).toBe('marketing');
+    const text = (await banner(page).textContent()) ?? '';
+    expect(text).toContain('การตลาด');
+    expect(text).not.toContain('การวิเคราะห์');
+    expect(await kitConsent(page)).toEqual({ necessary: true, analytics: true, marketing: false });
+
+    const answered = nextConsent(page);
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'อนุญาต', exact: true }).click();
+    expect((await posted).request().postDataJSON()).toMatchObject({
+      policyVersion: marketingChanged,
+      choices: { necessary: true, analytics: true, marketing: true },
+    });
+    expect(await answered).toEqual({ necessary: true, analytics: true, marketing: true });
+    expect(await storedConsentCookie(context)).toMatchObject({ v: marketingChanged, a: true, m: true });
   });
 
   it('submits the request form: 202, and the reference is shown with the instruction to click the emailed link', async () => {

@@ -15,7 +15,7 @@ Object.assign(process.env, commonEnvironment(settings), {
   TOKEN_SECRET: 'unit-test-signing-key-0123456789-abcdefghijkl',
   LOG_LEVEL: 'silent',
   PUBLIC_API_URL: 'https://api.shop.example.com',
-  PARTNER_SECRET: 'unit-test-partner-key-0123456789-abcdefghijkl',
+  PARTNER_KEYS: JSON.stringify(Object.fromEntries((settings.partners ?? []).map((p) => [p.id, `unit-test-key-of-${p.id}-0123456789-abcdefghijkl`]))),
 });
 for (const def of Object.values(TABLES)) process.env[def.envVar] = `test-${def.id}`;
 for (const def of Object.values(BUCKETS)) process.env[def.envVar] = `test-${def.id.toLowerCase()}`;

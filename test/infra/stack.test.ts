@@ -37,8 +37,15 @@ const functionIdFor = (id: string) => {
 };
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
+/** Two joint-marketing partners, so the per-partner secrets and their grants are in the template. */
+const PARTNERS = [
+  { id: 'travel-partner', principalArn: 'arn:aws:iam::123456789012:role/travel-partner-checks' },
+  { id: 'bank-partner', principalArn: 'arn:aws:iam::123456789012:role/partners/bank-partner-checks' },
+];
+
 beforeAll(() => {
-  built = buildApp(new App({ context: { ...context, stage: 'prod' } }));
+  const stages = { ...context.stages, prod: { ...context.stages.prod, partners: PARTNERS } };
+  built = buildApp(new App({ context: { ...context, stages, stage: 'prod' } }));
   template = Template.fromStack(built.stack);
 });
 
@@ -52,14 +59,13 @@ describe('stack: data', () => {
     });
   });
 
-  it('builds the consents table with the member index the erasure path relies on', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byMember' })],
-    });
+  it('builds the consents table keyed by visitor, with no member index: member links come only from the storefront backend', () => {
+    const [, consents] = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).find(([id]) => id.includes(TABLES.consents.id)) ?? [];
+    expect(consents?.Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(consents?.Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('keeps prod data when the stack is deleted', () => {
@@ -113,6 +119,7 @@ describe('stack: functions', () => {
         .flat()
         .map((a) => `dynamodb:${a}`),
       ...(f.uses.secrets ?? []).map(() => 'secretsmanager:GetSecretValue'),
+      ...(f.uses.partnerKeys ? ['secretsmanager:GetSecretValue'] : []),
       ...Object.values(f.uses.buckets ?? {})
         .flat()
         .map((m) => (m === 'read' ? 's3:GetObject' : 's3:PutObject')),
@@ -131,6 +138,35 @@ describe('stack: functions', () => {
       }
       expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
     }
+  });
+
+  it('keeps one key per partner and lets only the functions that write members read them, by partner id', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    const partnerSecretIds = PARTNERS.map(({ id }) => Object.keys(secrets).find((logical) => logical.includes(`PartnerKey${id.replaceAll('-', '')}`)));
+    expect(partnerSecretIds.every(Boolean)).toBe(true);
+    const fns = template.findResources('AWS::Lambda::Function');
+    for (const f of ALL_FUNCTIONS) {
+      const env = (fns[functionIdFor(f.id)] as any).Properties.Environment.Variables;
+      if (!f.uses.partnerKeys) {
+        expect(env.PARTNER_SECRET_ARNS).toBeUndefined();
+        continue;
+      }
+      // A JSON map of partner id to secret ARN (a CloudFormation join of the secret references).
+      const arns = JSON.stringify(env.PARTNER_SECRET_ARNS);
+      for (const [i, { id }] of PARTNERS.entries()) {
+        expect(arns).toContain(id);
+        expect(arns).toContain(partnerSecretIds[i]);
+      }
+      const grant = policiesOf(functionIdFor(f.id)).find(
+        (s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && Array.isArray(s.Resource) && s.Resource.length === 2,
+      );
+      expect(grant?.Resource).toEqual(partnerSecretIds.map((id) => ({ Ref: id })));
+    }
+    expect(
+      ALL_FUNCTIONS.filter((f) => f.uses.partnerKeys)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['cancelMember', 'completeRequest', 'putMember']);
   });
 
   it('passes the token secret ARN only to functions that sign tokens', () => {

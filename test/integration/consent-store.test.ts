@@ -1,9 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoConsentStore } from '../../shared/adapters/consent-store';
 import { documentClient } from '../../shared/adapters/dynamodb';
 import { DynamoPolicyStore } from '../../shared/adapters/policy-store';
+import { personalData } from '../../shared/adapters/wiring';
 import { tableName } from '../../shared/config';
 import { recordConsent } from '../../shared/domain/consent';
 import { ConflictError } from '../../shared/domain/errors';
@@ -17,7 +18,7 @@ const choices = { necessary: true as const, analytics: true, marketing: false };
 describe('DynamoConsentStore against the emulator', () => {
   it('writes the receipt and the current state together and reads both back', async () => {
     const visitorId = `it-${randomUUID()}`;
-    const record = recordConsent({ visitorId, memberId: 'member-1', policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false });
+    const record = recordConsent({ visitorId, policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false });
     expect(await consents().save(record)).toBe('created');
     expect(await consents().current(visitorId)).toEqual(record);
     expect(await consents().receipt(visitorId, record.receiptId)).toEqual(record);
@@ -33,19 +34,29 @@ describe('DynamoConsentStore against the emulator', () => {
     expect((await consents().current(visitorId))?.recordedAt).toBe(first.recordedAt);
   });
 
-  it('indexes member receipts (not the current state) so a member\u2019s history is one query away', async () => {
+  it('never reads back a member id stored on an item by the former public route', async () => {
     const visitorId = `it-${randomUUID()}`;
-    const memberId = `member-${randomUUID()}`;
-    await consents().save(recordConsent({ visitorId, memberId, policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false }));
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName('consents'),
-        IndexName: 'byMember',
-        KeyConditionExpression: 'memberId = :m',
-        ExpressionAttributeValues: { ':m': memberId },
-      }),
+    const record = recordConsent({ visitorId, policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false });
+    await consents().save(record);
+    const table = tableName('consents');
+    await documentClient().send(new PutCommand({ TableName: table, Item: { pk: visitorId, sk: 'CURRENT', ...record, currentMemberId: 'claimed-member' } }));
+    await documentClient().send(
+      new PutCommand({ TableName: table, Item: { pk: visitorId, sk: `RECEIPT#${record.receiptId}`, ...record, memberId: 'claimed-member' } }),
     );
-    expect(out.Items?.map((i) => i.sk.split('#')[0])).toEqual(['RECEIPT']);
+    expect(await consents().current(visitorId)).toEqual(record);
+    expect(await consents().receipt(visitorId, record.receiptId)).toEqual(record);
+  });
+
+  it('reads the current choices and the profiling stop in one query', async () => {
+    const visitorId = `it-${randomUUID()}`;
+    const record = recordConsent({ visitorId, policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false });
+    await consents().save(record);
+    expect(await consents().currentChoices(visitorId)).toEqual({ analytics: true, receiptId: record.receiptId });
+    await personalData().stopProfiling([visitorId], new Date());
+    expect(await consents().currentChoices(visitorId)).toEqual({ analytics: true, receiptId: record.receiptId, profilingStopped: true });
+    // A new consent replaces the choices, not the stop.
+    await consents().save(recordConsent({ visitorId, policyVersion: '2024-01', choices }, { policy: p, now: new Date(), gpc: false }));
+    expect((await consents().currentChoices(visitorId))?.profilingStopped).toBe(true);
   });
 });
 

@@ -14,7 +14,7 @@ import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import { itemsOf } from '../helpers/tables';
 import { httpClient } from '../helpers/http';
 import { partnerHash } from '../../shared/domain/members';
-import { LOCAL_SECRETS } from '../../scripts/lib/local-aws';
+import { localPartnerKey } from '../../scripts/lib/local-aws';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -179,7 +179,7 @@ describe('completing requests', () => {
     const m = await member('en');
     const visitorId = `v-${randomUUID()}`;
     const consent = (analytics: boolean) =>
-      call('POST', '/v1/consents', { visitorId, memberId: m.id, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } });
+      call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } });
     const token = (await consent(true)).body.token;
     await consent(true);
     expect((await call('POST', '/v1/visits', { visitorId, sessionId: 's', consentToken: token, events: [{ type: 'pageview', path: '/x' }] })).body.stored).toBe(
@@ -272,15 +272,19 @@ describe('completing requests', () => {
 
 describe('members, partners and the register', () => {
   it('deactivates a cancelled account and keeps it, and confirms only active members to partners, logging each answer', async () => {
-    const m = await member();
-    const hash = partnerHash(m.email, Buffer.from(LOCAL_SECRETS.partnerKey));
-    expect((await call('POST', '/v1/partner/membership-checks', { emailHash: hash })).body).toEqual({ member: true });
+    const partner = settings.partners![0]!;
+    const id = `m-${randomUUID().slice(0, 8)}`;
+    const m = { id, email: `${id}@example.com` };
+    expect((await call('PUT', `/v1/members/${id}`, { email: m.email, locale: 'th', marketingOptIn: true, referredBy: partner.id })).status).toBe(201);
+    const asPartner = { 'x-local-partner': partner.id };
+    const hash = partnerHash(m.email, Buffer.from(localPartnerKey(partner.id)));
+    expect((await call('POST', '/v1/partner/membership-checks', { emailHash: hash }, asPartner)).body).toEqual({ member: true });
     const cancelled = await call('POST', `/v1/members/${m.id}/cancel`, { reason: 'closed in shop' });
     expect(cancelled.body).toMatchObject({ status: 'deactivated', marketingOptIn: false, deactivationReason: 'closed in shop' });
-    expect((await call('POST', '/v1/partner/membership-checks', { emailHash: hash })).body).toEqual({ member: false });
+    expect((await call('POST', '/v1/partner/membership-checks', { emailHash: hash }, asPartner)).body).toEqual({ member: false });
     const register = await call('GET', `/v1/admin/disclosures?memberId=${m.id}`);
     expect(register.body.items).toEqual([expect.objectContaining({ legalBasis: 'partner_membership_confirmation', note: 'answered yes' })]);
-    expect((await call('POST', '/v1/partner/membership-checks', { emailHash: 'not-a-hash' })).status).toBe(400);
+    expect((await call('POST', '/v1/partner/membership-checks', { emailHash: 'not-a-hash' }, asPartner)).status).toBe(400);
   });
 });
 
@@ -293,7 +297,6 @@ describe('dispute hold', () => {
     const token = (
       await call('POST', '/v1/consents', {
         visitorId,
-        memberId: m.id,
         policyVersion: '2024-01',
         choices: { necessary: true, analytics: true, marketing: false },
       })

@@ -10,7 +10,7 @@ import { auditLog, mailer, publicUrl } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore, memberStore } from './members';
 import { requestStore } from './request-store';
-import { subscriptionDeps, suppressor } from './subscriptions';
+import { subscriptionDeps, subscriptionReadDeps, suppressor } from './subscriptions';
 
 export { requestStore };
 
@@ -44,6 +44,7 @@ export const completionDeps = () => ({
   requests: requestStore(),
   members: memberStore(),
   data: personalData(),
+  subscriptions: subscriptionReadDeps().subscriptions,
   disclosures: disclosureStore(),
   exports: exportStore(),
   suppress: suppressor(),

@@ -6,6 +6,7 @@ import { ispLookup } from '../isp';
 import { secretKey } from '../secrets';
 import { DynamoVisitStore } from '../visit-store';
 import { consentStore } from './consent';
+import { memberStore } from './members';
 
 const visitStore = () => new DynamoVisitStore(documentClient(), tableName('visits'));
 
@@ -22,6 +23,7 @@ export const visitQueryDeps = () => ({ visits: visitStore() });
 
 export const visitLinkDeps = () => ({
   ...visitQueryDeps(),
+  members: memberStore(),
   clock: systemClock,
   retentionDays: runtimeConfig().VISIT_RETENTION_DAYS,
 });

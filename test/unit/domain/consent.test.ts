@@ -33,14 +33,14 @@ describe('recordConsent', () => {
 
 describe('consentReceipt', () => {
   it('names the policy URL and hash, the jurisdiction, the method and one purpose per category', () => {
-    const receipt = consentReceipt(recordConsent({ ...request, memberId: 'm-1' }, { policy: p, now, gpc: false }));
+    const receipt = consentReceipt(recordConsent(request, { policy: p, now, gpc: false }));
     expect(receipt).toMatchObject({
       recordedAt: now.toISOString(),
       jurisdiction: 'TH',
       collectionMethod: 'banner',
       policyUrl: p.url,
       policySha256: p.sha256,
-      subject: { visitorId: 'v-0123456789', memberId: 'm-1' },
+      subject: { visitorId: 'v-0123456789' },
     });
     expect(receipt.purposes.map((x) => [x.category, x.granted])).toEqual([
       ['necessary', true],

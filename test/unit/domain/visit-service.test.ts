@@ -3,6 +3,8 @@ import { issueConsentToken } from '../../../shared/domain/consent-token';
 import { linkVisitor, listVisits, recordVisits } from '../../../shared/domain/visit-service';
 import { FixedClock, MemoryConsentStore, MemoryVisitStore, policy } from '../../helpers/memory-stores';
 import { recordConsent } from '../../../shared/domain/consent';
+import { ConflictError } from '../../../shared/domain/errors';
+import { deactivate, upsertMember, type Member } from '../../../shared/domain/members';
 
 const key = Buffer.from('k'.repeat(40));
 const facts = { ip: '203.0.113.7', browser: 'Safari 17' };
@@ -10,12 +12,16 @@ let visits: MemoryVisitStore;
 let consents: MemoryConsentStore;
 let clock: FixedClock;
 let reads: number;
+let members: Map<string, Member>;
+let stopped: Set<string>;
 const deps = () => ({
   visits,
+  members: { get: async (id: string) => members.get(id) },
   consents: {
     currentChoices: async (id: string) => {
       reads++;
-      return consents.currentChoices(id);
+      const current = await consents.currentChoices(id);
+      return current && stopped.has(id) ? { ...current, profilingStopped: true } : current;
     },
   },
   signingKey: async () => key,
@@ -46,6 +52,8 @@ beforeEach(() => {
   consents = new MemoryConsentStore();
   clock = new FixedClock(new Date('2026-11-25T03:00:00Z'));
   reads = 0;
+  members = new Map();
+  stopped = new Set();
 });
 
 describe('recordVisits', () => {
@@ -101,5 +109,35 @@ describe('listVisits', () => {
     const page = await listVisits(deps(), { memberId: 'member-1' });
     expect(page.items.map((v) => v.visitorId)).toEqual(['laptop-visitor', 'laptop-visitor', 'phone-visitor', 'phone-visitor']);
     expect(await listVisits(deps(), { memberId: 'nobody' })).toEqual({ items: [], visitorIds: [] });
+  });
+});
+
+describe('deactivated members are not profiled (policy 2.2)', () => {
+  const register = (memberId: string) =>
+    upsertMember(undefined, { memberId, email: `${memberId}@example.com`, locale: 'th', marketingOptIn: true }, clock.now()).member;
+
+  it.each(['deactivated', 'anonymised'] as const)('refuses to link a visitor to a %s member with member_inactive', async (status) => {
+    const member = deactivate(register('member-2'), 'closed', clock.now(), 730);
+    members.set('member-2', { ...member, status });
+    const error = await linkVisitor(deps(), 'member-2', 'new-visitor').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ code: 'member_inactive' });
+    expect(await visits.visitorsOf('member-2')).toEqual([]);
+  });
+
+  it('links a visitor to an active member, or to one the backend has not synced yet', async () => {
+    members.set('member-3', register('member-3'));
+    await linkVisitor(deps(), 'member-3', 'visitor-a');
+    await linkVisitor(deps(), 'member-unsynced', 'visitor-b');
+    expect(await visits.visitorsOf('member-3')).toEqual(['visitor-a']);
+    expect(await visits.visitorsOf('member-unsynced')).toEqual(['visitor-b']);
+  });
+
+  it('stores nothing for a visitor whose profiling stopped, whatever its token and consent say', async () => {
+    const token = await consent('visitor-9', true);
+    stopped.add('visitor-9');
+    expect(await recordVisits(deps(), beacon('visitor-9', token), facts)).toEqual({ stored: 0, records: 0, reason: 'profiling_stopped' });
+    expect(await recordVisits(deps(), beacon('visitor-9'), facts)).toEqual({ stored: 0, records: 0, reason: 'profiling_stopped' });
+    expect(visits.records.size).toBe(0);
   });
 });

@@ -32,6 +32,13 @@ describe('capture-consent', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('answers 400 to a member id and stores nothing: a public caller cannot link a visitor id to a member', async () => {
+    const res = await invoke(handler, apiEvent('capture-consent', { body: { ...validBody, memberId: 'm-attacker' } }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', issues: [{ path: 'body', message: 'unknown field(s): memberId' }] });
+    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
   it('records marketing as refused under Sec-GPC: 1 and says the signal was present', async () => {
     const res = await invoke(handler, apiEvent('capture-consent', { body: validBody, headers: { 'sec-gpc': '1' } }));
     expect(res.status).toBe(201);

@@ -42,18 +42,19 @@ describe('get-policy', () => {
 });
 
 describe('get-consent', () => {
-  it('answers the current choices, the member link and no renewal when nothing changed', async () => {
+  it('answers the current choices and no renewal when nothing changed, never a member id stored on the item', async () => {
     db.on(GetCommand, { Key: { pk: 'v-0123456789', sk: 'CURRENT' } }).resolves({ Item: current });
     const res = await invoke(getConsent, apiEvent('get-consent'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       visitorId: 'v-0123456789',
-      memberId: 'm-7',
       policyVersion: '2024-01',
       choices: current.choices,
       recordedAt: current.recordedAt,
       renewalNeeded: false,
     });
+    // A public read must not tell who a visitor id belongs to (items of the former route carry one).
+    expect(res.text).not.toContain('m-7');
   });
 
   it('answers 404 with the error shape for an unknown visitor', async () => {

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ const written = () =>
   );
 
 beforeEach(() => {
-  db.on(GetCommand).resolves({ Item: { choices: { analytics: true }, receiptId: 'r-1' } });
+  db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: true }, receiptId: 'r-1' }] });
   db.on(BatchWriteCommand).resolves({});
 });
 afterEach(() => db.reset());
@@ -39,15 +39,28 @@ describe('record-visits', () => {
     expect(item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 394 * 86_400);
   });
 
-  it('reads the current consent eventually consistent and projected (the cheap read)', async () => {
+  it('reads the current consent and the profiling stop in one eventually consistent, projected query (the cheap read)', async () => {
     await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
-    const read = db.commandCalls(GetCommand)[0]!.args[0].input;
+    const read = db.commandCalls(QueryCommand)[0]!.args[0].input;
     expect(read.ConsistentRead).toBeUndefined();
-    expect(read.ProjectionExpression).toBe('choices.analytics, receiptId');
+    expect(read.KeyConditionExpression).toBe('pk = :v AND begins_with(sk, :current)');
+    expect(read.ProjectionExpression).toBe('sk, choices.analytics, receiptId');
+  });
+
+  it('stores nothing for a visitor whose member was deactivated, even with analytics consent', async () => {
+    db.on(QueryCommand).resolves({
+      Items: [
+        { sk: 'CURRENT', choices: { analytics: true }, receiptId: 'r-1' },
+        { sk: 'CURRENT#STOPPED', stoppedAt: '2026-11-01T00:00:00.000Z' },
+      ],
+    });
+    const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
+    expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'profiling_stopped' } });
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
   });
 
   it('answers 202 with stored 0 and the reason when the visitor withdrew, writing nothing', async () => {
-    db.on(GetCommand).resolves({ Item: { choices: { analytics: false }, receiptId: 'r-2' } });
+    db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: false }, receiptId: 'r-2' }] });
     const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
     expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'consent_withdrawn' } });
     expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);

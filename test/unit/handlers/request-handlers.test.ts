@@ -84,7 +84,6 @@ describe('receive-email', () => {
   it.each([
     ['not an SES event', { hello: 'world' }],
     ['no records', { Records: [] }],
-    ['a record without verdicts', { Records: [{ ses: { mail: { messageId: 'abc' }, receipt: {} } }] }],
     [
       'a message id with a path in it',
       {

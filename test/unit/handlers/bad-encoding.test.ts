@@ -1,0 +1,74 @@
+/**
+ * Lone UTF-16 surrogates (`"\udfff"` in JSON) are not text: they cannot be stored or mailed as UTF-8.
+ * The shared middleware chain answers 400 `invalid_encoding` for them on every route, before any
+ * handler or store sees the input.
+ */
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { handler as recordVisits } from '../../../functions/visits/record-visits';
+import { handler as submitRequest } from '../../../functions/requests/submit-request';
+import { ok } from '../../../shared/http/responses';
+import { route } from '../../../shared/http/route';
+import { apiEvent, invoke } from '../../helpers/events';
+
+const db = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+
+beforeEach(() => {
+  db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: true }, receiptId: 'r-1' }] });
+  db.on(GetCommand).resolves({});
+  db.on(PutCommand).resolves({});
+  db.on(UpdateCommand).resolves({});
+  db.on(BatchWriteCommand).resolves({});
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
+});
+afterEach(() => {
+  db.reset();
+  ses.reset();
+});
+
+describe('lone surrogates in free text', () => {
+  it('answers 400 invalid_encoding to a beacon whose title holds a lone low surrogate, storing nothing', async () => {
+    const raw = '{"visitorId":"v-0123456789","sessionId":"s-1","events":[{"type":"pageview","path":"/x","title":"x\\udfff"}]}';
+    const res = await invoke(recordVisits, apiEvent('record-visits', { rawBody: raw }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_encoding', issues: [{ path: 'body.events.0.title' }] });
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 invalid_encoding to a web request whose details hold a lone high surrogate, storing and mailing nothing', async () => {
+    const event = apiEvent('capture-consent', { rawBody: '{"email":"a@example.com","type":"other","details":"hi \\ud800"}' });
+    event.routeKey = 'POST /v1/requests';
+    event.rawPath = '/v1/requests';
+    const res = await invoke(submitRequest, event);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_encoding');
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('applies the same rule to body, keys, path and query of any route, and keeps well-formed pairs such as emoji (property)', async () => {
+    const echo = route({ body: z.any(), path: z.any(), query: z.any() }).handler(async (event) => ok({ body: event.input.body }));
+    const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+    const text = fc.tuple(fc.string({ maxLength: 5 }), lone, fc.string({ maxLength: 5 })).map(([a, s, b]) => a + s + b);
+    await fc.assert(
+      fc.asyncProperty(text, fc.constantFrom('value', 'key', 'path', 'query'), async (bad, where) => {
+        const event = apiEvent('capture-consent', {
+          body: where === 'value' ? { list: [{ note: bad }] } : where === 'key' ? { [bad]: 1 } : { fine: 'ok' },
+          ...(where === 'path' ? { pathParameters: { id: bad } } : {}),
+        });
+        if (where === 'query') event.queryStringParameters = { q: bad };
+        const res = await invoke(echo, event);
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('invalid_encoding');
+      }),
+      { numRuns: 100 },
+    );
+    const fine = await invoke(echo, apiEvent('capture-consent', { body: { note: 'ชา \ud83c\udf75' } }));
+    expect(fine).toMatchObject({ status: 200, body: { body: { note: 'ชา 🍵' } } });
+  });
+});
