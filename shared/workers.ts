@@ -65,9 +65,13 @@ export const WORKERS: WorkerDef[] = [
   {
     id: 'sweepChains',
     handler: 'deadlines/sweep-chains',
-    summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet (no deadline rests on one message)',
+    summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet, and finish the effects requests still owe',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
-    uses: { tables: { requests: ['Query', 'GetItem', 'PutItem'] }, queues: { deadlines: ['send'] } },
+    uses: {
+      tables: { requests: ['Query', 'GetItem', 'PutItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      queues: { deadlines: ['send'] },
+      sendsMail: true,
+    },
     timeoutSeconds: 120,
   },
 ];

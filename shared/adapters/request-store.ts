@@ -10,9 +10,16 @@ import type { Page, RequestStore, SaveOutcome } from '../domain/ports';
 import type { DataRequest, RequestStatus } from '../domain/requests';
 import { decodeCursor, encodeCursor, isConditionFailure, queryAll } from './dynamodb';
 
-type Item = DataRequest & { pk: string; dueKey: string };
-const toItem = (r: DataRequest): Item => ({ pk: r.id, ...r, dueKey: `${r.dueAt}#${r.id}` });
-const strip = ({ pk: _pk, dueKey: _d, ...r }: Item): DataRequest => r;
+type Item = DataRequest & { pk: string; dueKey: string; owedQueue?: string; owedSince?: string };
+/** The one partition of the sparse byOwed index: only requests that still owe an effect carry it. */
+const OWED_QUEUE = 'OWED';
+const toItem = (r: DataRequest): Item => ({
+  pk: r.id,
+  ...r,
+  dueKey: `${r.dueAt}#${r.id}`,
+  ...(r.owed?.length ? { owedQueue: OWED_QUEUE, owedSince: `${r.owed.map((o) => o.since).sort()[0]}#${r.id}` } : {}),
+});
+const strip = ({ pk: _pk, dueKey: _d, owedQueue: _q, owedSince: _s, ...r }: Item): DataRequest => r;
 
 export class DynamoRequestStore implements RequestStore {
   constructor(
@@ -74,6 +81,20 @@ export class DynamoRequestStore implements RequestStore {
       ExpressionAttributeValues: { ':e': email },
     });
     return items.map(strip);
+  }
+
+  async owingSince(before: Date, limit: number, cursor?: string): Promise<Page<DataRequest>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byOwed',
+        KeyConditionExpression: 'owedQueue = :q AND owedSince < :before',
+        ExpressionAttributeValues: { ':q': OWED_QUEUE, ':before': before.toISOString() },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => strip(i as Item)), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 
   async takeQuota(key: string, max: number, now: Date): Promise<boolean> {

@@ -69,6 +69,7 @@ import { QUEUES } from '../resources';
 import { startChain } from '../domain/deadline-service';
 import { subscriberKey, unsubscribe } from '../domain/subscriptions';
 import type { DataRequest } from '../domain/requests';
+import { log } from '../log';
 
 function daysList(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
@@ -155,7 +156,31 @@ export const chainStarter = () => {
   return (request: DataRequest) => startChain(deps, request);
 };
 
+/**
+ * What finishing owed effects needs (the sweep): any of them may be a mail, an audit entry, a chain
+ * start or a suppression. The suppression list is built on first use.
+ */
+export const owedEffectDeps = () => {
+  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  const chains = chainDeps();
+  return {
+    requests: chains.requests,
+    audit: auditLog(),
+    mailer: mailer(),
+    clock: systemClock,
+    startChain: (request: DataRequest) => startChain(chains, request),
+    get subscriptions() {
+      return (subscriptions ??= subscriptionDeps());
+    },
+  };
+};
+
+/** Logs effects that failed and stay owed (ids and error names only): the sweep finishes them. */
+const reportUnsettled = (requestId: string, failures: { effect: string; error: unknown }[]) =>
+  log.error('effects left owed', { requestId, failures: failures.map((f) => ({ effect: f.effect, error: (f.error as Error)?.name })) });
+
 export const requestDeps = () => ({
+  onUnsettled: reportUnsettled,
   deadlines: chainStarter(),
   subscriptions: subscriptionDeps(),
   requests: requestStore(),
@@ -180,6 +205,7 @@ export const personalData = () =>
   new DynamoPersonalData(documentClient(), { visits: tableName('visits'), consents: tableName('consents'), orders: tableName('orders') });
 
 export const completionDeps = () => ({
+  onUnsettled: reportUnsettled,
   requests: requestStore(),
   members: memberStore(),
   data: personalData(),

@@ -121,6 +121,8 @@ export interface RequestStore {
   update(request: import('./requests').DataRequest): Promise<void>;
   byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
   byEmail(email: string): Promise<import('./requests').DataRequest[]>;
+  /** Requests still owing an effect that became owed before `before`, oldest first (a sparse index). */
+  owingSince(before: Date, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
   /** Counts one use of `key` today; false when `max` uses were already counted. */
   takeQuota(key: string, max: number, now: Date): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
 import type { Locale } from './members';
 import type { RequestType } from './request-types';
+import type { OwedEffect } from './request-effects';
 
 export type RequestStatus = 'awaiting_confirmation' | 'open' | 'done' | 'rejected';
 export type Channel = 'email' | 'web';
@@ -50,6 +51,8 @@ export interface DataRequest {
   history: HistoryEntry[];
   /** Deadline milestones already handled (reminders, due, overdue-N): a duplicate job skips them. */
   milestones?: string[];
+  /** Effects a step owes and no delivery has finished yet (see request-effects.ts). */
+  owed?: OwedEffect[];
   /** Optimistic concurrency: every write increments it. */
   version: number;
 }
@@ -112,6 +115,14 @@ export function newRequest(
 export function withEvent(request: DataRequest, change: Partial<DataRequest>, event: HistoryEntry): DataRequest {
   return { ...request, ...change, history: [...request.history, event], version: request.version + 1 };
 }
+
+/**
+ * The audit chain a request's entries go to: its member's, else one per requester address (a hash,
+ * no address in clear), else the request's own. Unrelated people never share a chain, so their
+ * appends never contend for the same sequence number.
+ */
+export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) =>
+  r.memberId ?? (r.email && r.email !== 'unknown' ? `email:${createHash('sha256').update(r.email.toLowerCase()).digest('hex').slice(0, 32)}` : r.id);
 
 export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected';
 

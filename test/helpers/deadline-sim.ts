@@ -48,7 +48,17 @@ export class MemoryRequestStore implements RequestStore {
     };
   }
   async byEmail(email: string) {
-    return [...this.items.values()].filter((r) => r.email === email);
+    return [...this.items.values()].filter((r) => r.email === email).map((r) => structuredClone(r));
+  }
+  async owingSince(before: Date, limit: number): Promise<Page<DataRequest>> {
+    const oldest = (r: DataRequest) => r.owed!.map((o) => o.since).sort()[0]!;
+    return {
+      items: [...this.items.values()]
+        .filter((r) => r.owed?.length && oldest(r) < before.toISOString())
+        .sort((a, b) => oldest(a).localeCompare(oldest(b)))
+        .slice(0, limit)
+        .map((r) => structuredClone(r)),
+    };
   }
   async takeQuota() {
     return true;

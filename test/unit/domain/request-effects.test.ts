@@ -1,0 +1,276 @@
+/**
+ * Every effect exactly once, and never lost: a state change and what it owes (mail, audit entry,
+ * deadline chain) survive a dependency that fails once at any step. The redelivery (SES, SQS), a
+ * repeat by the requester, a retried staff call or the sweep finishes what is owed, and concurrent
+ * duplicates send one mail, not five.
+ */
+import { describe, expect, it } from 'vitest';
+import { processJob, startChain } from '../../../shared/domain/deadline-service';
+import { DEFAULT_DEADLINES } from '../../../shared/domain/deadlines';
+import type { Member } from '../../../shared/domain/members';
+import type { AuditInput, DeadlineJob, OutgoingMail } from '../../../shared/domain/ports';
+import { completeRequest, type CompletionDeps } from '../../../shared/domain/request-completion';
+import { confirmRequest, intakeEmail, submitWebRequest, type InboundMail, type RequestDeps } from '../../../shared/domain/request-service';
+import { newRequest, type DataRequest } from '../../../shared/domain/requests';
+import { simulation } from '../../helpers/deadline-sim';
+
+const member: Member = {
+  memberId: 'm-1',
+  email: 'somchai@example.com',
+  locale: 'th',
+  marketingOptIn: true,
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+const pass = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', spam: 'PASS', virus: 'PASS' };
+const deletionMail = (verdicts = pass): InboundMail => ({
+  sesMessageId: 'ses-msg-1',
+  verdicts,
+  parsed: { from: { address: member.email }, subject: 'ขอลบข้อมูล', text: 'กรุณาลบข้อมูลส่วนบุคคลของฉัน' },
+});
+
+type Failing = { mailer: (m: OutgoingMail) => boolean; audit: (e: AuditInput) => boolean; scheduler: () => boolean };
+
+/**
+ * A world of in-memory stores whose mailer, audit log and scheduler each fail once, on the first
+ * call the matching predicate picks (none by default).
+ */
+function world(fail: Partial<Failing> = {}) {
+  const sim = simulation();
+  const armed = { mailer: Boolean(fail.mailer), audit: Boolean(fail.audit), scheduler: Boolean(fail.scheduler) };
+  const mailer = {
+    async send(mail: OutgoingMail) {
+      if (armed.mailer && fail.mailer!(mail)) {
+        armed.mailer = false;
+        throw Object.assign(new Error('SES throttled'), { name: 'TooManyRequestsException' });
+      }
+      return sim.mailer.send(mail);
+    },
+  };
+  const audit = {
+    async append(entry: AuditInput) {
+      if (armed.audit && fail.audit!(entry)) {
+        armed.audit = false;
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      }
+      return sim.deps.audit.append(entry);
+    },
+    entries: (subject: string) => sim.deps.audit.entries(subject),
+  };
+  const scheduler = {
+    async schedule(job: DeadlineJob, delay: number) {
+      if (armed.scheduler && fail.scheduler!()) {
+        armed.scheduler = false;
+        throw Object.assign(new Error('queue unavailable'), { name: 'ServiceUnavailable' });
+      }
+      return sim.scheduler.schedule(job, delay);
+    },
+  };
+  const chainDeps = { ...sim.deps, scheduler };
+  const deps: RequestDeps = {
+    requests: sim.requests,
+    members: { findByEmail: async (email) => (email === member.email ? member : undefined) },
+    audit,
+    mailer,
+    signingKey: async () => Buffer.from('k'.repeat(40)),
+    clock: sim.clock,
+    settings: {
+      deadlines: DEFAULT_DEADLINES,
+      publicUrl: 'https://api.example.com',
+      linkDays: 7,
+      limits: { mailsPerAddressPerDay: 3, requestsPerSourcePerDay: 20 },
+    },
+    deadlines: (request: DataRequest) => startChain(chainDeps, request),
+    subscriptions: sim.deps.subscriptions,
+  };
+  const mailTo = (to: string) => sim.mailer.sent.filter((m) => m.to === to);
+  const entries = (action: string, requestId?: string) => sim.audit.entries.filter((e) => e.action === action && (!requestId || e.requestId === requestId));
+  return { sim, deps, mailer, audit, scheduler, mailTo, entries };
+}
+
+/** Runs a delivery that is expected to fail (the dependency failing once) and swallows its error. */
+const failed = async (delivery: Promise<unknown>) => {
+  await expect(delivery).rejects.toThrow();
+};
+
+describe('intake by e-mail survives a dependency failing once', () => {
+  it.each([
+    ['the acknowledgement mail', { mailer: () => true }],
+    ['the audit append', { audit: (e: AuditInput) => e.action === 'request.received' }],
+    ['the chain start', { scheduler: () => true }],
+  ] as const)('when %s fails, the SES retry finishes it: one acknowledgement, one audit entry, one chain', async (_name, fail) => {
+    const w = world(fail);
+    await failed(intakeEmail(w.deps, deletionMail()));
+    const retry = await intakeEmail(w.deps, deletionMail());
+    expect(retry.outcome).toBe('duplicate');
+    const id = retry.requestId!;
+    expect(w.mailTo(member.email)).toHaveLength(1);
+    expect(w.mailTo(member.email)[0]!.subject).toContain(id);
+    expect(w.entries('request.received', id)).toHaveLength(1);
+    expect(w.sim.scheduler.queue.filter((q) => q.job.requestId === id)).toHaveLength(1);
+    expect((await w.sim.chains.get(id))?.chainId).toBe(w.sim.scheduler.queue[0]!.job.chainId);
+    expect((await w.sim.requests.get(id))?.owed ?? []).toEqual([]);
+    // A third delivery has nothing left to do.
+    await intakeEmail(w.deps, deletionMail());
+    expect(w.mailTo(member.email)).toHaveLength(1);
+    expect(w.entries('request.received', id)).toHaveLength(1);
+  });
+
+  it('sends one acknowledgement when SES delivers the same event five times at once', async () => {
+    const w = world();
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => intakeEmail(w.deps, deletionMail())));
+    expect(new Set(outcomes.map((o) => o.requestId)).size).toBe(1);
+    expect(w.mailTo(member.email)).toHaveLength(1);
+    expect(w.entries('request.received')).toHaveLength(1);
+  });
+
+  it('sends one confirmation link when the link mail fails once for an unauthenticated sender', async () => {
+    const w = world({ mailer: () => true });
+    await failed(intakeEmail(w.deps, deletionMail({ ...pass, dmarc: 'FAIL' })));
+    const retry = await intakeEmail(w.deps, deletionMail({ ...pass, dmarc: 'FAIL' }));
+    expect(w.mailTo(member.email)).toHaveLength(1);
+    expect(w.mailTo(member.email)[0]!.text).toContain('/v1/requests/verify?token=');
+    expect(w.entries('request.received', retry.requestId)).toHaveLength(1);
+  });
+});
+
+describe('the web form survives a dependency failing once', () => {
+  it.each([
+    ['the confirmation mail', { mailer: () => true }],
+    ['the audit append', { audit: () => true }],
+  ] as const)('when %s fails, the request is still accepted and the sweep finishes it once', async (_name, fail) => {
+    const { sweepOwedEffects, SWEEP_GRACE_MS } = await import('../../../shared/domain/request-effects');
+    const w = world(fail);
+    const answer = await submitWebRequest(w.deps, { email: 'nid@example.com', type: 'delete' }, { ip: '198.51.100.7' });
+    expect(answer.status).toBe('awaiting_confirmation');
+    w.sim.clock.advance(SWEEP_GRACE_MS + 1000);
+    await sweepOwedEffects(w.deps);
+    await sweepOwedEffects(w.deps);
+    expect(w.mailTo('nid@example.com')).toHaveLength(1);
+    expect(w.entries('request.received', answer.requestId)).toHaveLength(1);
+    expect((await w.sim.requests.get(answer.requestId))?.owed ?? []).toEqual([]);
+  });
+
+  it('keeps the audit entry of a request without a member out of other requesters\u2019 chains', async () => {
+    const w = world();
+    const a = await submitWebRequest(w.deps, { email: 'a@example.com', type: 'delete' }, { ip: '198.51.100.7' });
+    const b = await submitWebRequest(w.deps, { email: 'b@example.com', type: 'delete' }, { ip: '198.51.100.7' });
+    const [ea] = w.entries('request.received', a.requestId);
+    const [eb] = w.entries('request.received', b.requestId);
+    expect(ea!.subject).not.toBe(eb!.subject);
+    expect(ea!.subject).not.toContain('a@example.com');
+    expect(ea!.subject).not.toBe('requests');
+  });
+});
+
+describe('confirmation by link survives the acknowledgement failing once', () => {
+  it('opens the request once and a second click sends the acknowledgement, once, and starts the chain', async () => {
+    const w = world();
+    const mail = deletionMail({ ...pass, dmarc: 'FAIL' });
+    const { requestId } = await intakeEmail(w.deps, mail);
+    const token = new URL(/https:\/\/\S+verify\?token=[^\s"<]+/.exec(w.mailTo(member.email)[0]!.text)![0]).searchParams.get('token')!;
+    let failing = true;
+    const flaky = {
+      ...w.deps,
+      mailer: {
+        async send(m: OutgoingMail) {
+          if (failing) {
+            failing = false;
+            throw new Error('SES throttled');
+          }
+          return w.mailer.send(m);
+        },
+      },
+    };
+    const first = await confirmRequest(flaky, token).catch(() => undefined);
+    expect(first?.status ?? (await w.sim.requests.get(requestId!))?.status).toBe('open');
+    await confirmRequest(flaky, token);
+    await confirmRequest(flaky, token);
+    expect(w.mailTo(member.email)).toHaveLength(2); // the link, then one acknowledgement
+    expect(w.entries('request.confirmed', requestId)).toHaveLength(1);
+    expect(w.sim.scheduler.queue.filter((q) => q.job.requestId === requestId)).toHaveLength(1);
+  });
+});
+
+describe('completion survives the notice failing once', () => {
+  it('closes the request, and the retried completion sends the notice once with one audit entry', async () => {
+    const w = world({ mailer: () => true });
+    const request = newRequest(
+      { id: 'R-CCCCCCCCCC', type: 'other', channel: 'email', email: member.email, memberId: member.memberId, locale: 'en', status: 'open' },
+      w.sim.clock.now(),
+      DEFAULT_DEADLINES,
+      'test',
+    );
+    await w.sim.requests.create(request);
+    const deps = {
+      ...w.deps,
+      members: { get: async () => member, put: async () => undefined },
+      data: {} as CompletionDeps['data'],
+      disclosures: { forMember: async () => [] },
+      exports: { put: async () => undefined },
+      settings: { publicUrl: 'https://api.example.com', holdDays: 730, exportLinkDays: 7 },
+    } satisfies CompletionDeps;
+    await completeRequest(deps, request.id, { outcome: 'done', note: 'answered by phone' }, 'staff').catch(() => undefined);
+    expect((await w.sim.requests.get(request.id))?.status).toBe('done');
+    const retry = await completeRequest(deps, request.id, { outcome: 'done', note: 'answered by phone' }, 'staff');
+    expect(retry.replayed).toBe(true);
+    await completeRequest(deps, request.id, { outcome: 'done', note: 'answered by phone' }, 'staff');
+    expect(w.mailTo(member.email)).toHaveLength(1);
+    expect(w.entries('request.done', request.id)).toHaveLength(1);
+  });
+});
+
+describe('deadline jobs: claim, then send', () => {
+  async function dueReminder(w: ReturnType<typeof world>) {
+    const request = newRequest(
+      { id: 'R-DDDDDDDDDD', type: 'delete', channel: 'email', email: member.email, memberId: member.memberId, locale: 'th', status: 'open' },
+      w.sim.clock.now(),
+      DEFAULT_DEADLINES,
+      'test',
+    );
+    await w.sim.requests.create(request);
+    await startChain(w.sim.deps, request);
+    // Deliver the waiting hops until the first reminder is due and its job is in hand.
+    for (;;) {
+      const job = w.sim.scheduler.next()!;
+      if (job.milestone === 'remind-2d' && w.sim.clock.now() >= new Date(job.at)) return job;
+      await processJob(w.sim.deps, job);
+    }
+  }
+  const staff = 'dpo@shop.example.com';
+
+  it('sends one staff reminder when the due job is delivered five times at once', async () => {
+    const w = world();
+    const job = await dueReminder(w);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => processJob(w.sim.deps, job)));
+    expect(w.mailTo(staff)).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'acted')).toHaveLength(1);
+    expect(w.sim.scheduler.queue).toHaveLength(1); // the chain goes on, once
+  });
+
+  it('keeps the reminder owed when its send fails under five concurrent deliveries, and the redelivery sends it once', async () => {
+    const w = world();
+    const job = await dueReminder(w);
+    let failing = true;
+    const flaky = {
+      ...w.sim.deps,
+      mailer: {
+        async send(m: OutgoingMail) {
+          if (failing) {
+            failing = false;
+            throw new Error('SES throttled');
+          }
+          return w.sim.mailer.send(m);
+        },
+      },
+    };
+    await Promise.allSettled(Array.from({ length: 5 }, () => processJob(flaky, job)));
+    // SQS redelivers the failed copy (its hop was not taken).
+    await processJob(flaky, job);
+    await processJob(flaky, job);
+    expect(w.mailTo(staff)).toHaveLength(1);
+    expect((await w.sim.requests.get('R-DDDDDDDDDD'))?.milestones).toEqual(['remind-2d']);
+    expect(w.sim.scheduler.queue).toHaveLength(1);
+  });
+});
