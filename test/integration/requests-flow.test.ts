@@ -154,6 +154,21 @@ describe('requests by web form', () => {
     expect((await call('POST', '/v1/requests/verify', { token })).body).toMatchObject({ status: 'rejected', outcome: 'rejected' });
   });
 
+  it('accepts twenty submissions at once, each with its own audit entry in an intact chain and one confirmation mail', async () => {
+    const people = Array.from({ length: 20 }, () => `burst-${randomUUID().slice(0, 8)}@example.com`);
+    const answers = await Promise.all(people.map((email) => call('POST', '/v1/requests', { email, type: 'delete', locale: 'en' })));
+    expect(answers.map((a) => a.status)).toEqual(people.map(() => 202));
+    const { auditSubject } = await import('../../shared/domain/requests');
+    const mail = await sentMail(endpoint);
+    for (const [i, email] of people.entries()) {
+      const requestId = answers[i]!.body.requestId as string;
+      const audit = (await call('GET', `/v1/admin/audit/${auditSubject({ id: requestId, email })}`)).body;
+      expect(audit.verification).toMatchObject({ ok: true });
+      expect(audit.entries.filter((e: { action: string; requestId: string }) => e.action === 'request.received' && e.requestId === requestId)).toHaveLength(1);
+      expect(mail.filter((m) => m.to.includes(email))).toHaveLength(1);
+    }
+  });
+
   it.each([
     ['a forged token', 'eyJwIjoicmVxdWVzdCIsImQiOnsicmlkIjoiUi1YIn19.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'invalid_link'],
     ['a truncated token', 'eyJwIjoicmVxdWVzdCJ9', 'invalid_link'],
