@@ -46,7 +46,13 @@ export const WORKERS: WorkerDef[] = [
     summary: 'Daily: anonymise members whose dispute hold ended (policy 2.2)',
     trigger: { kind: 'schedule', expression: 'rate(1 day)' },
     uses: {
-      tables: { members: ['Query', 'PutItem'], visits: ['Query', 'BatchWriteItem'], consents: ['Query', 'BatchWriteItem'], audit: ['Query', 'PutItem'] },
+      tables: {
+        members: ['Query', 'PutItem'],
+        requests: ['Query', 'PutItem'],
+        visits: ['Query', 'BatchWriteItem'],
+        consents: ['Query', 'BatchWriteItem'],
+        audit: ['Query', 'PutItem'],
+      },
     },
     timeoutSeconds: 300,
   },

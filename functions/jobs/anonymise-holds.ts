@@ -1,9 +1,9 @@
 /** Scheduled daily: anonymise members whose dispute hold ended (policy 2.2), in bounded batches. */
-import { memberDeps, personalData } from '../../shared/adapters/wiring';
+import { memberDeps, personalData, requestStore } from '../../shared/adapters/wiring';
 import { anonymiseEndedHolds } from '../../shared/domain/member-service';
 import { log } from '../../shared/log';
 
-const deps = { ...memberDeps(), data: personalData() };
+const deps = { ...memberDeps(), data: personalData(), requests: requestStore() };
 const MAX_BATCHES_PER_RUN = 20;
 
 export const handler = async () => {

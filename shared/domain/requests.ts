@@ -51,6 +51,9 @@ export interface DataRequest {
   history: HistoryEntry[];
   /** Deadline milestones already handled (reminders, due, overdue-N): a duplicate job skips them. */
   milestones?: string[];
+  /** Set when the member's dispute hold ended: the address is then only this SHA-256. */
+  emailHash?: string;
+  anonymisedAt?: string;
   /** Effects a step owes and no delivery has finished yet (see request-effects.ts). */
   owed?: OwedEffect[];
   /** Optimistic concurrency: every write increments it. */
@@ -123,6 +126,28 @@ export function withEvent(request: DataRequest, change: Partial<DataRequest>, ev
  */
 export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) =>
   r.memberId ?? (r.email && r.email !== 'unknown' ? `email:${createHash('sha256').update(r.email.toLowerCase()).digest('hex').slice(0, 32)}` : r.id);
+
+/**
+ * The request with everything that names its requester removed (the address, the mail's subject and
+ * text, staff notes, mail still owed), keeping what the audit trail needs: ids, type, channel,
+ * dates, statuses, SES verdicts and a hash of the address.
+ */
+export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
+  const { details: _d, subject: _s, note: _n, owed, ...kept } = request;
+  const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
+  return withEvent(
+    {
+      ...kept,
+      email: `anonymised+${request.id}@invalid`,
+      emailHash: request.emailHash ?? createHash('sha256').update(request.email.toLowerCase()).digest('hex'),
+      anonymisedAt: now.toISOString(),
+      history: request.history.map(({ note: _note, ...entry }) => entry),
+      ...(stillOwed.length ? { owed: stillOwed } : {}),
+    },
+    {},
+    { at: now.toISOString(), event: 'anonymised', by },
+  );
+}
 
 export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected';
 

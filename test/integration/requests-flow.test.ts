@@ -299,7 +299,7 @@ describe('members, partners and the register', () => {
 
 describe('dispute hold', () => {
   it('anonymises a deactivated member once the hold has ended, erasing visits and keeping orders', async () => {
-    const { memberDeps, personalData } = await import('../../shared/adapters/wiring');
+    const { memberDeps, personalData, requestStore } = await import('../../shared/adapters/wiring');
     const { anonymiseEndedHolds } = await import('../../shared/domain/member-service');
     const m = await member();
     const visitorId = `v-${randomUUID()}`;
@@ -315,7 +315,7 @@ describe('dispute hold', () => {
     await call('PUT', `/v1/members/${m.id}/visitors/${visitorId}`);
     await call('POST', `/v1/members/${m.id}/cancel`, {});
     const later = { now: () => new Date(Date.now() + (settings.disputeHoldDays + 1) * 86_400_000) };
-    const deps = { ...memberDeps(), data: personalData(), clock: later };
+    const deps = { ...memberDeps(), data: personalData(), requests: requestStore(), clock: later };
     let swept = 0;
     for (let i = 0; i < 50 && (await itemsOf('members', m.id))[0]!.status !== 'anonymised'; i++) swept += (await anonymiseEndedHolds(deps, 100)).anonymised;
     expect(swept).toBeGreaterThan(0);
