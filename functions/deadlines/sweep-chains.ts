@@ -1,10 +1,11 @@
 /**
  * Scheduled hourly: restart the deadline chain of any open request whose chain went quiet, and
  * finish every effect a request still owes (a mail, an audit entry, a chain start) that no
- * redelivery finished: nothing a state change owes depends on one delivery surviving.
+ * redelivery finished: nothing a state change owes depends on one delivery surviving. Requests
+ * never confirmed within the stage's unconfirmedExpiryDays are closed as expired.
  */
 import { chainDeps, owedEffectDeps } from '../../shared/adapters/wiring';
-import { sweepChains } from '../../shared/domain/deadline-service';
+import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
 import { sweepOwedEffects } from '../../shared/domain/request-effects';
 import { log } from '../../shared/log';
 
@@ -15,6 +16,7 @@ export const handler = async () => {
   // Owed effects first: a chain start still owed is finished here rather than restarted twice.
   const owed = await sweepOwedEffects(effects);
   const chains = await sweepChains(deps);
-  log.info('deadline sweep', { ...chains, owed });
-  return { ...chains, owed };
+  const { expired } = await expireUnconfirmed(effects);
+  log.info('deadline sweep', { ...chains, owed, expired });
+  return { ...chains, owed, expired };
 };

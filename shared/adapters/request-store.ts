@@ -58,14 +58,14 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  async byStatus(status: RequestStatus, limit: number, cursor?: string): Promise<Page<DataRequest>> {
+  async byStatus(status: RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<DataRequest>> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'byStatus',
-        KeyConditionExpression: '#s = :s',
+        KeyConditionExpression: dueBefore ? '#s = :s AND dueKey < :before' : '#s = :s',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': status },
+        ExpressionAttributeValues: { ':s': status, ...(dueBefore ? { ':before': dueBefore.toISOString() } : {}) },
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
       }),

@@ -172,6 +172,7 @@ export const owedEffectDeps = () => {
     get subscriptions() {
       return (subscriptions ??= subscriptionDeps());
     },
+    settings: { deadlines: deadlineSettings(), unconfirmedExpiryDays: positiveInt('UNCONFIRMED_EXPIRY_DAYS', 7) },
   };
 };
 

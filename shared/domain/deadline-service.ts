@@ -10,7 +10,7 @@ import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
 import { auditSubject, isClosed, withEvent, type DataRequest, type RequestStatus } from './requests';
-import { owe, settleOrThrow, type EffectDeps, type Owed } from './request-effects';
+import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
 import type { SubscriptionDeps } from './subscriptions';
 
 export interface DeadlineDeps {
@@ -143,6 +143,63 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
   if (!next || isClosed(current)) return 'closed';
   await schedule(deps, { v: 1, requestId: job.requestId, chainId: job.chainId, hop: job.hop + 1 }, next, now);
   return decision.kind === 'wait' ? 'waited' : 'acted';
+}
+
+/**
+ * Closes requests nobody confirmed within `unconfirmedExpiryDays` as `expired` (audited, no mail:
+ * the address was never shown to be the sender's). Unsubscribes are left to their own deadline,
+ * which applies them. Reads only what can have expired: the status index up to the due date such a
+ * request would have.
+ */
+export async function expireUnconfirmed(
+  deps: Pick<DeadlineDeps, 'requests' | 'audit' | 'mailer' | 'clock' | 'subscriptions'> & {
+    settings: { deadlines: DeadlineSettings; unconfirmedExpiryDays: number };
+  },
+): Promise<{ expired: number }> {
+  const now = deps.clock.now();
+  const receivedBefore = new Date(now.getTime() - deps.settings.unconfirmedExpiryDays * DAY_MS);
+  const dueBefore = new Date(receivedBefore.getTime() + deps.settings.deadlines.requestDueDays * DAY_MS);
+  let expired = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.requests.byStatus('awaiting_confirmation', 100, cursor, dueBefore);
+    for (const request of page.items) {
+      if (request.type === 'stop_marketing' || request.receivedAt >= receivedBefore.toISOString()) continue;
+      const closed = withEvent(
+        request,
+        { status: 'expired', closedAt: now.toISOString(), note: 'not confirmed in time' },
+        { at: now.toISOString(), event: 'expired', by: ACTOR },
+      );
+      const owing = owe(
+        closed,
+        [
+          {
+            id: 'audit:request.expired',
+            kind: 'audit',
+            entry: {
+              subject: auditSubject(closed),
+              actor: ACTOR,
+              action: 'request.expired',
+              requestId: closed.id,
+              details: { days: deps.settings.unconfirmedExpiryDays },
+            },
+          },
+        ],
+        now,
+      );
+      try {
+        await deps.requests.update(owing);
+      } catch (error) {
+        if (error instanceof ConflictError) continue; // confirmed meanwhile: the next sweep looks again
+        throw error;
+      }
+      expired++;
+      // A failure leaves the entry owed; the owed-effects sweep finishes it.
+      await settleOwed(deps, owing);
+    }
+    cursor = page.next;
+  } while (cursor);
+  return { expired };
 }
 
 const SWEPT_STATUSES: RequestStatus[] = ['open', 'awaiting_confirmation'];

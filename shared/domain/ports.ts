@@ -119,7 +119,8 @@ export interface RequestStore {
   get(id: string): Promise<import('./requests').DataRequest | undefined>;
   /** Writes a new version; ConflictError if someone else wrote in between. */
   update(request: import('./requests').DataRequest): Promise<void>;
-  byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
+  /** Soonest due first; with `dueBefore`, only those due before it (a key condition, not a filter). */
+  byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<import('./requests').DataRequest>>;
   byEmail(email: string): Promise<import('./requests').DataRequest[]>;
   /** Requests still owing an effect that became owed before `before`, oldest first (a sparse index). */
   owingSince(before: Date, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;

@@ -1,6 +1,7 @@
 /**
  * Data-subject requests (policy 2.1, 2.2; PDPA): their life cycle and the decisions along it.
  *   awaiting_confirmation -> open -> done | rejected
+ *   awaiting_confirmation -> expired (never confirmed)
  * A request gets a reference, a due date, a verified identity before anything changes, and a
  * history. Nothing is ever deleted: refused requests and their reasons stay on record (PDPA s.39).
  */
@@ -10,7 +11,8 @@ import type { Locale } from './members';
 import type { RequestType } from './request-types';
 import type { OwedEffect } from './request-effects';
 
-export type RequestStatus = 'awaiting_confirmation' | 'open' | 'done' | 'rejected';
+/** `expired`: never confirmed within the stage's unconfirmedExpiryDays (closed, no outcome, no mail). */
+export type RequestStatus = 'awaiting_confirmation' | 'open' | 'done' | 'rejected' | 'expired';
 export type Channel = 'email' | 'web';
 
 export interface HistoryEntry {
@@ -149,7 +151,7 @@ export function anonymiseRequest(request: DataRequest, now: Date, by: string): D
   );
 }
 
-export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected';
+export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected' || r.status === 'expired';
 
 /**
  * SES verdicts to a decision. Spam or virus: recorded, not acted on. The From address counts as

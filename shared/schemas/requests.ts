@@ -28,7 +28,7 @@ export const TokenQuery = z.object({ token: z.string().check(z.minLength(1), z.m
 export const TokenBody = z.object({ token: z.string().check(z.minLength(1), z.maxLength(4096)) });
 
 export const RequestQueueQuery = z.object({
-  status: z.optional(z.enum(['open', 'awaiting_confirmation', 'done', 'rejected'])),
+  status: z.optional(z.enum(['open', 'awaiting_confirmation', 'done', 'rejected', 'expired'])),
   limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
   next: z.optional(z.string().check(z.maxLength(4096))),
 });

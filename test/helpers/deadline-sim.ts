@@ -38,10 +38,10 @@ export class MemoryRequestStore implements RequestStore {
     if (!stored || stored.version !== r.version - 1) throw new ConflictError('request_changed', 'changed');
     this.items.set(r.id, structuredClone(r));
   }
-  async byStatus(status: RequestStatus, limit: number): Promise<Page<DataRequest>> {
+  async byStatus(status: RequestStatus, limit: number, _cursor?: string, dueBefore?: Date): Promise<Page<DataRequest>> {
     return {
       items: [...this.items.values()]
-        .filter((r) => r.status === status)
+        .filter((r) => r.status === status && (!dueBefore || r.dueAt < dueBefore.toISOString()))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
         .slice(0, limit)
         .map((r) => structuredClone(r)),

@@ -274,3 +274,28 @@ describe('deadline jobs: claim, then send', () => {
     expect(w.sim.scheduler.queue).toHaveLength(1);
   });
 });
+
+describe('abandoned requests', () => {
+  it('expires requests left unconfirmed past unconfirmedExpiryDays, audited and without mail; unsubscribes are left to their deadline', async () => {
+    const { expireUnconfirmed } = await import('../../../shared/domain/deadline-service');
+    const w = world();
+    const received = (id: string, type: DataRequest['type'], daysAgo: number) =>
+      newRequest(
+        { id, type, channel: 'web', email: `${id.toLowerCase()}@example.com`, locale: 'en', status: 'awaiting_confirmation' },
+        new Date(w.sim.clock.now().getTime() - daysAgo * 86_400_000),
+        DEFAULT_DEADLINES,
+        'requester',
+      );
+    await w.sim.requests.create(received('R-OLDOLDOLD2', 'delete', 8));
+    await w.sim.requests.create(received('R-NEWNEWNEW2', 'access', 6));
+    await w.sim.requests.create(received('R-UNSUBUNSU2', 'stop_marketing', 6));
+    const deps = { ...w.sim.deps, settings: { ...w.sim.deps.settings, unconfirmedExpiryDays: 7 } };
+    expect(await expireUnconfirmed(deps)).toMatchObject({ expired: 1 });
+    expect(await expireUnconfirmed(deps)).toMatchObject({ expired: 0 });
+    expect(await w.sim.requests.get('R-OLDOLDOLD2')).toMatchObject({ status: 'expired', closedAt: w.sim.clock.now().toISOString() });
+    expect((await w.sim.requests.get('R-NEWNEWNEW2'))?.status).toBe('awaiting_confirmation');
+    expect((await w.sim.requests.get('R-UNSUBUNSU2'))?.status).toBe('awaiting_confirmation');
+    expect(w.entries('request.expired', 'R-OLDOLDOLD2')).toHaveLength(1);
+    expect(w.sim.mailer.sent).toEqual([]);
+  });
+});
