@@ -283,6 +283,17 @@ export const ROUTES: RouteDef[] = [
     request: { path: RequestPath },
   },
   {
+    id: 'getRawMail',
+    method: 'GET',
+    path: '/v1/admin/requests/{id}/raw',
+    handler: 'admin/get-raw-mail',
+    auth: 'iam',
+    summary: 'Short-lived links to the raw mail of a request and of its replies (staff)',
+    throttle: { rate: 5, burst: 10 },
+    uses: { tables: { requests: ['GetItem'] }, buckets: { inboundMail: ['read'] } },
+    request: { path: RequestPath },
+  },
+  {
     id: 'completeRequest',
     method: 'POST',
     path: '/v1/admin/requests/{id}/complete',

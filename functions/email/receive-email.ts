@@ -14,7 +14,7 @@ import { log } from '../../shared/log';
 import { SesEvent, SesRecord } from '../../shared/schemas/ses';
 
 export const makeHandler =
-  (deps: RequestDeps & { mail: Pick<S3MailReader, 'read'> }) =>
+  (deps: RequestDeps & { mail: Pick<S3MailReader, 'read' | 'keyOf'> }) =>
   async (event: SESEvent): Promise<IntakeOutcome[]> => {
     if (!SesEvent.safeParse(event).success) {
       log.error('not an SES receipt event; dropped');
@@ -33,6 +33,7 @@ export const makeHandler =
       const parsed = await parseRawEmail(bytes);
       const outcome = await intakeEmail(deps, {
         sesMessageId: mail.messageId,
+        rawMailKey: deps.mail.keyOf(mail.messageId),
         verdicts: {
           spf: receipt.spfVerdict.status,
           dkim: receipt.dkimVerdict.status,

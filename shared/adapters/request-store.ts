@@ -19,6 +19,7 @@ const toItem = (r: DataRequest): Item => ({
   dueKey: `${r.dueAt}#${r.id}`,
   ...(r.owed?.length ? { owedQueue: OWED_QUEUE, owedSince: `${r.owed.map((o) => o.since).sort()[0]}#${r.id}` } : {}),
 });
+const sentMailKey = (messageId: string) => `SENT#${messageId}`;
 const strip = ({ pk: _pk, dueKey: _d, owedQueue: _q, owedSince: _s, ...r }: Item): DataRequest => r;
 
 export class DynamoRequestStore implements RequestStore {
@@ -95,6 +96,17 @@ export class DynamoRequestStore implements RequestStore {
       }),
     );
     return { items: (out.Items ?? []).map((i) => strip(i as Item)), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  async rememberSentMail(messageId: string, requestId: string, now: Date) {
+    // A year: replies come late. The pointer holds ids only.
+    const expiresAt = Math.floor(now.getTime() / 1000) + 366 * 86_400;
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: sentMailKey(messageId), requestId, expiresAt } }));
+  }
+
+  async requestOfSentMail(messageId: string) {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: sentMailKey(messageId) } }));
+    return typeof Item?.requestId === 'string' ? Item.requestId : undefined;
   }
 
   async takeQuota(key: string, max: number, now: Date): Promise<boolean> {

@@ -124,6 +124,10 @@ export interface RequestStore {
   byEmail(email: string): Promise<import('./requests').DataRequest[]>;
   /** Requests still owing an effect that became owed before `before`, oldest first (a sparse index). */
   owingSince(before: Date, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
+  /** Remembers which request a mail we sent belongs to (by SES's message id), so a reply can find it. */
+  rememberSentMail(messageId: string, requestId: string, now: Date): Promise<void>;
+  /** The request a mail we sent belongs to, by SES's message id. */
+  requestOfSentMail(messageId: string): Promise<string | undefined>;
   /** Counts one use of `key` today; false when `max` uses were already counted. */
   takeQuota(key: string, max: number, now: Date): Promise<boolean>;
 }

@@ -199,7 +199,14 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
   const { audits, ...result } = input.outcome === 'done' ? await perform(deps, request, input, actor) : { audits: [] as AuditInput[] };
   const closed = withEvent(
     request,
-    { status: input.outcome, outcome: input.outcome, closedAt: now.toISOString(), overdue: false, ...(input.note ? { note: input.note } : {}) },
+    {
+      status: input.outcome,
+      outcome: input.outcome,
+      closedAt: now.toISOString(),
+      overdue: false,
+      needsAttention: false,
+      ...(input.note ? { note: input.note } : {}),
+    },
     { at: now.toISOString(), event: `completed:${input.outcome}`, by: actor, ...(input.note ? { note: input.note } : {}) },
   );
   const notice =

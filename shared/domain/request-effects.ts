@@ -110,9 +110,13 @@ async function writeFresh(
 
 async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffect) {
   switch (effect.kind) {
-    case 'mail':
-      await deps.mailer.send(effect.mail);
+    case 'mail': {
+      const { messageId } = await deps.mailer.send(effect.mail);
+      // Lets a reply naming this mail (In-Reply-To) find its request. Best effort: the mail is sent,
+      // and a failure here must not send it again; the reference in the subject still finds it.
+      if (messageId) await deps.requests.rememberSentMail(messageId, request.id, deps.clock.now()).catch(() => undefined);
       return;
+    }
     case 'audit': {
       // A claim taken over from a delivery that may have appended before dying: look first.
       if ((effect.claims ?? 0) > 1) {

@@ -10,7 +10,21 @@ import { normaliseEmail, type Locale } from './members';
 import { confirmationNeeded, noAccountFound, requestAcknowledgement } from './notices';
 import type { AuditInput, AuditLog, Clock, Mailer, MemberStore, RequestStore, SigningKey } from './ports';
 import type { RequestType } from './request-types';
-import { assessVerdicts, auditSubject, isClosed, newRequest, newRequestId, withEvent, type DataRequest, type Verdicts } from './requests';
+import {
+  assessVerdicts,
+  auditSubject,
+  isClosed,
+  keptAttachments,
+  MAX_DETAILS_CHARS,
+  MAX_REPLIES,
+  newRequest,
+  newRequestId,
+  REFERENCE_PATTERN,
+  withEvent,
+  type DataRequest,
+  type MailAttachment,
+  type Verdicts,
+} from './requests';
 import { owe, settleOwed, type EffectDeps, type Owed, type SettleResult } from './request-effects';
 import { needsChain } from './deadline-chain';
 import { signLink, verifyLink } from './signed-link';
@@ -196,12 +210,23 @@ export async function submitWebRequest(
 export interface InboundMail {
   sesMessageId: string;
   verdicts: Verdicts;
+  /** Where SES stored the raw mail (staff open it from the request). */
+  rawMailKey?: string;
   /** Undefined when the raw mail could not be read or parsed. */
-  parsed?: { from?: { address: string }; subject: string; text: string };
+  parsed?: {
+    from?: { address: string };
+    subject: string;
+    text: string;
+    attachments?: MailAttachment[];
+    /** Message ids (angle brackets included) from the In-Reply-To and References headers. */
+    inReplyTo?: string;
+    references?: string[];
+  };
 }
 
 export type IntakeOutcome = {
-  outcome: 'opened' | 'awaiting_confirmation' | 'rejected' | 'duplicate';
+  /** `replied`: a reply to one of our mails, joined to the request it answers. */
+  outcome: 'opened' | 'awaiting_confirmation' | 'rejected' | 'duplicate' | 'replied';
   requestId?: string;
   type?: RequestType;
   dueAt?: string;
@@ -238,6 +263,8 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
     details: mail.parsed?.text,
     sesMessageId: mail.sesMessageId,
     verdicts: mail.verdicts,
+    ...(mail.parsed?.attachments?.length ? { attachments: mail.parsed.attachments } : {}),
+    ...(mail.rawMailKey ? { rawMailKey: mail.rawMailKey } : {}),
   };
 
   const reject = async (reason: string, reply: boolean) => {
@@ -258,6 +285,9 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
 
   if (verdict === 'spam' || verdict === 'virus') return reject(verdict, false);
   if (!mail.parsed || !from) return reject('unreadable', false);
+  // A reply to one of our mails, from the address of the request it answers, joins that request.
+  const answered = await repliedRequest(deps, mail.parsed);
+  if (answered && answered.email === from) return joinReply(deps, answered, mail, verdict === 'authenticated', now);
   const member = await deps.members.findByEmail(from);
   if (type === 'stop_marketing' && deps.subscriptions) return unsubscribeByMail(deps, { ...base, email: from }, member, verdict === 'authenticated', now);
   if (!member) return reject('no_account', verdict === 'authenticated');
@@ -326,6 +356,64 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
   if ((await deps.requests.create(owing)) === 'duplicate') return duplicate();
   await finish(deps, owing, 'throw');
   return { outcome: outcomeOf(request), requestId: id, type, dueAt: request.dueAt };
+}
+
+/** Message ids SES gave our mails look like <id@region.amazonses.com>; the id is what SES returned on sending. */
+const sesIdOf = (messageId: string) => messageId.replace(/^<|>$/g, '').split('@')[0] ?? '';
+
+/**
+ * The request a mail replies to: one whose mail it names in In-Reply-To or References (the most
+ * recent first), else one whose reference is in the subject. Undefined when it names none.
+ */
+async function repliedRequest(deps: RequestDeps, parsed: NonNullable<InboundMail['parsed']>): Promise<DataRequest | undefined> {
+  const named = [...(parsed.inReplyTo ? [parsed.inReplyTo] : []), ...[...(parsed.references ?? [])].reverse()].slice(0, 10);
+  for (const messageId of named) {
+    const id = sesIdOf(messageId);
+    const requestId = id ? await deps.requests.requestOfSentMail(id) : undefined;
+    const request = requestId ? await deps.requests.get(requestId) : undefined;
+    if (request) return request;
+  }
+  for (const reference of new Set(parsed.subject.match(REFERENCE_PATTERN) ?? [])) {
+    const request = await deps.requests.get(reference);
+    if (request) return request;
+  }
+  return undefined;
+}
+
+/**
+ * A reply joins its request's history and asks staff to look (`needsAttention`); it starts no new
+ * request, acknowledgement or clock. A spoofed From can at most add text staff read with its verdict.
+ */
+async function joinReply(deps: RequestDeps, request: DataRequest, mail: InboundMail, authenticated: boolean, now: Date): Promise<IntakeOutcome> {
+  const parsed = mail.parsed!;
+  const attachments = keptAttachments(parsed.attachments);
+  const reply = {
+    at: now.toISOString(),
+    sesMessageId: mail.sesMessageId,
+    ...(parsed.subject ? { subject: parsed.subject.slice(0, 500) } : {}),
+    ...(parsed.text ? { text: parsed.text.slice(0, MAX_DETAILS_CHARS) } : {}),
+    ...(attachments ? { attachments } : {}),
+    ...(mail.rawMailKey ? { rawMailKey: mail.rawMailKey } : {}),
+    authenticated,
+  };
+  let current = request;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // SES redelivered it: joined already.
+    if (current.replies?.some((r) => r.sesMessageId === mail.sesMessageId)) break;
+    const joined = withEvent(
+      current,
+      { needsAttention: true, replyReceivedAt: now.toISOString(), replies: [...(current.replies ?? []), reply].slice(-MAX_REPLIES) },
+      { at: now.toISOString(), event: 'reply_received', by: 'requester', note: `mail ${mail.sesMessageId}` },
+    );
+    try {
+      await deps.requests.update(joined);
+      break;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt === 2) throw error;
+      current = (await deps.requests.get(request.id)) ?? current;
+    }
+  }
+  return { outcome: 'replied', requestId: request.id, type: request.type, dueAt: request.dueAt };
 }
 
 /**

@@ -30,6 +30,26 @@ export interface Verdicts {
   virus: string;
 }
 
+/** What is kept of an attachment: never its content (staff open the raw mail for that). */
+export interface MailAttachment {
+  filename?: string;
+  contentType: string;
+  size: number;
+}
+
+/** A reply by mail from the request's own address, joined to its history. */
+export interface MailReply {
+  at: string;
+  sesMessageId: string;
+  subject?: string;
+  text?: string;
+  attachments?: MailAttachment[];
+  /** Where the raw mail lies in the inbound bucket (staff open it through the raw-mail route). */
+  rawMailKey?: string;
+  /** DMARC passed for the From address. */
+  authenticated: boolean;
+}
+
 export interface DataRequest {
   id: string;
   type: RequestType;
@@ -50,6 +70,14 @@ export interface DataRequest {
   overdue?: boolean;
   sesMessageId?: string;
   verdicts?: Verdicts;
+  /** The mail's attachments (name, type, size), and the raw mail's key in the inbound bucket. */
+  attachments?: MailAttachment[];
+  rawMailKey?: string;
+  /** A reply arrived that staff have not seen yet: the staff queue shows it. */
+  needsAttention?: boolean;
+  replyReceivedAt?: string;
+  /** Replies by mail, newest last (at most MAX_REPLIES kept). */
+  replies?: MailReply[];
   history: HistoryEntry[];
   /** Deadline milestones already handled (reminders, due, overdue-N): a duplicate job skips them. */
   milestones?: string[];
@@ -74,6 +102,19 @@ function reference(bytes: Uint8Array): string {
 export const newRequestId = (seed?: string) => reference(seed ? createHash('sha256').update(seed).digest() : randomBytes(10));
 
 export const MAX_DETAILS_CHARS = 4000;
+export const MAX_REPLIES = 20;
+const MAX_ATTACHMENTS = 20;
+
+/** Attachments as kept: bounded in number and name length, so a hostile mail cannot bloat the item. */
+export const keptAttachments = (attachments: MailAttachment[] | undefined): MailAttachment[] | undefined =>
+  attachments?.length
+    ? attachments
+        .slice(0, MAX_ATTACHMENTS)
+        .map((a) => ({ ...(a.filename ? { filename: a.filename.slice(0, 200) } : {}), contentType: a.contentType.slice(0, 100), size: a.size }))
+    : undefined;
+
+/** A request reference as it appears in our mail's subjects (e.g. "Re: ... R-7KQ2M9XHPA"). */
+export const REFERENCE_PATTERN = /\bR-[A-HJ-NP-Z2-9]{10}\b/g;
 
 export function newRequest(
   input: {
@@ -89,6 +130,8 @@ export function newRequest(
     sesMessageId?: string;
     verdicts?: Verdicts;
     note?: string;
+    attachments?: MailAttachment[];
+    rawMailKey?: string;
   },
   now: Date,
   deadlines: DeadlineSettings,
@@ -112,6 +155,8 @@ export function newRequest(
     ...(input.note ? { note: input.note } : {}),
     ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
     ...(input.verdicts ? { verdicts: input.verdicts } : {}),
+    ...(keptAttachments(input.attachments) ? { attachments: keptAttachments(input.attachments) } : {}),
+    ...(input.rawMailKey ? { rawMailKey: input.rawMailKey } : {}),
     history: [{ at: now.toISOString(), event: `received:${input.status}`, by, ...(input.note ? { note: input.note } : {}) }],
     version: 1,
   };
@@ -131,11 +176,11 @@ export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) 
 
 /**
  * The request with everything that names its requester removed (the address, the mail's subject and
- * text, staff notes, mail still owed), keeping what the audit trail needs: ids, type, channel,
+ * text, replies, attachment names, the raw mail's key, staff notes, mail still owed), keeping what the audit trail needs: ids, type, channel,
  * dates, statuses, SES verdicts and a hash of the address.
  */
 export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
-  const { details: _d, subject: _s, note: _n, owed, ...kept } = request;
+  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, ...kept } = request;
   const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
   return withEvent(
     {
@@ -144,6 +189,9 @@ export function anonymiseRequest(request: DataRequest, now: Date, by: string): D
       emailHash: request.emailHash ?? createHash('sha256').update(request.email.toLowerCase()).digest('hex'),
       anonymisedAt: now.toISOString(),
       history: request.history.map(({ note: _note, ...entry }) => entry),
+      // Types and sizes say what arrived; names and text could say who sent it.
+      ...(attachments ? { attachments: attachments.map(({ contentType, size }) => ({ contentType, size })) } : {}),
+      ...(replies ? { replies: replies.map(({ at, sesMessageId, authenticated }) => ({ at, sesMessageId, authenticated })) } : {}),
       ...(stillOwed.length ? { owed: stillOwed } : {}),
     },
     {},

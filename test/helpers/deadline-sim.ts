@@ -60,6 +60,13 @@ export class MemoryRequestStore implements RequestStore {
         .map((r) => structuredClone(r)),
     };
   }
+  readonly sentMail = new Map<string, string>();
+  async rememberSentMail(messageId: string, requestId: string) {
+    this.sentMail.set(messageId, requestId);
+  }
+  async requestOfSentMail(messageId: string) {
+    return this.sentMail.get(messageId);
+  }
   async takeQuota() {
     return true;
   }

@@ -59,6 +59,8 @@ describe('anonymising a member whose dispute hold ended', () => {
         subject: 'ขอลบข้อมูล Somchai Jaidee',
         details: 'Please delete everything about Somchai Jaidee, 12 Sukhumvit Rd',
         sesMessageId: 'ses-1',
+        attachments: [{ filename: 'Somchai-id-card.jpg', contentType: 'image/jpeg', size: 48_213 }],
+        rawMailKey: 'inbound/ses-1',
       },
       start,
       DEFAULT_DEADLINES,
@@ -66,7 +68,15 @@ describe('anonymising a member whose dispute hold ended', () => {
     );
     const done = withEvent(
       byMail,
-      { status: 'done', outcome: 'done', closedAt: start.toISOString(), note: 'called Somchai on 081-234-5678' },
+      {
+        status: 'done',
+        outcome: 'done',
+        closedAt: start.toISOString(),
+        note: 'called Somchai on 081-234-5678',
+        replies: [
+          { at: start.toISOString(), sesMessageId: 'ses-2', subject: 'Re: Somchai', text: 'Somchai here', rawMailKey: 'inbound/ses-2', authenticated: true },
+        ],
+      },
       { at: start.toISOString(), event: 'completed:done', by: 'staff', note: 'called Somchai on 081-234-5678' },
     );
     await w.sim.requests.create(done);
@@ -87,6 +97,9 @@ describe('anonymising a member whose dispute hold ended', () => {
       emailHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       anonymisedAt: w.sim.clock.now().toISOString(),
     });
+    expect(after.attachments).toEqual([{ contentType: 'image/jpeg', size: 48_213 }]);
+    expect(after.replies).toEqual([{ at: start.toISOString(), sesMessageId: 'ses-2', authenticated: true }]);
+    expect(after.rawMailKey).toBeUndefined();
     expect(after.history.map((h) => h.event)).toEqual(['received:open', 'completed:done', 'anonymised']);
     const entry = w.sim.audit.entries.find((e) => e.action === 'member.anonymised')!;
     expect(entry.details).toMatchObject({ requests: 1 });
