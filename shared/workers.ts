@@ -74,7 +74,7 @@ export const WORKERS: WorkerDef[] = [
     summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet, and finish the effects requests still owe',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
     uses: {
-      tables: { requests: ['Query', 'GetItem', 'PutItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      tables: { requests: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
       queues: { deadlines: ['send'] },
       sendsMail: true,
     },

@@ -9,7 +9,7 @@ import { DAY_MS, type DeadlineSettings } from './deadlines';
 import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
-import { auditSubject, isClosed, withEvent, type DataRequest, type RequestStatus } from './requests';
+import { auditSubject, isClosed, withEvent, type DataRequest } from './requests';
 import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
 import type { SubscriptionDeps } from './subscriptions';
 
@@ -128,6 +128,8 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
   if (decision.kind === 'drop') {
     // Closed by this chain (an enforced unsubscribe) with effects still owed: the redelivery finishes them.
     if (request?.owed?.length) await settleOrThrow(effectDeps(deps), request);
+    // The chain's work is over: out of the sweep's index (a newer chain replacing it stays).
+    if (decision.reason === 'closed' || decision.reason === 'gone' || decision.reason === 'not_needed') await deps.chains.retire(job.requestId, job.chainId);
     return decision.reason;
   }
   let current = request!;
@@ -140,7 +142,10 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
   // Take the hop only after the work: a failure above leaves the hop to SQS's retry.
   if (!(await deps.chains.advance(job.requestId, job.chainId, job.hop, now))) return 'stale';
   const next = decision.kind === 'wait' ? { name: job.milestone, at: new Date(job.at) } : nextMilestone(current, now, deps.settings.deadlines);
-  if (!next || isClosed(current)) return 'closed';
+  if (!next || isClosed(current)) {
+    await deps.chains.retire(job.requestId, job.chainId);
+    return 'closed';
+  }
   await schedule(deps, { v: 1, requestId: job.requestId, chainId: job.chainId, hop: job.hop + 1 }, next, now);
   return decision.kind === 'wait' ? 'waited' : 'acted';
 }
@@ -202,29 +207,29 @@ export async function expireUnconfirmed(
   return { expired };
 }
 
-const SWEPT_STATUSES: RequestStatus[] = ['open', 'awaiting_confirmation'];
-
-/** Restarts the chain of every request that needs one and whose chain is missing or quiet. */
+/**
+ * Restarts every live chain that went quiet (its message lost: nothing advanced it for
+ * `staleChainMinutes`), reading only those chains through the sparse byQuietChain index; a quiet
+ * chain whose request no longer needs one is retired from the index. A request that never got its
+ * chain is not found here: its chain start is an owed effect, finished by the owed-effects sweep.
+ */
 export async function sweepChains(
   deps: Pick<DeadlineDeps, 'requests' | 'chains' | 'scheduler' | 'clock' | 'settings'>,
 ): Promise<{ checked: number; restarted: number }> {
   const now = deps.clock.now();
-  const staleBefore = now.getTime() - deps.settings.staleChainMinutes * 60_000;
+  const staleBefore = new Date(now.getTime() - deps.settings.staleChainMinutes * 60_000);
   let checked = 0;
   let restarted = 0;
-  for (const status of SWEPT_STATUSES) {
-    let cursor: string | undefined;
-    do {
-      const page = await deps.requests.byStatus(status, 100, cursor);
-      for (const request of page.items.filter(needsChain)) {
-        checked++;
-        const chain = await deps.chains.get(request.id);
-        if (!chain || Date.parse(chain.seenAt) < staleBefore) {
-          if (await startChain(deps, request)) restarted++;
-        }
-      }
-      cursor = page.next;
-    } while (cursor);
-  }
+  let cursor: string | undefined;
+  do {
+    const page = await deps.chains.quietSince(staleBefore, 100, cursor);
+    for (const chain of page.items) {
+      checked++;
+      const request = await deps.requests.get(chain.requestId);
+      if (request && needsChain(request) && (await startChain(deps, request))) restarted++;
+      else await deps.chains.retire(chain.requestId, chain.chainId);
+    }
+    cursor = page.next;
+  } while (cursor);
   return { checked, restarted };
 }

@@ -223,4 +223,8 @@ export interface ChainStore {
   start(requestId: string, chainId: string, now: Date): Promise<void>;
   /** Moves the chain from `hop` to `hop + 1`; false when another delivery got there first. */
   advance(requestId: string, chainId: string, hop: number, now: Date): Promise<boolean>;
+  /** Live chains last seen before `before`, oldest first (a sparse index: retired chains are not in it). */
+  quietSince(before: Date, limit: number, cursor?: string): Promise<Page<ChainState & { requestId: string }>>;
+  /** Takes a finished chain out of the sweep's index (unless a newer chain replaced it meanwhile). */
+  retire(requestId: string, chainId: string): Promise<void>;
 }

@@ -74,12 +74,27 @@ export class MemoryRequestStore implements RequestStore {
 
 export class MemoryChainStore implements ChainStore {
   readonly chains = new Map<string, ChainState>();
+  /** Chains in the sweep's index (the sparse byQuietChain). */
+  readonly live = new Set<string>();
+  async quietSince(before: Date, limit: number) {
+    return {
+      items: [...this.chains.entries()]
+        .filter(([id, c]) => this.live.has(id) && c.seenAt < before.toISOString())
+        .sort((a, b) => a[1].seenAt.localeCompare(b[1].seenAt))
+        .slice(0, limit)
+        .map(([requestId, c]) => ({ requestId, ...c })),
+    };
+  }
+  async retire(id: string, chainId: string) {
+    if (this.chains.get(id)?.chainId === chainId) this.live.delete(id);
+  }
   async get(id: string) {
     const c = this.chains.get(id);
     return c ? { ...c } : undefined;
   }
   async start(id: string, chainId: string, now: Date) {
     this.chains.set(id, { chainId, hop: 0, seenAt: now.toISOString() });
+    this.live.add(id);
   }
   async advance(id: string, chainId: string, hop: number, now: Date) {
     const c = this.chains.get(id);
