@@ -7,20 +7,22 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../domain/errors';
 import type { Page, RequestStore, SaveOutcome } from '../domain/ports';
-import type { DataRequest, RequestStatus } from '../domain/requests';
+import { isClosed, type DataRequest, type RequestStatus } from '../domain/requests';
 import { decodeCursor, encodeCursor, isConditionFailure, queryAll } from './dynamodb';
 
-type Item = DataRequest & { pk: string; dueKey: string; owedQueue?: string; owedSince?: string };
+type Item = DataRequest & { pk: string; dueKey: string; owedQueue?: string; owedSince?: string; openEmail?: string };
 /** The one partition of the sparse byOwed index: only requests that still owe an effect carry it. */
 const OWED_QUEUE = 'OWED';
 const toItem = (r: DataRequest): Item => ({
   pk: r.id,
   ...r,
   dueKey: `${r.dueAt}#${r.id}`,
+  // Sparse byOpenEmail: only requests not closed yet, so a submission never reads closed history.
+  ...(isClosed(r) ? {} : { openEmail: r.email }),
   ...(r.owed?.length ? { owedQueue: OWED_QUEUE, owedSince: `${r.owed.map((o) => o.since).sort()[0]}#${r.id}` } : {}),
 });
 const sentMailKey = (messageId: string) => `SENT#${messageId}`;
-const strip = ({ pk: _pk, dueKey: _d, owedQueue: _q, owedSince: _s, ...r }: Item): DataRequest => r;
+const strip = ({ pk: _pk, dueKey: _d, owedQueue: _q, owedSince: _s, openEmail: _o, ...r }: Item): DataRequest => r;
 
 export class DynamoRequestStore implements RequestStore {
   constructor(
@@ -79,6 +81,16 @@ export class DynamoRequestStore implements RequestStore {
       TableName: this.table,
       IndexName: 'byEmail',
       KeyConditionExpression: 'email = :e',
+      ExpressionAttributeValues: { ':e': email },
+    });
+    return items.map(strip);
+  }
+
+  async openByEmail(email: string) {
+    const items = await queryAll<Item>(this.db, {
+      TableName: this.table,
+      IndexName: 'byOpenEmail',
+      KeyConditionExpression: 'openEmail = :e',
       ExpressionAttributeValues: { ':e': email },
     });
     return items.map(strip);

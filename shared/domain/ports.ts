@@ -121,7 +121,10 @@ export interface RequestStore {
   update(request: import('./requests').DataRequest): Promise<void>;
   /** Soonest due first; with `dueBefore`, only those due before it (a key condition, not a filter). */
   byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<import('./requests').DataRequest>>;
+  /** All of an address's requests, closed ones too (exports, anonymisation). */
   byEmail(email: string): Promise<import('./requests').DataRequest[]>;
+  /** Only the address's requests not closed yet (a sparse index): what folding a repeat needs. */
+  openByEmail(email: string): Promise<import('./requests').DataRequest[]>;
   /** Requests still owing an effect that became owed before `before`, oldest first (a sparse index). */
   owingSince(before: Date, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
   /** Remembers which request a mail we sent belongs to (by SES's message id), so a reply can find it. */

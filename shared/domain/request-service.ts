@@ -147,7 +147,7 @@ async function updateOwing(deps: RequestDeps, next: DataRequest): Promise<DataRe
 
 /** An open or waiting request of the same type from the same address: repeats fold into it. */
 async function openSibling(deps: RequestDeps, email: string, type: RequestType) {
-  return (await deps.requests.byEmail(email)).find((r) => r.type === type && !isClosed(r));
+  return (await deps.requests.openByEmail(email)).find((r) => r.type === type && !isClosed(r));
 }
 
 export async function submitWebRequest(

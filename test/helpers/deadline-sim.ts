@@ -19,7 +19,7 @@ import type {
   SubscriptionStore,
   UnsubscribeVia,
 } from '../../shared/domain/ports';
-import type { DataRequest, RequestStatus } from '../../shared/domain/requests';
+import { isClosed, type DataRequest, type RequestStatus } from '../../shared/domain/requests';
 import { FixedClock } from './memory-stores';
 
 export class MemoryRequestStore implements RequestStore {
@@ -49,6 +49,9 @@ export class MemoryRequestStore implements RequestStore {
   }
   async byEmail(email: string) {
     return [...this.items.values()].filter((r) => r.email === email).map((r) => structuredClone(r));
+  }
+  async openByEmail(email: string) {
+    return [...this.items.values()].filter((r) => r.email === email && !isClosed(r)).map((r) => structuredClone(r));
   }
   async owingSince(before: Date, limit: number): Promise<Page<DataRequest>> {
     const oldest = (r: DataRequest) => r.owed!.map((o) => o.since).sort()[0]!;

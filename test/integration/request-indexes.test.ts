@@ -1,7 +1,8 @@
 /**
- * The sparse indexes the hourly sweep reads, against the emulator: requests that still owe an effect
- * (byOwed) and live deadline chains by when they were last seen (byQuietChain), plus the pointer from
- * a sent mail's SES id to its request that replies are matched by.
+ * The sparse indexes, against the emulator: requests that still owe an effect (byOwed) and live
+ * deadline chains by when they were last seen (byQuietChain), which the hourly sweep reads; an
+ * address's open requests (byOpenEmail), which folding reads; and the pointer from a sent mail's SES
+ * id to its request, which replies are matched by.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +67,19 @@ describe('sweep indexes against the emulator', () => {
     expect(await quiet(11)).toContain(requestId);
     await store.retire(requestId, 'chain-1');
     expect(await quiet(11)).not.toContain(requestId);
+  });
+
+  it('lists only the open requests of an address for folding, not its closed history', async () => {
+    const store = requests();
+    const email = `fold-${randomUUID()}@example.com`;
+    const make = (status: 'open' | 'rejected') =>
+      newRequest({ id: newRequestId(), type: 'delete', channel: 'web', email, locale: 'en', status, note: 'n' }, past, DEFAULT_DEADLINES, 'test');
+    const open = make('open');
+    const closed = make('rejected');
+    await store.create(open);
+    await store.create(closed);
+    expect((await store.openByEmail(email)).map((r) => r.id)).toEqual([open.id]);
+    expect((await store.byEmail(email)).map((r) => r.id).sort()).toEqual([open.id, closed.id].sort());
   });
 
   it('finds the request of a mail we sent by its SES message id', async () => {

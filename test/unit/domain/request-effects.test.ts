@@ -223,3 +223,29 @@ describe('abandoned requests', () => {
     expect(w.sim.mailer.sent).toEqual([]);
   });
 });
+
+describe('submitting reads only what folding needs', () => {
+  it('folds a repeat into the open request without reading the address\u2019s closed history', async () => {
+    const w = world();
+    const email = 'regular@example.com';
+    for (let i = 0; i < 30; i++) {
+      const old = newRequest(
+        { id: `R-OLD-${i}`, type: 'delete', channel: 'web', email, locale: 'en', status: 'rejected', note: 'x' },
+        w.sim.clock.now(),
+        DEFAULT_DEADLINES,
+        'test',
+      );
+      await w.sim.requests.create(old);
+    }
+    let historyReads = 0;
+    const byEmail = w.sim.requests.byEmail.bind(w.sim.requests);
+    w.sim.requests.byEmail = (...args) => {
+      historyReads++;
+      return byEmail(...args);
+    };
+    const first = await submitWebRequest(w.deps, { email, type: 'delete' }, { ip: '198.51.100.7' });
+    const again = await submitWebRequest(w.deps, { email, type: 'delete' }, { ip: '198.51.100.7' });
+    expect(again.requestId).toBe(first.requestId);
+    expect(historyReads).toBe(0);
+  });
+});
