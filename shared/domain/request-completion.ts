@@ -88,7 +88,7 @@ export async function buildExport(deps: Pick<CompletionDeps, 'members' | 'data' 
     consents,
     visits: visits.flatMap(unpackVisitRecord),
     orders,
-    requests: requests.map(({ verdicts: _v, ...r }) => r),
+    requests: requests.map(({ verdicts: _v, owed: _o, ...r }) => r),
     disclosures,
   };
 }

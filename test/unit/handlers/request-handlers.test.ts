@@ -170,3 +170,33 @@ describe('get-raw-mail', () => {
     expect((await invoke(getRawMail, get('R-ABCDEFGH23'))).status).toBe(404);
   });
 });
+
+describe('get-request', () => {
+  it('shows what a request still owes without the mail itself (a pending confirmation holds a live link)', async () => {
+    const { handler: getRequest } = await import('../../../functions/admin/get-request');
+    db.on(GetCommand).resolves({
+      Item: {
+        pk: 'R-ABCDEFGH23',
+        id: 'R-ABCDEFGH23',
+        history: [],
+        version: 1,
+        owed: [
+          {
+            id: 'mail:confirmation',
+            kind: 'mail',
+            since: '2026-11-25T03:00:00.000Z',
+            mail: { to: 'a@example.com', subject: 's', text: 'https://x/verify?token=t' },
+          },
+        ],
+      },
+    });
+    const event = post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}');
+    event.requestContext.http.method = 'GET';
+    event.body = undefined;
+    event.pathParameters = { id: 'R-ABCDEFGH23' };
+    const res = await invoke(getRequest, event);
+    expect(res.status).toBe(200);
+    expect(res.body.owed).toEqual([{ id: 'mail:confirmation', kind: 'mail', since: '2026-11-25T03:00:00.000Z' }]);
+    expect(res.text).not.toContain('token=');
+  });
+});
