@@ -134,7 +134,7 @@ const noAccountOwed = (deps: RequestDeps, request: DataRequest, to: string): Owe
   mail: { to, ...noAccountFound({ requestId: request.id, shopName: deps.settings.shopName }, request.locale) },
 });
 
-/** Writes a state change that owes effects; on a concurrent write, the fresh request instead (the other writer owes them). */
+/** Writes a state change that owes effects; undefined when a concurrent write got there first (that writer owes them). */
 async function updateOwing(deps: RequestDeps, next: DataRequest): Promise<DataRequest | undefined> {
   try {
     await deps.requests.update(next);
