@@ -21,7 +21,9 @@ import { ConflictError } from './errors';
 import type { Locale } from './members';
 import type { AuditInput, AuditLog, Clock, Mailer, OutgoingMail, RequestStore, UnsubscribeVia } from './ports';
 import type { DataRequest } from './requests';
-import { subscriberKey, unsubscribe, type SubscriptionDeps } from './subscriptions';
+import { normaliseEmail } from './members';
+import { unsubscribeConfirmed } from './notices';
+import { subscriberKey, type SubscriptionDeps } from './subscriptions';
 
 /** How long a claim holds: longer than any function's timeout, so a live delivery is never overtaken. */
 export const EFFECT_LEASE_MS = 5 * 60_000;
@@ -108,32 +110,47 @@ async function writeFresh(
   throw new ConflictError('request_busy', `Request ${current.id} kept changing while its effects were settled`);
 }
 
-async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffect) {
+/** Performs one effect; answers what it owes in turn (owed with its completion, in the same write). */
+async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffect): Promise<Owed[]> {
   switch (effect.kind) {
     case 'mail': {
       const { messageId } = await deps.mailer.send(effect.mail);
       // Lets a reply naming this mail (In-Reply-To) find its request. Best effort: the mail is sent,
       // and a failure here must not send it again; the reference in the subject still finds it.
       if (messageId) await deps.requests.rememberSentMail(messageId, request.id, deps.clock.now()).catch(() => undefined);
-      return;
+      return [];
     }
     case 'audit': {
       // A claim taken over from a delivery that may have appended before dying: look first.
       if ((effect.claims ?? 0) > 1) {
         const entries = await deps.audit.entries(effect.entry.subject);
-        if (entries.some((e) => e.requestId === effect.entry.requestId && e.action === effect.entry.action)) return;
+        if (entries.some((e) => e.requestId === effect.entry.requestId && e.action === effect.entry.action)) return [];
       }
       await deps.audit.append(effect.entry);
-      return;
+      return [];
     }
     case 'chain':
       if (!deps.startChain) throw new Error('chain effect owed where no scheduler is wired');
       await deps.startChain(request);
-      return;
-    case 'suppress':
+      return [];
+    case 'suppress': {
       if (!deps.subscriptions) throw new Error('suppress effect owed where no suppression list is wired');
-      await unsubscribe(deps.subscriptions, { key: subscriberKey(request.email), email: request.email }, effect.via, effect.locale);
-      return;
+      // As `unsubscribe` does, except that the customer's one notice becomes an owed mail instead of
+      // a send after the once-only mark: a failed send then stays owed rather than being lost.
+      const { subscriptions, settings } = deps.subscriptions;
+      const email = normaliseEmail(request.email);
+      const key = subscriberKey(email);
+      const now = deps.clock.now();
+      await subscriptions.suppress(key, email, effect.via, now);
+      if (!(await subscriptions.markConfirmed(key, now))) return [];
+      return [
+        {
+          id: 'mail:unsubscribed',
+          kind: 'mail',
+          mail: { to: email, ...unsubscribeConfirmed({ via: effect.via, shopName: settings.shopName }, effect.locale) },
+        },
+      ];
+    }
   }
 }
 
@@ -147,8 +164,9 @@ async function settleOne(deps: EffectDeps, request: DataRequest, id: string): Pr
   });
   if (!claim.written) return claim.current;
   const effect = claim.written.owed!.find((o) => o.id === id)!;
+  let then: Owed[];
   try {
-    await perform(deps, claim.written, effect);
+    then = await perform(deps, claim.written, effect);
   } catch (error) {
     // Give the claim back, so the next delivery or the sweep takes it at once.
     await writeFresh(deps, claim.current, (r) => {
@@ -159,7 +177,7 @@ async function settleOne(deps: EffectDeps, request: DataRequest, id: string): Pr
     }).catch(() => undefined); // the lease expires anyway
     throw error;
   }
-  const done = await writeFresh(deps, claim.current, (r) => (r.owed?.some((o) => o.id === id) ? withOwed(r, id, undefined) : undefined));
+  const done = await writeFresh(deps, claim.current, (r) => (r.owed?.some((o) => o.id === id) ? owe(withOwed(r, id, undefined), then, now) : undefined));
   return done.current;
 }
 
@@ -167,11 +185,14 @@ async function settleOne(deps: EffectDeps, request: DataRequest, id: string): Pr
 export async function settleOwed(deps: EffectDeps, request: DataRequest): Promise<SettleResult> {
   let current = request;
   const failures: SettleResult['failures'] = [];
-  for (const { id } of request.owed ?? []) {
+  const tried = new Set<string>();
+  // Effects an effect owes in turn (the unsubscribe notice) are settled in the same pass.
+  for (let next = current.owed?.find((o) => !tried.has(o.id)); next; next = current.owed?.find((o) => !tried.has(o.id))) {
+    tried.add(next.id);
     try {
-      current = await settleOne(deps, current, id);
+      current = await settleOne(deps, current, next.id);
     } catch (error) {
-      failures.push({ effect: id, error });
+      failures.push({ effect: next.id, error });
       current = (await deps.requests.get(current.id).catch(() => undefined)) ?? current;
     }
   }

@@ -249,3 +249,39 @@ describe('submitting reads only what folding needs', () => {
     expect(historyReads).toBe(0);
   });
 });
+
+describe('the unsubscribe notice', () => {
+  it('tells the customer once when the deadline applies an opt-out and the notice fails once', async () => {
+    const w = world();
+    const request = newRequest(
+      { id: 'R-UUUUUUUUUU', type: 'stop_marketing', channel: 'web', email: 'nid@example.com', locale: 'en', status: 'awaiting_confirmation' },
+      w.sim.clock.now(),
+      DEFAULT_DEADLINES,
+      'requester',
+    );
+    await w.sim.requests.create(request);
+    await startChain(w.sim.deps, request);
+    let failing = true;
+    const mailer = {
+      async send(m: OutgoingMail) {
+        if (failing && m.to === 'nid@example.com') {
+          failing = false;
+          throw new Error('SES throttled');
+        }
+        return w.sim.mailer.send(m);
+      },
+    };
+    const flaky = { ...w.sim.deps, mailer, subscriptions: { ...w.sim.deps.subscriptions, mailer } };
+    // Deliver every hop; a failed delivery is redelivered, as SQS does.
+    for (let job = w.sim.scheduler.next(); job; job = w.sim.scheduler.next()) {
+      const delivered = await processJob(flaky, job).then(
+        () => true,
+        () => false,
+      );
+      if (!delivered) await processJob(flaky, job);
+    }
+    expect((await w.sim.requests.get(request.id))?.status).toBe('done');
+    expect(w.mailTo('nid@example.com')).toHaveLength(1);
+    expect(w.entries('request.enforced', request.id)).toHaveLength(1);
+  });
+});
