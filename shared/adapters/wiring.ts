@@ -170,7 +170,8 @@ export const owedEffectDeps = () => {
     clock: systemClock,
     startChain: (request: DataRequest) => startChain(chains, request),
     get subscriptions() {
-      return (subscriptions ??= subscriptionDeps());
+      if (!subscriptions) subscriptions = subscriptionDeps();
+      return subscriptions;
     },
     settings: { deadlines: deadlineSettings(), unconfirmedExpiryDays: positiveInt('UNCONFIRMED_EXPIRY_DAYS', 7) },
   };
