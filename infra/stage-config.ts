@@ -53,6 +53,8 @@ const StageSettings = z.strictObject({
     unsubscribeDueDays: z.number().check(z.int(), z.positive(), z.lte(7)),
     remindDaysBefore: z.array(z.number().check(z.positive())),
   }),
+  /** Requests nobody confirms within this many days are closed as `expired` (opt-outs keep their 7-day deadline). */
+  unconfirmedExpiryDays: z._default(z.number().check(z.int(), z.positive()), 7),
   /** Base URL for links in mail when the API has a custom domain; defaults to the API's own URL. */
   publicBaseUrl: z.optional(z.url()),
   throttle: z.strictObject({ defaultRate: z.number().check(z.positive()), defaultBurst: z.number().check(z.int(), z.positive()) }),
@@ -120,6 +122,7 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     REQUEST_DUE_DAYS: String(settings.deadlines.requestDueDays),
     UNSUBSCRIBE_DUE_DAYS: String(settings.deadlines.unsubscribeDueDays),
     REMIND_DAYS_BEFORE: settings.deadlines.remindDaysBefore.join(','),
+    UNCONFIRMED_EXPIRY_DAYS: String(settings.unconfirmedExpiryDays),
     INBOUND_MAIL_PREFIX: INBOUND_MAIL_PREFIX,
     // Ids and role ARNs only (no keys): who may ask the membership check, and whose referrals exist.
     PARTNERS: JSON.stringify(settings.partners ?? []),

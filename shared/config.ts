@@ -69,6 +69,7 @@ function runtimeEnvSchema() {
     REQUEST_DUE_DAYS: positiveInt,
     UNSUBSCRIBE_DUE_DAYS: positiveInt,
     REMIND_DAYS_BEFORE: daysList,
+    UNCONFIRMED_EXPIRY_DAYS: positiveInt,
     INBOUND_MAIL_PREFIX: z.string().check(z.minLength(1)),
     /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. */
     PARTNERS: z._default(z.string(), '[]'),

@@ -77,6 +77,13 @@ export const TABLES = {
       { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'dueKey', type: 'S' } },
       // A requester's requests, to fold repeats into the open one and for exports.
       { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // Sparse: only requests not closed yet, by address: folding a repeat reads these, not the history.
+      { name: 'byOpenEmail', partitionKey: { name: 'openEmail', type: 'S' } },
+      // Sparse: only live deadline chains ("CHAIN#<id>" items) by when they were last seen, so the
+      // hourly sweep reads the chains that went quiet, not every open request.
+      { name: 'byQuietChain', partitionKey: { name: 'chainQueue', type: 'S' }, sortKey: { name: 'seenAt', type: 'S' } },
+      // Sparse: only requests that still owe an effect (mail, audit entry, chain), oldest first, for the sweep.
+      { name: 'byOwed', partitionKey: { name: 'owedQueue', type: 'S' }, sortKey: { name: 'owedSince', type: 'S' } },
     ],
     ttlAttribute: 'expiresAt',
     purpose: 'Data-subject requests (policy 2.1, PDPA) with their history and outcome; rate-limit counters expire by TTL.',

@@ -310,6 +310,18 @@ export const getRequestRoute = {
   request: { path: RequestPath },
 } satisfies RouteDef;
 
+export const getRawMailRoute = {
+  id: 'getRawMail',
+  method: 'GET',
+  path: '/v1/admin/requests/{id}/raw',
+  handler: 'admin/get-raw-mail',
+  auth: 'iam',
+  summary: 'Short-lived links to the raw mail of a request and of its replies (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem'] }, buckets: { inboundMail: ['read'] } },
+  request: { path: RequestPath },
+} satisfies RouteDef;
+
 export const completeRequestRoute = {
   id: 'completeRequest',
   method: 'POST',
@@ -491,6 +503,7 @@ export const ROUTES: RouteDef[] = [
   downloadExportRoute,
   listRequestsRoute,
   getRequestRoute,
+  getRawMailRoute,
   completeRequestRoute,
   recordDisclosureRoute,
   listDisclosuresRoute,

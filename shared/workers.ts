@@ -46,7 +46,13 @@ export const WORKERS: WorkerDef[] = [
     summary: 'Daily: anonymise members whose dispute hold ended (policy 2.2)',
     trigger: { kind: 'schedule', expression: 'rate(1 day)' },
     uses: {
-      tables: { members: ['Query', 'PutItem'], visits: ['Query', 'BatchWriteItem'], consents: ['Query', 'BatchWriteItem'], audit: ['Query', 'PutItem'] },
+      tables: {
+        members: ['Query', 'PutItem'],
+        requests: ['Query', 'PutItem'],
+        visits: ['Query', 'BatchWriteItem'],
+        consents: ['Query', 'BatchWriteItem'],
+        audit: ['Query', 'PutItem'],
+      },
     },
     timeoutSeconds: 300,
   },
@@ -65,9 +71,13 @@ export const WORKERS: WorkerDef[] = [
   {
     id: 'sweepChains',
     handler: 'deadlines/sweep-chains',
-    summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet (no deadline rests on one message)',
+    summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet, and finish the effects requests still owe',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
-    uses: { tables: { requests: ['Query', 'GetItem', 'PutItem'] }, queues: { deadlines: ['send'] } },
+    uses: {
+      tables: { requests: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      queues: { deadlines: ['send'] },
+      sendsMail: true,
+    },
     timeoutSeconds: 120,
   },
 ];

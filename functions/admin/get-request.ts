@@ -10,7 +10,9 @@ export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'> }) =>
   route(getRequestRoute.request).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
-    return ok(request);
+    // What is still owed, without the mail itself (a pending confirmation mail holds a live link).
+    const { owed, ...rest } = request;
+    return ok({ ...rest, ...(owed ? { owed: owed.map(({ id, kind, since, claimedUntil, claims }) => ({ id, kind, since, claimedUntil, claims })) } : {}) });
   });
 
 export const handler = makeHandler({ requests: requestStore() });

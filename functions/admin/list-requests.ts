@@ -10,7 +10,8 @@ export const makeHandler = (deps: { requests: Pick<RequestStore, 'byStatus'> }) 
     const { status = 'open', limit = 50, next } = event.input.query;
     const page = await deps.requests.byStatus(status, limit, next);
     // The queue shows what staff need to triage; details and history are on the request itself.
-    const items = page.items.map(({ history: _h, details: _d, verdicts: _v, version: _version, ...summary }) => summary);
+    // `needsAttention` / `replyReceivedAt` stay: a reply waiting to be read is part of triage.
+    const items = page.items.map(({ history: _h, details: _d, verdicts: _v, version: _version, replies: _r, owed: _o, ...summary }) => summary);
     return ok({ items, ...(page.next ? { next: page.next } : {}) });
   });
 

@@ -1,12 +1,22 @@
-/** Scheduled hourly: restart the deadline chain of any open request whose chain went quiet. */
-import { chainDeps } from '../../shared/adapters/wiring/deadlines';
-import { sweepChains } from '../../shared/domain/deadline-service';
+/**
+ * Scheduled hourly: restart the deadline chain of any open request whose chain went quiet, and
+ * finish every effect a request still owes (a mail, an audit entry, a chain start) that no
+ * redelivery finished: nothing a state change owes depends on one delivery surviving. Requests
+ * never confirmed within the stage's unconfirmedExpiryDays are closed as expired.
+ */
+import { chainDeps, owedEffectDeps } from '../../shared/adapters/wiring/deadlines';
+import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
+import { sweepOwedEffects } from '../../shared/domain/request-effects';
 import { log } from '../../shared/log';
 
 const deps = chainDeps();
+const effects = owedEffectDeps();
 
 export const handler = async () => {
-  const result = await sweepChains(deps);
-  log.info('deadline sweep', result);
-  return result;
+  // Owed effects first: a chain start still owed is finished here rather than restarted twice.
+  const owed = await sweepOwedEffects(effects);
+  const chains = await sweepChains(deps);
+  const { expired } = await expireUnconfirmed(effects);
+  log.info('deadline sweep', { ...chains, owed, expired });
+  return { ...chains, owed, expired };
 };

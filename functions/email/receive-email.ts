@@ -15,7 +15,7 @@ import { BUCKETS } from '../../shared/resources';
 import { SesEvent, SesRecord } from '../../shared/schemas/ses';
 
 export const makeHandler =
-  (deps: RequestDeps & { mail: Pick<S3MailReader, 'read'> }) =>
+  (deps: RequestDeps & { mail: Pick<S3MailReader, 'read' | 'keyOf'> }) =>
   async (event: SESEvent): Promise<IntakeOutcome[]> => {
     if (!SesEvent.safeParse(event).success) {
       log.error('not an SES receipt event; dropped');
@@ -34,6 +34,7 @@ export const makeHandler =
       const parsed = await parseRawEmail(bytes);
       const outcome = await intakeEmail(deps, {
         sesMessageId: mail.messageId,
+        rawMailKey: deps.mail.keyOf(mail.messageId),
         verdicts: {
           spf: receipt.spfVerdict.status,
           dkim: receipt.dkimVerdict.status,

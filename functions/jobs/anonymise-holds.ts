@@ -1,9 +1,10 @@
 /** Scheduled daily: anonymise members whose dispute hold ended (policy 2.2), in bounded batches. */
 import { memberDataWithoutOrders, memberDeps } from '../../shared/adapters/wiring/members';
+import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { anonymiseEndedHolds } from '../../shared/domain/member-service';
 import { log } from '../../shared/log';
 
-const deps = { ...memberDeps(), data: memberDataWithoutOrders() };
+const deps = { ...memberDeps(), data: memberDataWithoutOrders(), requests: requestStore() };
 const MAX_BATCHES_PER_RUN = 20;
 
 export const handler = async () => {

@@ -18,6 +18,7 @@ const STATUS_TEXT = {
   open: { th: 'กำลังดำเนินการ', en: 'Being handled' },
   done: { th: 'ดำเนินการเสร็จแล้ว', en: 'Done' },
   rejected: { th: 'ปฏิเสธคำขอ', en: 'Refused' },
+  expired: { th: 'หมดอายุ เนื่องจากไม่ได้รับการยืนยัน', en: 'Expired: it was never confirmed' },
 } as const;
 
 export const makeHandler = (deps: Pick<RequestDeps, 'requests' | 'signingKey' | 'clock'>) =>

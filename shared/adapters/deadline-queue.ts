@@ -4,10 +4,10 @@
  * duplicate deliveries cannot fork a chain.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MAX_DELAY_SECONDS } from '../domain/deadline-chain';
-import type { ChainState, ChainStore, DeadlineJob, Scheduler } from '../domain/ports';
-import { isConditionFailure } from './dynamodb';
+import type { ChainState, ChainStore, DeadlineJob, Page, Scheduler } from '../domain/ports';
+import { decodeCursor, encodeCursor, isConditionFailure } from './dynamodb';
 
 export class SqsScheduler implements Scheduler {
   constructor(
@@ -27,6 +27,8 @@ export class SqsScheduler implements Scheduler {
 }
 
 const chainKey = (requestId: string) => `CHAIN#${requestId}`;
+/** The one partition of the sparse byQuietChain index: live chains carry it, retired ones do not. */
+const LIVE_CHAINS = 'LIVE';
 
 export class DynamoChainStore implements ChainStore {
   constructor(
@@ -40,7 +42,50 @@ export class DynamoChainStore implements ChainStore {
   }
 
   async start(requestId: string, chainId: string, now: Date) {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: chainKey(requestId), chainId, hop: 0, seenAt: now.toISOString() } }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: chainKey(requestId), requestId, chainId, hop: 0, seenAt: now.toISOString(), chainQueue: LIVE_CHAINS },
+      }),
+    );
+  }
+
+  async quietSince(before: Date, limit: number, cursor?: string): Promise<Page<ChainState & { requestId: string }>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byQuietChain',
+        KeyConditionExpression: 'chainQueue = :q AND seenAt < :before',
+        ExpressionAttributeValues: { ':q': LIVE_CHAINS, ':before': before.toISOString() },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => ({
+        requestId: String(i.pk).slice('CHAIN#'.length),
+        chainId: String(i.chainId),
+        hop: Number(i.hop),
+        seenAt: String(i.seenAt),
+      })),
+      ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async retire(requestId: string, chainId: string) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: chainKey(requestId) },
+          UpdateExpression: 'REMOVE chainQueue',
+          ConditionExpression: 'chainId = :chain',
+          ExpressionAttributeValues: { ':chain': chainId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // a newer chain took over: it stays live
+    }
   }
 
   async advance(requestId: string, chainId: string, hop: number, now: Date) {
@@ -49,9 +94,10 @@ export class DynamoChainStore implements ChainStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: chainKey(requestId) },
-          UpdateExpression: 'SET hop = :next, seenAt = :now',
+          // chainQueue too: a chain started before the index existed joins it on its next hop.
+          UpdateExpression: 'SET hop = :next, seenAt = :now, chainQueue = :live',
           ConditionExpression: 'chainId = :chain AND hop = :hop',
-          ExpressionAttributeValues: { ':chain': chainId, ':hop': hop, ':next': hop + 1, ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':chain': chainId, ':hop': hop, ':next': hop + 1, ':now': now.toISOString(), ':live': LIVE_CHAINS },
         }),
       );
       return true;

@@ -6,6 +6,7 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailer, OutgoingMail } from '../domain/ports';
 
@@ -36,12 +37,24 @@ export class SesMailer implements Mailer {
 /** SES accepts inbound messages up to 40 MB; anything larger in the bucket is not a real mail. */
 export const MAX_RAW_MAIL_BYTES = 40 * 1024 * 1024;
 
+export const RAW_MAIL_URL_SECONDS = 300;
+
 export class S3MailReader {
   constructor(
     private readonly bucket: string,
     private readonly prefix: string,
     private readonly client = new S3Client({}),
   ) {}
+
+  /** The key SES stores a message's raw mail under. */
+  keyOf(messageId: string) {
+    return `${this.prefix}${messageId}`;
+  }
+
+  /** A presigned link to one raw mail, for staff; minutes only (the role's credentials bound it anyway). */
+  rawMailUrl(key: string, seconds = RAW_MAIL_URL_SECONDS): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: seconds });
+  }
 
   /** The raw message SES stored under `<prefix><messageId>`, or undefined when it is not there. */
   async read(messageId: string): Promise<Buffer | undefined> {

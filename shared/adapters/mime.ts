@@ -23,6 +23,9 @@ export interface ParsedEmail {
   /** ISO 8601; absent when the mail has no Date header or one that is not a date. */
   date?: string;
   attachments: { filename?: string; contentType: string; size: number }[];
+  /** The In-Reply-To header's message id, and the References header's, oldest first (angle brackets included). */
+  inReplyTo?: string;
+  references?: string[];
   /** The mail had no plain text part, so `text` was converted from its HTML. */
   hadHtmlOnly: boolean;
 }
@@ -139,6 +142,8 @@ function toParsedEmail(mail: ParsedMail, bytes: Buffer, text: string): ParsedEma
     text,
     ...dateOf(mail),
     attachments,
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+    ...(mail.references ? { references: Array.isArray(mail.references) ? mail.references : mail.references.split(/\s+/).filter(Boolean) } : {}),
     hadHtmlOnly: hadHtmlOnly(mail, bytes),
   };
 }

@@ -7,12 +7,22 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../domain/errors';
 import type { Page, RequestStore, SaveOutcome } from '../domain/ports';
-import type { DataRequest, RequestStatus } from '../domain/requests';
+import { isClosed, type DataRequest, type RequestStatus } from '../domain/requests';
 import { decodeCursor, encodeCursor, isConditionFailure, queryAll } from './dynamodb';
 
-type Item = DataRequest & { pk: string; dueKey: string };
-const toItem = (r: DataRequest): Item => ({ pk: r.id, ...r, dueKey: `${r.dueAt}#${r.id}` });
-const strip = ({ pk: _pk, dueKey: _d, ...r }: Item): DataRequest => r;
+type Item = DataRequest & { pk: string; dueKey: string; owedQueue?: string; owedSince?: string; openEmail?: string };
+/** The one partition of the sparse byOwed index: only requests that still owe an effect carry it. */
+const OWED_QUEUE = 'OWED';
+const toItem = (r: DataRequest): Item => ({
+  pk: r.id,
+  ...r,
+  dueKey: `${r.dueAt}#${r.id}`,
+  // Sparse byOpenEmail: only requests not closed yet, so a submission never reads closed history.
+  ...(isClosed(r) ? {} : { openEmail: r.email }),
+  ...(r.owed?.length ? { owedQueue: OWED_QUEUE, owedSince: `${r.owed.map((o) => o.since).sort()[0]}#${r.id}` } : {}),
+});
+const sentMailKey = (messageId: string) => `SENT#${messageId}`;
+const strip = ({ pk: _pk, dueKey: _d, owedQueue: _q, owedSince: _s, openEmail: _o, ...r }: Item): DataRequest => r;
 
 export class DynamoRequestStore implements RequestStore {
   constructor(
@@ -51,14 +61,14 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  async byStatus(status: RequestStatus, limit: number, cursor?: string): Promise<Page<DataRequest>> {
+  async byStatus(status: RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<DataRequest>> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'byStatus',
-        KeyConditionExpression: '#s = :s',
+        KeyConditionExpression: dueBefore ? '#s = :s AND dueKey < :before' : '#s = :s',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': status },
+        ExpressionAttributeValues: { ':s': status, ...(dueBefore ? { ':before': dueBefore.toISOString() } : {}) },
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
       }),
@@ -74,6 +84,41 @@ export class DynamoRequestStore implements RequestStore {
       ExpressionAttributeValues: { ':e': email },
     });
     return items.map(strip);
+  }
+
+  async openByEmail(email: string) {
+    const items = await queryAll<Item>(this.db, {
+      TableName: this.table,
+      IndexName: 'byOpenEmail',
+      KeyConditionExpression: 'openEmail = :e',
+      ExpressionAttributeValues: { ':e': email },
+    });
+    return items.map(strip);
+  }
+
+  async owingSince(before: Date, limit: number, cursor?: string): Promise<Page<DataRequest>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byOwed',
+        KeyConditionExpression: 'owedQueue = :q AND owedSince < :before',
+        ExpressionAttributeValues: { ':q': OWED_QUEUE, ':before': before.toISOString() },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => strip(i as Item)), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  async rememberSentMail(messageId: string, requestId: string, now: Date) {
+    // A year: replies come late. The pointer holds ids only.
+    const expiresAt = Math.floor(now.getTime() / 1000) + 366 * 86_400;
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: sentMailKey(messageId), requestId, expiresAt } }));
+  }
+
+  async requestOfSentMail(messageId: string) {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: sentMailKey(messageId) } }));
+    return typeof Item?.requestId === 'string' ? Item.requestId : undefined;
   }
 
   async takeQuota(key: string, max: number, now: Date): Promise<boolean> {

@@ -9,8 +9,9 @@ import { DAY_MS, type DeadlineSettings } from './deadlines';
 import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
-import { isClosed, withEvent, type DataRequest, type RequestStatus } from './requests';
-import { subscriberKey, unsubscribe, type SubscriptionDeps } from './subscriptions';
+import { auditSubject, isClosed, withEvent, type DataRequest } from './requests';
+import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
+import type { SubscriptionDeps } from './subscriptions';
 
 export interface DeadlineDeps {
   requests: RequestStore;
@@ -50,44 +51,64 @@ export async function startChain(deps: Pick<DeadlineDeps, 'chains' | 'scheduler'
   return true;
 }
 
-/** Carries out a due milestone and records it on the request (retrying once if staff wrote meanwhile). */
+const effectDeps = (deps: DeadlineDeps): EffectDeps => ({
+  requests: deps.requests,
+  audit: deps.audit,
+  mailer: deps.mailer,
+  clock: deps.clock,
+  subscriptions: deps.subscriptions,
+});
+
+/**
+ * Records a due milestone on the request together with the effects it owes (staff mail, the
+ * suppression, the audit entry), in one conditional write: of duplicate deliveries racing for the
+ * same milestone only one records it, so only one owes (and sends) its mail. Retries once if staff
+ * wrote meanwhile.
+ */
 async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, now: Date): Promise<DataRequest> {
-  const staffMail = (notice: { subject: string; text: string; html: string }) => deps.mailer.send({ to: deps.settings.escalationAddress, ...notice });
+  const staffMail = (notice: { subject: string; text: string; html: string }): Owed => ({
+    id: `mail:${milestone}`,
+    kind: 'mail',
+    mail: { to: deps.settings.escalationAddress, ...notice },
+  });
   let change: Partial<DataRequest> = {};
   let note: string | undefined;
+  let owed: (r: DataRequest) => Owed[];
   if (milestone.startsWith('remind-')) {
     const daysLeft = Math.max(0, Math.round((Date.parse(request.dueAt) - now.getTime()) / DAY_MS));
-    await staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft }));
+    owed = () => [staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft }))];
   } else if (milestone === 'due' && request.type === 'stop_marketing') {
     // Policy 6: the opt-out is applied by the deadline whether or not anyone handled it.
-    await unsubscribe(deps.subscriptions, { key: subscriberKey(request.email), email: request.email }, 'deadline', request.locale);
     change = { status: 'done', outcome: 'done', closedAt: now.toISOString(), note: 'enforced by deadline' };
     note = 'unsubscribe applied automatically at the 7-day deadline';
+    owed = (r) => [
+      { id: 'suppress:deadline', kind: 'suppress', via: 'deadline', locale: r.locale },
+      {
+        id: 'audit:request.enforced',
+        kind: 'audit',
+        entry: { subject: auditSubject(r), actor: ACTOR, action: 'request.enforced', requestId: r.id, details: { milestone } },
+      },
+    ];
   } else {
     const overdueDays = milestone === 'due' ? 0 : Number(milestone.slice('overdue-'.length));
-    await staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays }));
+    owed = () => [staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays }))];
     change = { overdue: true };
   }
   const record = (r: DataRequest) =>
-    withEvent(
-      r,
-      { ...change, milestones: [...(r.milestones ?? []), milestone] },
-      { at: now.toISOString(), event: `deadline:${milestone}`, by: ACTOR, ...(note ? { note } : {}) },
+    owe(
+      withEvent(
+        r,
+        { ...change, milestones: [...(r.milestones ?? []), milestone] },
+        { at: now.toISOString(), event: `deadline:${milestone}`, by: ACTOR, ...(note ? { note } : {}) },
+      ),
+      owed(r),
+      now,
     );
   let current = request;
   for (let attempt = 0; ; attempt++) {
     try {
       const updated = record(current);
       await deps.requests.update(updated);
-      if (change.status === 'done') {
-        await deps.audit.append({
-          subject: current.memberId ?? 'requests',
-          actor: ACTOR,
-          action: 'request.enforced',
-          requestId: current.id,
-          details: { milestone },
-        });
-      }
       return updated;
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt > 0) throw error;
@@ -104,42 +125,111 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
   const now = deps.clock.now();
   const [request, chain] = await Promise.all([deps.requests.get(job.requestId), deps.chains.get(job.requestId)]);
   const decision = decideHop(job, request, chain, now);
-  if (decision.kind === 'drop') return decision.reason;
+  if (decision.kind === 'drop') {
+    // Closed by this chain (an enforced unsubscribe) with effects still owed: the redelivery finishes them.
+    if (request?.owed?.length) await settleOrThrow(effectDeps(deps), request);
+    // The chain's work is over: out of the sweep's index (a newer chain replacing it stays).
+    if (decision.reason === 'closed' || decision.reason === 'gone' || decision.reason === 'not_needed') await deps.chains.retire(job.requestId, job.chainId);
+    return decision.reason;
+  }
   let current = request!;
   // A reminder overtaken by a later milestone that is already due (a late or recovered chain) is skipped.
   const overtaken = decision.kind === 'act' && nextMilestone(current, now, deps.settings.deadlines)?.name !== job.milestone;
   if (decision.kind === 'act' && !overtaken && !current.milestones?.includes(job.milestone)) current = await act(deps, current, job.milestone, now);
+  // Settle what the milestone owes (or what an earlier delivery left owed); a failure throws, so
+  // SQS redelivers this hop and the redelivery settles it, once.
+  if (current.owed?.length) current = await settleOrThrow(effectDeps(deps), current);
   // Take the hop only after the work: a failure above leaves the hop to SQS's retry.
   if (!(await deps.chains.advance(job.requestId, job.chainId, job.hop, now))) return 'stale';
   const next = decision.kind === 'wait' ? { name: job.milestone, at: new Date(job.at) } : nextMilestone(current, now, deps.settings.deadlines);
-  if (!next || isClosed(current)) return 'closed';
+  if (!next || isClosed(current)) {
+    await deps.chains.retire(job.requestId, job.chainId);
+    return 'closed';
+  }
   await schedule(deps, { v: 1, requestId: job.requestId, chainId: job.chainId, hop: job.hop + 1 }, next, now);
   return decision.kind === 'wait' ? 'waited' : 'acted';
 }
 
-const SWEPT_STATUSES: RequestStatus[] = ['open', 'awaiting_confirmation'];
+/**
+ * Closes requests nobody confirmed within `unconfirmedExpiryDays` as `expired` (audited, no mail:
+ * the address was never shown to be the sender's). Unsubscribes are left to their own deadline,
+ * which applies them. Reads only what can have expired: the status index up to the due date such a
+ * request would have.
+ */
+export async function expireUnconfirmed(
+  deps: Pick<DeadlineDeps, 'requests' | 'audit' | 'mailer' | 'clock' | 'subscriptions'> & {
+    settings: { deadlines: DeadlineSettings; unconfirmedExpiryDays: number };
+  },
+): Promise<{ expired: number }> {
+  const now = deps.clock.now();
+  const receivedBefore = new Date(now.getTime() - deps.settings.unconfirmedExpiryDays * DAY_MS);
+  const dueBefore = new Date(receivedBefore.getTime() + deps.settings.deadlines.requestDueDays * DAY_MS);
+  let expired = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.requests.byStatus('awaiting_confirmation', 100, cursor, dueBefore);
+    for (const request of page.items) {
+      if (request.type === 'stop_marketing' || request.receivedAt >= receivedBefore.toISOString()) continue;
+      const closed = withEvent(
+        request,
+        { status: 'expired', closedAt: now.toISOString(), note: 'not confirmed in time' },
+        { at: now.toISOString(), event: 'expired', by: ACTOR },
+      );
+      const owing = owe(
+        closed,
+        [
+          {
+            id: 'audit:request.expired',
+            kind: 'audit',
+            entry: {
+              subject: auditSubject(closed),
+              actor: ACTOR,
+              action: 'request.expired',
+              requestId: closed.id,
+              details: { days: deps.settings.unconfirmedExpiryDays },
+            },
+          },
+        ],
+        now,
+      );
+      try {
+        await deps.requests.update(owing);
+      } catch (error) {
+        if (error instanceof ConflictError) continue; // confirmed meanwhile: the next sweep looks again
+        throw error;
+      }
+      expired++;
+      // A failure leaves the entry owed; the owed-effects sweep finishes it.
+      await settleOwed(deps, owing);
+    }
+    cursor = page.next;
+  } while (cursor);
+  return { expired };
+}
 
-/** Restarts the chain of every request that needs one and whose chain is missing or quiet. */
+/**
+ * Restarts every live chain that went quiet (its message lost: nothing advanced it for
+ * `staleChainMinutes`), reading only those chains through the sparse byQuietChain index; a quiet
+ * chain whose request no longer needs one is retired from the index. A request that never got its
+ * chain is not found here: its chain start is an owed effect, finished by the owed-effects sweep.
+ */
 export async function sweepChains(
   deps: Pick<DeadlineDeps, 'requests' | 'chains' | 'scheduler' | 'clock' | 'settings'>,
 ): Promise<{ checked: number; restarted: number }> {
   const now = deps.clock.now();
-  const staleBefore = now.getTime() - deps.settings.staleChainMinutes * 60_000;
+  const staleBefore = new Date(now.getTime() - deps.settings.staleChainMinutes * 60_000);
   let checked = 0;
   let restarted = 0;
-  for (const status of SWEPT_STATUSES) {
-    let cursor: string | undefined;
-    do {
-      const page = await deps.requests.byStatus(status, 100, cursor);
-      for (const request of page.items.filter(needsChain)) {
-        checked++;
-        const chain = await deps.chains.get(request.id);
-        if (!chain || Date.parse(chain.seenAt) < staleBefore) {
-          if (await startChain(deps, request)) restarted++;
-        }
-      }
-      cursor = page.next;
-    } while (cursor);
-  }
+  let cursor: string | undefined;
+  do {
+    const page = await deps.chains.quietSince(staleBefore, 100, cursor);
+    for (const chain of page.items) {
+      checked++;
+      const request = await deps.requests.get(chain.requestId);
+      if (request && needsChain(request) && (await startChain(deps, request))) restarted++;
+      else await deps.chains.retire(chain.requestId, chain.chainId);
+    }
+    cursor = page.next;
+  } while (cursor);
   return { checked, restarted };
 }

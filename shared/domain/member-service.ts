@@ -3,7 +3,8 @@
  * cancel (deactivate, policy 2.2), and anonymise once the dispute hold has ended.
  */
 import { anonymise, deactivate, upsertMember, type Locale, type Member } from './members';
-import type { AuditLog, Clock, MemberStore, PersonalDataIndex } from './ports';
+import type { AuditLog, Clock, MemberStore, PersonalDataIndex, RequestStore } from './ports';
+import { anonymiseRequest } from './requests';
 import { InvalidInputError, NotFoundError } from './errors';
 
 export interface MemberDeps {
@@ -54,11 +55,15 @@ export async function cancelMember(
   return deactivated;
 }
 
+const SWEEP_ACTOR = 'system:hold-sweep';
+
 /**
  * The scheduled sweep: members whose dispute hold ended are anonymised, their remaining visit logs
- * and consent history erased. Orders stay (business records) under the anonymised id.
+ * and consent history erased, and their requests stripped of what names them (address, mail text,
+ * notes). Orders stay (business records) under the anonymised id. Requests go first: the member
+ * record still holds the address they are found by, so a failure half way is finished next run.
  */
-export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDataIndex }, batch = 25) {
+export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDataIndex; requests: Pick<RequestStore, 'byEmail' | 'update'> }, batch = 25) {
   const now = deps.clock.now();
   const due = await deps.members.holdsEndedBefore(now, batch);
   for (const member of due) {
@@ -67,12 +72,21 @@ export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDat
     await deps.data.stopProfiling(visitorIds, now);
     const visits = await deps.data.eraseVisits(member.memberId, visitorIds);
     const consents = await deps.data.eraseConsentHistory(visitorIds);
+    const requests = (await deps.requests.byEmail(member.email)).filter((r) => !r.anonymisedAt);
+    for (const request of requests) await deps.requests.update(anonymiseRequest(request, now, SWEEP_ACTOR));
     await deps.members.put(anonymise(member, now));
     await deps.audit.append({
       subject: member.memberId,
-      actor: 'system:hold-sweep',
+      actor: SWEEP_ACTOR,
       action: 'member.anonymised',
-      details: { holdEnded: member.holdUntil, removed: ['name', 'email'], visitRecords: visits, consentReceipts: consents, kept: ['orders'] },
+      details: {
+        holdEnded: member.holdUntil,
+        removed: ['name', 'email', 'request address, subject, details and notes'],
+        visitRecords: visits,
+        consentReceipts: consents,
+        requests: requests.length,
+        kept: ['orders'],
+      },
     });
   }
   return { anonymised: due.length, more: due.length === batch };

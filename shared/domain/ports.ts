@@ -112,8 +112,18 @@ export interface RequestStore {
   get(id: string): Promise<import('./requests').DataRequest | undefined>;
   /** Writes a new version; ConflictError if someone else wrote in between. */
   update(request: import('./requests').DataRequest): Promise<void>;
-  byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
+  /** Soonest due first; with `dueBefore`, only those due before it (a key condition, not a filter). */
+  byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<import('./requests').DataRequest>>;
+  /** All of an address's requests, closed ones too (exports, anonymisation). */
   byEmail(email: string): Promise<import('./requests').DataRequest[]>;
+  /** Only the address's requests not closed yet (a sparse index): what folding a repeat needs. */
+  openByEmail(email: string): Promise<import('./requests').DataRequest[]>;
+  /** Requests still owing an effect that became owed before `before`, oldest first (a sparse index). */
+  owingSince(before: Date, limit: number, cursor?: string): Promise<Page<import('./requests').DataRequest>>;
+  /** Remembers which request a mail we sent belongs to (by SES's message id), so a reply can find it. */
+  rememberSentMail(messageId: string, requestId: string, now: Date): Promise<void>;
+  /** The request a mail we sent belongs to, by SES's message id. */
+  requestOfSentMail(messageId: string): Promise<string | undefined>;
   /** Counts one use of `key` today; false when `max` uses were already counted. */
   takeQuota(key: string, max: number, now: Date): Promise<boolean>;
 }
@@ -218,4 +228,8 @@ export interface ChainStore {
   start(requestId: string, chainId: string, now: Date): Promise<void>;
   /** Moves the chain from `hop` to `hop + 1`; false when another delivery got there first. */
   advance(requestId: string, chainId: string, hop: number, now: Date): Promise<boolean>;
+  /** Live chains last seen before `before`, oldest first (a sparse index: retired chains are not in it). */
+  quietSince(before: Date, limit: number, cursor?: string): Promise<Page<ChainState & { requestId: string }>>;
+  /** Takes a finished chain out of the sweep's index (unless a newer chain replaced it meanwhile). */
+  retire(requestId: string, chainId: string): Promise<void>;
 }

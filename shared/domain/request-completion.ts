@@ -10,6 +10,7 @@ import { deactivate, normaliseEmail, type Locale, type Member } from './members'
 import { requestCompleted, type KeptItem } from './notices';
 import type {
   AuditEntry,
+  AuditInput,
   AuditLog,
   Clock,
   DisclosureStore,
@@ -21,7 +22,8 @@ import type {
   SigningKey,
   SubscriptionStore,
 } from './ports';
-import { isClosed, withEvent, type DataRequest, type RequestOutcome } from './requests';
+import { auditSubject, isClosed, withEvent, type DataRequest, type RequestOutcome } from './requests';
+import { owe, settleOwed, type Owed, type SettleResult } from './request-effects';
 import { signLink } from './signed-link';
 import { subscriptionStatus } from './subscriptions';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
@@ -40,7 +42,8 @@ export interface CompletionDeps {
   data: PersonalDataIndex;
   disclosures: Pick<DisclosureStore, 'forMember'>;
   /** The suppression list, read for the access export. */
-  subscriptions: Pick<SubscriptionStore, 'get'>;
+  /** Read for the export: whether the member's address is on the suppression list. */
+  suppressionList: Pick<SubscriptionStore, 'get'>;
   exports: ExportStore;
   audit: AuditLog;
   mailer: Mailer;
@@ -49,6 +52,8 @@ export interface CompletionDeps {
   settings: CompletionSettings;
   /** Records an unsubscribe in the suppression list, where that capability is deployed. */
   suppress?: (email: string, via: 'staff') => Promise<unknown>;
+  /** Told about effects that failed and stay owed (for logs; the sweep finishes them). */
+  onUnsettled?: (requestId: string, failures: SettleResult['failures']) => void;
 }
 
 export interface Correction {
@@ -98,7 +103,7 @@ const auditForCustomer = (e: AuditEntry) => ({
  * through the member id and the visitor ids the storefront backend linked to it.
  */
 export async function buildExport(
-  deps: Pick<CompletionDeps, 'members' | 'data' | 'disclosures' | 'requests' | 'subscriptions' | 'audit' | 'clock'>,
+  deps: Pick<CompletionDeps, 'members' | 'data' | 'disclosures' | 'requests' | 'suppressionList' | 'audit' | 'clock'>,
   member: Member,
 ) {
   const visitorIds = await deps.data.visitorIds(member.memberId);
@@ -108,7 +113,7 @@ export async function buildExport(
     deps.data.orders(member.memberId),
     deps.requests.byEmail(member.email),
     deps.disclosures.forMember(member.memberId),
-    subscriptionStatus(deps, member.email),
+    subscriptionStatus({ subscriptions: deps.suppressionList }, member.email),
     deps.audit.entries(member.memberId),
   ]);
   return {
@@ -119,7 +124,7 @@ export async function buildExport(
     consents,
     visits: visits.flatMap(unpackVisitRecord),
     orders,
-    requests: requests.map(({ verdicts: _v, ...r }) => r),
+    requests: requests.map(({ verdicts: _v, owed: _o, ...r }) => r),
     disclosures,
     subscription,
     auditTrail: audit.map(auditForCustomer),
@@ -133,9 +138,13 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
     if (!member) throw new NotFoundError('The member of this request');
     return member;
   };
-  const audit = (action: string, details: Record<string, unknown>) =>
-    deps.audit.append({ subject: request.memberId ?? 'requests', actor, action, requestId: request.id, details });
-  const result: { kept?: KeptItem[]; downloadUrl?: string; downloadExpiresAt?: string } = {};
+  // The data changes below are idempotent and happen first; their audit entries are owed with the
+  // closing write, so a retry after a failure repeats the changes but never the entries.
+  const audits: AuditInput[] = [];
+  const audit = async (action: string, details: Record<string, unknown>) => {
+    audits.push({ subject: auditSubject(request), actor, action, requestId: request.id, details });
+  };
+  const result: { kept?: KeptItem[]; downloadUrl?: string; downloadExpiresAt?: string; audits: AuditInput[] } = { audits };
 
   switch (request.type) {
     case 'delete': {
@@ -215,7 +224,8 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
   const request = await deps.requests.get(id);
   if (!request) throw new NotFoundError('Request');
   if (isClosed(request)) {
-    if (request.outcome === input.outcome) return { request, replayed: true };
+    // A retry finishes what the first attempt left owed (its notice, its audit entries).
+    if (request.outcome === input.outcome) return { request: await finish(deps, request), replayed: true };
     throw new ConflictError('request_closed', `Request ${id} is already closed as ${request.outcome}`);
   }
   if (request.status !== 'open')
@@ -226,20 +236,19 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
     ]);
   }
   const now = deps.clock.now();
-  const result = input.outcome === 'done' ? await perform(deps, request, input, actor) : {};
+  const { audits, ...result } = input.outcome === 'done' ? await perform(deps, request, input, actor) : { audits: [] as AuditInput[] };
   const closed = withEvent(
     request,
-    { status: input.outcome, outcome: input.outcome, closedAt: now.toISOString(), overdue: false, ...(input.note ? { note: input.note } : {}) },
+    {
+      status: input.outcome,
+      outcome: input.outcome,
+      closedAt: now.toISOString(),
+      overdue: false,
+      needsAttention: false,
+      ...(input.note ? { note: input.note } : {}),
+    },
     { at: now.toISOString(), event: `completed:${input.outcome}`, by: actor, ...(input.note ? { note: input.note } : {}) },
   );
-  await deps.requests.update(closed);
-  await deps.audit.append({
-    subject: request.memberId ?? 'requests',
-    actor,
-    action: `request.${input.outcome}`,
-    requestId: id,
-    ...(input.note ? { details: { note: input.note } } : {}),
-  });
   const notice =
     input.outcome === 'rejected'
       ? requestCompleted({ requestId: id, type: request.type, outcome: 'rejected', note: input.note!, shopName: deps.settings.shopName }, request.locale)
@@ -247,6 +256,33 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
           { requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName },
           request.locale,
         );
-  await deps.mailer.send({ to: request.email, ...notice });
-  return { request: closed, replayed: false };
+  const owing = owe(
+    closed,
+    [
+      ...audits.map((entry): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry })),
+      {
+        id: `audit:request.${input.outcome}`,
+        kind: 'audit',
+        entry: {
+          subject: auditSubject(request),
+          actor,
+          action: `request.${input.outcome}`,
+          requestId: id,
+          ...(input.note ? { details: { note: input.note } } : {}),
+        },
+      },
+      { id: 'mail:completion', kind: 'mail', mail: { to: request.email, ...notice } },
+    ],
+    now,
+  );
+  await deps.requests.update(owing);
+  // The request is closed either way; a notice that failed stays owed for a retry or the sweep.
+  return { request: await finish(deps, owing), replayed: false };
+}
+
+async function finish(deps: CompletionDeps, request: DataRequest): Promise<DataRequest> {
+  if (!request.owed?.length) return request;
+  const settled = await settleOwed(deps, request);
+  if (settled.failures.length) deps.onUnsettled?.(request.id, settled.failures);
+  return settled.request;
 }

@@ -1,6 +1,7 @@
 /**
  * Data-subject requests (policy 2.1, 2.2; PDPA): their life cycle and the decisions along it.
  *   awaiting_confirmation -> open -> done | rejected
+ *   awaiting_confirmation -> expired (never confirmed)
  * A request gets a reference, a due date, a verified identity before anything changes, and a
  * history. Nothing is ever deleted: refused requests and their reasons stay on record (PDPA s.39).
  */
@@ -8,9 +9,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
 import type { Locale } from './members';
 import type { RequestType } from './request-types';
+import type { OwedEffect } from './request-effects';
 
-/** Life cycle of a request, in the order the staff queue lists its filters. */
-export const REQUEST_STATUSES = ['open', 'awaiting_confirmation', 'done', 'rejected'] as const;
+/**
+ * Life cycle of a request, in the order the staff queue lists its filters. `expired`: never confirmed
+ * within the stage's unconfirmedExpiryDays (closed, no outcome, no mail).
+ */
+export const REQUEST_STATUSES = ['open', 'awaiting_confirmation', 'done', 'rejected', 'expired'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** How staff close a request. */
 export const REQUEST_OUTCOMES = ['done', 'rejected'] as const satisfies readonly RequestStatus[];
@@ -30,6 +35,26 @@ export interface Verdicts {
   dmarc: string;
   spam: string;
   virus: string;
+}
+
+/** What is kept of an attachment: never its content (staff open the raw mail for that). */
+export interface MailAttachment {
+  filename?: string;
+  contentType: string;
+  size: number;
+}
+
+/** A reply by mail from the request's own address, joined to its history. */
+export interface MailReply {
+  at: string;
+  sesMessageId: string;
+  subject?: string;
+  text?: string;
+  attachments?: MailAttachment[];
+  /** Where the raw mail lies in the inbound bucket (staff open it through the raw-mail route). */
+  rawMailKey?: string;
+  /** DMARC passed for the From address. */
+  authenticated: boolean;
 }
 
 export interface DataRequest {
@@ -52,9 +77,22 @@ export interface DataRequest {
   overdue?: boolean;
   sesMessageId?: string;
   verdicts?: Verdicts;
+  /** The mail's attachments (name, type, size), and the raw mail's key in the inbound bucket. */
+  attachments?: MailAttachment[];
+  rawMailKey?: string;
+  /** A reply arrived that staff have not seen yet: the staff queue shows it. */
+  needsAttention?: boolean;
+  replyReceivedAt?: string;
+  /** Replies by mail, newest last (at most MAX_REPLIES kept). */
+  replies?: MailReply[];
   history: HistoryEntry[];
   /** Deadline milestones already handled (reminders, due, overdue-N): a duplicate job skips them. */
   milestones?: string[];
+  /** Set when the member's dispute hold ended: the address is then only this SHA-256. */
+  emailHash?: string;
+  anonymisedAt?: string;
+  /** Effects a step owes and no delivery has finished yet (see request-effects.ts). */
+  owed?: OwedEffect[];
   /** Optimistic concurrency: every write increments it. */
   version: number;
 }
@@ -71,6 +109,19 @@ function reference(bytes: Uint8Array): string {
 export const newRequestId = (seed?: string) => reference(seed ? createHash('sha256').update(seed).digest() : randomBytes(10));
 
 export const MAX_DETAILS_CHARS = 4000;
+export const MAX_REPLIES = 20;
+const MAX_ATTACHMENTS = 20;
+
+/** Attachments as kept: bounded in number and name length, so a hostile mail cannot bloat the item. */
+export const keptAttachments = (attachments: MailAttachment[] | undefined): MailAttachment[] | undefined =>
+  attachments?.length
+    ? attachments
+        .slice(0, MAX_ATTACHMENTS)
+        .map((a) => ({ ...(a.filename ? { filename: a.filename.slice(0, 200) } : {}), contentType: a.contentType.slice(0, 100), size: a.size }))
+    : undefined;
+
+/** A request reference as it appears in our mail's subjects (e.g. "Re: ... R-7KQ2M9XHPA"). */
+export const REFERENCE_PATTERN = /\bR-[A-HJ-NP-Z2-9]{10}\b/g;
 
 export function newRequest(
   input: {
@@ -86,6 +137,8 @@ export function newRequest(
     sesMessageId?: string;
     verdicts?: Verdicts;
     note?: string;
+    attachments?: MailAttachment[];
+    rawMailKey?: string;
   },
   now: Date,
   deadlines: DeadlineSettings,
@@ -109,6 +162,8 @@ export function newRequest(
     ...(input.note ? { note: input.note } : {}),
     ...(input.sesMessageId ? { sesMessageId: input.sesMessageId } : {}),
     ...(input.verdicts ? { verdicts: input.verdicts } : {}),
+    ...(keptAttachments(input.attachments) ? { attachments: keptAttachments(input.attachments) } : {}),
+    ...(input.rawMailKey ? { rawMailKey: input.rawMailKey } : {}),
     history: [{ at: now.toISOString(), event: `received:${input.status}`, by, ...(input.note ? { note: input.note } : {}) }],
     version: 1,
   };
@@ -118,7 +173,40 @@ export function withEvent(request: DataRequest, change: Partial<DataRequest>, ev
   return { ...request, ...change, history: [...request.history, event], version: request.version + 1 };
 }
 
-export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected';
+/**
+ * The audit chain a request's entries go to: its member's, else one per requester address (a hash,
+ * no address in clear), else the request's own. Unrelated people never share a chain, so their
+ * appends never contend for the same sequence number.
+ */
+export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) =>
+  r.memberId ?? (r.email && r.email !== 'unknown' ? `email:${createHash('sha256').update(r.email.toLowerCase()).digest('hex').slice(0, 32)}` : r.id);
+
+/**
+ * The request with everything that names its requester removed (the address, the mail's subject and
+ * text, replies, attachment names, the raw mail's key, staff notes, mail still owed), keeping what the audit trail needs: ids, type, channel,
+ * dates, statuses, SES verdicts and a hash of the address.
+ */
+export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
+  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, ...kept } = request;
+  const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
+  return withEvent(
+    {
+      ...kept,
+      email: `anonymised+${request.id}@invalid`,
+      emailHash: request.emailHash ?? createHash('sha256').update(request.email.toLowerCase()).digest('hex'),
+      anonymisedAt: now.toISOString(),
+      history: request.history.map(({ note: _note, ...entry }) => entry),
+      // Types and sizes say what arrived; names and text could say who sent it.
+      ...(attachments ? { attachments: attachments.map(({ contentType, size }) => ({ contentType, size })) } : {}),
+      ...(replies ? { replies: replies.map(({ at, sesMessageId, authenticated }) => ({ at, sesMessageId, authenticated })) } : {}),
+      ...(stillOwed.length ? { owed: stillOwed } : {}),
+    },
+    {},
+    { at: now.toISOString(), event: 'anonymised', by },
+  );
+}
+
+export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected' || r.status === 'expired';
 
 /**
  * SES verdicts to a decision. Spam or virus: recorded, not acted on. The From address counts as

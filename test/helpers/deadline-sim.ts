@@ -19,7 +19,7 @@ import type {
   SubscriptionStore,
   UnsubscribeVia,
 } from '../../shared/domain/ports';
-import type { DataRequest, RequestStatus } from '../../shared/domain/requests';
+import { isClosed, type DataRequest, type RequestStatus } from '../../shared/domain/requests';
 import { FixedClock } from './memory-stores';
 
 export class MemoryRequestStore implements RequestStore {
@@ -38,17 +38,37 @@ export class MemoryRequestStore implements RequestStore {
     if (!stored || stored.version !== r.version - 1) throw new ConflictError('request_changed', 'changed');
     this.items.set(r.id, structuredClone(r));
   }
-  async byStatus(status: RequestStatus, limit: number): Promise<Page<DataRequest>> {
+  async byStatus(status: RequestStatus, limit: number, _cursor?: string, dueBefore?: Date): Promise<Page<DataRequest>> {
     return {
       items: [...this.items.values()]
-        .filter((r) => r.status === status)
+        .filter((r) => r.status === status && (!dueBefore || r.dueAt < dueBefore.toISOString()))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
         .slice(0, limit)
         .map((r) => structuredClone(r)),
     };
   }
   async byEmail(email: string) {
-    return [...this.items.values()].filter((r) => r.email === email);
+    return [...this.items.values()].filter((r) => r.email === email).map((r) => structuredClone(r));
+  }
+  async openByEmail(email: string) {
+    return [...this.items.values()].filter((r) => r.email === email && !isClosed(r)).map((r) => structuredClone(r));
+  }
+  async owingSince(before: Date, limit: number): Promise<Page<DataRequest>> {
+    const oldest = (r: DataRequest) => r.owed!.map((o) => o.since).sort()[0]!;
+    return {
+      items: [...this.items.values()]
+        .filter((r) => r.owed?.length && oldest(r) < before.toISOString())
+        .sort((a, b) => oldest(a).localeCompare(oldest(b)))
+        .slice(0, limit)
+        .map((r) => structuredClone(r)),
+    };
+  }
+  readonly sentMail = new Map<string, string>();
+  async rememberSentMail(messageId: string, requestId: string) {
+    this.sentMail.set(messageId, requestId);
+  }
+  async requestOfSentMail(messageId: string) {
+    return this.sentMail.get(messageId);
   }
   async takeQuota() {
     return true;
@@ -57,12 +77,27 @@ export class MemoryRequestStore implements RequestStore {
 
 export class MemoryChainStore implements ChainStore {
   readonly chains = new Map<string, ChainState>();
+  /** Chains in the sweep's index (the sparse byQuietChain). */
+  readonly live = new Set<string>();
+  async quietSince(before: Date, limit: number) {
+    return {
+      items: [...this.chains.entries()]
+        .filter(([id, c]) => this.live.has(id) && c.seenAt < before.toISOString())
+        .sort((a, b) => a[1].seenAt.localeCompare(b[1].seenAt))
+        .slice(0, limit)
+        .map(([requestId, c]) => ({ requestId, ...c })),
+    };
+  }
+  async retire(id: string, chainId: string) {
+    if (this.chains.get(id)?.chainId === chainId) this.live.delete(id);
+  }
   async get(id: string) {
     const c = this.chains.get(id);
     return c ? { ...c } : undefined;
   }
   async start(id: string, chainId: string, now: Date) {
     this.chains.set(id, { chainId, hop: 0, seenAt: now.toISOString() });
+    this.live.add(id);
   }
   async advance(id: string, chainId: string, hop: number, now: Date) {
     const c = this.chains.get(id);

@@ -156,6 +156,21 @@ describe('requests by web form', () => {
     expect((await call('POST', '/v1/requests/verify', { token })).body).toMatchObject({ status: 'rejected', outcome: 'rejected' });
   });
 
+  it('accepts twenty submissions at once, each with its own audit entry in an intact chain and one confirmation mail', async () => {
+    const people = Array.from({ length: 20 }, () => `burst-${randomUUID().slice(0, 8)}@example.com`);
+    const answers = await Promise.all(people.map((email) => call('POST', '/v1/requests', { email, type: 'delete', locale: 'en' })));
+    expect(answers.map((a) => a.status)).toEqual(people.map(() => 202));
+    const { auditSubject } = await import('../../shared/domain/requests');
+    const mail = await sentMail(endpoint);
+    for (const [i, email] of people.entries()) {
+      const requestId = answers[i]!.body.requestId as string;
+      const audit = (await call('GET', `/v1/admin/audit/${auditSubject({ id: requestId, email })}`)).body;
+      expect(audit.verification).toMatchObject({ ok: true });
+      expect(audit.entries.filter((e: { action: string; requestId: string }) => e.action === 'request.received' && e.requestId === requestId)).toHaveLength(1);
+      expect(mail.filter((m) => m.to.includes(email))).toHaveLength(1);
+    }
+  });
+
   it.each([
     ['a forged token', 'eyJwIjoicmVxdWVzdCIsImQiOnsicmlkIjoiUi1YIn19.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'invalid_link'],
     ['a truncated token', 'eyJwIjoicmVxdWVzdCJ9', 'invalid_link'],
@@ -290,7 +305,7 @@ describe('members, partners and the register', () => {
 
 describe('dispute hold', () => {
   it('anonymises a deactivated member once the hold has ended, erasing visits and keeping orders', async () => {
-    const { memberDeps, personalData } = await import('../../shared/adapters/wiring');
+    const { memberDeps, personalData, requestStore } = await import('../../shared/adapters/wiring');
     const { anonymiseEndedHolds } = await import('../../shared/domain/member-service');
     const m = await member();
     const visitorId = `v-${randomUUID()}`;
@@ -305,7 +320,7 @@ describe('dispute hold', () => {
     await call('PUT', `/v1/members/${m.id}/visitors/${visitorId}`);
     await call('POST', `/v1/members/${m.id}/cancel`, {});
     const later = { now: () => new Date(Date.now() + (settings.disputeHoldDays + 1) * 86_400_000) };
-    const deps = { ...memberDeps(), data: personalData(), clock: later };
+    const deps = { ...memberDeps(), data: personalData(), requests: requestStore(), clock: later };
     let swept = 0;
     for (let i = 0; i < 50 && (await itemsOf('members', m.id))[0]!.status !== 'anonymised'; i++) swept += (await anonymiseEndedHolds(deps, 100)).anonymised;
     expect(swept).toBeGreaterThan(0);

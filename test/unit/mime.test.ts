@@ -365,3 +365,23 @@ describe('parseRawEmail never throws', () => {
     );
   });
 });
+
+describe('reply headers', () => {
+  it('reads In-Reply-To and References, so a reply can name the mail it answers', async () => {
+    const parsed = await parseRawEmail(
+      crlf(
+        'From: Somchai <somchai.j@example.com>',
+        'To: privacy@shop.example.com',
+        'Subject: Re: Your request R-7KQ2M9XHPA',
+        'In-Reply-To: <0100019abc-1@ap-southeast-1.amazonses.com>',
+        'References: <CAF=first@mail.gmail.com>',
+        ' <0100019abc-1@ap-southeast-1.amazonses.com>',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'ขอบคุณครับ',
+      ),
+    );
+    expect(parsed.inReplyTo).toBe('<0100019abc-1@ap-southeast-1.amazonses.com>');
+    expect(parsed.references).toEqual(['<CAF=first@mail.gmail.com>', '<0100019abc-1@ap-southeast-1.amazonses.com>']);
+  });
+});

@@ -2,6 +2,7 @@
 import { requireEnv, runtimeConfig, tableName } from '../../config';
 import { DynamoAuditLog } from '../audit-store';
 import { documentClient } from '../dynamodb';
+import { log } from '../../log';
 import { SesMailer } from '../mail';
 
 export const auditLog = () => new DynamoAuditLog(documentClient(), tableName('audit'));
@@ -12,3 +13,7 @@ export const publicUrl = () => requireEnv('PUBLIC_API_URL').replace(/\/+$/, '');
 
 /** What every mail to a customer names: where links point, the shop, and the mailbox for requests. */
 export const mailSettings = () => ({ publicUrl: publicUrl(), shopName: runtimeConfig().SHOP_NAME, requestAddress: runtimeConfig().REQUEST_ADDRESS });
+
+/** Logs effects that failed and stay owed (ids and error names only): the next delivery or the sweep finishes them. */
+export const reportUnsettled = (requestId: string, failures: { effect: string; error: unknown }[]) =>
+  log.error('effects left owed', { requestId, failures: failures.map((f) => ({ effect: f.effect, error: (f.error as Error)?.name })) });

@@ -50,3 +50,24 @@ export const chainStarter = () => {
   const deps = chainDeps();
   return (request: DataRequest) => startChain(deps, request);
 };
+
+/**
+ * What finishing owed effects needs (the sweep): any of them may be a mail, an audit entry, a chain
+ * start or a suppression. The suppression list is built on first use.
+ */
+export const owedEffectDeps = () => {
+  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  const chains = chainDeps();
+  return {
+    requests: chains.requests,
+    audit: auditLog(),
+    mailer: mailer(),
+    clock: systemClock,
+    startChain: (request: DataRequest) => startChain(chains, request),
+    get subscriptions() {
+      subscriptions ??= subscriptionDeps();
+      return subscriptions;
+    },
+    settings: { deadlines: deadlineSettings(), unconfirmedExpiryDays: runtimeConfig().UNCONFIRMED_EXPIRY_DAYS },
+  };
+};

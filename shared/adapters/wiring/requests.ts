@@ -6,7 +6,7 @@ import { documentClient } from '../dynamodb';
 import { S3Exports } from '../export-store';
 import { DynamoPersonalData } from '../personal-data';
 import { secretKey } from '../secrets';
-import { auditLog, mailer, publicUrl } from './common';
+import { auditLog, mailer, publicUrl, reportUnsettled } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore, memberStore } from './members';
 import { requestStore } from './request-store';
@@ -15,6 +15,7 @@ import { subscriptionDeps, subscriptionReadDeps, suppressor } from './subscripti
 export { requestStore };
 
 export const requestDeps = () => ({
+  onUnsettled: reportUnsettled,
   deadlines: chainStarter(),
   subscriptions: subscriptionDeps(),
   requests: requestStore(),
@@ -41,10 +42,11 @@ export const personalData = () =>
 export const exportStore = () => new S3Exports(requireEnv(BUCKETS.exports.envVar));
 
 export const completionDeps = () => ({
+  onUnsettled: reportUnsettled,
   requests: requestStore(),
   members: memberStore(),
   data: personalData(),
-  subscriptions: subscriptionReadDeps().subscriptions,
+  suppressionList: subscriptionReadDeps().subscriptions,
   disclosures: disclosureStore(),
   exports: exportStore(),
   suppress: suppressor(),

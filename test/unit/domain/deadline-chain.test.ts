@@ -158,3 +158,43 @@ describe('a 30-day request chain in simulated time', () => {
     expect(await sweepChains(sim.deps)).toMatchObject({ restarted: 0 }); // a live chain is left alone
   });
 });
+
+describe('the sweep reads only chains that went quiet', () => {
+  it('looks at the one quiet chain, not at every open request, and restarts it', async () => {
+    const sim = simulation(start);
+    const ids = ['R-AAAAAAAAA2', 'R-AAAAAAAAA3', 'R-AAAAAAAAA4'];
+    for (const id of ids) {
+      const r = request('delete', 'open', id);
+      await sim.requests.create(r);
+      await startChain(sim.deps, r);
+    }
+    // Two chains keep hopping; the third one's message is lost.
+    sim.scheduler.queue = sim.scheduler.queue.filter((q) => q.job.requestId !== 'R-AAAAAAAAA4');
+    sim.clock.advance(60 * 60_000);
+    for (const id of ids.slice(0, 2)) await sim.chains.advance(id, (await sim.chains.get(id))!.chainId, 0, sim.clock.now());
+    let statusReads = 0;
+    const byStatus = sim.requests.byStatus.bind(sim.requests);
+    sim.requests.byStatus = (...args) => {
+      statusReads++;
+      return byStatus(...args);
+    };
+    expect(await sweepChains(sim.deps)).toEqual({ checked: 1, restarted: 1 });
+    expect(statusReads).toBe(0);
+    expect(sim.scheduler.queue.filter((q) => q.job.requestId === 'R-AAAAAAAAA4')).toHaveLength(1);
+  });
+
+  it('retires the chain of a closed request from the sweep\u2019s index', async () => {
+    const sim = simulation(start);
+    const r = request('delete', 'open', 'R-AAAAAAAAA5');
+    await sim.requests.create(r);
+    await startChain(sim.deps, r);
+    const stored = (await sim.requests.get(r.id))!;
+    await sim.requests.update(
+      withEvent(stored, { status: 'done', outcome: 'done', closedAt: start.toISOString() }, { at: start.toISOString(), event: 'x', by: 't' }),
+    );
+    sim.scheduler.queue = [];
+    sim.clock.advance(60 * 60_000);
+    expect(await sweepChains(sim.deps)).toEqual({ checked: 1, restarted: 0 });
+    expect(await sweepChains(sim.deps)).toEqual({ checked: 0, restarted: 0 });
+  });
+});

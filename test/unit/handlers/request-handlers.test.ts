@@ -131,3 +131,71 @@ describe('receive-email', () => {
     expect(db.commandCalls(PutCommand)).toHaveLength(0);
   });
 });
+
+describe('get-raw-mail', () => {
+  const get = (id: string) => {
+    const event = post(`/v1/admin/requests/${id}/raw`, undefined, 'GET /v1/admin/requests/{id}/raw');
+    event.requestContext.http.method = 'GET';
+    event.body = undefined;
+    event.pathParameters = { id };
+    return event;
+  };
+
+  it('answers short-lived links to the raw mail of the request and of each reply', async () => {
+    const { handler: getRawMail } = await import('../../../functions/admin/get-raw-mail');
+    db.on(GetCommand).resolves({
+      Item: {
+        pk: 'R-ABCDEFGH23',
+        id: 'R-ABCDEFGH23',
+        rawMailKey: 'inbound/ses-1',
+        sesMessageId: 'ses-1',
+        replies: [{ at: '2026-11-25T03:00:00.000Z', sesMessageId: 'ses-2', rawMailKey: 'inbound/ses-2', authenticated: true }],
+        history: [],
+        version: 2,
+      },
+    });
+    const res = await invoke(getRawMail, get('R-ABCDEFGH23'));
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((i: { sesMessageId: string }) => i.sesMessageId)).toEqual(['ses-1', 'ses-2']);
+    const url = new URL(res.body.items[0].url);
+    expect(url.pathname).toContain('inbound/ses-1');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(res.body.expiresInSeconds).toBe(300);
+  });
+
+  it('answers 404 for a request that came by web form (no raw mail)', async () => {
+    const { handler: getRawMail } = await import('../../../functions/admin/get-raw-mail');
+    db.on(GetCommand).resolves({ Item: { pk: 'R-ABCDEFGH23', id: 'R-ABCDEFGH23', history: [], version: 1 } });
+    expect((await invoke(getRawMail, get('R-ABCDEFGH23'))).status).toBe(404);
+  });
+});
+
+describe('get-request', () => {
+  it('shows what a request still owes without the mail itself (a pending confirmation holds a live link)', async () => {
+    const { handler: getRequest } = await import('../../../functions/admin/get-request');
+    db.on(GetCommand).resolves({
+      Item: {
+        pk: 'R-ABCDEFGH23',
+        id: 'R-ABCDEFGH23',
+        history: [],
+        version: 1,
+        owed: [
+          {
+            id: 'mail:confirmation',
+            kind: 'mail',
+            since: '2026-11-25T03:00:00.000Z',
+            mail: { to: 'a@example.com', subject: 's', text: 'https://x/verify?token=t' },
+          },
+        ],
+      },
+    });
+    const event = post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}');
+    event.requestContext.http.method = 'GET';
+    event.body = undefined;
+    event.pathParameters = { id: 'R-ABCDEFGH23' };
+    const res = await invoke(getRequest, event);
+    expect(res.status).toBe(200);
+    expect(res.body.owed).toEqual([{ id: 'mail:confirmation', kind: 'mail', since: '2026-11-25T03:00:00.000Z' }]);
+    expect(res.text).not.toContain('token=');
+  });
+});

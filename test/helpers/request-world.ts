@@ -1,0 +1,86 @@
+/**
+ * A request-intake world over the in-memory stores of deadline-sim: a member, an SES mail of theirs,
+ * and a mailer, an audit log and a scheduler that each fail once on the first call a predicate picks.
+ */
+import { startChain } from '../../shared/domain/deadline-service';
+import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
+import type { Member } from '../../shared/domain/members';
+import type { AuditInput, DeadlineJob, OutgoingMail } from '../../shared/domain/ports';
+import type { InboundMail, RequestDeps } from '../../shared/domain/request-service';
+import type { DataRequest } from '../../shared/domain/requests';
+import { simulation } from './deadline-sim';
+
+export const member: Member = {
+  memberId: 'm-1',
+  email: 'somchai@example.com',
+  locale: 'th',
+  marketingOptIn: true,
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+export const pass = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', spam: 'PASS', virus: 'PASS' };
+export const deletionMail = (verdicts = pass): InboundMail => ({
+  sesMessageId: 'ses-msg-1',
+  verdicts,
+  parsed: { from: { address: member.email }, subject: 'ขอลบข้อมูล', text: 'กรุณาลบข้อมูลส่วนบุคคลของฉัน' },
+});
+
+export type Failing = { mailer: (m: OutgoingMail) => boolean; audit: (e: AuditInput) => boolean; scheduler: () => boolean };
+
+/**
+ * A world of in-memory stores whose mailer, audit log and scheduler each fail once, on the first
+ * call the matching predicate picks (none by default).
+ */
+export function world(fail: Partial<Failing> = {}) {
+  const sim = simulation();
+  const armed = { mailer: Boolean(fail.mailer), audit: Boolean(fail.audit), scheduler: Boolean(fail.scheduler) };
+  const mailer = {
+    async send(mail: OutgoingMail) {
+      if (armed.mailer && fail.mailer!(mail)) {
+        armed.mailer = false;
+        throw Object.assign(new Error('SES throttled'), { name: 'TooManyRequestsException' });
+      }
+      return sim.mailer.send(mail);
+    },
+  };
+  const audit = {
+    async append(entry: AuditInput) {
+      if (armed.audit && fail.audit!(entry)) {
+        armed.audit = false;
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      }
+      return sim.deps.audit.append(entry);
+    },
+    entries: (subject: string) => sim.deps.audit.entries(subject),
+  };
+  const scheduler = {
+    async schedule(job: DeadlineJob, delay: number) {
+      if (armed.scheduler && fail.scheduler!()) {
+        armed.scheduler = false;
+        throw Object.assign(new Error('queue unavailable'), { name: 'ServiceUnavailable' });
+      }
+      return sim.scheduler.schedule(job, delay);
+    },
+  };
+  const chainDeps = { ...sim.deps, scheduler };
+  const deps: RequestDeps = {
+    requests: sim.requests,
+    members: { findByEmail: async (email) => (email === member.email ? member : undefined) },
+    audit,
+    mailer,
+    signingKey: async () => Buffer.from('k'.repeat(40)),
+    clock: sim.clock,
+    settings: {
+      deadlines: DEFAULT_DEADLINES,
+      publicUrl: 'https://api.example.com',
+      linkDays: 7,
+      limits: { mailsPerAddressPerDay: 3, requestsPerSourcePerDay: 20 },
+    },
+    deadlines: (request: DataRequest) => startChain(chainDeps, request),
+    subscriptions: sim.deps.subscriptions,
+  };
+  const mailTo = (to: string) => sim.mailer.sent.filter((m) => m.to === to);
+  const entries = (action: string, requestId?: string) => sim.audit.entries.filter((e) => e.action === action && (!requestId || e.requestId === requestId));
+  return { sim, deps, mailer, audit, scheduler, mailTo, entries };
+}
