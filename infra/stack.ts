@@ -1,11 +1,12 @@
 /**
- * The privacy backend's one stack: data stores, then the HTTP API built from the route table.
- * Later capabilities (visits, requests, inbound mail, deadlines) add their constructs here.
+ * The privacy backend's one stack: the alarm topic, data stores, then the HTTP API built from the
+ * route table and the workers. Every alarm in it must notify the alarm topic (checked at synth).
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RouteDef } from '../shared/routes';
+import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
 import { DataStores } from './constructs/data';
 import { PrivacyHttpApi } from './constructs/http-api';
 import { Workers } from './constructs/workers';
@@ -26,6 +27,7 @@ export function retentionFor(days: number): RetentionDays {
 }
 
 export class PrivacyStack extends Stack {
+  readonly alerts: Alerts;
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
   readonly workers: Workers;
@@ -33,7 +35,10 @@ export class PrivacyStack extends Stack {
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod' });
+    const retain = settings.name === 'prod';
+    this.alerts = new Alerts(this, 'Alerts', { subscribers: settings.alarmSubscribers, retain });
+    Aspects.of(this).add(new EveryAlarmNotifies(this.alerts.topic));
+    this.data = new DataStores(this, 'Data', { retain, alerts: this.alerts });
     this.http = new PrivacyHttpApi(this, 'Http', {
       settings,
       data: this.data,
@@ -47,10 +52,15 @@ export class PrivacyStack extends Stack {
       commonEnvironment: commonEnvironment(settings),
       logRetention: retentionFor(settings.logRetentionDays),
       publicUrl: settings.publicBaseUrl ?? this.http.api.apiEndpoint,
+      alerts: this.alerts,
     });
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.workers.receiptRuleSet?.receiptRuleSetName ?? 'none',
       description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alerts.topic.topicArn,
+      description: 'Alarms notify this topic; each subscriber confirms once (README: Alarms)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
   }

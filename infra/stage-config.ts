@@ -55,6 +55,13 @@ const StageSettings = z.strictObject({
   /** Base URL for links in mail when the API has a custom domain; defaults to the API's own URL. */
   publicBaseUrl: z.optional(z.url()),
   throttle: z.strictObject({ defaultRate: z.number().check(z.positive()), defaultBurst: z.number().check(z.int(), z.positive()) }),
+  /**
+   * Who the alarms notify: e-mail addresses, `https://` endpoints (e.g. a chat webhook) or E.164
+   * phone numbers for SMS. At least one, or an alarm would fire into silence.
+   */
+  alarmSubscribers: z
+    .array(z.union([z.email(), z.url({ protocol: /^https$/ }), z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number, e.g. +66812345678'))]))
+    .check(z.minLength(1)),
 });
 export type StageSettings = z.infer<typeof StageSettings> & { name: string };
 
