@@ -1,9 +1,9 @@
 /**
  * CDK app: `npx cdk deploy -c stage=prod`. Settings come from cdk.json (`stages.<stage>`); cdk-nag's
- * AwsSolutions and Serverless packs check every synth.
+ * AwsSolutions, Serverless, HIPAA Security and NIST 800-53 rev 5 packs check every synth.
  */
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
 import { PrivacyStack } from './stack';
 import { parseStageSettings } from './stage-config';
 
@@ -17,7 +17,7 @@ export function buildApp(app = new App()) {
     description: `Shop privacy backend (${stageName}): consent, visits, data-subject requests, unsubscribe`,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app));
   return { app, stack, settings };
 }
 

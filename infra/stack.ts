@@ -1,12 +1,13 @@
 /**
- * The privacy backend's one stack: data stores, then the HTTP API built from the route table.
- * Later capabilities (visits, requests, inbound mail, deadlines) add their constructs here.
+ * The privacy backend's one stack: the alarm topic, data stores, then the HTTP API built from the
+ * route table and the workers. Every alarm in it must notify the alarm topic (checked at synth).
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteDef } from '../shared/routes';
 import { WORKERS } from '../shared/workers';
+import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
 import { DataStores } from './constructs/data';
 import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
@@ -28,6 +29,7 @@ export function retentionFor(days: number): RetentionDays {
 }
 
 export class PrivacyStack extends Stack {
+  readonly alerts: Alerts;
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
   readonly workers: Workers;
@@ -37,7 +39,10 @@ export class PrivacyStack extends Stack {
     const { settings } = props;
     const routes = props.routes ?? ROUTES;
     new FunctionBundles(this, { handlerPaths: [...routes, ...WORKERS].map((f) => f.handler) });
-    this.data = new DataStores(this, 'Data', { retain: settings.name === 'prod', partners: settings.partners ?? [] });
+    const retain = settings.name === 'prod';
+    this.alerts = new Alerts(this, 'Alerts', { subscribers: settings.alarmSubscribers, retain });
+    Aspects.of(this).add(new EveryAlarmNotifies(this.alerts.topic));
+    this.data = new DataStores(this, 'Data', { retain, alerts: this.alerts, partners: settings.partners ?? [] });
     this.http = new PrivacyHttpApi(this, 'Http', {
       settings,
       data: this.data,
@@ -51,10 +56,15 @@ export class PrivacyStack extends Stack {
       commonEnvironment: commonEnvironment(settings),
       logRetention: retentionFor(settings.logRetentionDays),
       publicUrl: settings.publicBaseUrl ?? this.http.api.apiEndpoint,
+      alerts: this.alerts,
     });
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.workers.receiptRuleSet?.receiptRuleSetName ?? 'none',
       description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alerts.topic.topicArn,
+      description: 'Alarms notify this topic; each subscriber confirms once (README: Alarms)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
   }

@@ -67,6 +67,13 @@ const StageSettings = z.strictObject({
       .array(z.strictObject({ id: PartnerId, principalArn: PartnerPrincipalArn }))
       .check(z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'partner ids must be unique')),
   ),
+  /**
+   * Who the alarms notify: e-mail addresses, `https://` endpoints (e.g. a chat webhook) or E.164
+   * phone numbers for SMS. At least one, or an alarm would fire into silence.
+   */
+  alarmSubscribers: z
+    .array(z.union([z.email(), z.url({ protocol: /^https$/ }), z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number, e.g. +66812345678'))]))
+    .check(z.minLength(1)),
 });
 export type StageSettings = z.infer<typeof StageSettings> & { name: string };
 

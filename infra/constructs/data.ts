@@ -1,7 +1,8 @@
 /**
  * The stateful resources, built from shared/resources.ts: DynamoDB tables (on demand, point-in-time
- * recovery, encrypted with the AWS-managed KMS key) and the secrets. Exposed read-only to the rest
- * of the stack, which grants each function only the actions its route declares.
+ * recovery, encrypted with the AWS-managed KMS key), the secrets, the buckets (versioned, with old
+ * versions expiring soon after) and the queues with their dead-letter alarms. Exposed read-only to
+ * the rest of the stack, which grants each function only the actions its route declares.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,7 +10,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   BUCKETS,
@@ -23,6 +24,14 @@ import {
   type TableDef,
   type TableKey,
 } from '../../shared/resources';
+import type { Alerts } from './alerts';
+
+/**
+ * Days an overwritten or deleted object version is kept. Short because these objects are personal
+ * data: an erasure (or the lifecycle expiry) deletes the current version, and the old one is gone a
+ * day later; long enough to undo an accidental overwrite or delete in the meantime.
+ */
+export const NONCURRENT_VERSION_DAYS = 1;
 
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -35,7 +44,7 @@ export class DataStores extends Construct {
   readonly queues: Readonly<Record<QueueKey, Queue>>;
   readonly deadLetterAlarms: Readonly<Record<QueueKey, Alarm>>;
 
-  constructor(scope: Construct, id: string, props: { retain: boolean; partners?: readonly { id: string }[] }) {
+  constructor(scope: Construct, id: string, props: { retain: boolean; alerts: Alerts; partners?: readonly { id: string }[] }) {
     super(scope, id);
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -67,11 +76,16 @@ export class DataStores extends Construct {
           generateSecretString: { passwordLength: 64, excludePunctuation: true },
           removalPolicy,
         });
-        Validations.of(secret).acknowledge({
-          id: 'AwsSolutions-SMG4',
-          reason:
-            'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links) or, for the partner key, every hash partners hold. Rotate by hand (new secret version) when compromised.',
-        });
+        const noRotation =
+          'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links) or, for the partner key, every hash partners hold. Rotate by hand (new secret version) when compromised.';
+        for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+          Validations.of(secret).acknowledge({ id: rule, reason: noRotation });
+        }
+        const awsManagedKey =
+          'Encrypted with the AWS-managed aws/secretsmanager key, usable only through Secrets Manager in this account; IAM grants GetSecretValue on this secret only to the functions whose declaration names it, so a customer key would add a second policy to keep in step without narrowing who can read it.';
+        for (const rule of ['HIPAA.Security-SecretsManagerUsingKMSKey', 'NIST.800.53.R5-SecretsManagerUsingKMSKey']) {
+          Validations.of(secret).acknowledge({ id: rule, reason: awsManagedKey });
+        }
         return [key, secret];
       }),
     ) as Record<SecretKey, Secret>;
@@ -108,6 +122,20 @@ export class DataStores extends Construct {
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket of the data buckets; logging it into itself would loop.',
     });
+    for (const rule of ['HIPAA.Security-S3BucketVersioningEnabled', 'NIST.800.53.R5-S3BucketVersioningEnabled']) {
+      Validations.of(accessLogs).acknowledge({
+        id: rule,
+        reason:
+          'Only S3 log delivery writes here, each log object once under a new key and never overwritten; versions would protect nothing and keep logs past their 90-day expiry.',
+      });
+    }
+    for (const rule of ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS']) {
+      Validations.of(accessLogs).acknowledge({
+        id: rule,
+        reason: 'S3 server access log delivery supports only SSE-S3 (AES-256) on the target bucket, not SSE-KMS.',
+      });
+    }
+    acknowledgeSingleRegion(accessLogs, 'Access logs of the data buckets, kept 90 days for investigations; they describe buckets in this same region.');
 
     this.buckets = Object.fromEntries(
       (Object.entries(BUCKETS) as [BucketKey, (typeof BUCKETS)[BucketKey]][]).map(([key, def]) => [
@@ -118,24 +146,44 @@ export class DataStores extends Construct {
           enforceSSL: true,
           blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
           objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-          lifecycleRules: [{ expiration: Duration.days(def.expireAfterDays) }],
+          // Versioned so an overwrite or delete by mistake can be undone for a day; the old versions then
+          // expire, so an object is gone at most NONCURRENT_VERSION_DAYS after its expiry or erasure.
+          versioned: true,
+          lifecycleRules: [
+            { expiration: Duration.days(def.expireAfterDays), noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS) },
+            // Separate rule: S3 refuses ExpiredObjectDeleteMarker beside an expiry in days.
+            { expiredObjectDeleteMarker: true },
+          ],
           serverAccessLogsBucket: accessLogs,
           serverAccessLogsPrefix: `${def.id}/`,
           removalPolicy,
         }),
       ]),
     ) as Record<BucketKey, Bucket>;
+    for (const [key, bucket] of Object.entries(this.buckets) as [BucketKey, Bucket][]) {
+      for (const rule of ['HIPAA.Security-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS']) {
+        Validations.of(bucket).acknowledge({
+          id: rule,
+          reason:
+            'SSE-S3 (AES-256) at rest: the SES receipt rule writes raw mail without a key grant, and export links are presigned GETs that SSE-KMS would make depend on the signer\u2019s kms:Decrypt. Objects live days, readable only by the functions granted this prefix.',
+        });
+      }
+      acknowledgeSingleRegion(bucket, WHY_ONE_REGION[key]);
+    }
 
     const alarms = {} as Record<QueueKey, Alarm>;
     this.queues = Object.fromEntries(
       (Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]).map(([key, def]) => {
         const dlq = new Queue(this, `${def.id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-        Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the deadlines queue; its alarm calls a person.' });
+        Validations.of(dlq).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: `This is the dead-letter queue of the ${def.id} queue; its alarm notifies the stage\u2019s alarm subscribers through the alarm topic.`,
+        });
         Validations.of(dlq).acknowledge({
           id: 'Serverless-SQSRedrivePolicy',
           reason: 'This is itself a dead-letter queue; nothing consumes it to redrive from.',
         });
-        alarms[key] = new Alarm(this, `${def.id}DeadLettersAlarm`, {
+        alarms[key] = props.alerts.alarm(this, `${def.id}DeadLettersAlarm`, {
           alarmDescription: `A ${def.id} job failed ${def.maxReceiveCount} times and is on the dead-letter queue; the hourly sweep restarts its chain, but look at why.`,
           metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
           threshold: 0,
@@ -153,5 +201,21 @@ export class DataStores extends Construct {
       }),
     ) as Record<QueueKey, Queue>;
     this.deadLetterAlarms = alarms;
+  }
+}
+
+/** Why each data bucket is not replicated: what it holds is short-lived and kept elsewhere too. */
+const WHY_ONE_REGION: Record<BucketKey, string> = {
+  inboundMail: `Raw mail is kept only for the handler, its retries and a look at failures (${BUCKETS.inboundMail.expireAfterDays} days); what a mail asked for is recorded in the requests table, which has point-in-time recovery.`,
+  exports: `An access export is rebuilt from the tables (point-in-time recovery) whenever it is asked for again; each lives ${BUCKETS.exports.expireAfterDays} days.`,
+};
+
+/** Replication findings: these buckets stay in one region on purpose. */
+function acknowledgeSingleRegion(bucket: Bucket, why: string) {
+  for (const rule of ['HIPAA.Security-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled']) {
+    Validations.of(bucket).acknowledge({
+      id: rule,
+      reason: `${why} A replica in another region would be one more copy of personal data that expiry and erasure must reach.`,
+    });
   }
 }

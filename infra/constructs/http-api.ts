@@ -15,6 +15,8 @@ import { ASN_DATABASE_IN_BUNDLE, corsSettings, REPO_ROOT, type StageSettings } f
 import { basename, resolve } from 'node:path';
 import type { DataStores } from './data';
 import { grantUses } from './grants';
+import { acknowledgeFunctionDesign, acknowledgeInPacks } from './function-findings';
+import { logsKeyOf } from './log-encryption';
 import { PrivacyFunction } from './privacy-function';
 
 export interface PrivacyHttpApiProps {
@@ -59,7 +61,7 @@ export class PrivacyHttpApi extends Construct {
       },
     });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, encryptionKey: logsKeyOf(this) });
     const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -106,6 +108,10 @@ export class PrivacyHttpApi extends Construct {
     });
     grantUses(fn, route.uses, props.data, props.settings);
     acknowledgeSynchronousFunction(fn);
+    acknowledgeFunctionDesign(
+      fn,
+      `Invoked only by API Gateway, which throttles this route to ${route.throttle.rate} requests/s (burst ${route.throttle.burst}); that bounds how many copies run at once.`,
+    );
     this.functions[route.id] = fn;
     return fn;
   }
@@ -117,4 +123,5 @@ export function acknowledgeSynchronousFunction(fn: PrivacyFunction) {
     'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
+  acknowledgeInPacks(fn, 'LambdaDLQ', reason);
 }

@@ -10,6 +10,7 @@ import { Architecture, Code, Function as LambdaFunction, type FunctionProps, Run
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FunctionBundles } from './function-bundles';
+import { logsKeyOf } from './log-encryption';
 
 export interface PrivacyFunctionProps extends Omit<FunctionProps, 'code' | 'handler' | 'runtime' | 'architecture'> {
   /** Path under functions/ without extension, e.g. "consent/capture-consent". */
@@ -26,7 +27,7 @@ export const DEFAULT_MEMORY_MB = 256;
 export class PrivacyFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: PrivacyFunctionProps) {
     const { handlerPath, logRetention, commonEnvironment, environment, bundledFiles, ...rest } = props;
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, encryptionKey: logsKeyOf(scope), removalPolicy: RemovalPolicy.DESTROY });
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy: logs to this group only.
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));

@@ -4,7 +4,7 @@
  * asynchronous invocation retries twice and then lands on a failure queue that raises an alarm.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -16,7 +16,9 @@ import { Construct } from 'constructs';
 import { BUCKETS } from '../../shared/resources';
 import { WORKERS, type WorkerDef } from '../../shared/workers';
 import type { StageSettings } from '../stage-config';
+import type { Alerts } from './alerts';
 import type { DataStores } from './data';
+import { acknowledgeFunctionDesign, acknowledgeInPacks } from './function-findings';
 import { grantUses } from './grants';
 import { PrivacyFunction } from './privacy-function';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -27,7 +29,20 @@ export interface WorkersProps {
   commonEnvironment: Record<string, string>;
   logRetention: RetentionDays;
   publicUrl: string;
+  alerts: Alerts;
   workers?: WorkerDef[];
+}
+
+/** What limits how many copies of a worker run at once, from its trigger. */
+function concurrencyBound(trigger: WorkerDef['trigger']): string {
+  switch (trigger.kind) {
+    case 'schedule':
+      return `Runs once per schedule tick (${trigger.expression}), plus at most two retries.`;
+    case 'queue':
+      return `Runs per batch of ${trigger.batchSize} from the ${trigger.queue} queue, which holds about one job per open request (each deadline chain has one message in flight); work beyond that waits in the queue.`;
+    case 'ses':
+      return 'Runs once per mail received at the request address; asynchronous invocations Lambda cannot start at once wait in its internal queue rather than fail.';
+  }
 }
 
 export class Workers extends Construct {
@@ -45,13 +60,14 @@ export class Workers extends Construct {
     });
     Validations.of(this.failures).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the end of the line for failed asynchronous invocations; a person looks at it when its alarm fires.',
+      reason:
+        'This queue is itself the end of the line for failed asynchronous invocations; its alarm notifies the stage\u2019s alarm subscribers through the alarm topic, and a person looks at it.',
     });
     Validations.of(this.failures).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
       reason: 'Failure queue for asynchronous invocations, not a work queue: nothing consumes it to redrive from.',
     });
-    this.failureAlarm = new Alarm(this, 'FailuresAlarm', {
+    this.failureAlarm = props.alerts.alarm(this, 'FailuresAlarm', {
       alarmDescription: 'An inbound mail or a scheduled job failed after retries; the event is on the failure queue (the raw mail is still in S3).',
       metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 0,
@@ -72,10 +88,13 @@ export class Workers extends Construct {
         retryAttempts: 2,
         onFailure: new SqsDestination(this.failures),
       });
-      Validations.of(fn).acknowledge({
-        id: 'Serverless-LambdaDLQ',
-        reason: 'Uses an on-failure destination (the failure queue) instead of the older DLQ setting: it carries the event and the error.',
-      });
+      const failures =
+        worker.trigger.kind === 'queue'
+          ? `Invoked by the ${worker.trigger.queue} queue\u2019s event source mapping, never asynchronously: a failed message is retried by SQS and then moved by the queue\u2019s redrive policy to its dead-letter queue, which has an alarm.`
+          : 'Uses an on-failure destination (the failure queue, which has an alarm) instead of the older DLQ setting: it carries the event and the error.';
+      Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: failures });
+      acknowledgeInPacks(fn, 'LambdaDLQ', failures);
+      acknowledgeFunctionDesign(fn, concurrencyBound(worker.trigger));
       grantUses(fn, worker.uses, props.data, props.settings);
       this.functions[worker.id] = fn;
 
