@@ -76,16 +76,10 @@ export class DataStores extends Construct {
           generateSecretString: { passwordLength: 64, excludePunctuation: true },
           removalPolicy,
         });
-        const noRotation =
-          'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links) or, for the partner key, every hash partners hold. Rotate by hand (new secret version) when compromised.';
-        for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-          Validations.of(secret).acknowledge({ id: rule, reason: noRotation });
-        }
-        const awsManagedKey =
-          'Encrypted with the AWS-managed aws/secretsmanager key, usable only through Secrets Manager in this account; IAM grants GetSecretValue on this secret only to the functions whose declaration names it, so a customer key would add a second policy to keep in step without narrowing who can read it.';
-        for (const rule of ['HIPAA.Security-SecretsManagerUsingKMSKey', 'NIST.800.53.R5-SecretsManagerUsingKMSKey']) {
-          Validations.of(secret).acknowledge({ id: rule, reason: awsManagedKey });
-        }
+        acknowledgeHmacKeySecret(
+          secret,
+          'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links). Rotate by hand (new secret version) when compromised.',
+        );
         return [key, secret];
       }),
     ) as Record<SecretKey, Secret>;
@@ -99,11 +93,10 @@ export class DataStores extends Construct {
           generateSecretString: { passwordLength: 64, excludePunctuation: true },
           removalPolicy,
         });
-        Validations.of(secret).acknowledge({
-          id: 'AwsSolutions-SMG4',
-          reason:
-            'A partner\u2019s HMAC key, not a credential for another service: rotating it invalidates every hash the partner holds. Rotate by hand, with the partner, when compromised.',
-        });
+        acknowledgeHmacKeySecret(
+          secret,
+          'A partner\u2019s HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every hash the partner holds. Rotate by hand, with the partner, when compromised.',
+        );
         return [partnerId, secret];
       }),
     );
@@ -217,5 +210,17 @@ function acknowledgeSingleRegion(bucket: Bucket, why: string) {
       id: rule,
       reason: `${why} A replica in another region would be one more copy of personal data that expiry and erasure must reach.`,
     });
+  }
+}
+
+/** The findings every generated HMAC key secret of this stack shares, acknowledged on that secret with what is true of it. */
+function acknowledgeHmacKeySecret(secret: Secret, whyNoRotation: string) {
+  for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+    Validations.of(secret).acknowledge({ id: rule, reason: whyNoRotation });
+  }
+  const awsManagedKey =
+    'Encrypted with the AWS-managed aws/secretsmanager key, usable only through Secrets Manager in this account; IAM grants GetSecretValue on this secret only to the functions whose declaration names it, so a customer key would add a second policy to keep in step without narrowing who can read it.';
+  for (const rule of ['HIPAA.Security-SecretsManagerUsingKMSKey', 'NIST.800.53.R5-SecretsManagerUsingKMSKey']) {
+    Validations.of(secret).acknowledge({ id: rule, reason: awsManagedKey });
   }
 }
