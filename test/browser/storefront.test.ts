@@ -14,6 +14,7 @@ import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
+import type { Json } from '../helpers/json';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results');
@@ -154,7 +155,7 @@ const dialog = (page: Page) => page.locator('[data-shop-privacy="settings"]');
 const consentPosted = (page: Page) => page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/consents' && r.request().method() === 'POST');
 const kitConsent = (page: Page) => page.evaluate(() => window.ShopPrivacy!.consent());
 
-async function visitsOf(visitorId: string): Promise<Record<string, any>[]> {
+async function visitsOf(visitorId: string): Promise<Record<string, Json>[]> {
   const res = await call('GET', `/v1/admin/visits?visitorId=${visitorId}&limit=100`);
   expect(res.status).toBe(200);
   return res.body.items;
@@ -164,7 +165,7 @@ async function visitsOf(visitorId: string): Promise<Record<string, any>[]> {
  * Reads the stored visits until `done` holds, reading again only after the server handled another
  * beacon: no interval, no deadline of its own (the test timeout bounds it).
  */
-async function visitsOnceStored(visitorId: string, done: (items: Record<string, any>[]) => boolean): Promise<Record<string, any>[]> {
+async function visitsOnceStored(visitorId: string, done: (items: Record<string, Json>[]) => boolean): Promise<Record<string, Json>[]> {
   for (;;) {
     const next = nextBeaconHandled();
     const items = await visitsOf(visitorId);

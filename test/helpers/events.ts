@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../infra/stage-config';
+import type { Json } from './json';
 
 export function loadEvent<T = APIGatewayProxyEventV2>(source: string, name: string): T {
   return structuredClone(JSON.parse(readFileSync(join(REPO_ROOT, 'events', source, `${name}.json`), 'utf8'))) as T;
@@ -39,7 +40,7 @@ type AnyHandler = (event: never, context: Context) => Promise<unknown>;
 export async function invoke(handler: AnyHandler, event: APIGatewayProxyEventV2) {
   const result = (await handler(event as never, lambdaContext)) as APIGatewayProxyStructuredResultV2;
   const text = result.body ?? '';
-  let json: any;
+  let json: Json;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {

@@ -1,8 +1,10 @@
 /** A small HTTP client for tests against the local server: JSON in, status + parsed body out. */
+import type { Json } from './json';
+
 export interface Answer {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
   text: string;
 }
 
@@ -17,7 +19,7 @@ export function httpClient(baseUrl: () => string, defaults: { headers?: Record<s
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    let json: any;
+    let json: Json;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {

@@ -3,8 +3,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/dynamodb';
 import { tableName } from '../../shared/config';
 import type { TableKey } from '../../shared/resources';
+import type { Json } from './json';
 
-export async function itemsOf(table: TableKey, pk: string): Promise<Record<string, any>[]> {
+export async function itemsOf(table: TableKey, pk: string): Promise<Record<string, Json>[]> {
   const out = await documentClient().send(
     new QueryCommand({ TableName: tableName(table), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
   );

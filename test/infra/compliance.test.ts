@@ -17,11 +17,12 @@ import { NONCURRENT_VERSION_DAYS } from '../../infra/constructs/data';
 import { PrivacyStack } from '../../infra/stack';
 import { parseStageSettings, REPO_ROOT } from '../../infra/stage-config';
 import { BUCKETS, QUEUES } from '../../shared/resources';
+import type { Json } from '../helpers/json';
 
 const context = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Properties: Record<string, Json> };
 let built: ReturnType<typeof buildApp>;
 let template: Template;
 let resources: Record<string, Resource>;
@@ -115,7 +116,7 @@ describe('compliance: alarms', () => {
     const [topicId] = onlyOne('AWS::SNS::Topic');
     const [, policy] = onlyOne('AWS::SNS::TopicPolicy');
     expect(policy.Properties.Topics).toEqual([{ Ref: topicId }]);
-    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
@@ -153,7 +154,7 @@ describe('compliance: alarms', () => {
       alarmSubscribers: ['ops@shop.example.com', 'https://hooks.example.com/alarms', '+66812345678'],
     });
     const stack = new PrivacyStack(new App({ context: NO_BUNDLING }), 'Kinds', { settings, routes: [] });
-    const protocols = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription')).map((s: any) => [
+    const protocols = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription')).map((s: Json) => [
       s.Properties.Protocol,
       s.Properties.Endpoint,
     ]);
@@ -195,7 +196,7 @@ describe('compliance: logs', () => {
     const key = resources[keyId]!;
     expect(key.Type).toBe('AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
-    const logsStatement = (key.Properties.KeyPolicy.Statement as any[]).find((s) => JSON.stringify(s.Principal).includes('logs.'));
+    const logsStatement = (key.Properties.KeyPolicy.Statement as Json[]).find((s) => JSON.stringify(s.Principal).includes('logs.'));
     expect(logsStatement.Principal.Service).toEqual({ 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] });
     expect(JSON.stringify(logsStatement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toContain(':log-group:*');
     expect(logsStatement.Action).toEqual(expect.arrayContaining(['kms:Encrypt*', 'kms:Decrypt*', 'kms:GenerateDataKey*']));

@@ -10,6 +10,7 @@ import { TABLES } from '../../shared/resources';
 import { ROUTES, routeKey, type FunctionUses } from '../../shared/routes';
 import { WORKERS } from '../../shared/workers';
 import { BUCKETS } from '../../shared/resources';
+import type { Json } from '../helpers/json';
 
 // These tests assert resources, not code: functions get placeholder code instead of bundles (the
 // CDK's own switch for skipping bundling). test/infra/synth-cli.test.ts checks a real bundled synth.
@@ -22,8 +23,8 @@ const policiesOf = (fnLogicalId: string): Statement[] => {
   const fn = template.toJSON().Resources[fnLogicalId];
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
   return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
-    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    .filter((p: Json) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
+    .flatMap((p: Json) => p.Properties.PolicyDocument.Statement);
 };
 const ALL_FUNCTIONS: { id: string; scope: 'Http' | 'Workers'; uses: FunctionUses }[] = [
   ...ROUTES.map((r) => ({ id: r.id, scope: 'Http' as const, uses: r.uses })),
@@ -146,7 +147,7 @@ describe('stack: functions', () => {
     expect(partnerSecretIds.every(Boolean)).toBe(true);
     const fns = template.findResources('AWS::Lambda::Function');
     for (const f of ALL_FUNCTIONS) {
-      const env = (fns[functionIdFor(f.id)] as any).Properties.Environment.Variables;
+      const env = (fns[functionIdFor(f.id)] as Json).Properties.Environment.Variables;
       if (!f.uses.partnerKeys) {
         expect(env.PARTNER_SECRET_ARNS).toBeUndefined();
         continue;
@@ -172,11 +173,11 @@ describe('stack: functions', () => {
   it('passes the token secret ARN only to functions that sign tokens', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     const withSecret = Object.entries(fns)
-      .filter(([, f]: [string, any]) => f.Properties.Environment.Variables.TOKEN_SECRET_ARN)
+      .filter(([, f]: [string, Json]) => f.Properties.Environment.Variables.TOKEN_SECRET_ARN)
       .map(([id]) => id);
     const expected = ALL_FUNCTIONS.filter((f) => f.uses.secrets?.includes('tokenKey')).map((f) => functionIdFor(f.id));
     expect(withSecret.sort()).toEqual(expected.sort());
-    for (const f of Object.values(fns) as any[]) expect(f.Properties.Environment.Variables.TOKEN_SECRET).toBeUndefined();
+    for (const f of Object.values(fns) as Json[]) expect(f.Properties.Environment.Variables.TOKEN_SECRET).toBeUndefined();
   });
 });
 
@@ -201,7 +202,7 @@ describe('stack: HTTP API', () => {
   });
 
   it('writes JSON access logs without IP address or user agent', () => {
-    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as any;
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Json;
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
     expect(format.requestId).toBe('$context.requestId');
     expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/sourceIp|userAgent/);
@@ -259,9 +260,9 @@ describe('stack: visits', () => {
   });
 
   it('indexes orders by member for exports and disputes, and keeps them without TTL', () => {
-    const orders = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).find((t: any) =>
-      (t.Properties.GlobalSecondaryIndexes ?? []).some((ix: any) => ix.KeySchema.some((k: any) => k.AttributeName === 'orderedAt')),
-    ) as any;
+    const orders = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).find((t: Json) =>
+      (t.Properties.GlobalSecondaryIndexes ?? []).some((ix: Json) => ix.KeySchema.some((k: Json) => k.AttributeName === 'orderedAt')),
+    ) as Json;
     expect(orders).toBeDefined();
     expect(orders.Properties.TimeToLiveSpecification).toBeUndefined();
   });
@@ -290,7 +291,7 @@ describe('stack: mail and requests', () => {
   it('stores inbound mail in an encrypted, TLS-only, private bucket that forgets it after its lifetime', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
     for (const def of Object.values(BUCKETS)) {
-      const bucket = Object.entries(buckets).find(([id]) => id.startsWith(`Data${def.id}`))![1] as any;
+      const bucket = Object.entries(buckets).find(([id]) => id.startsWith(`Data${def.id}`))![1] as Json;
       expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
@@ -303,7 +304,7 @@ describe('stack: mail and requests', () => {
       );
       expect(bucket.Properties.LoggingConfiguration).toBeDefined();
     }
-    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).map((p: Json) => JSON.stringify(p.Properties.PolicyDocument));
     expect(policies.filter((p) => p.includes('aws:SecureTransport')).length).toBeGreaterThanOrEqual(Object.keys(BUCKETS).length);
   });
 
@@ -347,19 +348,19 @@ describe('stack: mail and requests', () => {
 describe('stack: deadlines', () => {
   it('has an encrypted deadlines queue with a dead-letter queue after the declared receive count', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    const main = Object.entries(queues).find(([id]) => id.startsWith('DataDeadlines') && !id.includes('DeadLetters'))![1] as any;
+    const main = Object.entries(queues).find(([id]) => id.startsWith('DataDeadlines') && !id.includes('DeadLetters'))![1] as Json;
     expect(main.Properties).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 60, RedrivePolicy: { maxReceiveCount: 5 } });
-    for (const q of Object.values(queues) as any[]) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const q of Object.values(queues) as Json[]) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
   it('refuses non-TLS access to every queue', () => {
-    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map((p: Json) => JSON.stringify(p.Properties.PolicyDocument));
     expect(policies.length).toBeGreaterThanOrEqual(3);
     for (const p of policies) expect(p).toContain('aws:SecureTransport');
   });
 
   it('alarms as soon as one job lands on the dead-letter queue', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Json[];
     expect(alarms.filter((a) => a.Properties.AlarmDescription.includes('dead-letter queue') && a.Properties.Threshold === 0)).toHaveLength(1);
   });
 

@@ -13,6 +13,7 @@ import { startLocalServer } from '../../scripts/lib/local-server';
 import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import { httpClient } from '../helpers/http';
 import { itemsOf } from '../helpers/tables';
+import type { Json } from '../helpers/json';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -61,7 +62,7 @@ async function exportOf(m: { email: string }) {
   const link = linkIn((await lastMailTo(m.email))!, '/v1/exports/download?token=')!;
   const download = await call('GET', localLink(link));
   expect(download.status).toBe(302);
-  return (await (await fetch(download.headers.get('location')!)).json()) as Record<string, any>;
+  return (await (await fetch(download.headers.get('location')!)).json()) as Record<string, Json>;
 }
 
 describe('member links come only from the storefront backend', () => {

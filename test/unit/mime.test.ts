@@ -165,7 +165,7 @@ describe('parseRawEmail decodes Thai legacy charsets', () => {
   it('keeps UTF-8 text under an unrecognised label as UTF-8', async () => {
     const raw = crlf(
       'From: a@example.com',
-      'Subject: =?x-unknown?B?' + Buffer.from('ลบข้อมูล').toString('base64') + '?=',
+      `Subject: =?x-unknown?B?${Buffer.from('ลบข้อมูล').toString('base64')}?=`,
       'Content-Type: text/plain; charset=x-unknown',
       'Content-Transfer-Encoding: 8bit',
       '',
@@ -191,7 +191,7 @@ describe('parseRawEmail describes attachments and keeps none of their content', 
       crlf(
         'From: "Member" <Member@Example.com>',
         'To: privacy@example.co.th, "Staff" <STAFF@example.co.th>',
-        'Subject: =?UTF-8?B?' + Buffer.from('ขอลบข้อมูล').toString('base64') + '?=',
+        `Subject: =?UTF-8?B?${Buffer.from('ขอลบข้อมูล').toString('base64')}?=`,
         'MIME-Version: 1.0',
         'Content-Type: multipart/mixed; boundary="b1"',
         '',
@@ -247,7 +247,7 @@ describe('parseRawEmail finds the words of HTML-only mail wherever the HTML sits
   it('converts HTML inside multipart/related with an inline logo, which mailparser leaves without text', async () => {
     const raw = crlf(
       'From: a@example.com',
-      'Subject: =?UTF-8?B?' + Buffer.from('คำขอ').toString('base64') + '?=',
+      `Subject: =?UTF-8?B?${Buffer.from('คำขอ').toString('base64')}?=`,
       'Content-Type: multipart/related; boundary="r1"',
       '',
       '--r1',

@@ -22,7 +22,7 @@ const inputs: AuditInput[] = [
 
 function chainOf(list: AuditInput[], start = 0): AuditEntry[] {
   const chain: AuditEntry[] = [];
-  list.forEach((input, i) => chain.push(nextEntry(chain.at(-1), input, at(start + i))));
+  for (const [i, input] of list.entries()) chain.push(nextEntry(chain.at(-1), input, at(start + i)));
   return chain;
 }
 
