@@ -21,6 +21,13 @@ export function buildApp(app = new App()) {
   return { app, stack, settings };
 }
 
+/**
+ * The app `cdk synth` runs. aws-cdk-lib's own CloudFormation schema check costs about 4 s of CPU per
+ * synth and only warns by default, so it is off here and strict (errors fail) in the infra tests
+ * (test/infra/compliance.test.ts); `CDK_VALIDATION=true npx cdk synth` runs it here as well.
+ */
+export const cliApp = () => new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
+
 if (process.argv[1]?.endsWith('app.ts')) {
-  buildApp().app.synth();
+  buildApp(cliApp()).app.synth();
 }

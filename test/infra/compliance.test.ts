@@ -5,7 +5,7 @@
  * buckets holding personal data are versioned without keeping old versions long.
  * Bundling is skipped (context `aws:cdk:bundling-stacks: []`): these tests read the template only.
  */
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
@@ -48,6 +48,25 @@ describe('compliance: cdk-nag', () => {
   ])('the %s pack finds nothing unacknowledged', (_name, pack) => {
     const report = pack().validateScope(built.stack);
     expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('passes CloudFormation\u2019s own schema check with its errors failing the synth', () => {
+    const strict = new App({
+      builtinCloudFormationValidation: true,
+      context: { ...context, ...NO_BUNDLING, stage: 'prod', '@aws-cdk/core:validateAgainstDefaultRules': true },
+    });
+    buildApp(strict);
+    expect(() => strict.synth()).not.toThrow();
+  });
+
+  it('fails that schema check on a malformed resource (the check above can fail)', () => {
+    const strict = new App({
+      builtinCloudFormationValidation: true,
+      context: { ...context, ...NO_BUNDLING, stage: 'prod', '@aws-cdk/core:validateAgainstDefaultRules': true },
+    });
+    const { stack } = buildApp(strict);
+    new CfnResource(stack, 'MalformedQueue', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon', NoSuchProperty: true } });
+    expect(() => strict.synth()).toThrow();
   });
 
   it('runs all four packs on every synth of the app', () => {
