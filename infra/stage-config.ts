@@ -77,6 +77,9 @@ const StageSettings = z.strictObject({
 });
 export type StageSettings = z.infer<typeof StageSettings> & { name: string };
 
+/** Every setting a stage may have, as cdk.json names it (the README's configuration table lists each). */
+export const STAGE_SETTING_NAMES = Object.keys(StageSettings.shape);
+
 export function parseStageSettings(name: string, raw: unknown): StageSettings {
   const parsed = StageSettings.safeParse(raw);
   if (!parsed.success) {
