@@ -1,10 +1,14 @@
 /**
- * `npm run fuzz [-- --count N] [--seconds S] [--seed X] [--concurrency C]`: starts the local mode as a
+ * `npm run fuzz [-- --count N] [--seconds S] [--seed X] [--concurrency C] [--reset-every R]`: starts the local mode as a
  * child (its own emulator, loopback only), sends N generated requests (default 10,000) to EACH public
  * route of the route table (valid ones and hostile ones: see scripts/lib/fuzz-cases.ts), stops after
  * S seconds at most, prints a table of answers by route and status, and exits 1 if any answer was a
  * 5xx (or a connection failed), printing one example request per kind of failure. Nothing is written
  * to disk; examples mask anything shaped like an e-mail address. Ctrl-C stops everything it started.
+ * The emulator is kept measuring our code, not its own limits: the local mode sends it one
+ * transaction at a time (moto answers overlapping ones with an HTML 500), and every R requests (all
+ * routes together) the fuzz waits for the requests in flight, resets the emulator and has the tables,
+ * queues and buckets created again (moto slows down with every transaction it has taken).
  * Not part of `npm test`; test/integration/fuzz-script.test.ts runs it with a tiny count.
  * Run by `node --import tsx`, not the tsx CLI: the CLI SIGKILLs a child that does not acknowledge a
  * Ctrl-C within 30 ms, which on a busy machine would lose the table of an interrupted run.
@@ -18,13 +22,15 @@ import { REPO_ROOT } from '../infra/stage-config';
 import { ROUTES, routeKey, type RouteDef } from '../shared/routes';
 import { type FuzzRequest, requestsFor } from './lib/fuzz-cases';
 
-const USAGE = 'usage: npm run fuzz -- [--count N (per route, default 10000)] [--seconds S (default 1800)] [--seed X] [--concurrency C (default 8)]';
+const USAGE =
+  'usage: npm run fuzz -- [--count N (per route, default 10000)] [--seconds S (default 1800)] [--seed X] [--concurrency C (default 8)] [--reset-every R (requests between emulator resets, default 5000)]';
 const { values: args } = parseArgs({
   options: {
     count: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '1800' },
     seed: { type: 'string' },
     concurrency: { type: 'string', default: '8' },
+    'reset-every': { type: 'string', default: '5000' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -43,6 +49,7 @@ const positiveInt = (name: string, raw: string) => {
 const count = positiveInt('count', args.count);
 const seconds = positiveInt('seconds', args.seconds);
 const concurrency = positiveInt('concurrency', args.concurrency);
+const resetEvery = positiveInt('reset-every', args['reset-every']);
 const seed = args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(args.seed);
 if (!Number.isInteger(seed)) {
   console.error(`--seed must be a whole number\n${USAGE}`);
@@ -63,6 +70,8 @@ interface Target {
   emulatorPid: number | null;
   /** Errors the local mode logged, by route and error name (nothing else of its output is kept). */
   logged: Map<string, number>;
+  /** Resets the emulator and creates the resources again; call only with no request in flight. */
+  resetEmulator(): Promise<void>;
 }
 
 /**
@@ -104,9 +113,27 @@ function startTarget(): Promise<Target> {
       if (!line) return;
       child.stdout?.off('data', onStdout);
       child.off('exit', onExit);
-      // From here on the child's output (handler logs, error traces) is read and dropped, never shown.
+      // From here on the child's output (handler logs, error traces) is read and dropped, never shown;
+      // only its answers to a reset are taken from stdout.
       child.stderr?.off('data', onStderr);
-      child.stdout?.resume();
+      const resetAnswers: ((answer: { reset: boolean; error?: string }) => void)[] = [];
+      let stdoutPartial = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        const lines = (stdoutPartial + chunk.toString()).split('\n');
+        stdoutPartial = lines.pop() ?? '';
+        for (const l of lines.filter((l) => l.startsWith('{"reset":'))) resetAnswers.shift()?.(JSON.parse(l) as { reset: boolean; error?: string });
+      });
+      const resetEmulator = () =>
+        new Promise<void>((resolveReset, rejectReset) => {
+          const gone = () => rejectReset(new Error('the local mode exited during an emulator reset'));
+          child.once('exit', gone);
+          resetAnswers.push((answer) => {
+            child.off('exit', gone);
+            if (answer.reset) resolveReset();
+            else rejectReset(new Error(`the emulator reset failed: ${answer.error ?? 'unknown'}`));
+          });
+          child.stdin?.write('reset\n');
+        });
       const logged = new Map<string, number>();
       let partial = '';
       child.stderr?.on('data', (chunk: Buffer) => {
@@ -120,7 +147,7 @@ function startTarget(): Promise<Target> {
         void stopTarget(child).then(() => reject(new Error(`refusing to fuzz a non-loopback address: ${url.host}`)));
         return;
       }
-      resolve({ url, child, pid: ready.pid, emulatorPid: ready.emulatorPid, logged });
+      resolve({ url, child, pid: ready.pid, emulatorPid: ready.emulatorPid, logged, resetEmulator });
     };
     const onExit = (code: number | null) => reject(new Error(`the local mode exited (code ${code}) before it was ready:\n${startupErrors}`));
     child.stdout?.on('data', onStdout);
@@ -233,7 +260,9 @@ function table(counts: Map<string, Map<string, number>>, sent: Map<string, numbe
 // --- main ----------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  console.error(`fuzz: seed ${seed}, ${count} request(s) per route to ${PUBLIC.length} public routes, at most ${seconds} s, ${concurrency} at a time`);
+  console.error(
+    `fuzz: seed ${seed}, ${count} request(s) per route to ${PUBLIC.length} public routes, at most ${seconds} s, ${concurrency} at a time, emulator reset every ${resetEvery} requests`,
+  );
   let interrupted = false;
   let child: ChildProcess | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -275,21 +304,49 @@ async function main(): Promise<number> {
     return undefined;
   };
 
+  // Emulator resets: a worker that finds `resetEvery` requests issued since the last one starts it;
+  // every worker waits for it, and it waits for the requests in flight to be answered.
+  let issuedSinceReset = 0;
+  let inFlight = 0;
+  let resets = 0;
+  let resetting: Promise<void> | undefined;
+  let drained: (() => void) | undefined;
+  const startReset = () => {
+    resetting = (async () => {
+      if (inFlight) await new Promise<void>((resolve) => (drained = resolve));
+      drained = undefined;
+      await target.resetEmulator();
+      resets++;
+      issuedSinceReset = 0;
+    })().finally(() => {
+      resetting = undefined;
+    });
+  };
+
   let timedOut = false;
   const progressEvery = Math.max(1000, Math.floor((count * PUBLIC.length) / 20));
   let done = 0;
   const worker = async () => {
     for (;;) {
+      while (resetting !== undefined) await resetting;
       if (interrupted) return;
       if (Date.now() >= deadline) {
         timedOut = true;
         return;
       }
+      if (issuedSinceReset >= resetEvery) {
+        startReset();
+        continue;
+      }
       const next = nextRequest();
       if (!next) return;
       const key = routeKey(next.route);
       sent.set(key, (sent.get(key) ?? 0) + 1);
-      const answer = await send(target.url, agent, next.request);
+      issuedSinceReset++;
+      inFlight++;
+      const answer = await send(target.url, agent, next.request).finally(() => {
+        if (--inFlight === 0) drained?.();
+      });
       const status = String(answer.status);
       const byStatus = counts.get(key) ?? new Map<string, number>();
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
@@ -314,6 +371,9 @@ async function main(): Promise<number> {
   const elapsed = (Date.now() - started) / 1000;
   console.log(`\nAnswers by route and status (${total} requests in ${elapsed.toFixed(0)} s, seed ${seed}):\n`);
   console.log(table(counts, sent));
+  console.log(
+    `\nThe emulator took one transaction at a time and was reset ${resets} time(s) (every ${resetEvery} requests), so its own limits are not counted as ours.`,
+  );
   if (timedOut) console.log(`\nStopped by --seconds ${seconds} before every route had ${count} requests.`);
   if (interrupted) console.log('\nInterrupted: the table covers the requests answered so far.');
   if (target.logged.size) {

@@ -6,6 +6,8 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeT
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../shared/adapters/dynamodb';
 import { BUCKETS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
 
@@ -122,9 +124,35 @@ export const LOCAL_SECRETS: Record<keyof typeof SECRETS, string> = {
 /** A partner's local-only key (a deployed stage keeps one secret per partner in Secrets Manager). */
 export const localPartnerKey = (partnerId: string) => `local-development-key-of-partner-${partnerId}-not-for-production-use`;
 
+const ONE_TRANSACTION_AT_A_TIME = 'oneEmulatorTransactionAtATime';
+
+/**
+ * moto answers an HTML 500 when two TransactWriteItems overlap; DynamoDB does not. The SDK does retry
+ * that 500 (it is a 5xx), but its retry quota is per client, and the local mode serves every request
+ * from one process and one client, where Lambda gives each concurrent request its own container:
+ * under concurrent load the quota runs dry and the emulator's 500 reached callers. So the local mode
+ * sends the emulator one transaction at a time (each attempt, inside the SDK's retries); other
+ * commands are not held. Idempotent per client.
+ */
+export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
+  if (client.middlewareStack.identify().some((name) => name.startsWith(ONE_TRANSACTION_AT_A_TIME))) return;
+  let previous: Promise<unknown> = Promise.resolve();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+      const attempt = previous.then(() => next(args));
+      previous = attempt.catch(() => undefined);
+      return attempt;
+    },
+    // After the retry middleware (priority high), so each attempt waits its turn, not the whole command.
+    { step: 'finalizeRequest', priority: 'low', name: ONE_TRANSACTION_AT_A_TIME },
+  );
+}
+
 /**
  * Everything the handlers need around them, from the same definitions the stack uses: environment,
- * tables, buckets and a verified sender. Idempotent, so every local command may call it.
+ * tables, buckets and a verified sender; and the handlers' client made to send the emulator one
+ * transaction at a time. Idempotent, so every local command may call it.
  */
 export async function prepareLocalAws(settings: StageSettings, options: { endpoint: string; prefix: string; publicUrl: string }) {
   useEmulator(options.endpoint);
@@ -138,5 +166,6 @@ export async function prepareLocalAws(settings: StageSettings, options: { endpoi
   const buckets = await createBuckets(options.prefix);
   const queues = await createQueues(options.prefix);
   await verifySender(settings.senderAddress);
+  oneTransactionAtATime(documentClient());
   return { tables, buckets, queues };
 }

@@ -1,5 +1,5 @@
 /** Subscriptions table (the suppression list): pk = SHA-256 of the lower-cased address. */
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Subscription, SubscriptionStore, UnsubscribeVia } from '../domain/ports';
 import { isConditionFailure } from './dynamodb';
 
@@ -59,16 +59,50 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async markConfirmed(key: string, now: Date) {
+    return this.conditionalUpdate({
+      Key: { pk: key },
+      UpdateExpression: 'SET confirmedAt = :now',
+      // A link delivery sending the notice right now keeps it: one notice, whoever sends it.
+      ConditionExpression: 'attribute_not_exists(confirmedAt) AND (attribute_not_exists(noticeClaimedUntil) OR noticeClaimedUntil <= :now)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    });
+  }
+
+  async claimNotice(key: string, now: Date, until: Date) {
+    return this.conditionalUpdate({
+      Key: { pk: key },
+      UpdateExpression: 'SET noticeClaimedUntil = :until',
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(confirmedAt) AND (attribute_not_exists(noticeClaimedUntil) OR noticeClaimedUntil <= :now)',
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':until': until.toISOString() },
+    });
+  }
+
+  async noticeSent(key: string, now: Date) {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: key },
+        UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :now) REMOVE noticeClaimedUntil',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async releaseNotice(key: string, until: Date) {
+    // Only our own claim: one that expired and was taken by another delivery stays theirs.
+    await this.conditionalUpdate({
+      Key: { pk: key },
+      UpdateExpression: 'REMOVE noticeClaimedUntil',
+      ConditionExpression: 'noticeClaimedUntil = :until',
+      ExpressionAttributeValues: { ':until': until.toISOString() },
+    });
+  }
+
+  /** True when the update was written, false when its condition did not hold. */
+  private async conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>) {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: key },
-          UpdateExpression: 'SET confirmedAt = :now',
-          ConditionExpression: 'attribute_not_exists(confirmedAt)',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
-        }),
-      );
+      await this.db.send(new UpdateCommand({ TableName: this.table, ...input }));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -186,6 +186,8 @@ export interface Subscription {
   via?: UnsubscribeVia;
   /** When the customer was told (once). */
   confirmedAt?: string;
+  /** A delivery sending the notice holds it until then; a failed send clears it (see `claimNotice`). */
+  noticeClaimedUntil?: string;
   linkIssuedAt?: string;
 }
 
@@ -196,8 +198,17 @@ export interface SubscriptionStore {
   register(key: string, email: string, now: Date): Promise<void>;
   /** Suppresses at once; the first unsubscribe's time and channel stay. Returns whether this call suppressed it. */
   suppress(key: string, email: string, via: UnsubscribeVia, now: Date): Promise<boolean>;
-  /** True only for the first caller: the customer is told once. */
+  /**
+   * True only for the first caller: the customer is told once. For a caller that owes the notice
+   * elsewhere (a request's owed mail); false also while a link delivery holds the notice's claim.
+   */
   markConfirmed(key: string, now: Date): Promise<boolean>;
+  /** True for the one delivery that may send the notice now (not sent yet, no live claim); it holds the claim until `until`. */
+  claimNotice(key: string, now: Date, until: Date): Promise<boolean>;
+  /** The notice went out: it is never owed again. */
+  noticeSent(key: string, now: Date): Promise<void>;
+  /** A failed send gives its claim (`until`) back, so the next click takes the notice at once. */
+  releaseNotice(key: string, until: Date): Promise<void>;
 }
 
 /** A deadline job: one hop of a request's chain. */

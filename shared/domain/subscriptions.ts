@@ -46,25 +46,39 @@ export async function keyFromToken(deps: Pick<SubscriptionDeps, 'signingKey' | '
   return check.payload.s;
 }
 
+/** How long a delivery holds the notice while it sends: longer than any function's timeout. */
+export const NOTICE_LEASE_MS = 5 * 60_000;
+
 /**
- * Suppresses the address at once and tells the customer, once. Idempotent: a replayed link, a
- * second click or a duplicate job changes nothing and sends nothing more.
+ * Suppresses the address at once and tells the customer, once. The suppression is written first and
+ * never rolled back. The notice is owed until it is sent: a delivery claims it (so of concurrent
+ * clicks only one sends), sends, then marks it sent; a failed send gives the claim back and is
+ * answered as `noticeFailure`, so the next click, mail or staff action for the address sends it.
+ * Idempotent: a replayed link, a second click or a duplicate job changes nothing and sends nothing
+ * more once the notice is out.
  */
 export async function unsubscribe(
   deps: SubscriptionDeps,
   target: { key: string; email?: string },
   via: UnsubscribeVia,
   locale: Locale = 'th',
-): Promise<{ suppressed: boolean }> {
+): Promise<{ suppressed: boolean; noticeFailure?: unknown }> {
   const now = deps.clock.now();
   const known = target.email ? undefined : await deps.subscriptions.get(target.key);
   const email = target.email ? normaliseEmail(target.email) : known?.email;
   // A key we never issued a link for: nothing to suppress or tell, answered like any other.
   if (!email) return { suppressed: false };
   const suppressed = await deps.subscriptions.suppress(target.key, email, via, now);
-  if (await deps.subscriptions.markConfirmed(target.key, now)) {
+  const until = new Date(now.getTime() + NOTICE_LEASE_MS);
+  if (!(await deps.subscriptions.claimNotice(target.key, now, until))) return { suppressed };
+  try {
     await deps.mailer.send({ to: email, ...unsubscribeConfirmed({ via, shopName: deps.settings.shopName }, locale) });
+  } catch (noticeFailure) {
+    // Still owed; if giving the claim back fails too, the lease runs out and the next click sends it.
+    await deps.subscriptions.releaseNotice(target.key, until).catch(() => undefined);
+    return { suppressed, noticeFailure };
   }
+  await deps.subscriptions.noticeSent(target.key, now);
   return { suppressed };
 }
 

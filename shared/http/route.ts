@@ -122,15 +122,25 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
 /** In `u` mode a surrogate class matches only unpaired halves: a well-formed pair is one code point. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-/** Where in a parsed value a string (or key) holds a lone UTF-16 surrogate, or undefined. */
-function loneSurrogateAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (LONE_SURROGATE.test(key)) return at;
-    const found = loneSurrogateAt(child, at);
-    if (found) return found;
+/**
+ * Where in a parsed value a string (or key) holds a lone UTF-16 surrogate, or undefined. A walk with
+ * its own stack, not recursion: valid JSON nested thousands deep must get its 4xx from validation,
+ * not a RangeError from the call stack.
+ */
+function loneSurrogateAt(root: unknown, rootPath: string): string | undefined {
+  const pending: [unknown, string][] = [[root, rootPath]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return path;
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    const children = Object.entries(value).map(([key, child]) => [key, child, path ? `${path}.${key}` : key] as const);
+    const badKey = children.find(([key]) => LONE_SURROGATE.test(key));
+    if (badKey) return badKey[2];
+    // Reversed onto the stack, so the first child is looked at first.
+    for (const [, child, at] of children.reverse()) pending.push([child, at]);
   }
   return undefined;
 }

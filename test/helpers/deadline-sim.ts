@@ -133,9 +133,25 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   }
   async markConfirmed(key: string, now: Date) {
     const s = this.items.get(key);
-    if (!s || s.confirmedAt) return false;
+    if (!s || s.confirmedAt || (s.noticeClaimedUntil && s.noticeClaimedUntil > now.toISOString())) return false;
     s.confirmedAt = now.toISOString();
     return true;
+  }
+  async claimNotice(key: string, now: Date, until: Date) {
+    const s = this.items.get(key);
+    if (!s || s.confirmedAt || (s.noticeClaimedUntil && s.noticeClaimedUntil > now.toISOString())) return false;
+    s.noticeClaimedUntil = until.toISOString();
+    return true;
+  }
+  async noticeSent(key: string, now: Date) {
+    const s = this.items.get(key);
+    if (!s) return;
+    s.confirmedAt ??= now.toISOString();
+    delete s.noticeClaimedUntil;
+  }
+  async releaseNotice(key: string, until: Date) {
+    const s = this.items.get(key);
+    if (s?.noticeClaimedUntil === until.toISOString()) delete s.noticeClaimedUntil;
   }
 }
 

@@ -75,8 +75,10 @@ function parseTable(stdout: string) {
 }
 
 describe('npm run fuzz', () => {
-  it('sends --count requests to every public route, tabulates the answers, and exits 1 exactly when a 5xx was seen', { timeout: 240_000 }, async () => {
-    const fuzz = runFuzz(['--count', '20', '--seed', '7', '--concurrency', '4']);
+  it('sends --count requests to every public route, resetting the emulator every --reset-every, tabulates the answers, and exits 1 exactly when a 5xx was seen', {
+    timeout: 240_000,
+  }, async () => {
+    const fuzz = runFuzz(['--count', '20', '--seed', '7', '--concurrency', '4', '--reset-every', '100']);
     const { pid, emulatorPid } = await fuzz.ready;
     const code = await fuzz.exited;
     const { stdout } = fuzz.output();
@@ -92,6 +94,8 @@ describe('npm run fuzz', () => {
     const failures = [...rows.values()].some((cells) => Object.keys(cells).some((name) => name === 'ERR' || Number(name) >= 500));
     expect(code).toBe(failures ? 1 : 0);
     expect(stdout).toContain(failures ? 'one example each' : 'No 5xx and no failed connection.');
+    // 13 routes x 20 requests: a reset after the 100th and the 200th, each with nothing in flight.
+    expect(stdout).toContain(`was reset ${Math.floor((PUBLIC.length * 20 - 1) / 100)} time(s) (every 100 requests)`);
     expect(alive(pid), 'the local mode is stopped').toBe(false);
     expect(alive(emulatorPid), 'its emulator is stopped').toBe(false);
   });

@@ -171,6 +171,22 @@ describe('requests by web form', () => {
     }
   });
 
+  it('answers 8 simultaneous submissions from one address with a 202 each, and loses no audit entry', async () => {
+    const email = `same-${randomUUID().slice(0, 8)}@example.com`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/v1/requests', { email, type: 'access', locale: 'en' })));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
+    const { auditSubject } = await import('../../shared/domain/requests');
+    const { requestStore } = await import('../../shared/adapters/wiring');
+    for (const id of new Set(answers.map((a) => a.body.requestId as string))) {
+      const audit = (await call('GET', `/v1/admin/audit/${auditSubject({ id, email })}`)).body;
+      expect(audit.verification).toMatchObject({ ok: true });
+      const appended = audit.entries.filter((e: { action: string; requestId: string }) => e.action === 'request.received' && e.requestId === id).length;
+      // Appended once, or (when the chain stayed contended) still owed to the next delivery or the sweep.
+      const owed = (await requestStore().get(id))?.owed?.some((o) => o.id === 'audit:request.received') ?? false;
+      expect({ appended, owed }, id).toEqual(owed ? { appended: 0, owed: true } : { appended: 1, owed: false });
+    }
+  });
+
   it.each([
     ['a forged token', 'eyJwIjoicmVxdWVzdCIsImQiOnsicmlkIjoiUi1YIn19.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'invalid_link'],
     ['a truncated token', 'eyJwIjoicmVxdWVzdCJ9', 'invalid_link'],

@@ -11,8 +11,10 @@ import { startLocalServer } from '../../scripts/lib/local-server';
 import { startLocalWorkers } from '../../scripts/lib/local-workers';
 import { sentMail } from '../../scripts/lib/outbox';
 import { deadlineDeps, requestStore } from '../../shared/adapters/wiring';
+import { subscriptionReadDeps } from '../../shared/adapters/wiring/subscriptions';
 import { processJob, startChain } from '../../shared/domain/deadline-service';
 import type { DeadlineJob } from '../../shared/domain/ports';
+import { NOTICE_LEASE_MS, subscriberKey } from '../../shared/domain/subscriptions';
 import { QUEUES } from '../../shared/resources';
 import { WORKERS } from '../../shared/workers';
 import { httpClient } from '../helpers/http';
@@ -66,6 +68,31 @@ describe('unsubscribe over HTTP', () => {
     expect((await call('POST', `/v1/unsubscribe?token=${unknown.slice(0, -2)}zz`, 'List-Unsubscribe=One-Click')).status).toBe(400);
     expect((await call('POST', `/v1/unsubscribe?token=${unknown}`, 'List-Unsubscribe=Please')).status).toBe(400);
     expect((await call('GET', '/v1/unsubscribe?token=garbage')).status).toBe(400);
+  });
+});
+
+describe('the unsubscribe notice in the suppression list', () => {
+  it('is claimed by one of 5 concurrent deliveries, given back on failure, and never again once sent', async () => {
+    const store = subscriptionReadDeps().subscriptions;
+    const key = subscriberKey(address());
+    const now = new Date();
+    const until = new Date(now.getTime() + NOTICE_LEASE_MS);
+    // Only an address we issued a link for or suppressed has a notice to claim.
+    expect(await store.claimNotice(key, now, until)).toBe(false);
+    await store.suppress(key, 'x@example.com', 'one-click', now);
+
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimNotice(key, now, until)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.markConfirmed(key, now)).toBe(false);
+    await store.releaseNotice(key, new Date(until.getTime() + 1)); // not our claim: stays
+    expect(await store.claimNotice(key, now, until)).toBe(false);
+    await store.releaseNotice(key, until);
+    expect(await store.claimNotice(key, now, until)).toBe(true);
+    await store.noticeSent(key, now);
+    expect(await store.get(key)).toMatchObject({ confirmedAt: now.toISOString() });
+    expect((await store.get(key))?.noticeClaimedUntil).toBeUndefined();
+    expect(await store.claimNotice(key, new Date(until.getTime() + 1), until)).toBe(false);
+    expect(await store.markConfirmed(key, now)).toBe(false);
   });
 });
 

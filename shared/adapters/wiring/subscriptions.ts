@@ -34,8 +34,11 @@ export const subscriptionDeps = () => ({
  */
 export const suppressor = () => {
   let deps: ReturnType<typeof subscriptionDeps> | undefined;
-  return (email: string, via: 'staff') => {
+  return async (email: string, via: 'staff') => {
     deps ??= subscriptionDeps();
-    return unsubscribe(deps, { key: subscriberKey(email), email }, via);
+    const result = await unsubscribe(deps, { key: subscriberKey(email), email }, via);
+    // The suppression holds; failing the call lets its caller's retry send the notice still owed.
+    if (result.noticeFailure) throw result.noticeFailure;
+    return result;
   };
 };

@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { checkSubscriptions, keyFromToken, subscriberKey, subscriptionStatus, unsubscribe, unsubscribeLink } from '../../../shared/domain/subscriptions';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  checkSubscriptions,
+  keyFromToken,
+  NOTICE_LEASE_MS,
+  subscriberKey,
+  subscriptionStatus,
+  unsubscribe,
+  unsubscribeLink,
+} from '../../../shared/domain/subscriptions';
 import { InvalidInputError } from '../../../shared/domain/errors';
 import { signLink } from '../../../shared/domain/signed-link';
 import { simulation } from '../../helpers/deadline-sim';
+import type { FixedClock } from '../../helpers/memory-stores';
 
 const setup = () =>
   simulation().deps.subscriptions as ReturnType<typeof simulation>['deps']['subscriptions'] & { subscriptions: ReturnType<typeof simulation>['subscriptions'] };
@@ -46,6 +55,61 @@ describe('unsubscribe', () => {
     expect(await unsubscribe(deps, { key }, 'link')).toEqual({ suppressed: false });
     expect(await subscriptionStatus(deps, 'A@example.com')).toMatchObject({ subscribed: false, via: 'one-click' });
     expect((deps.mailer as unknown as { sent: unknown[] }).sent).toHaveLength(1);
+  });
+
+  it('keeps the notice owed when its send fails, and the next click sends it once', async () => {
+    const deps = setup();
+    const sent = (deps.mailer as unknown as { sent: unknown[] }).sent;
+    await unsubscribeLink(deps, 'a@example.com');
+    const key = subscriberKey('a@example.com');
+    const send = deps.mailer.send.bind(deps.mailer);
+    const failure = new Error('SES throttled');
+    deps.mailer.send = vi.fn(send).mockRejectedValueOnce(failure);
+
+    expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: true, noticeFailure: failure });
+    expect(await subscriptionStatus(deps, 'a@example.com')).toMatchObject({ subscribed: false, via: 'one-click' });
+    expect(sent).toHaveLength(0);
+
+    expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: false });
+    expect(await unsubscribe(deps, { key }, 'link')).toEqual({ suppressed: false });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends one notice for 5 concurrent one-clicks, also when the first send fails', async () => {
+    const deps = setup();
+    const sent = (deps.mailer as unknown as { sent: unknown[] }).sent;
+    await unsubscribeLink(deps, 'a@example.com');
+    const key = subscriberKey('a@example.com');
+    const send = deps.mailer.send.bind(deps.mailer);
+    deps.mailer.send = vi.fn(send).mockRejectedValueOnce(new Error('SES throttled'));
+    const fiveClicks = () => Promise.all(Array.from({ length: 5 }, () => unsubscribe(deps, { key }, 'one-click')));
+
+    const first = await fiveClicks();
+    expect(first.filter((r) => r.suppressed)).toHaveLength(1);
+    expect(first.filter((r) => r.noticeFailure)).toHaveLength(1);
+    expect(sent).toHaveLength(0);
+
+    const again = await fiveClicks();
+    expect(again.every((r) => !r.suppressed && !r.noticeFailure)).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect(deps.mailer.send).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves the notice to the delivery holding its claim until its lease runs out', async () => {
+    const deps = setup();
+    await unsubscribeLink(deps, 'a@example.com');
+    const key = subscriberKey('a@example.com');
+    const now = deps.clock.now();
+    const until = new Date(now.getTime() + NOTICE_LEASE_MS);
+    expect(await deps.subscriptions.claimNotice(key, now, until)).toBe(true);
+    expect(await deps.subscriptions.markConfirmed(key, now)).toBe(false);
+    expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: true });
+    expect((deps.mailer as unknown as { sent: unknown[] }).sent).toHaveLength(0);
+    // A delivery that died holding the claim: once its lease has run out, the next click sends.
+    (deps.clock as FixedClock).advance(NOTICE_LEASE_MS);
+    expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: false });
+    expect((deps.mailer as unknown as { sent: unknown[] }).sent).toHaveLength(1);
+    expect(await deps.subscriptions.markConfirmed(key, deps.clock.now())).toBe(false);
   });
 
   it('answers a key it never issued like any other and suppresses nothing', async () => {

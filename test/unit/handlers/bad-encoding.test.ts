@@ -71,4 +71,16 @@ describe('lone surrogates in free text', () => {
     const fine = await invoke(echo, apiEvent('capture-consent', { body: { note: 'ชา \ud83c\udf75' } }));
     expect(fine).toMatchObject({ status: 200, body: { body: { note: 'ชา 🍵' } } });
   });
+
+  it('answers a beacon nested 10,000 objects deep with 400, not a stack overflow, and finds a surrogate at the bottom', async () => {
+    const nested = (inner: string) => `${'{"a":'.repeat(10_000)}${inner}${'}'.repeat(10_000)}`;
+    const res = await invoke(recordVisits, apiEvent('record-visits', { rawBody: nested('1') }));
+    expect(res.status).toBe(400);
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+
+    const deep = await invoke(recordVisits, apiEvent('record-visits', { rawBody: nested('"x\\udfff"') }));
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.code).toBe('invalid_encoding');
+    expect(deep.body.error.issues[0].path).toBe(`body${'.a'.repeat(10_000)}`);
+  });
 });

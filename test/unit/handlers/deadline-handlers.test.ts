@@ -67,6 +67,20 @@ describe('one-click unsubscribe', () => {
     expect(db.commandCalls(UpdateCommand).length).toBeGreaterThan(0);
   });
 
+  it('answers 200 for the suppression when the notice fails, gives its claim back, and the next click sends it', async () => {
+    db.on(GetCommand).resolves({ Item: { pk: subscriberKey('a@example.com'), email: 'a@example.com', subscribed: true } });
+    ses.on(SendEmailCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'm' });
+    const updates = () => db.commandCalls(UpdateCommand).map((c) => c.args[0].input.UpdateExpression);
+
+    expect(await invoke(oneClick, post('List-Unsubscribe=One-Click'))).toMatchObject({ status: 200, body: { unsubscribed: true } });
+    expect(updates()).toEqual([expect.stringContaining('subscribed = :f'), 'SET noticeClaimedUntil = :until', 'REMOVE noticeClaimedUntil']);
+
+    db.resetHistory();
+    expect((await invoke(oneClick, post('List-Unsubscribe=One-Click'))).status).toBe(200);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(updates()).toEqual([expect.stringContaining('subscribed = :f'), 'SET noticeClaimedUntil = :until', expect.stringContaining('SET confirmedAt')]);
+  });
+
   it.each([
     ['an empty body', ''],
     ['another value', 'List-Unsubscribe=Yes'],
