@@ -4,7 +4,8 @@
  * it started.
  */
 import { routeKey } from '../shared/routes';
-import { iamRoutes, PortInUseError, startLocalSystem, type LocalSystem } from './lib/local-system';
+import { relative } from 'node:path';
+import { iamRoutes, PortInUseError, snapshotFile, startLocalSystem, type LocalSystem } from './lib/local-system';
 import { MotoMissingError } from './lib/moto';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -12,12 +13,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got "${process.env.PORT}"`);
   process.exit(2);
 }
-// moto 5.2 can only record and replay every request (queue polls and receipt handles included),
-// not save its state, so a restart cannot be made to resume reliably: refused rather than faked.
-if (process.argv.includes('--persist') || (process.env.PERSIST && process.env.PERSIST !== '0')) {
-  console.error('--persist is not supported: the emulator (moto) cannot save and reload its state reliably, so every `npm start` begins empty.');
-  process.exit(2);
-}
+// moto cannot save its state, so with --persist the local mode keeps the system's own: every table's
+// items and every bucket's objects, written at a clean stop and loaded at the next start.
+const persist = process.argv.includes('--persist') || (process.env.PERSIST !== undefined && process.env.PERSIST !== '0') ? snapshotFile(port) : undefined;
 
 let system: LocalSystem | undefined;
 let stopRequested: string | undefined;
@@ -42,13 +40,19 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 try {
-  system = await startLocalSystem({ port, writeState: true, workers: true });
+  system = await startLocalSystem({ port, writeState: true, workers: true, ...(persist ? { persist } : {}) });
   if (stopRequested) await stop(stopRequested);
   const staff = iamRoutes();
   if (staff.length) {
     console.warn(
       `WARNING: ${staff.length} route(s) need IAM (SigV4) auth in AWS and are served here WITHOUT signature checks, on loopback only:\n` +
         staff.map((r) => `  ${routeKey(r)}`).join('\n'),
+    );
+  }
+  if (persist) {
+    const loaded = system.restored ? `loaded ${system.restored.items} items and ${system.restored.objects} objects` : 'nothing saved yet';
+    console.log(
+      `Persisting to ${relative(process.cwd(), persist)} at a clean stop (${loaded}); queued deadline jobs are not kept, the sweep restarts their chains.`,
     );
   }
   console.log(`Shop privacy backend ready on ${system.url} (AWS emulator at ${system.emulator.endpoint}), demo shop at ${system.url}/demo/ - Ctrl-C to stop`);

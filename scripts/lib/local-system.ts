@@ -7,6 +7,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { ROUTES } from '../../shared/routes';
+import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshot } from './local-snapshot';
 import { prepareLocalAws } from './local-aws';
 import { freePort, isRunning, startMoto, type Emulator } from './moto';
 import { startLocalServer, type LocalServerOptions } from './local-server';
@@ -22,6 +23,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export const INSTANCES_DIR = join(REPO_ROOT, '.local', 'instances');
 export const instanceFile = (port: number) => join(INSTANCES_DIR, `${port}.json`);
+/** Where `npm start -- --persist` keeps an instance's data between runs, per port. */
+export const snapshotFile = (port: number) => join(REPO_ROOT, '.local', 'snapshots', `${port}.json`);
 
 export interface LocalState {
   url: string;
@@ -116,6 +119,8 @@ export interface LocalSystem {
   state: LocalState;
   workers?: LocalWorkers;
   stop(): Promise<void>;
+  /** What a persisted instance loaded from its snapshot at start. */
+  restored?: { items: number; objects: number };
 }
 
 /** Local-only control routes (never part of the stack): `/_local/clock` moves this process's clock. */
@@ -142,7 +147,16 @@ async function localControls(req: IncomingMessage, res: ServerResponse, url: URL
 }
 
 export async function startLocalSystem(
-  options: { port?: number; stage?: string; tablePrefix?: string; writeState?: boolean; workers?: boolean; extra?: LocalServerOptions['extra'] } = {},
+  options: {
+    port?: number;
+    stage?: string;
+    tablePrefix?: string;
+    writeState?: boolean;
+    workers?: boolean;
+    extra?: LocalServerOptions['extra'];
+    /** A snapshot file: loaded at start when it exists, written at stop (`npm start -- --persist`). */
+    persist?: string;
+  } = {},
 ): Promise<LocalSystem> {
   const settings = stageFromCdkJson(options.stage ?? process.env.LOCAL_STAGE ?? 'local');
   // The port is fixed before anything is created, so links in mail can name it; and checked before
@@ -155,6 +169,8 @@ export async function startLocalSystem(
   try {
     const prefix = options.tablePrefix ?? `shop-privacy-${settings.name}`;
     const { tables } = await prepareLocalAws(settings, { endpoint: emulator.endpoint, prefix, publicUrl: `http://127.0.0.1:${port}` });
+    const saved = options.persist ? readSnapshot(options.persist) : undefined;
+    const restored = saved ? await restoreSnapshot(saved) : undefined;
     // Deadline jobs hop every few seconds locally instead of every 15 minutes, so a moved clock shows at once.
     process.env.MAX_JOB_DELAY_SECONDS ??= '2';
     process.env.STALE_CHAIN_MINUTES ??= '1';
@@ -193,11 +209,14 @@ export async function startLocalSystem(
       tables,
       state,
       ...(workers ? { workers } : {}),
+      ...(restored ? { restored } : {}),
       async stop() {
         // Only this instance's own file: another instance on another port keeps running and findable.
         if (options.writeState) rmSync(stateFile, { force: true });
         await workers?.stop();
         await server.close();
+        // Nothing writes any more: the snapshot is whole.
+        if (options.persist) writeSnapshot(options.persist, await takeSnapshot());
         await emulator.stop();
       },
     };
