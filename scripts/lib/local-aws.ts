@@ -127,21 +127,37 @@ export const localPartnerKey = (partnerId: string) => `local-development-key-of-
 const ONE_TRANSACTION_AT_A_TIME = 'oneEmulatorTransactionAtATime';
 
 /**
- * moto answers an HTML 500 when two TransactWriteItems overlap; DynamoDB does not. The SDK does retry
- * that 500 (it is a 5xx), but its retry quota is per client, and the local mode serves every request
- * from one process and one client, where Lambda gives each concurrent request its own container:
- * under concurrent load the quota runs dry and the emulator's 500 reached callers. So the local mode
- * sends the emulator one transaction at a time (each attempt, inside the SDK's retries); other
- * commands are not held. Idempotent per client.
+ * moto answers an HTML 500 when a TransactWriteItems overlaps another request to it (it copies the
+ * tables it may roll back while other requests read and write them); DynamoDB does not. The SDK does
+ * retry that 500 (it is a 5xx), but its retry quota is per client, and the local mode serves every
+ * request from one process and one client, where Lambda gives each concurrent request its own
+ * container: under concurrent load the quota runs dry and the emulator's 500 reached callers. So the
+ * local mode gives each transaction attempt the emulator to itself: it waits for the requests already
+ * in flight, and requests that come after it wait for it; other requests still run side by side.
+ * Idempotent per client.
  */
 export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
   if (client.middlewareStack.identify().some((name) => name.startsWith(ONE_TRANSACTION_AT_A_TIME))) return;
-  let previous: Promise<unknown> = Promise.resolve();
+  /** Settles when every transaction admitted so far has finished. */
+  let transactions: Promise<unknown> = Promise.resolve();
+  /** Other requests in flight, each settled (never rejecting) when done. */
+  const others = new Set<Promise<unknown>>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
-      const attempt = previous.then(() => next(args));
-      previous = attempt.catch(() => undefined);
+      if (context.commandName === 'TransactWriteItemsCommand') {
+        // Taken now, synchronously: requests arriving later wait for this transaction instead.
+        const before = [transactions, ...others];
+        const attempt = Promise.allSettled(before).then(() => next(args));
+        transactions = attempt.catch(() => undefined);
+        return attempt;
+      }
+      const attempt = transactions.then(() => next(args));
+      const done = attempt.then(
+        () => undefined,
+        () => undefined,
+      );
+      others.add(done);
+      void done.then(() => others.delete(done));
       return attempt;
     },
     // After the retry middleware (priority high), so each attempt waits its turn, not the whole command.

@@ -55,6 +55,52 @@ describe('transactions against the emulator', () => {
   });
 });
 
+describe('transactions beside other requests', () => {
+  it('never share the emulator with another request, while reads still run side by side', async () => {
+    const db = documentClient();
+    const table = process.env[TABLES.consents.envVar]!;
+    let transactions = 0;
+    let others = 0;
+    let overlaps = 0;
+    let mostOthers = 0;
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const isTransaction = context.commandName === 'TransactWriteItemsCommand';
+        if (isTransaction) transactions++;
+        else others++;
+        if (transactions > 1 || (transactions > 0 && others > 0)) overlaps++;
+        mostOthers = Math.max(mostOthers, others);
+        try {
+          return await next(args);
+        } finally {
+          if (isTransaction) transactions--;
+          else others--;
+        }
+      },
+      { step: 'deserialize', name: 'countRequestsInFlight' },
+    );
+    try {
+      const ids = Array.from({ length: 8 }, () => `txr-${randomUUID()}`);
+      const writes = ids.map((pk) =>
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: table, Item: { pk, sk: 'RECEIPT#1' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: table, Item: { pk, sk: 'CURRENT' } } },
+            ],
+          }),
+        ),
+      );
+      const reads = ids.flatMap((pk) => [1, 2, 3].map(() => db.send(new GetCommand({ TableName: table, Key: { pk, sk: 'CURRENT' } }))));
+      await Promise.all([...writes, ...reads]);
+      expect(overlaps).toBe(0);
+      expect(mostOthers).toBeGreaterThan(1);
+    } finally {
+      db.middlewareStack.remove('countRequestsInFlight');
+    }
+  });
+});
+
 describe("the SDK's retry of an HTML 500", () => {
   /** Answers the first `failures` requests as moto does when it breaks: status 500, an HTML page. */
   async function htmlFiveHundreds(failures: number) {
