@@ -174,7 +174,7 @@ const CSS = `
 .spk-row{display:flex;flex-wrap:wrap;gap:.5rem}
 .spk-btn{font:inherit;font-weight:600;min-height:44px;min-width:44px;margin:0;padding:.5rem 1.125rem;border:2px solid #0b4f8a;border-radius:6px;background:#0b4f8a;color:#fff;cursor:pointer}
 .spk-btn:hover{background:#083a66;border-color:#083a66}
-.spk-btn[disabled]{cursor:progress}
+.spk-btn[aria-disabled=true]{cursor:progress}
 .spk-root :focus-visible,.spk-root:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 .spk-banner:focus{outline:none}
 .spk-overlay{position:fixed;top:0;right:0;bottom:0;left:0;z-index:2147483001;display:flex;align-items:center;justify-content:center;padding:1rem;background:rgba(0,0,0,.55)}
@@ -739,8 +739,13 @@ function mountRequestForm(host: HTMLElement) {
     first?.focus();
   };
 
+  // While a request is on its way the button says so with aria-disabled, not `disabled`: disabling the
+  // focused button makes Chromium move focus to the page later, which can undo the focus we give the
+  // first invalid field when the answer arrives.
+  let sending = false;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    if (sending) return;
     const address = email.value.trim();
     const local: Record<string, string> = {};
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) local.email = tx.badEmail;
@@ -748,7 +753,8 @@ function mountRequestForm(host: HTMLElement) {
     if (details.value.length > 4000) local.details = tx.badDetails;
     if (Object.keys(local).length) return showErrors(local, tx.fix);
     showErrors({}, '');
-    submit.disabled = true;
+    sending = true;
+    submit.setAttribute('aria-disabled', 'true');
     submit.textContent = tx.sending;
     try {
       const res = await fetch(`${API}/v1/requests`, {
@@ -788,7 +794,8 @@ function mountRequestForm(host: HTMLElement) {
     } catch {
       showErrors({}, tx.failed);
     } finally {
-      submit.disabled = false;
+      sending = false;
+      submit.removeAttribute('aria-disabled');
       submit.textContent = tx.send;
     }
   });
