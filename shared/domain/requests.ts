@@ -124,22 +124,10 @@ export const keptAttachments = (attachments: MailAttachment[] | undefined): Mail
 export const REFERENCE_PATTERN = /\bR-[A-HJ-NP-Z2-9]{10}\b/g;
 
 export function newRequest(
-  input: {
-    id: string;
-    type: RequestType;
-    channel: Channel;
-    email: string;
-    memberId?: string;
-    locale: Locale;
-    details?: string;
-    subject?: string;
-    status: RequestStatus;
-    sesMessageId?: string;
-    verdicts?: Verdicts;
-    note?: string;
-    attachments?: MailAttachment[];
-    rawMailKey?: string;
-  },
+  input: Pick<
+    DataRequest,
+    'id' | 'type' | 'channel' | 'email' | 'memberId' | 'locale' | 'details' | 'subject' | 'status' | 'sesMessageId' | 'verdicts' | 'note' | 'attachments' | 'rawMailKey'
+  >,
   now: Date,
   deadlines: DeadlineSettings,
   by: string,
