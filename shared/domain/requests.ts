@@ -126,7 +126,20 @@ export const REFERENCE_PATTERN = /\bR-[A-HJ-NP-Z2-9]{10}\b/g;
 export function newRequest(
   input: Pick<
     DataRequest,
-    'id' | 'type' | 'channel' | 'email' | 'memberId' | 'locale' | 'details' | 'subject' | 'status' | 'sesMessageId' | 'verdicts' | 'note' | 'attachments' | 'rawMailKey'
+    | 'id'
+    | 'type'
+    | 'channel'
+    | 'email'
+    | 'memberId'
+    | 'locale'
+    | 'details'
+    | 'subject'
+    | 'status'
+    | 'sesMessageId'
+    | 'verdicts'
+    | 'note'
+    | 'attachments'
+    | 'rawMailKey'
   >,
   now: Date,
   deadlines: DeadlineSettings,
