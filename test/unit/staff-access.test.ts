@@ -24,8 +24,9 @@ describe('staff access rules', () => {
     expect([mayUse('dpo', ['dpo']), mayUse('dpo', ['staff']), mayUse('dpo', [])]).toEqual([true, false, false]);
   });
 
-  it('keeps dpo out of a token unless the user has TOTP set up, and leaves other groups alone', () => {
+  it('keeps dpo out of a token unless the user has TOTP set up (a DPO without it signs in as staff), and leaves other groups alone', () => {
     expect(groupsForToken(['staff', 'dpo'], false)).toEqual(['staff']);
+    expect(groupsForToken(['dpo'], false)).toEqual(['staff']);
     expect(groupsForToken(['dpo'], true)).toEqual(['dpo']);
     expect(groupsForToken(['staff'], false)).toEqual(['staff']);
   });
