@@ -10,10 +10,13 @@ import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { createStaffPool, createStaffUser, localStaffAuth, signIn } from '../../scripts/lib/local-staff-auth';
 import { clockShift } from '../../shared/adapters/clock';
+import { requestStore } from '../../shared/adapters/wiring';
 import { disclosureStore } from '../../shared/adapters/wiring/members';
+import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
+import { auditSubject, newRequest, newRequestId } from '../../shared/domain/requests';
 import { ROUTES } from '../../shared/routes';
 import { httpClient } from '../helpers/http';
-import { staffHeaders, staffToken, staffUsername } from '../helpers/staff-auth';
+import { asStaff, staffHeaders, staffToken, staffUsername } from '../helpers/staff-auth';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const call = httpClient(() => server.url);
@@ -136,5 +139,25 @@ describe('groups', () => {
     expect(res.status).toBe(201);
     expect(res.body.recordedBy).toBe(staffUsername('dpo'));
     expect(await registered(recipient)).toBe(true);
+  });
+});
+
+describe('attribution', () => {
+  it('names the signed-in person in the request history and the audit trail of a completion, never "local" or "unknown"', async () => {
+    const email = `attr-${randomUUID().slice(0, 8)}@example.com`;
+    const request = newRequest(
+      { id: newRequestId(), type: 'other', channel: 'web', email, locale: 'en', status: 'open' },
+      new Date(),
+      DEFAULT_DEADLINES,
+      'test',
+    );
+    await requestStore().create(request);
+    const done = await asStaff(call, 'staff')('POST', `/v1/admin/requests/${request.id}/complete`, { outcome: 'rejected', note: 'Not a request about data' });
+    expect(done.status).toBe(200);
+    expect(done.body.history.at(-1)).toMatchObject({ event: 'completed:rejected', by: staffUsername('staff') });
+    const audit = await asStaff(call, 'dpo')('GET', `/v1/admin/audit/${auditSubject(request)}`);
+    const actors = audit.body.entries.filter((e: { requestId?: string }) => e.requestId === request.id).map((e: { actor: string }) => e.actor);
+    expect(actors).toContain(staffUsername('staff'));
+    expect(actors.join(' ')).not.toMatch(/\blocal\b|unknown/);
   });
 });
