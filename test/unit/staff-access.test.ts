@@ -54,6 +54,12 @@ describe('route middleware: staff access', () => {
     expect((await invoke(queue, event)).status).toBe(401);
   });
 
+  it('answers 401 for an access token (the console sends its ID token)', async () => {
+    const event = staffEvent(queueEvent());
+    (event.requestContext as unknown as { authorizer: { jwt: { claims: Record<string, string> } } }).authorizer.jwt.claims.token_use = 'access';
+    expect((await invoke(queue, event)).status).toBe(401);
+  });
+
   it('lets staff and the DPO into a staff route', async () => {
     expect((await invoke(queue, staffEvent(queueEvent(), 'staff'))).status).toBe(200);
     expect((await invoke(queue, staffEvent(queueEvent(), 'dpo'))).status).toBe(200);
