@@ -3,13 +3,16 @@
  * needs: who wrote, to whom, the subject and the words of the mail. Attachments are described,
  * never kept: their content is not needed to classify a request and must not spread further.
  *
- * `parseRawEmail` never rejects. Mail comes from anyone, so an input mailparser cannot make sense
+ * The MIME parser is postal-mime: it decodes charsets with the runtime's `TextDecoder` (Node's full
+ * ICU knows TIS-620 and windows-874), so the function carries no code-page tables of its own.
+ *
+ * `parseRawEmail` never rejects. Mail comes from anyone, so an input the parser cannot make sense
  * of gives an empty `ParsedEmail` (empty subject and text, no addresses) rather than an error, and a
  * truncated mail gives what was read before the cut: the caller treats either like any mail that
  * asks for nothing recognisable, as `other` for staff.
  * Nothing here judges the sender; `from` is what the header claims, spoofed or not.
  */
-import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail, type SimpleParserOptions } from 'mailparser';
+import PostalMime, { type Address, type Email } from 'postal-mime';
 
 export interface ParsedEmail {
   /** As in the header, angle brackets included. */
@@ -30,31 +33,22 @@ export interface ParsedEmail {
   hadHtmlOnly: boolean;
 }
 
-const PARSER_OPTIONS: SimpleParserOptions = {
-  // Inlining images as data: URLs and hashing attachments is work for content that is thrown away.
-  keepCidLinks: true,
-  checksumAlgo: false,
-  // Keeps `html` to the mail's own HTML parts, which `hadHtmlOnly` relies on.
-  skipTextToHtml: true,
-  skipTextLinks: true,
-  // Bounds the CPU one hostile mail can take; a bigger HTML part leaves `text` empty (staff read it).
-  maxHtmlLengthToParse: 2_000_000,
-};
+/** Bounds the CPU one hostile mail can take; a bigger HTML-only mail leaves `text` empty (staff read it). */
+const MAX_HTML_TO_CONVERT = 2_000_000;
 
 /**
- * A charset label no decoder knows makes mailparser decode the part as UTF-8, which turns legacy
- * 8-bit text into U+FFFD. Such labels are read as windows-874 instead: the shop's mail is Thai or
- * English, the clients that invent labels ("x-windows-874", "x-tis620") are old Thai ones, and
- * windows-874 (a superset of TIS-620) leaves ASCII as it is.
+ * A charset label the Encoding Standard does not know (`x-windows-874`, `x-tis620`, `x-unknown`)
+ * would be guessed at by the parser. Such labels are read as UTF-8 first and, when that loses
+ * characters, as windows-874: the shop's mail is Thai or English, the clients that invent labels are
+ * old Thai ones, and windows-874 (a superset of TIS-620) leaves ASCII as it is.
  */
-const FALLBACK_CHARSET = 'windows-874';
+const UNKNOWN_LABEL_READINGS = ['utf-8', 'windows-874'] as const;
 const LOST_CHARACTER = '\uFFFD';
 
 export async function parseRawEmail(raw: Buffer): Promise<ParsedEmail> {
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-  const first = await tryParse(bytes);
-  if (!first) return emptyEmail();
-  const mail = lostCharacters(first) > 0 ? await retryWithFallbackCharset(bytes, first) : first;
+  const mail = await parseReadingUnknownLabels(bytes);
+  if (!mail) return emptyEmail();
   try {
     return toParsedEmail(mail, bytes, await textOf(mail));
   } catch {
@@ -62,35 +56,49 @@ export async function parseRawEmail(raw: Buffer): Promise<ParsedEmail> {
   }
 }
 
-/**
- * mailparser converts HTML to text only when the HTML is the whole mail or sits beside a plain part,
- * so an HTML-only mail with an attachment or an inline logo (multipart/mixed or /related) comes back
- * without text. Such HTML is converted by parsing it again as a mail of its own.
- */
-async function textOf(mail: ParsedMail): Promise<string> {
-  const text = (mail.text ?? '').trim();
-  if (text || typeof mail.html !== 'string' || mail.html.trim() === '') return text;
-  const htmlAsMail = Buffer.concat([Buffer.from('Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'), Buffer.from(mail.html)]);
-  return ((await tryParse(htmlAsMail))?.text ?? '').trim();
+/** The words of an HTML document as plain text (the same conversion an HTML-only mail gets). */
+export async function htmlToText(html: string): Promise<string> {
+  // postal-mime converts HTML to text only for a mail that also has a plain part: give it an empty one.
+  const asMail = Buffer.concat([
+    Buffer.from(
+      'Content-Type: multipart/mixed; boundary="=b"\r\n\r\n--=b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n--=b\r\n' +
+        'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n',
+    ),
+    Buffer.from(html),
+    Buffer.from('\r\n--=b--\r\n'),
+  ]);
+  return normaliseText((await tryParse(asMail))?.text ?? '');
 }
 
-async function tryParse(bytes: Buffer): Promise<ParsedMail | undefined> {
+async function textOf(mail: Email): Promise<string> {
+  const text = normaliseText(mail.text ?? '');
+  if (text || typeof mail.html !== 'string' || mail.html.trim() === '' || mail.html.length > MAX_HTML_TO_CONVERT) return text;
+  return htmlToText(mail.html);
+}
+
+const normaliseText = (text: string) => text.replace(/\r\n?/g, '\n').trim();
+
+async function tryParse(bytes: Buffer): Promise<Email | undefined> {
   try {
-    return await simpleParser(bytes, PARSER_OPTIONS);
+    return await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
   } catch {
     return undefined;
   }
 }
 
-async function retryWithFallbackCharset(bytes: Buffer, first: ParsedMail): Promise<ParsedMail> {
-  const relabelled = relabelUnknownCharsets(bytes);
-  if (!relabelled) return first;
-  const second = await tryParse(relabelled);
-  return second && lostCharacters(second) < lostCharacters(first) ? second : first;
+async function parseReadingUnknownLabels(bytes: Buffer): Promise<Email | undefined> {
+  if (!hasUnknownLabel(bytes)) return tryParse(bytes);
+  let best: Email | undefined;
+  for (const reading of UNKNOWN_LABEL_READINGS) {
+    const mail = await tryParse(relabelUnknownCharsets(bytes, reading));
+    if (mail && (!best || lostCharacters(mail) < lostCharacters(best))) best = mail;
+    if (best && lostCharacters(best) === 0) break;
+  }
+  return best;
 }
 
-function lostCharacters(mail: ParsedMail): number {
-  return countOf(mail.subject ?? '', LOST_CHARACTER) + countOf(mail.text ?? '', LOST_CHARACTER);
+function lostCharacters(mail: Email): number {
+  return countOf(mail.subject ?? '', LOST_CHARACTER) + countOf(mail.text ?? '', LOST_CHARACTER) + countOf(mail.html ?? '', LOST_CHARACTER);
 }
 
 function countOf(text: string, character: string): number {
@@ -101,18 +109,19 @@ function countOf(text: string, character: string): number {
 const CHARSET_PARAMETER = /(charset\s*=\s*"?)([A-Za-z][\w.:+-]*)/gi;
 const ENCODED_WORD_CHARSET = /(=\?)([A-Za-z][\w.:+-]*)(?=(?:\*[\w-]*)?\?[BbQq]\?)/g;
 
-/** The same bytes with every unknown charset label replaced, or undefined when every label is known. */
-function relabelUnknownCharsets(bytes: Buffer): Buffer | undefined {
-  // latin1 maps each byte to one character and back, so everything but the labels stays byte for byte.
+function hasUnknownLabel(bytes: Buffer): boolean {
   const source = bytes.toString('latin1');
-  let changed = false;
-  const relabel = (_match: string, before: string, label: string): string => {
-    if (isKnownCharset(label)) return `${before}${label}`;
-    changed = true;
-    return `${before}${FALLBACK_CHARSET}`;
-  };
-  const relabelled = source.replace(CHARSET_PARAMETER, relabel).replace(ENCODED_WORD_CHARSET, relabel);
-  return changed ? Buffer.from(relabelled, 'latin1') : undefined;
+  for (const pattern of [CHARSET_PARAMETER, ENCODED_WORD_CHARSET]) {
+    for (const match of source.matchAll(pattern)) if (!isKnownCharset(match[2]!)) return true;
+  }
+  return false;
+}
+
+/** The same bytes with every unknown charset label replaced by `reading`. */
+function relabelUnknownCharsets(bytes: Buffer, reading: string): Buffer {
+  // latin1 maps each byte to one character and back, so everything but the labels stays byte for byte.
+  const relabel = (_match: string, before: string, label: string): string => `${before}${isKnownCharset(label) ? label : reading}`;
+  return Buffer.from(bytes.toString('latin1').replace(CHARSET_PARAMETER, relabel).replace(ENCODED_WORD_CHARSET, relabel), 'latin1');
 }
 
 /** The WHATWG Encoding Standard's labels: what browsers, and so mail clients, actually use. */
@@ -125,14 +134,15 @@ function isKnownCharset(label: string): boolean {
   }
 }
 
-function toParsedEmail(mail: ParsedMail, bytes: Buffer, text: string): ParsedEmail {
+function toParsedEmail(mail: Email, bytes: Buffer, text: string): ParsedEmail {
   const from = mailboxes(mail.from)[0];
   const replyTo = mailboxes(mail.replyTo)[0];
   const attachments = mail.attachments.map((attachment) => ({
-    ...(attachment.filename === undefined ? {} : { filename: attachment.filename }),
-    contentType: attachment.contentType,
-    size: attachment.size,
+    ...(attachment.filename === null ? {} : { filename: attachment.filename }),
+    contentType: attachment.mimeType,
+    size: typeof attachment.content === 'string' ? Buffer.byteLength(attachment.content) : attachment.content.byteLength,
   }));
+  const references = mail.references?.split(/\s+/).filter(Boolean);
   return {
     ...(mail.messageId ? { messageId: mail.messageId } : {}),
     ...(from ? { from } : {}),
@@ -142,51 +152,42 @@ function toParsedEmail(mail: ParsedMail, bytes: Buffer, text: string): ParsedEma
     text,
     ...dateOf(mail),
     attachments,
-    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
-    ...(mail.references ? { references: Array.isArray(mail.references) ? mail.references : mail.references.split(/\s+/).filter(Boolean) } : {}),
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo.trim() } : {}),
+    ...(references?.length ? { references } : {}),
     hadHtmlOnly: hadHtmlOnly(mail, bytes),
   };
 }
 
-function mailboxes(header: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
-  const objects = header === undefined ? [] : Array.isArray(header) ? header : [header];
-  return objects.flatMap((object) => flatten(object.value)).flatMap(toMailbox);
+function mailboxes(header: Address | Address[] | undefined): { address: string; name?: string }[] {
+  const entries = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return entries.flatMap((entry) => (entry.group ? entry.group : [entry])).flatMap(toMailbox);
 }
 
-function flatten(entries: EmailAddress[]): EmailAddress[] {
-  return entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
-}
-
-function toMailbox(entry: EmailAddress): { address: string; name?: string }[] {
+function toMailbox(entry: { address?: string; name: string }): { address: string; name?: string }[] {
   const address = entry.address?.trim().toLowerCase();
   if (!address) return [];
   const name = entry.name.trim();
   return [name ? { address, name } : { address }];
 }
 
-/** mailparser turns an unreadable Date header into "now", which would misdate the request. */
-function dateOf(mail: ParsedMail): { date?: string } {
-  const line = mail.headerLines?.find((header) => header.key === 'date')?.line;
-  if (!line) return {};
-  const date = new Date(
-    line
-      .slice(line.indexOf(':') + 1)
-      .replace(/\s+/g, ' ')
-      .trim(),
-  );
+/** The Date header read strictly: one that is not a date is left out rather than guessed. */
+function dateOf(mail: Email): { date?: string } {
+  const value = mail.headers.find((header) => header.key === 'date')?.value;
+  if (!value) return {};
+  const date = new Date(value.replace(/\s+/g, ' ').trim());
   return Number.isNaN(date.getTime()) ? {} : { date: date.toISOString() };
 }
 
 const PLAIN_TEXT_CONTENT_TYPE = /^content-type:[ \t]*(?:\r?\n[ \t]+)?"?text\/plain\b/gim;
 
 /**
- * mailparser does not say whether `text` came from a plain part or was converted from HTML, so the
+ * The parser does not say whether `text` came from a plain part or was converted from HTML, so the
  * raw mail is searched for a text/plain part that is not itself an attachment.
  */
-function hadHtmlOnly(mail: ParsedMail, bytes: Buffer): boolean {
+function hadHtmlOnly(mail: Email, bytes: Buffer): boolean {
   if (typeof mail.html !== 'string' || mail.html.trim() === '') return false;
   const plainParts = bytes.toString('latin1').match(PLAIN_TEXT_CONTENT_TYPE)?.length ?? 0;
-  const plainAttachments = mail.attachments.filter((attachment) => attachment.contentType === 'text/plain').length;
+  const plainAttachments = mail.attachments.filter((attachment) => attachment.mimeType === 'text/plain').length;
   return plainParts <= plainAttachments;
 }
 
