@@ -33,18 +33,15 @@ const looksLikeHtml = (body: string) => /^\s*<(?:!doctype|html|body|div|p|table)
 /** Every message sent so far, oldest first. */
 export async function sentMail(endpoint: string): Promise<SentMail[]> {
   const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as { ses?: { Message?: MotoMessage[] } };
-  return Promise.all(
-    (data.ses?.Message ?? []).map(async (m) => {
-      const d = m.destinations ?? {};
-      const to = [...new Set([...(d.ToAddresses ?? []), ...(d.CcAddresses ?? []), ...(d.BccAddresses ?? [])])];
-      const html = looksLikeHtml(m.body) ? m.body : undefined;
-      return { id: m.id, to, from: m.source, subject: m.subject, text: html ? await htmlToText(html) : m.body, ...(html ? { html } : {}) };
-    }),
-  );
+  return (data.ses?.Message ?? []).map((m) => {
+    const d = m.destinations ?? {};
+    const to = [...new Set([...(d.ToAddresses ?? []), ...(d.CcAddresses ?? []), ...(d.BccAddresses ?? [])])];
+    const html = looksLikeHtml(m.body) ? m.body : undefined;
+    return { id: m.id, to, from: m.source, subject: m.subject, text: html ? htmlToText(html) : m.body, ...(html ? { html } : {}) };
+  });
 }
 
 /** The first link in a mail's text whose URL contains `path`. */
 export function linkIn(mail: SentMail, path: string): string | undefined {
-  // Links converted from HTML are set in parentheses after their words; the closing one is not part of the URL.
-  return mail.text.match(new RegExp(`https?://[^\\s<>"()]*${path.replace(/[/?.]/g, '\\$&')}[^\\s<>"()]*`))?.[0];
+  return mail.text.match(new RegExp(`https?://[^\\s<>"]*${path.replace(/[/?.]/g, '\\$&')}[^\\s<>"]*`))?.[0];
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRawEmail, type ParsedEmail } from '../../shared/adapters/mime';
+import { htmlToText, parseRawEmail, type ParsedEmail } from '../../shared/adapters/mime';
 import { classifyRequest } from '../../shared/domain/email-classification';
 import { REQUEST_TYPES, type RequestType } from '../../shared/domain/request-types';
 
@@ -352,6 +352,34 @@ describe('parseRawEmail never throws', () => {
     expectWellFormed(await parseRawEmail(raw));
   });
 
+  it.each([
+    ['unclosed links', '<a href="x'],
+    ['unclosed comments', '<!--'],
+    ['unclosed styles', '<style>'],
+    ['unclosed tags', '<'],
+  ])('reads 300 KB of HTML made of %s beside a plain part in one pass', async (_name, unit) => {
+    const html = unit.repeat(Math.ceil(300_000 / unit.length));
+    const raw = crlf(
+      'From: a@example.com',
+      'Content-Type: multipart/mixed; boundary="m1"',
+      '',
+      '--m1',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      '',
+      '--m1',
+      'Content-Type: text/html; charset=UTF-8',
+      '',
+      html,
+      '--m1--',
+      '',
+    );
+    // The parser's own conversion needed minutes of CPU for this; one pass takes milliseconds, far inside the test's time limit.
+    const email = await parseRawEmail(raw);
+    expectWellFormed(email);
+    expect(email.text).toBe('');
+  });
+
   it('returns an empty result when given something that is not a Buffer', async () => {
     expect(await parseRawEmail(undefined as unknown as Buffer)).toEqual({ to: [], subject: '', text: '', attachments: [], hadHtmlOnly: false });
   });
@@ -403,5 +431,15 @@ describe('reply headers', () => {
     );
     expect(parsed.inReplyTo).toBe('<0100019abc-1@ap-southeast-1.amazonses.com>');
     expect(parsed.references).toEqual(['<CAF=first@mail.gmail.com>', '<0100019abc-1@ap-southeast-1.amazonses.com>']);
+  });
+});
+
+describe('htmlToText', () => {
+  it('keeps the words: blocks end lines, entities are decoded, head, scripts, styles and comments are dropped', () => {
+    const html =
+      '<!DOCTYPE html><html><head><title>t</title><style>p{color:red}</style></head><body>' +
+      '<p>ขอ<b>ลบ</b>ข้อมูล&nbsp;ค่ะ</p><!-- note --><script>alert(1)</script>' +
+      '<div>Tea &amp; cakes &lt;3 &#3585;&#x0E02; &hellip;<br>line two</div><a href="https://x.example/?a=1&amp;b=2">https://x.example/?a=1&amp;b=2</a></body></html>';
+    expect(htmlToText(html)).toBe('ขอลบข้อมูล ค่ะ\n\nTea & cakes <3 กข …\nline two\nhttps://x.example/?a=1&b=2');
   });
 });
