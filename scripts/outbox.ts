@@ -25,6 +25,7 @@ try {
         '\n',
       );
     }
+    console.log('(The emulator keeps no extra headers such as List-Unsubscribe; the mailer\u2019s unit test pins them.)');
   }
 } catch (error) {
   console.error((error as Error).message);

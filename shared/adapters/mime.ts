@@ -252,8 +252,6 @@ const BLOCK_ELEMENTS = new Set([
   'section',
   'table',
   'tbody',
-  'td',
-  'th',
   'thead',
   'tr',
   'ul',
@@ -290,7 +288,8 @@ export function htmlToText(html: string): string {
     } else if (BLOCK_ELEMENTS.has(name)) {
       out.push('\n');
     } else {
-      out.push(name === 'img' ? ' ' : '');
+      // Cells of a row stay on its line; an image stands between words.
+      out.push(name === 'td' || name === 'th' || name === 'img' ? ' ' : '');
     }
   }
   return decodeEntities(out.join(''))

@@ -435,11 +435,12 @@ describe('reply headers', () => {
 });
 
 describe('htmlToText', () => {
-  it('keeps the words: blocks end lines, entities are decoded, head, scripts, styles and comments are dropped', () => {
+  it('keeps the words: blocks end lines, the cells of a row share one, entities are decoded, head, scripts, styles and comments are dropped', () => {
     const html =
       '<!DOCTYPE html><html><head><title>t</title><style>p{color:red}</style></head><body>' +
       '<p>ขอ<b>ลบ</b>ข้อมูล&nbsp;ค่ะ</p><!-- note --><script>alert(1)</script>' +
+      '<table><tr><th>Ref:</th><td>R-1</td></tr><tr><th>Type:</th><td>delete</td></tr></table>' +
       '<div>Tea &amp; cakes &lt;3 &#3585;&#x0E02; &hellip;<br>line two</div><a href="https://x.example/?a=1&amp;b=2">https://x.example/?a=1&amp;b=2</a></body></html>';
-    expect(htmlToText(html)).toBe('ขอลบข้อมูล ค่ะ\n\nTea & cakes <3 กข …\nline two\nhttps://x.example/?a=1&b=2');
+    expect(htmlToText(html)).toBe('ขอลบข้อมูล ค่ะ\n\nRef: R-1\n\nType: delete\n\nTea & cakes <3 กข …\nline two\nhttps://x.example/?a=1&b=2');
   });
 });
