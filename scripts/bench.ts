@@ -1,20 +1,18 @@
 /**
- * `npm run bench`: per function, the deployed bundle's size, its module load time in a fresh Node
- * process, and the handler's warm time per invocation with mocked AWS clients; beside each, the same
- * figures for a *floor* bundle that only constructs the SDK clients the function uses. Figures are
- * printed, never asserted: goals are for people to read (each handler within 50 KB and 1.3x load time
- * of its floor).
+ * `npm run bench`: per function, the deployed bundle's size, its module load time (CPU and wall) in
+ * fresh Node processes, and the handler's warm time per invocation with mocked AWS clients; beside
+ * each, the same figures for a *floor* bundle that only constructs the SDK clients the function
+ * imports (how floors are built and loads compared: scripts/lib/load-bench.ts). Figures are printed,
+ * never asserted: goals are for people to read (each handler within 50 KB and 1.3x load time of its
+ * floor).
  */
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUNDLING } from '../infra/bundling';
 import { DEFAULT_MEMORY_MB } from '../infra/constructs/privacy-function';
 import { REPO_ROOT, stageFromCdkJson } from '../infra/stage-config';
 import { issueConsentToken } from '../shared/domain/consent-token';
@@ -26,59 +24,17 @@ import { processJob, startChain } from '../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../shared/domain/deadlines';
 import { newRequest, withEvent } from '../shared/domain/requests';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ROUTES, type FunctionUses } from '../shared/routes';
+import { ROUTES } from '../shared/routes';
 import { WORKERS } from '../shared/workers';
 import { loadEvent } from '../test/helpers/events';
+import { bundle, buildFloor, compareLoads, sdkImportsOf } from './lib/load-bench';
 import '../test/helpers/env';
 
 const OUT = join(REPO_ROOT, '.bench');
-const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 7);
+/** Rounds of loading each bundle and its floor (one fresh process each per round). */
+const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 9);
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 2000);
 const KB = 1024;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-async function bundle(entry: string, outfile: string): Promise<number> {
-  await build({
-    ...BUNDLING,
-    external: [...BUNDLING.external],
-    // The Node running the bench loads the bundle: syntax newer than it must be lowered.
-    target: `node${process.versions.node.split('.')[0]}`,
-    // The size and load time of the code alone (deployed bundles keep their map in a separate file).
-    sourcemap: false,
-    entryPoints: [entry],
-    outfile,
-    logLevel: 'silent',
-  });
-  return statSync(outfile).size;
-}
-
-/** Median time to `require` the bundle, each run in a new Node process (a cold start's module phase). */
-function loadTimeMs(file: string): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const env = { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', NODE_NO_WARNINGS: '1' };
-  return median(Array.from({ length: LOAD_RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { env }).toString())));
-}
-
-/** The floor: a bundle that constructs exactly the SDK clients the function uses, and nothing else. */
-function floorSource(uses: FunctionUses): string {
-  const lines: string[] = [];
-  const client = (pkg: string, name: string, expr = `new ${name}({})`) =>
-    lines.push(`import { ${name} } from '${pkg}';`, `export const c${lines.length} = ${expr};`);
-  if (Object.keys(uses.tables ?? {}).length) {
-    lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
-    client('@aws-sdk/lib-dynamodb', 'DynamoDBDocumentClient', 'DynamoDBDocumentClient.from(new DynamoDBClient({}))');
-  }
-  if (uses.secrets?.length || uses.partnerKeys) client('@aws-sdk/client-secrets-manager', 'SecretsManagerClient');
-  if (Object.keys(uses.buckets ?? {}).length) client('@aws-sdk/client-s3', 'S3Client');
-  if (uses.sendsMail) client('@aws-sdk/client-sesv2', 'SESv2Client');
-  if (Object.keys(uses.queues ?? {}).length) client('@aws-sdk/client-sqs', 'SQSClient');
-  lines.push('export const handler = async () => ({ statusCode: 200, body: "{}" });');
-  return lines.join('\n');
-}
 
 /** Sample event per route (from events/), so the warm figure exercises the real path. */
 const SAMPLE_EVENT: Record<string, string> = {
@@ -131,8 +87,16 @@ export interface FunctionFigures {
   id: string;
   bytes: number;
   floorBytes: number;
+  /** What the floor constructs (the SDK clients the bundle imports), or the floor used when none. */
+  floor: string;
+  /** Median wall time of the module load. */
   loadMs: number;
   floorLoadMs: number;
+  /** Median CPU time of the module load (user + system). */
+  loadCpuMs: number;
+  floorLoadCpuMs: number;
+  /** Median over rounds of bundle CPU / floor CPU, both loaded in the same round. */
+  loadRatio: number;
   /** Undefined for workers: their events need the whole emulator, not mocks, to mean anything. */
   warmUs?: number;
   floorWarmUs?: number;
@@ -146,15 +110,23 @@ export async function measureFunctions(): Promise<FunctionFigures[]> {
   const all = [...ROUTES.map((r) => ({ ...r, route: true })), ...WORKERS.map((w) => ({ ...w, route: false }))];
   for (const fn of all) {
     const bundleFile = join(OUT, `${fn.id}.js`);
-    const floorEntry = join(OUT, `${fn.id}.floor-src.ts`);
-    const floorFile = join(OUT, `${fn.id}.floor.js`);
-    writeFileSync(floorEntry, floorSource(fn.uses));
-    const bytes = await bundle(join(REPO_ROOT, 'functions', `${fn.handler}.ts`), bundleFile);
-    const floorBytes = await bundle(floorEntry, floorFile);
-    const row: FunctionFigures = { id: fn.id, bytes, floorBytes, loadMs: loadTimeMs(bundleFile), floorLoadMs: loadTimeMs(floorFile) };
+    const { bytes, metafile } = await bundle(join(REPO_ROOT, 'functions', `${fn.handler}.ts`), bundleFile);
+    const floor = await buildFloor(sdkImportsOf(metafile), fn.route ? 'route' : 'worker', OUT, fn.id);
+    const load = compareLoads(bundleFile, floor.file, LOAD_RUNS);
+    const row: FunctionFigures = {
+      id: fn.id,
+      bytes,
+      floorBytes: floor.bytes,
+      floor: floor.description,
+      loadMs: load.bundle.wallMs,
+      floorLoadMs: load.floor.wallMs,
+      loadCpuMs: load.bundle.cpuMs,
+      floorLoadCpuMs: load.floor.cpuMs,
+      loadRatio: load.cpuRatio,
+    };
     if (fn.route) {
       const { handler } = (await import(pathToFileURL(join(REPO_ROOT, 'functions', `${fn.handler}.ts`)).href)) as { handler: Invocable };
-      const { handler: floorHandler } = (await import(pathToFileURL(floorEntry).href)) as { handler: Invocable };
+      const { handler: floorHandler } = (await import(pathToFileURL(floor.entry).href)) as { handler: Invocable };
       const sample = loadEvent('apigw', SAMPLE_EVENT[fn.id] ?? 'get-policy');
       const makeEvent = () => structuredClone(sample);
       row.warmUs = await warmMicros(handler, makeEvent);
@@ -171,15 +143,18 @@ function printFunctions(figures: FunctionFigures[]) {
     'bundle KB': (f.bytes / KB).toFixed(1),
     'floor KB': (f.floorBytes / KB).toFixed(1),
     'extra KB': ((f.bytes - f.floorBytes) / KB).toFixed(1),
-    'load ms': f.loadMs.toFixed(1),
-    'floor load ms': f.floorLoadMs.toFixed(1),
-    'load ratio': (f.loadMs / f.floorLoadMs).toFixed(2),
+    floor: f.floor,
+    'load CPU ms': f.loadCpuMs.toFixed(1),
+    'floor CPU ms': f.floorLoadCpuMs.toFixed(1),
+    'load wall ms': f.loadMs.toFixed(1),
+    'floor wall ms': f.floorLoadMs.toFixed(1),
+    'load ratio (CPU)': f.loadRatio.toFixed(2),
     'warm µs': f.warmUs?.toFixed(1) ?? 'n/a',
     'floor warm µs': f.floorWarmUs?.toFixed(1) ?? 'n/a',
-    'goal (≤50 KB extra, ≤1.3x load)': f.bytes - f.floorBytes <= 50 * KB && f.loadMs / f.floorLoadMs <= 1.3 ? 'met' : 'not met',
+    'goal (≤50 KB extra, ≤1.3x load)': f.bytes - f.floorBytes <= 50 * KB && f.loadRatio <= 1.3 ? 'met' : 'not met',
   }));
   console.log(
-    `\nFunctions (esbuild minified bundles; load = median of ${LOAD_RUNS} fresh processes; warm = mean of ${WARM_RUNS} mocked invocations, API routes only)`,
+    `\nFunctions (esbuild minified bundles; load = medians of ${LOAD_RUNS} rounds, each loading the bundle and its floor in fresh processes, alternating which goes first; ratio = median of the per-round CPU ratios; warm = mean of ${WARM_RUNS} mocked invocations, API routes only)`,
   );
   console.table(rows);
 }

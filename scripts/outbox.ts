@@ -1,6 +1,7 @@
 /**
  * `npm run outbox [-- --json] [--port N]`: the mail the running local system has sent, newest first.
- * `--port` (or PORT) picks the instance when several run.
+ * `--port` (or PORT) picks the instance when several run. The emulator keeps no extra headers
+ * (List-Unsubscribe): see scripts/lib/outbox.ts.
  */
 import { readLocalState, takePortOption } from './lib/local-system';
 import { sentMail } from './lib/outbox';
@@ -15,8 +16,7 @@ try {
     console.log('No mail sent yet.');
   } else {
     for (const m of mails) {
-      console.log(`── ${m.date ?? ''}  to ${m.to.join(', ')}\n   ${m.subject}`);
-      for (const [k, v] of Object.entries(m.headers)) if (k.startsWith('list-')) console.log(`   ${k}: ${v}`);
+      console.log(`── to ${m.to.join(', ')}${m.html ? '  (HTML part, shown as text)' : ''}\n   ${m.subject}`);
       console.log(
         m.text
           .split('\n')
@@ -25,6 +25,7 @@ try {
         '\n',
       );
     }
+    console.log('(The emulator keeps no extra headers such as List-Unsubscribe; the mailer\u2019s unit test pins them.)');
   }
 } catch (error) {
   console.error((error as Error).message);

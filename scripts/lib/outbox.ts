@@ -1,49 +1,44 @@
 /**
  * Mail the system sent, read back from the emulator (moto keeps every SES message it accepted).
  * Used by `npm run outbox` and by the integration tests.
+ *
+ * The system sends SES simple content, of which moto keeps the sender, the recipients, the subject
+ * and one body: the HTML part when the mail has one (every notice has), else the text part. The text
+ * shown is that body as a reader of the HTML sees it. Extra headers (List-Unsubscribe) are not kept
+ * by the emulator at all: `sendEmailInput` in shared/adapters/mail.ts builds them and its unit test
+ * pins them, including the checks SES applies and the emulator does not.
  */
-import { simpleParser } from 'mailparser';
+import { htmlToText } from '../../shared/adapters/mime';
 
 export interface SentMail {
   id: string;
   to: string[];
   from: string;
   subject: string;
+  /** The text part, or the HTML part as text when the emulator kept the HTML. */
   text: string;
   html?: string;
-  headers: Record<string, string>;
-  date?: string;
 }
 
-interface MotoRawMessage {
+interface MotoMessage {
   id: string;
   source: string;
-  destinations?: string[] | { ToAddresses?: string[] };
-  raw_data: string;
+  subject: string;
+  body: string;
+  destinations?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
 }
+
+const looksLikeHtml = (body: string) => /^\s*<(?:!doctype|html|body|div|p|table)\b/i.test(body);
 
 /** Every message sent so far, oldest first. */
 export async function sentMail(endpoint: string): Promise<SentMail[]> {
-  const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as { ses?: { RawMessage?: MotoRawMessage[] } };
-  const raws = data.ses?.RawMessage ?? [];
-  return Promise.all(
-    raws.map(async (m) => {
-      const parsed = await simpleParser(m.raw_data);
-      const headers: Record<string, string> = {};
-      for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).trim();
-      const to = [...new Set(Array.isArray(m.destinations) ? m.destinations : (m.destinations?.ToAddresses ?? []))];
-      return {
-        id: m.id,
-        to,
-        from: m.source,
-        subject: parsed.subject ?? '',
-        text: parsed.text ?? '',
-        ...(parsed.html ? { html: parsed.html } : {}),
-        headers,
-        ...(parsed.date ? { date: parsed.date.toISOString() } : {}),
-      };
-    }),
-  );
+  const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as { ses?: { Message?: MotoMessage[] } };
+  return (data.ses?.Message ?? []).map((m) => {
+    const d = m.destinations ?? {};
+    const to = [...new Set([...(d.ToAddresses ?? []), ...(d.CcAddresses ?? []), ...(d.BccAddresses ?? [])])];
+    const html = looksLikeHtml(m.body) ? m.body : undefined;
+    return { id: m.id, to, from: m.source, subject: m.subject, text: html ? htmlToText(html) : m.body, ...(html ? { html } : {}) };
+  });
 }
 
 /** The first link in a mail's text whose URL contains `path`. */

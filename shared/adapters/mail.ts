@@ -1,13 +1,13 @@
 /**
  * Mail in and out: the SES v2 mailer and the reader of raw inbound mail that the SES receipt rule
- * stored in S3. Outgoing mail is composed as MIME here (nodemailer's composer) and sent raw, so the
- * message SES delivers is exactly the one built, headers such as List-Unsubscribe included, and the
- * local emulator keeps the same bytes for `npm run outbox` to show.
+ * stored in S3. Outgoing mail is sent as SES's own simple content (subject, text and HTML parts,
+ * extra headers such as List-Unsubscribe): SES composes the MIME, so no MIME library is bundled into
+ * the functions that send mail. Raw MIME is not needed anywhere: the mails are text and HTML in
+ * UTF-8 with a few extra headers, all of which the simple content carries (attachments would too).
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, type SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailer, OutgoingMail } from '../domain/ports';
 
 export class SesMailer implements Mailer {
@@ -17,21 +17,37 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(mail: OutgoingMail) {
-    const raw = await new MailComposer({
-      from: this.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      ...(mail.html ? { html: mail.html } : {}),
-      ...(mail.headers ? { headers: mail.headers } : {}),
-    })
-      .compile()
-      .build();
-    const out = await this.client.send(
-      new SendEmailCommand({ FromEmailAddress: this.from, Destination: { ToAddresses: [mail.to] }, Content: { Raw: { Data: raw } } }),
-    );
+    const out = await this.client.send(new SendEmailCommand(sendEmailInput(this.from, mail)));
     return { messageId: out.MessageId ?? '' };
   }
+}
+
+// SES's MessageHeader rules (API reference): a name of printable ASCII without a colon, a value of
+// printable ASCII. The emulator accepts anything, so they are checked here, where a test can see them.
+const HEADER_NAME = /^[!-9;-~]{1,126}$/;
+const HEADER_VALUE = /^[ -~]{1,870}$/;
+/** Headers the request's own fields write (or SES overwrites): set through those fields, never twice. */
+const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding']);
+
+/** The SES v2 request for one mail: UTF-8 subject and parts, extra headers as SES's message headers. */
+export function sendEmailInput(from: string, mail: OutgoingMail): SendEmailCommandInput {
+  const headers = Object.entries(mail.headers ?? {}).map(([name, value]) => {
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new Error(`SES cannot add a mail header named ${JSON.stringify(name)}`);
+    if (!HEADER_VALUE.test(value)) throw new Error(`The mail header ${name} must be 1 to 870 printable ASCII characters for SES`);
+    return { Name: name, Value: value };
+  });
+  const part = (data: string) => ({ Data: data, Charset: 'UTF-8' });
+  return {
+    FromEmailAddress: from,
+    Destination: { ToAddresses: [mail.to] },
+    Content: {
+      Simple: {
+        Subject: part(mail.subject),
+        Body: { Text: part(mail.text), ...(mail.html ? { Html: part(mail.html) } : {}) },
+        ...(headers.length ? { Headers: headers } : {}),
+      },
+    },
+  };
 }
 
 /** SES accepts inbound messages up to 40 MB; anything larger in the bucket is not a real mail. */
