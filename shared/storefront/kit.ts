@@ -14,6 +14,8 @@
  * - Visit beacons (`POST /v1/visits` via navigator.sendBeacon) only with analytics consent: a page
  *   view on load, a leave with the visible time, searches through `ShopPrivacy.trackSearch`.
  * - Google Consent Mode v2 signals when the page has `gtag`.
+ * - Scripts and iframes the shop marks with a category run only once it is granted, and the cookies
+ *   the shop lists for a category are removed when it is withdrawn (shared/storefront/script-gate.ts).
  * - `<div data-shop-privacy-request-form></div>` becomes the data-subject request form.
  *
  * Plain DOM, no dependencies; bundled by `npm run build:kit` into shared/storefront/kit-bundle.ts.
@@ -22,6 +24,7 @@
  */
 import { REQUEST_TYPE_LABELS } from '../domain/request-types';
 import type { VisitEventInput } from '../domain/visits';
+import { gateScripts, listedCookies, removeCookies, watchMarkedElements } from './script-gate';
 
 export type Lang = 'th' | 'en';
 export type OptionalCategory = 'analytics' | 'marketing';
@@ -209,6 +212,7 @@ const LANG: Lang = langOf(script?.dataset.lang) ?? langOf(document.documentEleme
 const NONCE = script?.nonce ?? '';
 const GPC = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
 const SECURE = location.protocol === 'https:';
+const LISTED_COOKIES = listedCookies(script);
 
 // ---------------------------------------------------------------- small helpers
 
@@ -323,6 +327,8 @@ async function loadPolicy(): Promise<Policy> {
 function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
   choices = next && { necessary: true, analytics: next.analytics, marketing: next.marketing && !GPC };
   const c: Choices = choices ?? { necessary: true, analytics: false, marketing: false };
+  gateScripts(c);
+  removeCookies(c, LISTED_COOKIES, SECURE);
   const state = (on: boolean) => (on ? 'granted' : 'denied');
   gtag('consent', 'update', {
     analytics_storage: state(c.analytics),
@@ -845,6 +851,9 @@ async function start() {
   // still counts); if the policy check then finds a newer version, the visitor is asked again and
   // nothing optional is allowed until they answer.
   if (stored) apply({ analytics: stored.a, marketing: stored.m });
+  // No choice in force (first visit, or the consent cookie expired): listed cookies left behind go.
+  else removeCookies({ analytics: false, marketing: false }, LISTED_COOKIES, SECURE);
+  watchMarkedElements(() => choices ?? { analytics: false, marketing: false });
   try {
     policy = await loadPolicy();
   } catch {
