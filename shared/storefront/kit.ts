@@ -17,6 +17,8 @@
  * - Scripts and iframes the shop marks with a category run only once it is granted, and the cookies
  *   the shop lists for a category are removed when it is withdrawn (shared/storefront/script-gate.ts).
  * - `<div data-shop-privacy-request-form></div>` becomes the data-subject request form.
+ * - `<div data-shop-privacy-center></div>` becomes the customer privacy center: its own script
+ *   (`/v1/privacy-center.js`) is loaded only on such a page, so the kit on every other page stays small.
  *
  * Plain DOM, no dependencies; bundled by `npm run build:kit` into shared/storefront/kit-bundle.ts.
  * It uses no eval, no inline style attributes and no external assets; its one <style> element carries
@@ -50,6 +52,8 @@ export interface ShopPrivacyApi {
   trackSearch(kind: string, query?: string): void;
   /** The current choices, or null while the visitor has not chosen under the current policy. */
   consent(): Choices | null;
+  /** Turns an element into the request form, the address pre-filled (the privacy center uses it). */
+  requestForm(host: HTMLElement, email?: string): void;
 }
 
 /** What the kit keeps in its consent cookie. */
@@ -686,7 +690,7 @@ function showSettings() {
 // ---------------------------------------------------------------- request form
 
 let formCount = 0;
-function mountRequestForm(host: HTMLElement) {
+function mountRequestForm(host: HTMLElement, prefill?: string) {
   if (host.dataset.shopPrivacyMounted) return;
   host.dataset.shopPrivacyMounted = 'true';
   ensureStyle();
@@ -703,6 +707,7 @@ function mountRequestForm(host: HTMLElement) {
     required: true,
     maxlength: '254',
     'aria-describedby': id('email-err'),
+    value: prefill,
   });
   const type = h(
     'select',
@@ -827,10 +832,20 @@ const api: ShopPrivacyApi = {
     track({ type: 'search', searchKind: cut(kind, 64), ...(query ? { query: cut(String(query), 512) } : {}), path: cut(location.pathname, 2048), at: now() });
   },
   consent: () => (choices ? { ...choices } : null),
+  requestForm: (host, email) => mountRequestForm(host, email),
 };
+
+/** Loads the privacy center's script beside the kit, with the kit's API, language and nonce. */
+function loadPrivacyCenter() {
+  ensureStyle();
+  const center = h('script', { src: `${API}/v1/privacy-center.js`, 'data-api': API, 'data-lang': LANG });
+  if (NONCE) center.nonce = NONCE;
+  document.head.append(center);
+}
 
 async function start() {
   for (const host of Array.from(document.querySelectorAll<HTMLElement>('[data-shop-privacy-request-form]'))) mountRequestForm(host);
+  if (document.querySelector('[data-shop-privacy-center]')) loadPrivacyCenter();
   addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') leave();
     else if (left) {
