@@ -18,9 +18,20 @@ afterAll(async () => {
 
 const THIRD_PARTY = /\/demo\/fake-(tracker\.js|pixel\.svg|video\.svg)/;
 
-/** A page in a fresh context, with every third-party request it makes (frames included) noted in order. */
-async function openTracked(path: string): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
+type GtagWindow = Window & { gtagCalls?: unknown[][]; gtag?: (...args: unknown[]) => void };
+
+/**
+ * A page in a fresh context, with every third-party request it makes (frames included) noted in order;
+ * with `gtag`, the page also has a Google tag stub that records the Consent Mode calls it gets.
+ */
+async function openTracked(path: string, gtag = false): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
   const context = await demo.newContext();
+  if (gtag)
+    await context.addInitScript(() => {
+      const w = window as GtagWindow;
+      w.gtagCalls = [];
+      w.gtag = (...args: unknown[]) => w.gtagCalls!.push(args);
+    });
   const requests: string[] = [];
   context.on('request', (r) => {
     if (THIRD_PARTY.test(r.url())) requests.push(new URL(r.url()).pathname);
@@ -71,7 +82,7 @@ describe('third-party scripts held by consent', () => {
   });
 
   it('accept all: the tag runs once and its pixel and the embed load; withdrawing marketing removes its cookie, blanks the embed and keeps the next page clean', async () => {
-    const { context, page, requests } = await openTracked('/demo/product.html?lang=en');
+    const { context, page, requests } = await openTracked('/demo/product.html?lang=en', true);
     await page.getByRole('region', { name: 'Cookies on this site' }).waitFor({ state: 'visible' });
     expect(requests).toEqual([]);
 
@@ -103,6 +114,18 @@ describe('third-party scripts held by consent', () => {
     await applied();
     expect(await trackerCookie(context)).toBeUndefined();
     expect(await embedSrc(page)).toBe('about:blank');
+    // Google Consent Mode follows: denied by default, granted on accept, marketing denied again now.
+    const calls = await page.evaluate(() => (window as GtagWindow).gtagCalls);
+    expect(calls?.[0]).toEqual([
+      'consent',
+      'default',
+      { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' },
+    ]);
+    expect(calls?.at(-1)).toEqual([
+      'consent',
+      'update',
+      { analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' },
+    ]);
 
     const before = requests.length;
     await page.goto(`${demo.url}/demo/?lang=en`);
