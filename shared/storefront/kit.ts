@@ -327,11 +327,22 @@ async function loadPolicy(): Promise<Policy> {
   return (await res.json()) as Policy;
 }
 
+/**
+ * Marked third-party scripts wait for the policy check of this page: a stored choice may cover a
+ * category whose terms changed, and code that ran cannot be taken back. Beacons need not wait (they
+ * are held until the answer), so a stored choice still holds at once for them.
+ */
+let gateOpen = false;
+function openGate() {
+  gateOpen = true;
+  gateScripts(choices ?? { analytics: false, marketing: false });
+}
+
 /** Puts choices in force (undefined: not chosen under the current policy, so nothing optional is allowed). */
 function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
   choices = next && { necessary: true, analytics: next.analytics, marketing: next.marketing && !GPC };
   const c: Choices = choices ?? { necessary: true, analytics: false, marketing: false };
-  gateScripts(c);
+  if (gateOpen) gateScripts(c);
   removeCookies(c, LISTED_COOKIES, SECURE);
   const state = (on: boolean) => (on ? 'granted' : 'denied');
   gtag('consent', 'update', {
@@ -868,16 +879,17 @@ async function start() {
   if (stored) apply({ analytics: stored.a, marketing: stored.m });
   // No choice in force (first visit, or the consent cookie expired): listed cookies left behind go.
   else removeCookies({ analytics: false, marketing: false }, LISTED_COOKIES, SECURE);
-  watchMarkedElements(() => choices ?? { analytics: false, marketing: false });
+  watchMarkedElements(() => (gateOpen && choices) || { analytics: false, marketing: false });
   try {
     policy = await loadPolicy();
   } catch {
     // The API is unreachable: a stored choice still holds; otherwise ask (and try to record it then).
     if (!stored) openBanner(false);
-    return;
+    return openGate();
   }
   if (!stored) openBanner(false);
   else if (stored.v !== policy.version && stored.k !== policy.version) await renewFor(policy, stored);
+  openGate();
 }
 
 if (!win.ShopPrivacy) {

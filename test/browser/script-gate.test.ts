@@ -4,9 +4,11 @@
  * cookie and loads a pixel) and a gated iframe. Every request the page makes is recorded by Playwright,
  * so "nothing left the page" is read from the browser itself.
  */
+import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoBrowser, startDemoBrowser } from '../helpers/browser';
+import { httpClient } from '../helpers/http';
 
 let demo: DemoBrowser;
 beforeAll(async () => {
@@ -133,6 +135,39 @@ describe('third-party scripts held by consent', () => {
     expect(await trackerRuns(page)).toBe(0);
     expect(await trackerCookie(context)).toBeUndefined();
     expect(requests.slice(before)).toEqual([]);
+  });
+
+  it('after a policy change to marketing, the stored consent does not run the marketing tag until the visitor answers', async () => {
+    const { context, page, requests } = await openTracked('/demo/?lang=en');
+    const pixel = page.waitForRequest((r) => r.url().includes('/demo/fake-pixel.svg'));
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    await pixel;
+
+    const version = `gate-${randomUUID().slice(0, 8)}`;
+    const call = httpClient(() => demo.url);
+    const latest = Math.max(...(await call('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
+    const published = await call('POST', '/v1/admin/policies', {
+      version,
+      effectiveAt: new Date(Math.max(Date.now() - 1_000, latest + 1)).toISOString(),
+      url: `https://shop.example.com/privacy-policy/${version}`,
+      sha256: 'c'.repeat(64),
+      changes: ['marketing'],
+    });
+    expect(published.status).toBe(201);
+    await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
+
+    // Back on the site (GET /v1/policy is cacheable, so the browser's cache is emptied first).
+    const before = requests.length;
+    await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+    await page.reload();
+    await page.locator('[data-shop-privacy="banner"][data-renew="marketing"]').waitFor({ state: 'visible' });
+    expect(await trackerRuns(page)).toBe(0);
+    expect(requests.slice(before)).toEqual([]);
+
+    const again = page.waitForRequest((r) => r.url().includes('/demo/fake-pixel.svg'));
+    await page.getByRole('button', { name: 'Allow', exact: true }).click();
+    await again;
+    expect(await trackerRuns(page)).toBe(1);
   });
 
   it('removes a listed cookie left from an earlier consent when the page starts without marketing', async () => {
