@@ -567,14 +567,14 @@ export const setCenterSubscriptionRoute = {
   request: { body: SubscriptionSwitchInput },
 } satisfies RouteDef;
 
-export const getCenterExportRoute = {
-  id: 'getCenterExport',
-  method: 'GET',
-  path: '/v1/privacy-center/export',
-  handler: 'privacy-center/get-export',
+export const createCenterExportRoute = {
+  id: 'createCenterExport',
+  method: 'POST',
+  path: '/v1/privacy-center/exports',
+  handler: 'privacy-center/create-export',
   auth: 'public',
   publicBecause: CENTER_SESSION,
-  summary: 'Download what the shop holds about the signed-in customer (the access export, as JSON)',
+  summary: 'Download what the shop holds about the signed-in customer: the access export, answered as a 5-minute link',
   throttle: { rate: 2, burst: 5 },
   uses: {
     tables: {
@@ -587,6 +587,7 @@ export const getCenterExportRoute = {
       subscriptions: ['GetItem'],
       audit: AUDIT,
     },
+    buckets: { exports: ['write', 'read'] },
     secrets: ['tokenKey'],
   },
 } satisfies RouteDef;
@@ -630,7 +631,7 @@ export const ROUTES: RouteDef[] = [
   endCenterSessionRoute,
   getCenterOverviewRoute,
   setCenterSubscriptionRoute,
-  getCenterExportRoute,
+  createCenterExportRoute,
 ];
 
 /** "GET /v1/policy": the key API Gateway uses for a route (and for its throttling settings). */

@@ -355,12 +355,12 @@ function mount(host: HTMLElement) {
     const download = h('button', { type: 'button', class: 'spk-btn', text: t.download, 'data-action': 'download' });
     download.addEventListener('click', async () => {
       try {
-        const blob = await (await authorised('/v1/privacy-center/export')).blob();
-        const link = h('a', { href: URL.createObjectURL(blob), download: 'my-data.json', hidden: true });
+        // A short-lived link to the file (sent as an attachment), so the page itself stays.
+        const { url } = (await (await authorised('/v1/privacy-center/exports', { method: 'POST' })).json()) as { url: string };
+        const link = h('a', { href: url, download: 'my-data.json', hidden: true });
         root.append(link);
         link.click();
         link.remove();
-        setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
         downloadStatus.replaceChildren(live(t.downloaded));
       } catch (error) {
         if ((error as Error).message !== 'signed out') downloadStatus.replaceChildren(live(t.failed, true));

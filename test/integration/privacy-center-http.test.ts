@@ -88,15 +88,17 @@ describe('privacy center over HTTP', () => {
     expect((await call('GET', `/v1/subscriptions/${email}`)).body).toEqual({ email, subscribed: true });
   });
 
-  it('downloads the access export of a member as a JSON attachment', async () => {
+  it('writes the access export of a member and answers a short-lived link to it as a JSON attachment', async () => {
     const email = address();
     const memberId = `m-${randomUUID().slice(0, 8)}`;
     await call('PUT', `/v1/members/${memberId}`, { email, name: 'Nid', locale: 'th', marketingOptIn: true });
     const session = await signIn(email);
-    const download = await call('GET', '/v1/privacy-center/export', undefined, bearer(session));
-    expect(download.status).toBe(200);
-    expect(download.headers.get('content-disposition')).toBe('attachment; filename="my-data.json"');
-    expect(download.body).toMatchObject({ format: 'shop-privacy-export/1', member: { memberId, email }, subscription: { subscribed: true } });
+    const made = await call('POST', '/v1/privacy-center/exports', undefined, bearer(session));
+    expect(made.status).toBe(201);
+    expect(made.body.expiresInSeconds).toBe(300);
+    const download = await fetch(made.body.url);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="center-[^"]+\.json"$/);
+    expect(await download.json()).toMatchObject({ format: 'shop-privacy-export/1', member: { memberId, email }, subscription: { subscribed: true } });
     const audit = await call('GET', `/v1/admin/audit/${memberId}`);
     expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain('member.exported');
   });
@@ -124,7 +126,7 @@ describe('privacy center over HTTP', () => {
     expect((await call('POST', '/v1/privacy-center/sessions', 'token=x', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await call('GET', '/v1/privacy-center/overview')).status).toBe(401);
     expect((await call('GET', '/v1/privacy-center/overview', undefined, { authorization: 'Bearer x.y' })).status).toBe(401);
-    expect((await call('GET', '/v1/privacy-center/export', undefined, { authorization: 'Basic abc' })).status).toBe(401);
+    expect((await call('POST', '/v1/privacy-center/exports', undefined, { authorization: 'Basic abc' })).status).toBe(401);
     const session = await signIn(address());
     const bad = await call('PUT', '/v1/privacy-center/subscription', { subscribed: 'no' }, bearer(session));
     expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_failed']);

@@ -8,7 +8,7 @@ import { secretKey } from '../secrets';
 import { auditLog, mailer, publicUrl } from './common';
 import { disclosureStore, memberStore } from './members';
 import { requestStore } from './request-store';
-import { personalData } from './requests';
+import { exportStore, personalData } from './requests';
 import { subscriptionDeps, subscriptionReadDeps } from './subscriptions';
 
 /** Sessions and the links they come from; every center function checks a session with these. */
@@ -39,4 +39,5 @@ export const centerExportDeps = () => ({
   disclosures: disclosureStore(),
   suppressionList: subscriptionReadDeps().subscriptions,
   audit: auditLog(),
+  exports: exportStore(),
 });
