@@ -136,6 +136,8 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     INBOUND_MAIL_PREFIX: INBOUND_MAIL_PREFIX,
     // Ids and role ARNs only (no keys): who may ask the membership check, and whose referrals exist.
     PARTNERS: JSON.stringify(settings.partners ?? []),
+    // The storefront's origins: where privacy-center sign-in links may point (CORS uses the same list).
+    ALLOWED_ORIGINS: settings.allowedOrigins.join(' '),
     ...(settings.isp?.source === 'maxmind' ? { ASN_DATABASE_PATH: ASN_DATABASE_IN_BUNDLE } : {}),
   };
 }
@@ -145,7 +147,7 @@ export function corsSettings(settings: StageSettings) {
   return {
     allowOrigins: settings.allowedOrigins,
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'] as const,
-    allowHeaders: ['content-type', 'idempotency-key', 'sec-gpc'],
+    allowHeaders: ['content-type', 'idempotency-key', 'sec-gpc', 'authorization'],
     exposeHeaders: ['idempotent-replayed'],
     maxAgeSeconds: 600,
   };

@@ -334,12 +334,13 @@ async function main(): Promise<number> {
         timedOut = true;
         return;
       }
-      if (issuedSinceReset >= resetEvery) {
-        startReset();
-        continue;
-      }
       const next = nextRequest();
       if (!next) return;
+      // Only before a request still to send: a reset after the last one would be wasted.
+      if (issuedSinceReset >= resetEvery) {
+        if (resetting === undefined) startReset();
+        while (resetting !== undefined) await resetting;
+      }
       const key = routeKey(next.route);
       sent.set(key, (sent.get(key) ?? 0) + 1);
       issuedSinceReset++;

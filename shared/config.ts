@@ -73,6 +73,8 @@ function runtimeEnvSchema() {
     INBOUND_MAIL_PREFIX: z.string().check(z.minLength(1)),
     /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. */
     PARTNERS: z._default(z.string(), '[]'),
+    /** The stage's storefront origins, space-separated: pages privacy-center sign-in links may point to. */
+    ALLOWED_ORIGINS: z.string().check(z.minLength(1)),
     POLICY_CACHE_SECONDS: withDefault(nonNegativeInt, 'POLICY_CACHE_SECONDS'),
     LINK_DAYS: withDefault(positiveInt, 'LINK_DAYS'),
     EXPORT_LINK_DAYS: withDefault(positiveInt, 'EXPORT_LINK_DAYS'),

@@ -28,6 +28,7 @@ import {
   TokenBody,
   TokenQuery,
 } from './schemas/requests';
+import { SessionInput, SignInLinkInput, SubscriptionSwitchInput } from './schemas/privacy-center';
 
 /** Who may call a route; see `RouteDef.auth`. */
 export type RouteAuth = 'public' | 'iam' | StaffAccess;
@@ -492,6 +493,114 @@ export const publishPolicyRoute = {
   request: { body: PublishPolicyInput },
 } satisfies RouteDef;
 
+const CENTER_SESSION =
+  'The customer\u2019s privacy center in the shop\u2019s page, before any shop sign-in; the session token from a one-time link mailed to the address (Authorization: Bearer) is the authorisation, and it reaches that address\u2019s data only.';
+
+export const getPrivacyCenterScriptRoute = {
+  id: 'getPrivacyCenterScript',
+  method: 'GET',
+  path: '/v1/privacy-center.js',
+  handler: 'platform/get-privacy-center',
+  auth: 'public',
+  publicBecause: 'The privacy center\u2019s script, loaded by the kit only on a page with <div data-shop-privacy-center>; static code that holds no data.',
+  summary: 'The customer privacy center (JavaScript), loaded by the kit where a page has one',
+  throttle: { rate: 20, burst: 40 },
+  uses: {},
+} satisfies RouteDef;
+
+export const requestCenterSignInRoute = {
+  id: 'requestCenterSignIn',
+  method: 'POST',
+  path: '/v1/privacy-center/sign-in-links',
+  handler: 'privacy-center/request-sign-in',
+  auth: 'public',
+  publicBecause:
+    'The privacy center\u2019s e-mail form, open to anyone: it only mails a one-time link to the address given, answers the same whether or not anyone has that address, and is limited per address and per source.',
+  summary: 'Mail a one-time sign-in link to the privacy center (the page URL must be on a storefront origin); always 202',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['UpdateItem', 'PutItem'] }, secrets: ['tokenKey'], sendsMail: true },
+  request: { body: SignInLinkInput },
+} satisfies RouteDef;
+
+export const startCenterSessionRoute = {
+  id: 'startCenterSession',
+  method: 'POST',
+  path: '/v1/privacy-center/sessions',
+  handler: 'privacy-center/start-session',
+  auth: 'public',
+  publicBecause: 'Opened from the sign-in link mailed to the address; the signed one-time token is the authorisation.',
+  summary: 'Use a sign-in link (once): returns a 30-minute session token for that address',
+  throttle: { rate: 10, burst: 20 },
+  uses: { tables: { requests: ['UpdateItem', 'GetItem'] }, secrets: ['tokenKey'] },
+  request: { body: SessionInput },
+} satisfies RouteDef;
+
+export const endCenterSessionRoute = {
+  id: 'endCenterSession',
+  method: 'DELETE',
+  path: '/v1/privacy-center/session',
+  handler: 'privacy-center/end-session',
+  auth: 'public',
+  publicBecause: CENTER_SESSION,
+  summary: 'Sign out of the privacy center: the session token stops working',
+  throttle: { rate: 10, burst: 20 },
+  uses: { tables: { requests: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'] },
+} satisfies RouteDef;
+
+export const getCenterOverviewRoute = {
+  id: 'getCenterOverview',
+  method: 'GET',
+  path: '/v1/privacy-center/overview',
+  handler: 'privacy-center/get-overview',
+  auth: 'public',
+  publicBecause: CENTER_SESSION,
+  summary: 'The signed-in customer\u2019s requests (status, due date) and newsletter subscription',
+  throttle: { rate: 20, burst: 40 },
+  uses: { tables: { requests: ['GetItem', 'Query'], subscriptions: ['GetItem'] }, secrets: ['tokenKey'] },
+} satisfies RouteDef;
+
+export const setCenterSubscriptionRoute = {
+  id: 'setCenterSubscription',
+  method: 'PUT',
+  path: '/v1/privacy-center/subscription',
+  handler: 'privacy-center/set-subscription',
+  auth: 'public',
+  publicBecause: CENTER_SESSION,
+  summary: 'The signed-in customer\u2019s newsletter switch, in force at once (off: unsubscribed and told; on: subscribed again)',
+  throttle: { rate: 10, burst: 20 },
+  uses: {
+    tables: { requests: ['GetItem'], subscriptions: ['GetItem', 'UpdateItem'], members: ['Query'], audit: AUDIT },
+    secrets: ['tokenKey'],
+    sendsMail: true,
+  },
+  request: { body: SubscriptionSwitchInput },
+} satisfies RouteDef;
+
+export const createCenterExportRoute = {
+  id: 'createCenterExport',
+  method: 'POST',
+  path: '/v1/privacy-center/exports',
+  handler: 'privacy-center/create-export',
+  auth: 'public',
+  publicBecause: CENTER_SESSION,
+  summary: 'Download what the shop holds about the signed-in customer: the access export, answered as a 5-minute link',
+  throttle: { rate: 2, burst: 5 },
+  uses: {
+    tables: {
+      requests: ['GetItem', 'Query'],
+      members: ['Query'],
+      visits: ['Query'],
+      consents: ['Query'],
+      orders: ['Query'],
+      disclosures: ['Query'],
+      subscriptions: ['GetItem'],
+      audit: AUDIT,
+    },
+    buckets: { exports: ['write', 'read'] },
+    secrets: ['tokenKey'],
+  },
+} satisfies RouteDef;
+
 /** Every route, in the order the API description lists them. */
 export const ROUTES: RouteDef[] = [
   getHealthRoute,
@@ -525,6 +634,13 @@ export const ROUTES: RouteDef[] = [
   oneClickUnsubscribeRoute,
   listPoliciesRoute,
   publishPolicyRoute,
+  getPrivacyCenterScriptRoute,
+  requestCenterSignInRoute,
+  startCenterSessionRoute,
+  endCenterSessionRoute,
+  getCenterOverviewRoute,
+  setCenterSubscriptionRoute,
+  createCenterExportRoute,
 ];
 
 /** "GET /v1/policy": the key API Gateway uses for a route (and for its throttling settings). */

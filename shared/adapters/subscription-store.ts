@@ -58,6 +58,19 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     return out.Attributes?.subscribed !== false;
   }
 
+  async resubscribe(key: string, email: string, now: Date) {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: key },
+        // The old unsubscribe's time, channel and notice go: the next unsubscribe is a new one, told again.
+        UpdateExpression:
+          'SET email = if_not_exists(email, :e), subscribed = :t, resubscribedAt = :now REMOVE unsubscribedAt, via, confirmedAt, noticeClaimedUntil',
+        ExpressionAttributeValues: { ':e': email, ':t': true, ':now': now.toISOString() },
+      }),
+    );
+  }
+
   async markConfirmed(key: string, now: Date) {
     return this.conditionalUpdate({
       Key: { pk: key },

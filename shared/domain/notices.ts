@@ -470,7 +470,7 @@ export function noAccountFound(input: NoAccountFoundInput, locale: Locale): Noti
   });
 }
 
-export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff';
+export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff' | 'privacy-center';
 
 export interface UnsubscribeConfirmedInput {
   via: UnsubscribeVia;
@@ -498,6 +498,10 @@ const VIA: Record<UnsubscribeVia, Record<Locale, string>> = {
     th: 'เจ้าหน้าที่ของบริษัทฯ ได้ดำเนินการตามคำขอของท่านแล้ว',
     en: 'Our staff have carried out your request.',
   },
+  'privacy-center': {
+    th: 'บริษัทฯ ได้ดำเนินการตามที่ท่านปิดการรับข่าวสารในหน้าข้อมูลส่วนบุคคลของท่าน',
+    en: 'We have done this because you switched them off on your privacy page.',
+  },
 };
 
 /** Policy 6: newsletters and promotions stop; says how, and for `deadline` that the 7 days ran out. */
@@ -515,6 +519,46 @@ export function unsubscribeConfirmed(input: UnsubscribeConfirmedInput, locale: L
         th
           ? 'อีเมลเกี่ยวกับคำสั่งซื้อหรือข้อมูลส่วนบุคคลของท่าน เช่น อีเมลฉบับนี้ จะยังคงส่งถึงท่านตามปกติ'
           : 'Emails about your orders or your personal data, such as this one, are not affected.',
+      ),
+      signature(shop, locale),
+    ],
+    footer: customerFooter(shop, locale),
+  });
+}
+
+export interface PrivacyCenterSignInInput {
+  /** The shop page with the privacy center, the one-time token in its fragment. */
+  signInUrl: string;
+  expiresAt: string;
+  shopName?: string;
+}
+
+/** The one-time sign-in link to the privacy center; sent whether or not the address has an account. */
+export function privacyCenterSignIn(input: PrivacyCenterSignInInput, locale: Locale): Notice {
+  const shop = shopOf(input.shopName, locale);
+  const url = checkedUrl(input.signInUrl);
+  const expires = formatDateTime(input.expiresAt, locale);
+  const th = locale === 'th';
+  return render({
+    locale,
+    subject: th ? 'ลิงก์เข้าสู่หน้าข้อมูลส่วนบุคคลของท่าน' : 'Your sign-in link to your privacy page',
+    blocks: [
+      greeting(locale),
+      p(
+        th
+          ? 'มีผู้ขอเข้าดูคำขอ การรับข่าวสาร และข้อมูลส่วนบุคคลที่บริษัทฯ เก็บไว้ภายใต้อีเมลนี้'
+          : 'Someone asked to see the requests, newsletter subscription and personal data we hold under this email address.',
+      ),
+      {
+        kind: 'action',
+        hint: th ? 'หากเป็นท่าน กรุณาเปิดลิงก์ด้านล่าง ลิงก์ใช้ได้ครั้งเดียว' : 'If that was you, open the link below. It works once.',
+        button: th ? 'เข้าสู่หน้าข้อมูลส่วนบุคคล' : 'Open my privacy page',
+        url,
+      },
+      p(
+        th
+          ? `ลิงก์นี้ใช้ได้ถึง ${expires} หากท่านไม่ได้ขอ โปรดละเว้นอีเมลฉบับนี้ และอย่าส่งต่อให้ผู้อื่น`
+          : `The link is valid until ${expires}. If you did not ask for it, ignore this email, and do not forward it.`,
       ),
       signature(shop, locale),
     ],

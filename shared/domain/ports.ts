@@ -175,7 +175,7 @@ export interface ExportStore {
   put(requestId: string, document: unknown): Promise<string>;
 }
 
-export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff';
+export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff' | 'privacy-center';
 
 export interface Subscription {
   /** SHA-256 of the lower-cased address. */
@@ -189,6 +189,8 @@ export interface Subscription {
   /** A delivery sending the notice holds it until then; a failed send clears it (see `claimNotice`). */
   noticeClaimedUntil?: string;
   linkIssuedAt?: string;
+  /** When the customer last asked for newsletters again after an unsubscribe. */
+  resubscribedAt?: string;
 }
 
 export interface SubscriptionStore {
@@ -209,6 +211,11 @@ export interface SubscriptionStore {
   noticeSent(key: string, now: Date): Promise<void>;
   /** A failed send gives its claim (`until`) back, so the next click takes the notice at once. */
   releaseNotice(key: string, until: Date): Promise<void>;
+  /**
+   * The signed-in customer asks for newsletters again (privacy center): subscribed from now, and a
+   * later unsubscribe is recorded and told as a new one.
+   */
+  resubscribe(key: string, email: string, now: Date): Promise<void>;
 }
 
 /** A deadline job: one hop of a request's chain. */

@@ -1,11 +1,12 @@
 /**
- * Signed link tokens for mail: request confirmation, status, unsubscribe. HMAC-SHA256 over a small
+ * Signed link tokens for mail: request confirmation, status, unsubscribe, privacy-center sign-in (and
+ * the session a used sign-in link turns into). HMAC-SHA256 over a small
  * JSON payload that names its purpose, so a token made for one purpose never works for another.
  * Payloads carry ids, never an e-mail address in clear.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type LinkPurpose = 'request' | 'unsubscribe' | 'export';
+export type LinkPurpose = 'request' | 'unsubscribe' | 'export' | 'center-sign-in' | 'center-session';
 
 export type LinkCheck<T> = { ok: true; payload: T } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_purpose' };
 

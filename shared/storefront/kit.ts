@@ -14,7 +14,11 @@
  * - Visit beacons (`POST /v1/visits` via navigator.sendBeacon) only with analytics consent: a page
  *   view on load, a leave with the visible time, searches through `ShopPrivacy.trackSearch`.
  * - Google Consent Mode v2 signals when the page has `gtag`.
+ * - Scripts and iframes the shop marks with a category run only once it is granted, and the cookies
+ *   the shop lists for a category are removed when it is withdrawn (shared/storefront/script-gate.ts).
  * - `<div data-shop-privacy-request-form></div>` becomes the data-subject request form.
+ * - `<div data-shop-privacy-center></div>` becomes the customer privacy center: its own script
+ *   (`/v1/privacy-center.js`) is loaded only on such a page, so the kit on every other page stays small.
  *
  * Plain DOM, no dependencies; bundled by `npm run build:kit` into shared/storefront/kit-bundle.ts.
  * It uses no eval, no inline style attributes and no external assets; its one <style> element carries
@@ -22,6 +26,7 @@
  */
 import { REQUEST_TYPE_LABELS } from '../domain/request-types';
 import type { VisitEventInput } from '../domain/visits';
+import { gateScripts, listedCookies, removeCookies, watchMarkedElements } from './script-gate';
 
 export type Lang = 'th' | 'en';
 export type OptionalCategory = 'analytics' | 'marketing';
@@ -47,6 +52,8 @@ export interface ShopPrivacyApi {
   trackSearch(kind: string, query?: string): void;
   /** The current choices, or null while the visitor has not chosen under the current policy. */
   consent(): Choices | null;
+  /** Turns an element into the request form, the address pre-filled (the privacy center uses it). */
+  requestForm(host: HTMLElement, email?: string): void;
 }
 
 /** What the kit keeps in its consent cookie. */
@@ -209,6 +216,7 @@ const LANG: Lang = langOf(script?.dataset.lang) ?? langOf(document.documentEleme
 const NONCE = script?.nonce ?? '';
 const GPC = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
 const SECURE = location.protocol === 'https:';
+const LISTED_COOKIES = listedCookies(script);
 
 // ---------------------------------------------------------------- small helpers
 
@@ -319,10 +327,23 @@ async function loadPolicy(): Promise<Policy> {
   return (await res.json()) as Policy;
 }
 
+/**
+ * Marked third-party scripts wait for the policy check of this page: a stored choice may cover a
+ * category whose terms changed, and code that ran cannot be taken back. Beacons need not wait (they
+ * are held until the answer), so a stored choice still holds at once for them.
+ */
+let gateOpen = false;
+function openGate() {
+  gateOpen = true;
+  gateScripts(choices ?? { analytics: false, marketing: false });
+}
+
 /** Puts choices in force (undefined: not chosen under the current policy, so nothing optional is allowed). */
 function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
   choices = next && { necessary: true, analytics: next.analytics, marketing: next.marketing && !GPC };
   const c: Choices = choices ?? { necessary: true, analytics: false, marketing: false };
+  if (gateOpen) gateScripts(c);
+  removeCookies(c, LISTED_COOKIES, SECURE);
   const state = (on: boolean) => (on ? 'granted' : 'denied');
   gtag('consent', 'update', {
     analytics_storage: state(c.analytics),
@@ -680,7 +701,7 @@ function showSettings() {
 // ---------------------------------------------------------------- request form
 
 let formCount = 0;
-function mountRequestForm(host: HTMLElement) {
+function mountRequestForm(host: HTMLElement, prefill?: string) {
   if (host.dataset.shopPrivacyMounted) return;
   host.dataset.shopPrivacyMounted = 'true';
   ensureStyle();
@@ -697,6 +718,7 @@ function mountRequestForm(host: HTMLElement) {
     required: true,
     maxlength: '254',
     'aria-describedby': id('email-err'),
+    value: prefill,
   });
   const type = h(
     'select',
@@ -821,10 +843,20 @@ const api: ShopPrivacyApi = {
     track({ type: 'search', searchKind: cut(kind, 64), ...(query ? { query: cut(String(query), 512) } : {}), path: cut(location.pathname, 2048), at: now() });
   },
   consent: () => (choices ? { ...choices } : null),
+  requestForm: (host, email) => mountRequestForm(host, email),
 };
+
+/** Loads the privacy center's script beside the kit, with the kit's API, language and nonce. */
+function loadPrivacyCenter() {
+  ensureStyle();
+  const center = h('script', { src: `${API}/v1/privacy-center.js`, 'data-api': API, 'data-lang': LANG });
+  if (NONCE) center.nonce = NONCE;
+  document.head.append(center);
+}
 
 async function start() {
   for (const host of Array.from(document.querySelectorAll<HTMLElement>('[data-shop-privacy-request-form]'))) mountRequestForm(host);
+  if (document.querySelector('[data-shop-privacy-center]')) loadPrivacyCenter();
   addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') leave();
     else if (left) {
@@ -845,15 +877,19 @@ async function start() {
   // still counts); if the policy check then finds a newer version, the visitor is asked again and
   // nothing optional is allowed until they answer.
   if (stored) apply({ analytics: stored.a, marketing: stored.m });
+  // No choice in force (first visit, or the consent cookie expired): listed cookies left behind go.
+  else removeCookies({ analytics: false, marketing: false }, LISTED_COOKIES, SECURE);
+  watchMarkedElements(() => (gateOpen && choices) || { analytics: false, marketing: false });
   try {
     policy = await loadPolicy();
   } catch {
     // The API is unreachable: a stored choice still holds; otherwise ask (and try to record it then).
     if (!stored) openBanner(false);
-    return;
+    return openGate();
   }
   if (!stored) openBanner(false);
   else if (stored.v !== policy.version && stored.k !== policy.version) await renewFor(policy, stored);
+  openGate();
 }
 
 if (!win.ShopPrivacy) {

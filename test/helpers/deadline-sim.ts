@@ -153,6 +153,10 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     const s = this.items.get(key);
     if (s?.noticeClaimedUntil === until.toISOString()) delete s.noticeClaimedUntil;
   }
+  async resubscribe(key: string, email: string, now: Date) {
+    const { unsubscribedAt: _u, via: _v, confirmedAt: _c, noticeClaimedUntil: _n, ...kept } = this.items.get(key) ?? { key, email };
+    this.items.set(key, { ...kept, key, email: kept.email ?? email, subscribed: true, resubscribedAt: now.toISOString() });
+  }
 }
 
 /** Holds jobs until the fake clock passes their delay, like SQS's DelaySeconds. */

@@ -94,7 +94,7 @@ describe('npm run fuzz', () => {
     const failures = [...rows.values()].some((cells) => Object.keys(cells).some((name) => name === 'ERR' || Number(name) >= 500));
     expect(code).toBe(failures ? 1 : 0);
     expect(stdout).toContain(failures ? 'one example each' : 'No 5xx and no failed connection.');
-    // 13 routes x 20 requests: a reset after the 100th and the 200th, each with nothing in flight.
+    // Every public route x 20 requests: a reset after each 100th with more to send, each with nothing in flight.
     expect(stdout).toContain(`was reset ${Math.floor((PUBLIC.length * 20 - 1) / 100)} time(s) (every 100 requests)`);
     expect(alive(pid), 'the local mode is stopped').toBe(false);
     expect(alive(emulatorPid), 'its emulator is stopped').toBe(false);

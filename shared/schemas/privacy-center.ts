@@ -1,0 +1,14 @@
+/** Shapes of the privacy-center routes. */
+import * as z from 'zod/mini';
+import { Email, Locale } from './requests';
+
+export const SignInLinkInput = z.strictObject({
+  email: Email,
+  /** The shop page with `<div data-shop-privacy-center>`; the link in the mail opens it. */
+  pageUrl: z.url({ error: 'must be the URL of the shop page' }).check(z.maxLength(2048)),
+  locale: z.optional(Locale),
+});
+
+export const SessionInput = z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(4096)) });
+
+export const SubscriptionSwitchInput = z.strictObject({ subscribed: z.boolean() });

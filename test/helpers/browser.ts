@@ -1,0 +1,76 @@
+/**
+ * What the privacy-center and script-gate browser tests share: the local server with the demo shop,
+ * headless Chromium from Debian, contexts closed after the file, and axe-core's WCAG checks.
+ * Playwright's waits use a generous timeout for a loaded 2-core machine; tests await the element or
+ * request that proves a state, so a quick machine never waits that long.
+ */
+import axe from 'axe-core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { stageFromCdkJson } from '../../infra/stage-config';
+import { serveDemo } from '../../scripts/lib/demo';
+import { startLocalServer } from '../../scripts/lib/local-server';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+export const UI_TIMEOUT_MS = 60_000;
+
+export interface DemoBrowser {
+  url: string;
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/** Starts the local server (demo shop included) and Chromium; `close` stops both, contexts first. */
+export async function startDemoBrowser(extra?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>): Promise<DemoBrowser> {
+  const server = await startLocalServer({
+    settings: stageFromCdkJson('local'),
+    port: 0,
+    extra: async (req, res, url) => (extra ? await extra(req, res, url) : false) || serveDemo(req, res, url),
+  });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const contexts: BrowserContext[] = [];
+  return {
+    url: server.url,
+    async newContext(options = {}) {
+      const context = await browser.newContext({ locale: 'th-TH', ...options });
+      contexts.push(context);
+      context.setDefaultTimeout(UI_TIMEOUT_MS);
+      return context;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** axe-core's WCAG 2.2 AA violations inside `selector`. */
+export async function axeViolations(page: Page, selector: string) {
+  await page.addScriptTag({ content: axe.source });
+  return page.evaluate(
+    async ([sel, tags]) => {
+      const engine = (window as unknown as { axe: typeof axe }).axe;
+      const r = await engine.run(sel as string, { runOnly: { type: 'tag', values: tags as string[] } });
+      return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }));
+    },
+    [selector, WCAG_TAGS] as const,
+  );
+}
