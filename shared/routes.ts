@@ -27,6 +27,7 @@ import {
   TokenBody,
   TokenQuery,
 } from './schemas/requests';
+import { AssignInput, CommentInput, CompletionPreviewInput, MemberLookupQuery, MemberViewQuery, ReclassifyInput } from './schemas/staff';
 
 /** DynamoDB actions a function may be granted; `Scan` is deliberately absent. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
@@ -187,10 +188,10 @@ export const listVisitsRoute = {
   method: 'GET',
   path: '/v1/admin/visits',
   handler: 'admin/list-visits',
-  auth: 'iam',
-  summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff)',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff; audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { visits: ['Query'] } },
+  uses: { tables: { visits: ['Query'], audit: AUDIT } },
   request: { query: VisitQuery },
 } satisfies RouteDef;
 
@@ -291,8 +292,9 @@ export const listRequestsRoute = {
   method: 'GET',
   path: '/v1/admin/requests',
   handler: 'admin/list-requests',
-  auth: 'iam',
-  summary: 'Staff queue: requests by status (default open), soonest due first',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary:
+    'Staff queue: requests by status (default open; `closed` for done, rejected and expired), type and channel, soonest due first, with the counts of open, due-soon and overdue requests',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['Query'] } },
   request: { query: RequestQueueQuery },
@@ -303,10 +305,11 @@ export const getRequestRoute = {
   method: 'GET',
   path: '/v1/admin/requests/{id}',
   handler: 'admin/get-request',
-  auth: 'iam',
-  summary: 'One request with its history (staff)',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary:
+    'One request with everything to decide: type and why, the mail as text, verdicts, the member, history, milestones, folded repeats (staff; the look is audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { requests: ['GetItem'] } },
+  uses: { tables: { requests: ['GetItem'], members: ['GetItem'], audit: AUDIT } },
   request: { path: RequestPath },
 } satisfies RouteDef;
 
@@ -315,10 +318,10 @@ export const getRawMailRoute = {
   method: 'GET',
   path: '/v1/admin/requests/{id}/raw',
   handler: 'admin/get-raw-mail',
-  auth: 'iam',
-  summary: 'Short-lived links to the raw mail of a request and of its replies (staff)',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'Short-lived links to the raw mail of a request and of its replies (staff; audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { requests: ['GetItem'] }, buckets: { inboundMail: ['read'] } },
+  uses: { tables: { requests: ['GetItem'], audit: AUDIT }, buckets: { inboundMail: ['read'] } },
   request: { path: RequestPath },
 } satisfies RouteDef;
 
@@ -347,6 +350,102 @@ export const completeRequestRoute = {
     sendsMail: true,
   },
   request: { path: RequestPath, body: CompleteRequestInput },
+} satisfies RouteDef;
+
+export const previewCompletionRoute = {
+  id: 'previewCompletion',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/completion-preview',
+  handler: 'admin/preview-completion',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'The notice completing a request would send (subject and text in the requester\u2019s language), changing nothing (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem'], members: ['GetItem'] } },
+  request: { path: RequestPath, body: CompletionPreviewInput },
+} satisfies RouteDef;
+
+export const reclassifyRequestRoute = {
+  id: 'reclassifyRequest',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/reclassify',
+  handler: 'admin/reclassify-request',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'Correct the type of a misread request, with the reason; the due date follows the new type from receipt and the deadline chain restarts (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { path: RequestPath, body: ReclassifyInput },
+} satisfies RouteDef;
+
+export const commentOnRequestRoute = {
+  id: 'commentOnRequest',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/comments',
+  handler: 'admin/comment-on-request',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'Add an internal comment to a request\u2019s history, never sent to the requester (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: RequestPath, body: CommentInput },
+} satisfies RouteDef;
+
+export const assignRequestRoute = {
+  id: 'assignRequest',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/assign',
+  handler: 'admin/assign-request',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'Assign a request to a person, or take it back (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: RequestPath, body: AssignInput },
+} satisfies RouteDef;
+
+export const lookupMemberRoute = {
+  id: 'lookupMember',
+  method: 'GET',
+  path: '/v1/admin/members',
+  handler: 'admin/lookup-member',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'Find a member by e-mail, member id or linked visitor id: the id and status only (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { members: ['GetItem', 'Query'], visits: ['Query'] } },
+  request: { query: MemberLookupQuery },
+} satisfies RouteDef;
+
+export const getMemberRoute = {
+  id: 'getMember',
+  method: 'GET',
+  path: '/v1/admin/members/{memberId}',
+  handler: 'admin/get-member',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary:
+    'One member: profile and status, consents with receipts, marketing and its history, visits, orders, requests, disclosures, the verified audit chain and who viewed it (staff; audited as `viewed`)',
+  throttle: { rate: 5, burst: 10 },
+  uses: {
+    tables: {
+      members: ['GetItem'],
+      visits: ['Query'],
+      consents: ['Query'],
+      orders: ['Query'],
+      requests: ['Query'],
+      disclosures: ['Query'],
+      subscriptions: ['GetItem'],
+      audit: AUDIT,
+    },
+  },
+  request: { path: MemberPath, query: MemberViewQuery },
+} satisfies RouteDef;
+
+export const getSuppressionRoute = {
+  id: 'getSuppression',
+  method: 'GET',
+  path: '/v1/admin/suppressions/{email}',
+  handler: 'admin/get-suppression',
+  auth: 'iam', // TODO(auth): 'staff'
+  summary: 'Staff: is this address on the suppression list, since when and through which channel (policy 6)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { subscriptions: ['GetItem'] } },
+  request: { path: EmailPath },
 } satisfies RouteDef;
 
 export const recordDisclosureRoute = {
@@ -505,6 +604,13 @@ export const ROUTES: RouteDef[] = [
   getRequestRoute,
   getRawMailRoute,
   completeRequestRoute,
+  previewCompletionRoute,
+  reclassifyRequestRoute,
+  commentOnRequestRoute,
+  assignRequestRoute,
+  lookupMemberRoute,
+  getMemberRoute,
+  getSuppressionRoute,
   recordDisclosureRoute,
   listDisclosuresRoute,
   getAuditRoute,
