@@ -281,9 +281,9 @@ export const downloadExportRoute = {
   handler: 'requests/download-export',
   auth: 'public',
   publicBecause: 'The time-limited link in an access-request mail; the signed token is the authorisation.',
-  summary: 'Download the copy of one\u2019s data (redirects to a short-lived S3 link)',
+  summary: 'Download the copy of one\u2019s data (redirects to a short-lived S3 link; the opening is audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { buckets: { exports: ['read'] }, secrets: ['tokenKey'] },
+  uses: { tables: { requests: ['GetItem'], audit: AUDIT }, buckets: { exports: ['read'] }, secrets: ['tokenKey'] },
   request: { query: TokenQuery },
 } satisfies RouteDef;
 

@@ -6,6 +6,7 @@
  *  - access: a machine-readable export behind a time-limited link; - stop_marketing: opt out.
  * Every step is idempotent, so a retry after a failure half way repeats nothing harmful.
  */
+import { recordView } from './access-log';
 import { deactivate, normaliseEmail, type Locale, type Member } from './members';
 import { requestCompleted, type KeptItem, type Notice } from './notices';
 import type {
@@ -129,6 +130,22 @@ export async function buildExport(
     subscription,
     auditTrail: audit.map(auditForCustomer),
   };
+}
+
+/**
+ * The requester opens their export through the mailed link: a look at the member's data, recorded
+ * as `viewed` (by `requester`, the link's holder) before the file is handed out (policy 4).
+ */
+export async function recordExportOpened(deps: { requests: Pick<RequestStore, 'get'>; audit: Pick<AuditLog, 'append'> }, key: string) {
+  // Export keys are `<prefix><request id>.json` (S3Exports), and the link that names one is signed by us.
+  const requestId = /([^/]+)\.json$/.exec(key)?.[1];
+  const request = requestId ? await deps.requests.get(requestId) : undefined;
+  await recordView(deps.audit, {
+    subject: request ? auditSubject(request) : (requestId ?? key),
+    actor: 'requester',
+    what: 'export',
+    ...(requestId ? { requestId } : {}),
+  });
 }
 
 async function perform(deps: CompletionDeps, request: DataRequest, input: CompletionInput, actor: string) {

@@ -4,10 +4,11 @@
  * the suppression look-up, and reading recorded as `viewed` in the audit chain (policy 4).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { deliverMail } from '../../scripts/lib/inbox';
 import { startLocalServer } from '../../scripts/lib/local-server';
+import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import { httpClient } from '../helpers/http';
 import type { Json } from '../helpers/json';
 
@@ -147,6 +148,19 @@ describe('members', () => {
     expect((await call('GET', `/v1/admin/visits?memberId=${m.id}`)).status).toBe(200);
     expect((await viewedEntries(m.id)).map((e: Json) => e.details.what)).toEqual(['member', 'visits']);
     expect((await call('GET', `/v1/admin/members/m-nobody-${randomUUID().slice(0, 6)}`)).status).toBe(404);
+  });
+});
+
+describe('exports', () => {
+  it('records the requester opening their export as a viewed entry on the member\u2019s chain before redirecting', async () => {
+    const m = await member();
+    const { requestId } = await deliverMail(mail(m.email, 'Access request', 'Please send me a copy of my personal data.'));
+    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
+    const notice = (await sentMail(inject('motoEndpoint'))).filter((x) => x.to.includes(m.email)).at(-1)!;
+    const link = linkIn(notice, '/v1/exports/download?token=')!;
+    expect(await viewedEntries(m.id)).toEqual([]);
+    expect((await call('GET', link.replace(/^https?:\/\/[^/]+/, ''))).status).toBe(302);
+    expect(await viewedEntries(m.id)).toEqual([expect.objectContaining({ actor: 'requester', requestId, details: { what: 'export' } })]);
   });
 });
 
