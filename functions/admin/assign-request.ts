@@ -2,13 +2,13 @@
 import { requestActionDeps } from '../../shared/adapters/wiring/staff';
 import { assignRequest, actionAnswer, type StaffActionDeps } from '../../shared/domain/request-staff';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { assignRequestRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: StaffActionDeps) =>
-  route(assignRequestRoute.request).handler(async (event) => {
+  route({ ...assignRequestRoute.request, auth: assignRequestRoute.auth }).handler(async (event) => {
     const { assignee } = event.input.body;
-    return ok(actionAnswer(await assignRequest(deps, event.input.path.id, assignee ? { assignee } : {}, callerOf(event)), deps.clock));
+    return ok(actionAnswer(await assignRequest(deps, event.input.path.id, assignee ? { assignee } : {}, staffActor(event)), deps.clock));
   });
 
 export const handler = makeHandler(requestActionDeps());

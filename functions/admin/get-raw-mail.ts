@@ -1,5 +1,5 @@
 /**
- * GET /v1/admin/requests/{id}/raw (IAM): short-lived links to the raw mail of a request and of each
+ * GET /v1/admin/requests/{id}/raw (staff): short-lived links to the raw mail of a request and of each
  * reply, for staff to open what the parsed text cannot show (attachments, HTML-only mail). The mail
  * stays in the inbound bucket for its lifetime; a link lives minutes. Making the links is recorded as a
  * `viewed` entry on the requester's audit chain first (access-log.ts).
@@ -13,12 +13,12 @@ import { recordView } from '../../shared/domain/access-log';
 import type { AuditLog, RequestStore } from '../../shared/domain/ports';
 import { auditSubject } from '../../shared/domain/requests';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { BUCKETS } from '../../shared/resources';
 import { getRawMailRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: Pick<S3MailReader, 'rawMailUrl'>; audit: Pick<AuditLog, 'append'> }) =>
-  route(getRawMailRoute.request).handler(async (event) => {
+  route({ ...getRawMailRoute.request, auth: getRawMailRoute.auth }).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
     const mails = [
@@ -29,7 +29,7 @@ export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: P
     // A link opens the mail: the look is recorded before any link is made (policy 4).
     await recordView(deps.audit, {
       subject: auditSubject(request),
-      actor: callerOf(event),
+      actor: staffActor(event),
       what: 'raw_mail',
       requestId: request.id,
       details: { mails: mails.length },

@@ -2,10 +2,12 @@
 import { requestReadDeps } from '../../shared/adapters/wiring/staff';
 import { requestDetail, type StaffReadDeps } from '../../shared/domain/request-staff';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { getRequestRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: StaffReadDeps) =>
-  route(getRequestRoute.request).handler(async (event) => ok(await requestDetail(deps, event.input.path.id, callerOf(event))));
+  route({ ...getRequestRoute.request, auth: getRequestRoute.auth }).handler(async (event) =>
+    ok(await requestDetail(deps, event.input.path.id, staffActor(event))),
+  );
 
 export const handler = makeHandler(requestReadDeps());

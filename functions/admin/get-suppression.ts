@@ -6,6 +6,8 @@ import { route } from '../../shared/http/route';
 import { getSuppressionRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: Pick<SubscriptionDeps, 'subscriptions'>) =>
-  route(getSuppressionRoute.request).handler(async (event) => ok(await subscriptionStatus(deps, event.input.path.email)));
+  route({ ...getSuppressionRoute.request, auth: getSuppressionRoute.auth }).handler(async (event) =>
+    ok(await subscriptionStatus(deps, event.input.path.email)),
+  );
 
 export const handler = makeHandler(subscriptionReadDeps());

@@ -7,6 +7,6 @@ import { route } from '../../shared/http/route';
 import { listRequestsRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: Parameters<typeof listQueue>[0]) =>
-  route(listRequestsRoute.request).handler(async (event) => ok(await listQueue(deps, event.input.query)));
+  route({ ...listRequestsRoute.request, auth: listRequestsRoute.auth }).handler(async (event) => ok(await listQueue(deps, event.input.query)));
 
 export const handler = makeHandler({ requests: requestStore(), clock: systemClock });

@@ -6,6 +6,6 @@ import { route } from '../../shared/http/route';
 import { lookupMemberRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: MemberLookupDeps) =>
-  route(lookupMemberRoute.request).handler(async (event) => ok(await lookupMember(deps, event.input.query)));
+  route({ ...lookupMemberRoute.request, auth: lookupMemberRoute.auth }).handler(async (event) => ok(await lookupMember(deps, event.input.query)));
 
 export const handler = makeHandler(memberLookupDeps());

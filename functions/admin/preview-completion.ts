@@ -6,6 +6,8 @@ import { route } from '../../shared/http/route';
 import { previewCompletionRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: Parameters<typeof previewCompletion>[0]) =>
-  route(previewCompletionRoute.request).handler(async (event) => ok(await previewCompletion(deps, event.input.path.id, event.input.body)));
+  route({ ...previewCompletionRoute.request, auth: previewCompletionRoute.auth }).handler(async (event) =>
+    ok(await previewCompletion(deps, event.input.path.id, event.input.body)),
+  );
 
 export const handler = makeHandler(previewDeps());

@@ -94,9 +94,10 @@ export interface MemberView {
   orders: Order[];
   requests: QueueItem[];
   disclosures: Disclosure[];
-  audit: { verification: ChainVerification; entries: AuditEntry[] };
-  /** Who opened this member's data (and request mail, visit lists) and when, newest first; this look included. */
-  viewers: Viewer[];
+  /** The DPO's part (audit verification is theirs, policy 4): the chain, its verification, and who looked. */
+  audit?: { verification: ChainVerification; entries: AuditEntry[] };
+  /** Who opened this member's data (and request mail, visit lists) and when, newest first; this look included. DPO only. */
+  viewers?: Viewer[];
 }
 
 /** Audit actions that turn marketing on or off, or record that it was. */
@@ -107,7 +108,16 @@ const changesMarketing = (e: AuditEntry) =>
   e.action === 'member.registered' ||
   (e.action === 'member.updated' && Array.isArray(e.details?.fields) && (e.details.fields as unknown[]).includes('marketingOptIn'));
 
-export async function memberView(deps: MemberViewDeps, memberId: string, actor: string, options: { visits?: number } = {}): Promise<MemberView> {
+/**
+ * `withAudit`: the caller is the DPO, who sees the audit chain, its verification and who looked;
+ * staff see the rest (the marketing history, taken from the chain, is shown to both).
+ */
+export async function memberView(
+  deps: MemberViewDeps,
+  memberId: string,
+  actor: string,
+  options: { visits?: number; withAudit?: boolean } = {},
+): Promise<MemberView> {
   const member = await deps.members.get(memberId);
   if (!member) throw new NotFoundError('Member');
   await recordView(deps.audit, { subject: memberId, actor, what: 'member' });
@@ -143,7 +153,6 @@ export async function memberView(deps: MemberViewDeps, memberId: string, actor: 
     orders: [...orders].sort((a, b) => b.orderedAt.localeCompare(a.orderedAt)),
     requests: requests.map((r) => queueItem(r, now)).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)),
     disclosures,
-    audit: { verification: verifyChain(entries), entries },
-    viewers: viewersOf(entries),
+    ...(options.withAudit ? { audit: { verification: verifyChain(entries), entries }, viewers: viewersOf(entries) } : {}),
   };
 }

@@ -116,7 +116,7 @@ describe('member view', () => {
     const { deps, audit } = await setup();
     await memberView(deps, 'm-7', 'somsri');
     clock.advance(60_000);
-    const view = await memberView(deps, 'm-7', 'dpo-anong', { visits: 1 });
+    const view = await memberView(deps, 'm-7', 'dpo-anong', { visits: 1, withAudit: true });
     expect(view.member).toMatchObject({ status: 'deactivated', holdUntil: '2027-11-01T00:00:00.000Z' });
     expect(view.consents).toEqual([
       {
@@ -127,12 +127,21 @@ describe('member view', () => {
     expect(view.marketing).toMatchObject({ optIn: false, suppressed: true, via: 'one-click', unsubscribedAt: '2026-10-01T00:00:00.000Z' });
     expect(view.marketing.history.map((e) => e.action)).toEqual(['member.registered', 'subscription.suppressed']);
     expect(view.visits.items.map((v) => v.path)).toEqual(['/page-2026-11-21T00:00:00.000Z']);
-    expect(view.audit.verification).toMatchObject({ ok: true, entries: 4 });
-    expect(view.viewers.map((v) => [v.by, v.what])).toEqual([
+    expect(view.audit?.verification).toMatchObject({ ok: true, entries: 4 });
+    expect(view.viewers?.map((v) => [v.by, v.what])).toEqual([
       ['dpo-anong', 'member'],
       ['somsri', 'member'],
     ]);
     expect((await audit.entries('m-7')).filter((e) => e.action === 'viewed')).toHaveLength(2);
+  });
+
+  it('leaves the audit chain and its viewers to the DPO: staff see the rest, and their look is still recorded', async () => {
+    const { deps, audit } = await setup();
+    const view = await memberView(deps, 'm-7', 'somsri');
+    expect(view).not.toHaveProperty('audit');
+    expect(view).not.toHaveProperty('viewers');
+    expect(view.marketing.suppressed).toBe(true);
+    expect((await audit.entries('m-7')).at(-1)).toMatchObject({ action: 'viewed', actor: 'somsri' });
   });
 
   it('shows nothing when the look cannot be recorded', async () => {
@@ -144,8 +153,8 @@ describe('member view', () => {
   it('reports a tampered chain in its verification', async () => {
     const { deps, audit } = await setup();
     audit.chains.get('m-7')![0]!.actor = 'someone-else';
-    const view = await memberView(deps, 'm-7', 'somsri');
-    expect(view.audit.verification).toMatchObject({ ok: false, firstBrokenSeq: 1, reason: 'hash_mismatch' });
+    const view = await memberView(deps, 'm-7', 'dpo-anong', { withAudit: true });
+    expect(view.audit?.verification).toMatchObject({ ok: false, firstBrokenSeq: 1, reason: 'hash_mismatch' });
   });
 
   it('answers 404 for an unknown member without recording a look', async () => {

@@ -8,6 +8,7 @@ import { handler as submitRequest } from '../../../functions/requests/submit-req
 import { handler as receiveEmail } from '../../../functions/email/receive-email';
 import { handler as completeRequest } from '../../../functions/admin/complete-request';
 import { apiEvent, invoke } from '../../helpers/events';
+import { staffEvent } from '../../helpers/staff-auth';
 
 const db = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -66,7 +67,7 @@ describe('submit-request', () => {
 
 describe('complete-request', () => {
   it('rejects a malformed reference with 400 before reading anything', async () => {
-    const event = post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete');
+    const event = staffEvent(post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete'));
     event.pathParameters = { id: "R-1' OR 1=1" };
     const res = await invoke(completeRequest, event);
     expect(res.status).toBe(400);
@@ -74,7 +75,7 @@ describe('complete-request', () => {
   });
 
   it('answers 404 for a request that does not exist', async () => {
-    const event = post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete');
+    const event = staffEvent(post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete'));
     event.pathParameters = { id: 'R-ABCDEFGH23' };
     expect((await invoke(completeRequest, event)).status).toBe(404);
   });
@@ -134,7 +135,7 @@ describe('receive-email', () => {
 
 describe('get-raw-mail', () => {
   const get = (id: string) => {
-    const event = post(`/v1/admin/requests/${id}/raw`, undefined, 'GET /v1/admin/requests/{id}/raw');
+    const event = staffEvent(post(`/v1/admin/requests/${id}/raw`, undefined, 'GET /v1/admin/requests/{id}/raw'));
     event.requestContext.http.method = 'GET';
     event.body = undefined;
     event.pathParameters = { id };
@@ -202,7 +203,7 @@ describe('get-request', () => {
         ],
       },
     });
-    const event = post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}');
+    const event = staffEvent(post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}'));
     event.requestContext.http.method = 'GET';
     event.body = undefined;
     event.pathParameters = { id: 'R-ABCDEFGH23' };
@@ -215,7 +216,11 @@ describe('get-request', () => {
 
 describe('get-request: reading is recorded (policy 4)', () => {
   const getEvent = () => {
-    const event = post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}');
+    const event = staffEvent(post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}'), {
+      username: 'somsri.k',
+      email: 'somsri@shop.example.com',
+      groups: ['staff'],
+    });
     event.requestContext.http.method = 'GET';
     event.body = undefined;
     event.pathParameters = { id: 'R-ABCDEFGH23' };
@@ -230,7 +235,13 @@ describe('get-request: reading is recorded (policy 4)', () => {
     expect(res.body.mail.text).toBe('Please delete my personal data.');
     const puts = db.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
     expect(puts).toEqual([
-      expect.objectContaining({ action: 'viewed', requestId: 'R-ABCDEFGH23', details: { what: 'request' }, subject: expect.stringMatching(/^email:/) }),
+      expect.objectContaining({
+        action: 'viewed',
+        actor: 'somsri@shop.example.com',
+        requestId: 'R-ABCDEFGH23',
+        details: { what: 'request' },
+        subject: expect.stringMatching(/^email:/),
+      }),
     ]);
   });
 
