@@ -14,6 +14,7 @@ import { startLocalServer, type LocalServerOptions } from './local-server';
 import { startLocalWorkers, type LocalWorkers } from './local-workers';
 import { parseClockChange } from './clock';
 import { serveDemo } from './demo';
+import { consoleHandler } from './console-serve';
 import { clockShift, systemClock } from '../../shared/adapters/clock';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -174,12 +175,27 @@ export async function startLocalSystem(
     // Deadline jobs hop every few seconds locally instead of every 15 minutes, so a moved clock shows at once.
     process.env.MAX_JOB_DELAY_SECONDS ??= '2';
     process.env.STALE_CHAIN_MINUTES ??= '1';
+    // TODO(auth): the local user pool's ids once the local mode creates the pool.
+    const serveConsole = consoleHandler({
+      cognitoUpstream: emulator.endpoint,
+      config: () => ({
+        apiBaseUrl: '',
+        stage: settings.name,
+        region: process.env.AWS_REGION ?? '',
+        userPoolId: '',
+        clientId: '',
+        cognitoEndpoint: '/console/cognito',
+      }),
+    });
     try {
       http = await startLocalServer({
         settings,
         port,
         extra: async (req, res, url) =>
-          (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
+          (await localControls(req, res, url, workers)) ||
+          (await serveDemo(req, res, url)) ||
+          (await serveConsole(req, res, url)) ||
+          (options.extra ? await options.extra(req, res, url) : false),
       });
     } catch (error) {
       // Taken between the check and now.
