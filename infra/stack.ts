@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { ROUTES, type RouteDef } from '../shared/routes';
 import { WORKERS } from '../shared/workers';
 import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
+import { ConsoleSite } from './constructs/console-site';
 import { DataStores } from './constructs/data';
 import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
@@ -33,6 +34,7 @@ export class PrivacyStack extends Stack {
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
   readonly workers: Workers;
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -58,6 +60,16 @@ export class PrivacyStack extends Stack {
       publicUrl: settings.publicBaseUrl ?? this.http.api.apiEndpoint,
       alerts: this.alerts,
     });
+    this.console = new ConsoleSite(this, 'Console', {
+      apiId: this.http.api.apiId,
+      // TODO(auth): the staff user pool and the console's app client.
+      userPoolId: '',
+      clientId: '',
+      stage: settings.name,
+      accessLogs: this.data.accessLogs,
+      retain,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The staff console (README: Staff console)' });
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.workers.receiptRuleSet?.receiptRuleSetName ?? 'none',
       description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this>',
