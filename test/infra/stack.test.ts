@@ -78,9 +78,10 @@ describe('stack: data', () => {
 });
 
 describe('stack: functions', () => {
-  it('has one function per route and per worker: Node.js 24 on arm64, traced, stage settings in the environment', () => {
+  it('has one function per route and per worker, and the staff pool trigger: Node.js 24 on arm64, traced, stage settings in the environment', () => {
     const fns = ownFunctions();
-    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length);
+    // ...and the staff pool's pre-token-generation trigger.
+    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length + 1);
     for (const fn of Object.values(fns))
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -106,7 +107,8 @@ describe('stack: functions', () => {
   });
 
   it('gives every function its own log group with the stage retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1);
+    // Functions (routes, workers, the staff pool's trigger) and the API's access logs.
+    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1 + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: built.settings.logRetentionDays });
   });
 
@@ -180,12 +182,16 @@ describe('stack: functions', () => {
 });
 
 describe('stack: HTTP API', () => {
-  it('has exactly the routes of the route table, IAM-authorised where the table says so', () => {
+  it('has exactly the routes of the route table: IAM on machine routes, the staff JWT authoriser on people routes', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    expect(authorizerId).toBeDefined();
     for (const route of ROUTES) {
+      const people = route.auth === 'staff' || route.auth === 'dpo';
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey(route),
-        AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : 'NONE',
+        AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : people ? 'JWT' : 'NONE',
+        ...(people ? { AuthorizerId: { Ref: authorizerId } } : {}),
       });
     }
   });

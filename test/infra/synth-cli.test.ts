@@ -35,7 +35,8 @@ describe('cdk synth (the devops path)', () => {
         const functions = Object.entries(template.Resources as Record<string, LambdaResource>)
           .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith('CustomCDKBucketDeployment'))
           .map(([, r]) => r);
-        expect(functions).toHaveLength(ROUTES.length + WORKERS.length);
+        // ...and the staff pool's pre-token-generation trigger.
+        expect(functions).toHaveLength(ROUTES.length + WORKERS.length + 1);
         const assetDirs = functions.map((f) => f.Metadata['aws:asset:path']);
         expect(new Set(assetDirs).size, 'every function has its own asset').toBe(functions.length);
         for (const dir of assetDirs) {
