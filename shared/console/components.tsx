@@ -72,10 +72,16 @@ export function DaysLeft({ dueAt, closed }: { dueAt: string; closed?: boolean })
   );
 }
 
-/** The page's heading, focused when the page opens, so a screen reader hears where it landed. */
+/** False until the first page has been shown: a fresh load leaves focus where the browser puts it (before the skip link). */
+let navigated = false;
+
+/** The page's heading, focused when the console moves to another page, so a screen reader hears where it landed. */
 export function PageTitle({ children }: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => {
+    if (navigated) ref.current?.focus();
+    navigated = true;
+  }, []);
   return (
     <h1 tabIndex={-1} ref={ref}>
       {children}

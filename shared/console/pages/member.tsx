@@ -11,6 +11,7 @@ import { useServices } from '../context';
 import { dateTime } from '../format';
 import { useI18n, word } from '../i18n';
 import { href } from '../pages-base';
+import { allows } from '../session';
 
 type LookupKind = 'memberId' | 'email' | 'visitorId';
 
@@ -160,13 +161,15 @@ function VisitsSection({ memberId }: { memberId: string }) {
 
 export function MemberPage({ params }: { params: Record<string, string> }) {
   const { t } = useI18n();
+  const { person } = useServices();
   const memberId = params.id ?? '';
   return (
     <section>
       <PageTitle>
         {t('member')} {memberId}
       </PageTitle>
-      <AuditSection memberId={memberId} />
+      {/* The audit chain and who viewed the member are the DPO's (the API refuses them to staff). */}
+      {allows(person?.role, 'dpo') ? <AuditSection memberId={memberId} /> : null}
       <DisclosuresSection memberId={memberId} />
       <VisitsSection memberId={memberId} />
     </section>
