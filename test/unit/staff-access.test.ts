@@ -37,7 +37,7 @@ describe('staff access rules', () => {
 });
 
 describe('route middleware: staff access', () => {
-  const queue = listRequests({ requests: { byStatus: async () => ({ items: [] }) } });
+  const queue = listRequests({ requests: { byStatus: async () => ({ items: [] }), countByStatus: async () => 0 }, clock: { now: () => new Date() } });
   const disclosures = recordDisclosure({} as never);
   const queueEvent = () => apiEvent('get-policy');
 
