@@ -178,6 +178,13 @@ describe('staff console', () => {
     await shown(page.getByTestId('notice-preview'), requestId);
     await shot(page, 'request');
 
+    // An internal comment and an assignment, both in the history under the signed-in person's name.
+    await page.getByRole('textbox', { name: 'บันทึกภายใน' }).fill('Checked the account: orders are kept for disputes.');
+    await page.getByRole('button', { name: 'เพิ่มบันทึก' }).click();
+    await shown(page.locator('.timeline li'), 'Checked the account');
+    await page.getByRole('button', { name: 'บันทึก', exact: true }).click();
+    await shown(page.locator('.facts dd'), system.staffAuth.users.staff.username);
+
     const completed = page.waitForResponse((r) => r.url().endsWith(`/v1/admin/requests/${requestId}/complete`));
     await page.getByRole('button', { name: 'ยืนยันและแจ้งลูกค้า' }).click();
     expect((await completed).status()).toBe(200);
@@ -200,7 +207,7 @@ describe('staff console', () => {
     await shot(page, 'staff-refused');
   });
 
-  it('lets the dpo sign in with TOTP, record a disclosure and verify the member\u2019s audit chain', async () => {
+  it('lets the dpo sign in with TOTP, record a disclosure, find the member, verify its audit chain and see who viewed it', async () => {
     const page = await signIn('dpo');
     await page.getByRole('link', { name: 'ทะเบียนการเปิดเผยข้อมูล' }).click();
     await page.getByLabel('ผู้รับข้อมูล').fill('Bangkok Metropolitan Police');
@@ -217,7 +224,17 @@ describe('staff console', () => {
     await shown(page.getByTestId('disclosures').getByRole('row'), 'Warrant 123/2569');
     await shot(page, 'disclosures');
 
-    await page.goto(`${system.url}/console/members/${memberId}`);
+    // Find the member by e-mail, as a DPO would.
+    await page.getByRole('link', { name: 'สมาชิก' }).click();
+    await page.getByLabel('ค้นหา', { exact: true }).fill('somchai.j@example.com');
+    await page.getByRole('button', { name: 'ค้นหา' }).click();
+    await shown(page.getByRole('heading', { name: `สมาชิก ${memberId}` }));
+    await shown(page.getByTestId('chain-verification'), 'ห่วงโซ่สมบูรณ์');
+    // Reading is recorded: staff opened this member's request mail, and this very look is listed too.
+    const viewed = page.getByTestId('viewed');
+    await shown(viewed.getByRole('row'), system.staffAuth.users.staff.username);
+    await shown(viewed.getByRole('row'), system.staffAuth.users.dpo.username);
+    await page.getByRole('button', { name: 'ตรวจสอบห่วงโซ่' }).click();
     await shown(page.getByTestId('chain-verification'), 'ห่วงโซ่สมบูรณ์');
     await shot(page, 'member');
   });
@@ -226,7 +243,7 @@ describe('staff console', () => {
     const page = await signIn('staff');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('th');
     await page.goto(`${system.url}/console/requests/${requestId}`);
-    const received = page.locator('.facts dd').nth(4);
+    const received = page.getByTestId('received');
     await shown(received, String(new Date().getFullYear() + 543));
     await page.getByRole('button', { name: 'English' }).click();
     await shown(page.getByRole('heading', { name: `Request ${requestId}` }));
