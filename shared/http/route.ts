@@ -245,7 +245,10 @@ function jwtClaims(event: APIGatewayProxyEventV2): JwtClaims | undefined {
 const SIGN_IN_FIRST = 'Sign in first: this route needs a staff ID token (Authorization: Bearer <token>)';
 
 function memberFromClaims(claims: JwtClaims): StaffMember | undefined {
-  const username = claims['cognito:username'] ?? claims.username;
+  // The JWT authoriser also lets the pool's access tokens through (they name the client too); only
+  // ID tokens are accepted, as the local server does, so both modes answer alike.
+  if (claims.token_use !== undefined && claims.token_use !== 'id') return undefined;
+  const username = claims['cognito:username'];
   if (typeof username !== 'string' || username === '') return undefined;
   const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : undefined;
   return { username, ...(email ? { email } : {}), groups: parseGroupsClaim(claims['cognito:groups']) };
