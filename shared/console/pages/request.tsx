@@ -35,6 +35,15 @@ function eventWords(event: string, t: Translate): string {
   return event;
 }
 
+/** A deadline milestone in words: `remind-2d`, `due`, `overdue-3` (shared/domain/deadline-chain.ts). */
+export function milestoneWords(name: string, t: Translate): string {
+  const remind = /^remind-(\d+)d$/.exec(name);
+  if (remind) return t('milestoneRemind', { n: remind[1]! });
+  const overdue = /^overdue-(\d+)$/.exec(name);
+  if (overdue) return t('milestoneOverdue', { n: overdue[1]! });
+  return name === 'due' ? t('milestoneDue') : name;
+}
+
 function Timeline({ request }: { request: RequestDetail }) {
   const { t, lang } = useI18n();
   return (
@@ -58,7 +67,7 @@ function Timeline({ request }: { request: RequestDetail }) {
       <ul class="milestones">
         {request.milestones.map((m) => (
           <li key={m.name} class={m.done ? 'done' : ''}>
-            <time dateTime={m.at}>{dateTime(m.at, lang)}</time> {m.name} {m.done ? '✓' : ''}
+            <time dateTime={m.at}>{dateTime(m.at, lang)}</time> {milestoneWords(m.name, t)} {m.done ? `✓ ${t('milestoneDone')}` : ''}
           </li>
         ))}
         <li>

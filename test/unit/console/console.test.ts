@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { consoleHandler } from '../../../scripts/lib/console-serve';
 import type { Disclosure } from '../../../shared/domain/ports';
 import { toCsv } from '../../../shared/console/pages/disclosures';
-import { foldRepeats } from '../../../shared/console/pages/request';
+import { foldRepeats, milestoneWords } from '../../../shared/console/pages/request';
+import { translator } from '../../../shared/console/i18n';
 import { allows, personOf } from '../../../shared/console/session';
 
 const jwt = (claims: Record<string, unknown>) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
@@ -78,6 +79,18 @@ describe('request timeline', () => {
       ['comment', undefined],
       ['repeated', undefined],
     ]);
+  });
+});
+
+describe('deadline milestones in words', () => {
+  it('names reminders, the due date and overdue days in Thai and English, and keeps an unknown name as is', () => {
+    const th = translator('th');
+    const en = translator('en');
+    expect(milestoneWords('remind-2d', en)).toBe('Staff reminder 2 days before the due date');
+    expect(milestoneWords('remind-1d', th)).toBe('แจ้งเตือนเจ้าหน้าที่ 1 วันก่อนครบกำหนด');
+    expect(milestoneWords('overdue-3', en)).toBe('Overdue day 3: reminded again');
+    expect(milestoneWords('due', en)).toBe('Due (escalated, or applied automatically)');
+    expect(milestoneWords('something-new', en)).toBe('something-new');
   });
 });
 
