@@ -6,7 +6,7 @@
  * Screenshots go to test-results/.
  */
 import axe from 'axe-core';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTP } from 'otpauth';
@@ -237,6 +237,24 @@ describe('staff console', () => {
     await page.getByRole('button', { name: 'ตรวจสอบห่วงโซ่' }).click();
     await shown(page.getByTestId('chain-verification'), 'ห่วงโซ่สมบูรณ์');
     await shot(page, 'member');
+  });
+
+  it('lets the dpo publish a policy version with the file\u2019s SHA-256 computed in the browser', async () => {
+    const page = await signIn('dpo');
+    await page.getByRole('link', { name: 'เวอร์ชันนโยบาย' }).click();
+    const text = Buffer.from('นโยบายความเป็นส่วนตัว ฉบับทดสอบ\n');
+    const version = `console-${randomUUID().slice(0, 8)}`;
+    await page.getByLabel('เวอร์ชัน', { exact: true }).fill(version);
+    await page.getByLabel('มีผลตั้งแต่').fill('2030-01-01');
+    await page.getByLabel('ที่อยู่ของนโยบาย (URL)').fill('https://shop.example.com/privacy');
+    await page.getByLabel('ไฟล์นโยบาย').setInputFiles({ name: 'policy.txt', mimeType: 'text/plain', buffer: text });
+    await shown(page.getByTestId('policy-sha256'), createHash('sha256').update(text).digest('hex'));
+    await page.getByLabel('การวิเคราะห์').check();
+    const published = page.waitForResponse((r) => r.url().endsWith('/v1/admin/policies') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'เผยแพร่', exact: true }).click();
+    expect((await published).status()).toBe(201);
+    await shown(page.getByRole('row'), version);
+    await shot(page, 'policies');
   });
 
   it('speaks Thai by default and English after the switch, with Buddhist-era dates only in Thai', async () => {
