@@ -258,6 +258,17 @@ function completionNotice(request: DataRequest, input: CompletionInput, facts: N
       );
 }
 
+/** What POST /v1/admin/requests/{id}/completion-preview answers. */
+export interface CompletionPreview {
+  requestId: string;
+  outcome: RequestOutcome;
+  /** The requester's address the notice goes to. */
+  to: string;
+  locale: Locale;
+  subject: string;
+  text: string;
+}
+
 /** A placeholder where the real notice has a fresh signed link: the preview must not mint a working one. */
 export const PREVIEW_TOKEN = 'preview';
 
@@ -271,7 +282,7 @@ export async function previewCompletion(
   deps: Pick<CompletionDeps, 'requests' | 'clock' | 'settings'> & { members: Pick<MemberStore, 'get'> },
   id: string,
   input: Pick<CompletionInput, 'outcome' | 'note'>,
-): Promise<{ requestId: string; outcome: RequestOutcome; to: string; locale: Locale; subject: string; text: string }> {
+): Promise<CompletionPreview> {
   const request = await deps.requests.get(id);
   if (!request) throw new NotFoundError('Request');
   if (isClosed(request)) throw new ConflictError('request_closed', `Request ${id} is already closed as ${request.outcome ?? request.status}`);

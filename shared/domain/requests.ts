@@ -194,11 +194,12 @@ export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) 
 
 /**
  * The request with everything that names its requester removed (the address, the mail's subject and
- * text, replies, attachment names, the raw mail's key, staff notes, mail still owed), keeping what the audit trail needs: ids, type, channel,
+ * text and the phrases quoted from it, replies, attachment names, the raw mail's key, staff notes and
+ * comments, mail still owed), keeping what the audit trail needs: ids, type, channel,
  * dates, statuses, SES verdicts and a hash of the address.
  */
 export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
-  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, ...kept } = request;
+  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, matched: _m, ...kept } = request;
   const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
   return withEvent(
     {

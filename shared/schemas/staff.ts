@@ -9,7 +9,8 @@ import { MemberId, VisitorId } from './common';
 import { Email, RequestType } from './requests';
 
 export type { QueueCounts, QueueItem, QueuePage } from '../domain/request-queue';
-export type { Milestone, RequestDetail } from '../domain/request-staff';
+export type { ActionAnswer, Milestone, RequestDetail } from '../domain/request-staff';
+export type { CompletionPreview } from '../domain/request-completion';
 export type { Viewer } from '../domain/access-log';
 export type { MemberMatch, MemberView } from '../domain/member-view';
 
