@@ -302,7 +302,7 @@ export function staffOf(event: APIGatewayProxyEventV2): StaffMember {
 /** How request history and the audit trail name the person calling a people route. */
 export const staffActor = (event: APIGatewayProxyEventV2): string => actorName(staffOf(event));
 
-/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, the local staff ARN). */
+/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, LOCAL_CALLER_ARN or a partner's). */
 export function callerOf(event: APIGatewayProxyEventV2): string {
   const ctx = event.requestContext as unknown as { authorizer?: { iam?: { userArn?: string } } };
   return ctx.authorizer?.iam?.userArn ?? 'unknown';
