@@ -14,6 +14,7 @@ import type { PublishPolicyInput } from '../schemas/consent';
 import type {
   AssignInput,
   CommentInput,
+  CompletionPreview,
   CompletionPreviewInput,
   MemberMatch,
   MemberView,
@@ -28,7 +29,6 @@ import type { Session } from './session';
 export type CompleteRequest = z.infer<typeof CompleteRequestInput>;
 export type NewDisclosure = z.infer<typeof DisclosureInput>;
 export type NewPolicy = z.infer<typeof PublishPolicyInput>;
-export type CompletionPreview = { to: string; locale: 'th' | 'en'; subject: string; text: string };
 export interface Page<T> {
   items: T[];
   next?: string;
@@ -44,7 +44,7 @@ export interface SubscriptionAnswer {
   unsubscribedAt?: string;
   via?: string;
 }
-export type { AuditEntry, Disclosure, MemberView, PolicyVersion, QueueItem, QueueView, RequestDetail };
+export type { AuditEntry, CompletionPreview, Disclosure, MemberView, PolicyVersion, QueueItem, QueueView, RequestDetail };
 
 /** An answer other than 2xx: `{ error: { code, message, issues? } }` as every route gives it. */
 export class ApiError extends Error {
