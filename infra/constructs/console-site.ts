@@ -52,7 +52,8 @@ export interface ConsoleSiteProps {
 const PREFIX = 'console';
 
 /**
- * Viewer-request function: the console's router owns every path under /console/ that is not a file,
+ * Viewer-request function: the console's router owns every path under /console/ that is not one of
+ * its files (by extension: a member id may hold a dot),
  * so those answer the app shell; / and /console go to /console/. Answering 404s with the shell through
  * the distribution's error responses would also rewrite the API's own 404s.
  */
@@ -61,7 +62,7 @@ export const ROUTER_FUNCTION = `function handler(event) {
   if (uri === '/' || uri === '/${PREFIX}') {
     return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/${PREFIX}/' } } };
   }
-  if (uri.indexOf('/${PREFIX}/') === 0 && uri.slice(uri.lastIndexOf('/') + 1).indexOf('.') < 0) {
+  if (uri.indexOf('/${PREFIX}/') === 0 && !/\\.(js|css|html|json|png|svg|ico|txt)$/.test(uri)) {
     event.request.uri = '/${PREFIX}/index.html';
   }
   return event.request;
