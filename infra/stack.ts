@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { ROUTES, type RouteDef } from '../shared/routes';
 import { WORKERS } from '../shared/workers';
 import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
+import { ConsoleSite } from './constructs/console-site';
 import { DataStores } from './constructs/data';
 import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
@@ -35,6 +36,7 @@ export class PrivacyStack extends Stack {
   readonly http: PrivacyHttpApi;
   readonly staffAuth: StaffAuth;
   readonly workers: Workers;
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -66,6 +68,15 @@ export class PrivacyStack extends Stack {
       publicUrl: settings.publicBaseUrl ?? this.http.api.apiEndpoint,
       alerts: this.alerts,
     });
+    this.console = new ConsoleSite(this, 'Console', {
+      apiId: this.http.api.apiId,
+      userPoolId: this.staffAuth.userPool.userPoolId,
+      clientId: this.staffAuth.client.userPoolClientId,
+      stage: settings.name,
+      accessLogs: this.data.accessLogs,
+      retain,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The staff console (README: Staff console)' });
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.workers.receiptRuleSet?.receiptRuleSetName ?? 'none',
       description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this>',

@@ -62,7 +62,9 @@ try {
       `Persisting to ${relative(process.cwd(), persist)} at a clean stop (${loaded}); queued deadline jobs are not kept, the sweep restarts their chains.`,
     );
   }
-  console.log(`Shop privacy backend ready on ${system.url} (AWS emulator at ${system.emulator.endpoint}), demo shop at ${system.url}/demo/ - Ctrl-C to stop`);
+  console.log(
+    `Shop privacy backend ready on ${system.url} (AWS emulator at ${system.emulator.endpoint}), demo shop at ${system.url}/demo/ and the staff console at ${system.url}/console/ - Ctrl-C to stop`,
+  );
 } catch (error) {
   if (error instanceof MotoMissingError || error instanceof PortInUseError) {
     console.error(error.message);

@@ -15,6 +15,7 @@ import type { StaffAuthConfig } from './local-staff-auth';
 import { startLocalWorkers, type LocalWorkers } from './local-workers';
 import { parseClockChange } from './clock';
 import { serveDemo } from './demo';
+import { CONSOLE_COGNITO_PROXY, consoleHandler } from './console-serve';
 import { clockShift, systemClock } from '../../shared/adapters/clock';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -179,12 +180,26 @@ export async function startLocalSystem(
     // Deadline jobs hop every few seconds locally instead of every 15 minutes, so a moved clock shows at once.
     process.env.MAX_JOB_DELAY_SECONDS ??= '2';
     process.env.STALE_CHAIN_MINUTES ??= '1';
+    const serveConsole = consoleHandler({
+      cognitoUpstream: emulator.endpoint,
+      config: () => ({
+        apiBaseUrl: '',
+        stage: settings.name,
+        region: staffAuth?.region ?? process.env.AWS_REGION ?? '',
+        userPoolId: staffAuth?.userPoolId ?? '',
+        clientId: staffAuth?.userPoolClientId ?? '',
+        cognitoEndpoint: CONSOLE_COGNITO_PROXY,
+      }),
+    });
     try {
       http = await startLocalServer({
         settings,
         port,
         extra: async (req, res, url) =>
-          (await localControls(req, res, url, workers)) || (await serveDemo(req, res, url)) || (options.extra ? await options.extra(req, res, url) : false),
+          (await localControls(req, res, url, workers)) ||
+          (await serveDemo(req, res, url)) ||
+          (await serveConsole(req, res, url)) ||
+          (options.extra ? await options.extra(req, res, url) : false),
       });
     } catch (error) {
       // Taken between the check and now.
