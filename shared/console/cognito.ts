@@ -129,6 +129,23 @@ export async function finishTotpSetup(config: ConsoleConfig, session: string, us
   );
 }
 
+/**
+ * TOTP set-up by a signed-in person (a DPO's `dpo` group counts only once TOTP is on): a secret for the
+ * authenticator app, then its first code confirms it and makes TOTP the person's MFA.
+ */
+export const associateTotp = (config: ConsoleConfig, accessToken: string) =>
+  call<{ SecretCode: string }>(config, 'AssociateSoftwareToken', { AccessToken: accessToken });
+
+export async function enableTotp(config: ConsoleConfig, accessToken: string, code: string): Promise<void> {
+  const verified = await call<{ Status: string }>(config, 'VerifySoftwareToken', { AccessToken: accessToken, UserCode: code, FriendlyDeviceName: 'console' });
+  if (verified.Status !== 'SUCCESS') throw new CognitoError('CodeMismatchException', 'The code was not accepted');
+  await call(config, 'SetUserMFAPreference', { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } });
+}
+
+/** What an authenticator app reads from a QR code (or takes as a link on a phone). */
+export const totpUri = (secret: string, account: string, issuer: string) =>
+  `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(account)}?secret=${secret}&issuer=${encodeURIComponent(issuer)}`;
+
 export const refresh = async (config: ConsoleConfig, refreshToken: string) =>
   step(
     await call<AuthResult>(config, 'InitiateAuth', {

@@ -7,6 +7,7 @@ import type { ComponentType } from 'preact';
 import type { Key } from './i18n';
 import { DisclosuresPage } from './pages/disclosures';
 import { MemberPage, MembersPage } from './pages/member';
+import { MfaPage } from './pages/mfa';
 import { PartnerChecksPage } from './pages/partners';
 import { PoliciesPage } from './pages/policies';
 import { QueuePage } from './pages/queue';
@@ -35,4 +36,5 @@ export const PAGES: ConsolePage[] = [
   { path: '/registers/disclosures', component: DisclosuresPage, role: 'dpo', nav: 'navDisclosures' },
   { path: '/registers/partners', component: PartnerChecksPage, role: 'dpo', nav: 'navPartners' },
   { path: '/registers/policies', component: PoliciesPage, role: 'dpo', nav: 'navPolicies' },
+  { path: '/account/mfa', component: MfaPage, role: 'staff', nav: 'navMfa' },
 ];

@@ -69,6 +69,11 @@ export class Session {
     return this.tokens?.idToken;
   }
 
+  /** The access token, for Cognito calls the person makes about themselves (TOTP set-up). */
+  get accessToken(): string | undefined {
+    return this.idToken ? this.tokens?.accessToken : undefined;
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
