@@ -10,6 +10,7 @@ import { WORKERS } from '../shared/workers';
 import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
 import { DataStores } from './constructs/data';
 import { FunctionBundles } from './constructs/function-bundles';
+import { StorefrontEdge } from './constructs/edge';
 import { PrivacyHttpApi } from './constructs/http-api';
 import { Workers } from './constructs/workers';
 import { commonEnvironment, type StageSettings } from './stage-config';
@@ -33,6 +34,7 @@ export class PrivacyStack extends Stack {
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
   readonly workers: Workers;
+  readonly edge: StorefrontEdge;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -67,5 +69,10 @@ export class PrivacyStack extends Stack {
       description: 'Alarms notify this topic; each subscriber confirms once (README: Alarms)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    this.edge = new StorefrontEdge(this, 'Edge', { api: this.http.api, edgeKey: this.data.secrets.edgeKey });
+    new CfnOutput(this, 'StorefrontUrl', {
+      value: `https://${this.edge.distribution.distributionDomainName}`,
+      description: 'What storefront pages call (data-api of the kit): CloudFront in front of the API',
+    });
   }
 }

@@ -216,21 +216,28 @@ export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: 
     ...(facts.isp ? { isp: truncateUtf8(facts.isp, 64) } : {}),
     expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
   };
-  const records: VisitRecord[] = [];
-  const close = (record: VisitRecord) => records.push(record.ev.length === 1 ? fitSingleEvent(record) : record);
   const skFor = (part: number) => `${keyTime.toISOString()}#${batchHash}#${String(part).padStart(2, '0')}`;
-  let current: VisitRecord = { ...common, sk: skFor(0), ev: [] };
+  // Linear: a record's size is that of its empty shell (every part's sort key has the same length)
+  // plus, per event, the event and its list entry; each event is measured once.
+  const shellBytes = itemSize({ ...common, sk: skFor(0), ev: [] });
+  const groups: StoredEvent[][] = [];
+  let group: StoredEvent[] = [];
+  let bytes = shellBytes;
   for (const event of events) {
-    const candidate = { ...current, ev: [...current.ev, event] };
-    if (current.ev.length > 0 && itemSize(candidate) > RECORD_BUDGET_BYTES) {
-      close(current);
-      current = { ...common, sk: skFor(records.length), ev: [event] };
-    } else {
-      current = candidate;
+    const eventBytes = 1 + itemSize(event);
+    if (group.length > 0 && bytes + eventBytes > RECORD_BUDGET_BYTES) {
+      groups.push(group);
+      group = [];
+      bytes = shellBytes;
     }
+    group.push(event);
+    bytes += eventBytes;
   }
-  close(current);
-  return records;
+  groups.push(group);
+  return groups.map((ev, part) => {
+    const record: VisitRecord = { ...common, sk: skFor(part), ev };
+    return ev.length === 1 ? fitSingleEvent(record) : record;
+  });
 }
 
 /** Free-text fields given up first when one event with long ids still does not fit a record. */

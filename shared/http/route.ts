@@ -207,12 +207,19 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
   },
 });
 
-/** One line per request, without personal data: route, status, duration, request id. */
+/**
+ * One line per request, without personal data: route, status, duration, request id. On a hot path
+ * (REQUEST_LOG_SAMPLE, set from the route's `runtime`) only that share of successful requests is
+ * logged; a 4xx or 5xx always is.
+ */
 const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
   // Keyed by event: the local server may run several invocations of one handler at once.
   const started = new WeakMap<object, number>();
+  const sample = Number(process.env.REQUEST_LOG_SAMPLE ?? 1);
+  const share = Number.isFinite(sample) ? sample : 1;
   const write = (request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyResultV2 | null }) => {
     const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
+    if (status !== undefined && status < 400 && !(Math.random() < share)) return;
     const ms = Date.now() - (started.get(request.event) ?? Date.now());
     log.info('request', { route: request.event.routeKey, status, ms, requestId: request.event.requestContext?.requestId });
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { handler, IMMUTABLE_CACHE } from '../../../functions/platform/get-kit';
+import { handler } from '../../../functions/platform/get-kit';
+import { KIT_IMMUTABLE_CACHE as IMMUTABLE_CACHE } from '../../../shared/http/cache-control';
 import { KIT_JS, KIT_VERSION } from '../../../shared/storefront/kit-bundle';
 import { apiEvent, invoke } from '../../helpers/events';
 
