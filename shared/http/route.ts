@@ -100,7 +100,7 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
     // RFC 8058 one-click posts may come as multipart; the platform's own parser reads them.
     try {
       const form = await new Response(bytes, { headers: { 'content-type': rawType } }).formData();
-      return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+      return requireWellFormed(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')), 'body');
     } catch {
       throw new HttpError(400, 'invalid_form', 'The multipart form body cannot be read');
     }
@@ -111,13 +111,20 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
   } catch {
     throw new HttpError(400, 'invalid_encoding', 'The body must be UTF-8');
   }
-  if (isForm) return Object.fromEntries(new URLSearchParams(text));
+  if (isForm) return requireWellFormed(Object.fromEntries(new URLSearchParams(text)), 'body');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON');
   }
+  // Strict UTF-8 decoding never yields a lone surrogate: only a JSON escape of one can, so a body
+  // without such an escape needs no walk (the beacon route, the hot path, rarely has one).
+  return SURROGATE_ESCAPE.test(text) ? requireWellFormed(value, 'body') : value;
 }
+
+/** A `\uD800`-`\uDFFF` escape somewhere in JSON text (or a look-alike after an escaped backslash: walked too). */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /** In `u` mode a surrogate class matches only unpaired halves: a well-formed pair is one code point. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -165,7 +172,7 @@ const parseInput = <B, P, Q>(spec: InputSpec<B, P, Q>): MiddlewareObj<ParsedEven
     const path = requireWellFormed(event.pathParameters ?? {}, 'path');
     const query = requireWellFormed(event.queryStringParameters ?? {}, 'query');
     event.input = {
-      body: (spec.body ? validate(spec.body, requireWellFormed(await readBody(event, spec), 'body'), 'body') : undefined) as B,
+      body: (spec.body ? validate(spec.body, await readBody(event, spec), 'body') : undefined) as B,
       path: (spec.path ? validate(spec.path, path, 'path') : undefined) as P,
       query: (spec.query ? validate(spec.query, query, 'query') : undefined) as Q,
     };
