@@ -247,7 +247,8 @@ export const submitRequestRoute = {
   throttle: { rate: 10, burst: 20 },
   uses: {
     tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] },
-    secrets: ['tokenKey'],
+    // The edge key: behind CloudFront, the per-source limit counts the viewer's address.
+    secrets: ['tokenKey', 'edgeKey'],
     queues: { deadlines: ['send'] },
     sendsMail: true,
   },

@@ -87,12 +87,32 @@ const sameKey = (sent: string | undefined, key: Uint8Array) => {
   return bytes.length === key.length && timingSafeEqual(bytes, key);
 };
 
-/** CloudFront's facts, for requests that prove they came through the stack's distribution. */
+/**
+ * The viewer's address as CloudFront reports it, for a request that proves it came through the
+ * stack's distribution (the edge key); undefined otherwise (a direct call: its connection's address
+ * is the viewer's). Every storefront route behind the edge needs this: API Gateway sees CloudFront.
+ */
+export function viewerAddressOf(edgeKey: SigningKey) {
+  return async (headers: Record<string, string | undefined>): Promise<string | undefined> =>
+    // No key sent: a direct call, answered without reading the secret.
+    headers[EDGE_KEY_HEADER] && sameKey(headers[EDGE_KEY_HEADER], await edgeKey()) ? viewerAddress(headers['cloudfront-viewer-address']) : undefined;
+}
+
+/** CloudFront's facts (viewer address, ASN and provider), for requests that prove they came through the stack's distribution. */
 export function cloudFrontLookup(edgeKey: SigningKey): IspLookup {
   return async (_ip, headers) => {
-    if (!sameKey(headers[EDGE_KEY_HEADER], await edgeKey())) return {};
+    if (!headers[EDGE_KEY_HEADER] || !sameKey(headers[EDGE_KEY_HEADER], await edgeKey())) return {};
     const ip = viewerAddress(headers['cloudfront-viewer-address']);
     return { ...providerOfAsn(headers['cloudfront-viewer-asn']), ...(ip ? { ip } : {}) };
+  };
+}
+
+/** Another source of providers behind the edge: the viewer's address replaces CloudFront's, and is what is looked up. */
+function behindEdge(lookup: IspLookup, edgeKey: SigningKey): IspLookup {
+  const viewer = viewerAddressOf(edgeKey);
+  return async (ip, headers) => {
+    const address = await viewer(headers);
+    return address ? { ...(await lookup(address, headers)), ip: address } : lookup(ip, headers);
   };
 }
 
@@ -100,14 +120,15 @@ export const noIspLookup: IspLookup = () => ({});
 
 /** The lookup a stage's ISP_SOURCE names (none | cloudfront | maxmind, the last with its database file). */
 export function ispLookup(source: string, databasePath?: string, edgeKey?: SigningKey): IspLookup {
-  if (source === 'none') return noIspLookup;
   if (source === 'cloudfront') {
     if (!edgeKey) throw new ConfigError('ISP_SOURCE=cloudfront needs the edge key');
     return cloudFrontLookup(edgeKey);
   }
+  const edged = (lookup: IspLookup) => (edgeKey ? behindEdge(lookup, edgeKey) : lookup);
+  if (source === 'none') return edged(noIspLookup);
   if (source === 'maxmind') {
     if (!databasePath) throw new ConfigError('ISP_SOURCE=maxmind needs ASN_DATABASE_PATH');
-    return maxmindLookup(readFileSync(databasePath));
+    return edged(maxmindLookup(readFileSync(databasePath)));
   }
   throw new ConfigError(`ISP_SOURCE must be none, cloudfront or maxmind, got "${source}"`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudFrontLookup, ispLookup, maxmindLookup, noIspLookup, providerOfAsn, THAI_PROVIDERS } from '../../shared/adapters/isp';
+import { cloudFrontLookup, ispLookup, maxmindLookup, noIspLookup, providerOfAsn, THAI_PROVIDERS, viewerAddressOf } from '../../shared/adapters/isp';
 import { browserFacts } from '../../shared/adapters/user-agent';
 import { buildAsnDatabase } from '../helpers/mmdb-writer';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -69,7 +69,7 @@ describe('internet provider', () => {
   });
 
   it('is what ISP_SOURCE names, and a bad configuration fails loudly', () => {
-    expect(ispLookup('none')).toBe(noIspLookup);
+    expect(ispLookup('none')).toBe(noIspLookup); // without an edge key (local mode): nothing to check
     expect(() => ispLookup('cloudfront')).toThrow(/edge key/);
     expect(() => ispLookup('maxmind')).toThrow(/ASN_DATABASE_PATH/);
     expect(() => ispLookup('guess')).toThrow(/none, cloudfront or maxmind/);
@@ -79,5 +79,23 @@ describe('internet provider', () => {
       asn: 23969,
       isp: 'TOT Public Company Limited',
     });
+  });
+});
+
+describe('viewer address behind the edge', () => {
+  const edgeKey = 'edge-key-of-this-test-0123456789abcdef';
+  const key = async () => Buffer.from(edgeKey);
+
+  it('gives the viewer\u2019s address only with the edge key, for every provider source', async () => {
+    const viewer = viewerAddressOf(key);
+    expect(await viewer({ 'x-shop-edge-key': edgeKey, 'cloudfront-viewer-address': '203.0.113.5:1234' })).toBe('203.0.113.5');
+    expect(await viewer({ 'cloudfront-viewer-address': '203.0.113.5:1234' })).toBeUndefined();
+    const none = ispLookup('none', undefined, key);
+    expect(
+      await none('130.176.0.1', { 'x-shop-edge-key': edgeKey, 'cloudfront-viewer-address': '203.0.113.5:1234', 'cloudfront-viewer-asn': '45430' }),
+    ).toEqual({
+      ip: '203.0.113.5',
+    });
+    expect(await none('198.51.100.1', { 'cloudfront-viewer-address': '203.0.113.5:1234' })).toEqual({});
   });
 });
