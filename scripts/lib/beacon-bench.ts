@@ -10,7 +10,6 @@ import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sd
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { Readable } from 'node:stream';
-import { makeHandler } from '../../functions/visits/record-visits';
 import { systemClock } from '../../shared/adapters/clock';
 import { DynamoConsentStore } from '../../shared/adapters/consent-store';
 import { noIspLookup } from '../../shared/adapters/isp';
@@ -116,6 +115,9 @@ const median = (xs: number[]) => {
  */
 export async function beaconCpu(sample: APIGatewayProxyEventV2, signingKey: Uint8Array, events = 10, rounds = 9, perRound = 300): Promise<BeaconCpuFigures> {
   const db = stubbedDocumentClient();
+  // Imported here, not at the top: the handler module reads its environment when loaded (a cold
+  // start), and the bench sets that environment after its own imports.
+  const { makeHandler } = await import('../../functions/visits/record-visits');
   const real = makeHandler({
     visits: new DynamoVisitStore(db, 'Visits'),
     consents: new DynamoConsentStore(db, 'Consents'),
