@@ -321,7 +321,7 @@ describe('storefront kit in Chromium', () => {
     await page.waitForLoadState('load');
     // Another site: the tab leaves the shop, so what is held goes out as the page unloads.
     const handled = nextBeaconHandled();
-    await page.goto(server.url.replace('127.0.0.1', 'localhost') + '/v1/health');
+    await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/v1/health`);
     await handled;
 
     const items = await visitsOnceStored(
