@@ -90,7 +90,8 @@ const SAMPLE_EVENT: Record<string, string> = {
   publishPolicy: 'publish-policy',
 };
 
-function mockAws() {
+/** Mocks the clients for the per-function figures; returns what undoes it (the beacon bench runs the real SDK). */
+function mockAws(): () => void {
   const db = mockClient(DynamoDBDocumentClient);
   db.on(QueryCommand).resolves({ Items: [] });
   db.on(TransactWriteCommand).resolves({});
@@ -112,7 +113,11 @@ function mockAws() {
       gpcOverrodeMarketing: false,
     },
   });
-  mockClient(SecretsManagerClient);
+  const secrets = mockClient(SecretsManagerClient);
+  return () => {
+    db.restore();
+    secrets.restore();
+  };
 }
 
 type Invocable = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
@@ -140,7 +145,7 @@ export interface FunctionFigures {
 export async function measureFunctions(): Promise<FunctionFigures[]> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  mockAws();
+  const unmock = mockAws();
   const figures: FunctionFigures[] = [];
   const all = [...ROUTES.map((r) => ({ ...r, route: true })), ...WORKERS.map((w) => ({ ...w, route: false }))];
   for (const fn of all) {
@@ -161,6 +166,7 @@ export async function measureFunctions(): Promise<FunctionFigures[]> {
     }
     figures.push(row);
   }
+  unmock();
   return figures;
 }
 
