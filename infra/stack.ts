@@ -11,6 +11,7 @@ import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
 import { ConsoleSite } from './constructs/console-site';
 import { DataStores } from './constructs/data';
 import { FunctionBundles } from './constructs/function-bundles';
+import { StorefrontEdge } from './constructs/edge';
 import { PrivacyHttpApi } from './constructs/http-api';
 import { PRE_TOKEN_HANDLER, StaffAuth } from './constructs/staff-auth';
 import { Workers } from './constructs/workers';
@@ -37,6 +38,7 @@ export class PrivacyStack extends Stack {
   readonly staffAuth: StaffAuth;
   readonly workers: Workers;
   readonly console: ConsoleSite;
+  readonly edge: StorefrontEdge;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -86,5 +88,10 @@ export class PrivacyStack extends Stack {
       description: 'Alarms notify this topic; each subscriber confirms once (README: Alarms)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    this.edge = new StorefrontEdge(this, 'Edge', { api: this.http.api, edgeKey: this.data.secrets.edgeKey });
+    new CfnOutput(this, 'StorefrontUrl', {
+      value: `https://${this.edge.distribution.distributionDomainName}`,
+      description: 'What storefront pages call (data-api of the kit): CloudFront in front of the API',
+    });
   }
 }

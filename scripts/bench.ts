@@ -14,12 +14,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_MEMORY_MB } from '../infra/constructs/privacy-function';
-import { REPO_ROOT, stageFromCdkJson } from '../infra/stage-config';
-import { issueConsentToken } from '../shared/domain/consent-token';
-import { itemSize, packVisitRecords, type BeaconInput } from '../shared/domain/visits';
+import { REPO_ROOT } from '../infra/stage-config';
 import { kitSize } from './lib/kit-size';
 import { consoleFigures, printConsoleFigures } from './lib/console-bench';
-import { deadlineChainCost, total, visitCostPerMillionPageViews } from './lib/cost-model';
+import { deadlineChainCost, total } from './lib/cost-model';
+import { benchVisits } from './lib/beacon-bench';
 import { simulation } from '../test/helpers/deadline-sim';
 import { processJob, startChain } from '../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../shared/domain/deadlines';
@@ -48,7 +47,8 @@ const SAMPLE_EVENT: Record<string, string> = {
   publishPolicy: 'publish-policy',
 };
 
-function mockAws() {
+/** Mocks the clients for the per-function figures; returns what undoes it (the beacon bench runs the real SDK). */
+function mockAws(): () => void {
   const db = mockClient(DynamoDBDocumentClient);
   db.on(QueryCommand).resolves({ Items: [] });
   db.on(TransactWriteCommand).resolves({});
@@ -70,7 +70,11 @@ function mockAws() {
       gpcOverrodeMarketing: false,
     },
   });
-  mockClient(SecretsManagerClient);
+  const secrets = mockClient(SecretsManagerClient);
+  return () => {
+    db.restore();
+    secrets.restore();
+  };
 }
 
 type Invocable = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
@@ -106,7 +110,7 @@ export interface FunctionFigures {
 export async function measureFunctions(): Promise<FunctionFigures[]> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  mockAws();
+  const unmock = mockAws();
   const figures: FunctionFigures[] = [];
   const all = [...ROUTES.map((r) => ({ ...r, route: true })), ...WORKERS.map((w) => ({ ...w, route: false }))];
   for (const fn of all) {
@@ -135,6 +139,7 @@ export async function measureFunctions(): Promise<FunctionFigures[]> {
     }
     figures.push(row);
   }
+  unmock();
   return figures;
 }
 
@@ -163,97 +168,8 @@ function printFunctions(figures: FunctionFigures[]) {
 // ---------------------------------------------------------------------------------------------
 // Visit logging at scale
 
-/** A typical page view: the page-view beacon at load, the leave beacon (time spent) at unload. */
-const PAGE_VIEW_EVENTS: BeaconInput['events'][] = [
-  [
-    {
-      type: 'pageview',
-      path: '/products/green-tea-matcha-100g',
-      referrer: 'https://www.google.com/',
-      title: 'ชาเขียวมัทฉะ 100 กรัม | ร้านค้า',
-      at: new Date().toISOString(),
-    },
-  ],
-  [{ type: 'leave', path: '/products/green-tea-matcha-100g', durationMs: 42_000, at: new Date().toISOString() }],
-];
-/** Lambda bills whole milliseconds; a beacon waits for two DynamoDB round trips (consent read, batch write). */
+/** Lambda bills whole milliseconds; a hop waits for DynamoDB round trips. */
 const ASSUMED_DYNAMODB_ROUND_TRIP_MS = 5;
-/** Request log line + Lambda START/END/REPORT lines + API access log line, per beacon. */
-const ASSUMED_LOG_BYTES_PER_BEACON = 700;
-
-async function benchVisits(figures: FunctionFigures[]) {
-  const settings = stageFromCdkJson('local');
-  const { handler } = (await import(pathToFileURL(join(REPO_ROOT, 'functions', 'visits', 'record-visits.ts')).href)) as { handler: Invocable };
-  const token = issueConsentToken(
-    { visitorId: 'v-0123456789', receiptId: 'r', policyVersion: '2024-01', choices: { necessary: true, analytics: true, marketing: false } },
-    Buffer.from(process.env.TOKEN_SECRET!),
-    new Date(),
-    30,
-  ).token;
-  const sample = loadEvent('apigw', 'record-visits');
-  const withEvents = (n: number) => () => {
-    const e = structuredClone(sample);
-    e.body = JSON.stringify({
-      visitorId: 'v-0123456789',
-      sessionId: 's-1',
-      consentToken: token,
-      events: Array.from({ length: n }, (_, i) => ({ type: 'pageview', path: `/p/${i}`, title: 'สินค้า' })),
-    });
-    return e;
-  };
-  const one = await warmMicros(handler, withEvents(1));
-  const ten = await warmMicros(handler, withEvents(10));
-  const fn = figures.find((f) => f.id === 'recordVisits');
-  console.log('\nVisit beacons (POST /v1/visits, mocked DynamoDB)');
-  console.table([
-    { figure: 'warm time, batch of 1 event', value: `${one.toFixed(1)} µs` },
-    { figure: 'warm time, batch of 10 events', value: `${ten.toFixed(1)} µs (${(ten / 10).toFixed(1)} µs per event)` },
-    { figure: 'bundle (minified)', value: fn ? `${(fn.bytes / KB).toFixed(1)} KB` : 'n/a' },
-    { figure: 'cold module load', value: fn ? `${fn.loadMs.toFixed(1)} ms` : 'n/a' },
-  ]);
-
-  const now = new Date();
-  const records = PAGE_VIEW_EVENTS.map((events) =>
-    packVisitRecords(
-      { visitorId: 'v-0123456789abcdef', sessionId: 's-0123456789', events },
-      { ip: '203.0.113.10', browser: 'Mobile Safari 17', os: 'iOS 17.5', device: 'mobile' },
-      now,
-      settings.visitRetentionDays,
-    ),
-  );
-  const recordBytes = records.flat().reduce((n, r) => n + itemSize(r), 0) / records.flat().length;
-  const ten10 = packVisitRecords(
-    {
-      visitorId: 'v-0123456789abcdef',
-      sessionId: 's-1',
-      events: Array.from({ length: 10 }, (_, i) => ({ type: 'pageview' as const, path: `/products/item-${i}`, title: 'สินค้า' })),
-    },
-    { ip: '203.0.113.10' },
-    now,
-    395,
-  );
-  const billedMs = Math.max(1, Math.ceil(one / 1000)) + 2 * ASSUMED_DYNAMODB_ROUND_TRIP_MS;
-  const lines = visitCostPerMillionPageViews({
-    beaconsPerPageView: PAGE_VIEW_EVENTS.length,
-    recordsPerBeacon: records.flat().length / PAGE_VIEW_EVENTS.length,
-    recordBytes,
-    consentReadsPerBeacon: 1,
-    memoryMb: DEFAULT_MEMORY_MB,
-    billedMsPerBeacon: billedMs,
-    retentionDays: settings.visitRetentionDays,
-    logBytesPerBeacon: ASSUMED_LOG_BYTES_PER_BEACON,
-  });
-  console.log(
-    `\nCost per million page views (${PAGE_VIEW_EVENTS.length} beacons each: page view at load, leave at unload; ${recordBytes.toFixed(0)} B per record; us-east-1 list prices, see scripts/lib/cost-model.ts)`,
-  );
-  console.table([
-    ...lines.map((l) => ({ item: l.item, 'USD per million page views': l.usd.toFixed(4) })),
-    { item: 'total', 'USD per million page views': total(lines).toFixed(4) },
-  ]);
-  console.log(
-    `Packing: a beacon of 10 page views is ${ten10.length} record(s) (${ten10.length} write unit(s)) instead of 10; the withdrawal check costs ${(0.5 * 0.125).toFixed(4)} USD per million beacons.`,
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Deadline chains
@@ -323,7 +239,11 @@ if (process.argv[1]?.endsWith('bench.ts')) {
   console.log(`Node ${process.version} on ${process.arch}; figures vary with the machine, ratios travel better than absolutes.`);
   const figures = await measureFunctions();
   printFunctions(figures);
-  await benchVisits(figures);
+  await benchVisits(
+    figures.find((f) => f.id === 'recordVisits'),
+    loadEvent('apigw', 'record-visits'),
+    Buffer.from(process.env.TOKEN_SECRET!),
+  );
   await benchDeadlines();
   const kit = kitSize();
   console.log(`\nStorefront kit (GET /v1/kit.js): ${(kit.minified / KB).toFixed(1)} KB minified, ${(kit.gzipped / KB).toFixed(1)} KB gzipped`);

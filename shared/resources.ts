@@ -23,6 +23,16 @@ export interface TableDef {
   ttlAttribute?: string;
   /** Why the data lives here and how long: shown in the README and as the table description. */
   purpose: string;
+  /**
+   * Point-in-time recovery is on for every table unless this says why a restore would do harm or
+   * no good (the reason is also the cdk-nag acknowledgement on that table).
+   */
+  noPointInTimeRecoveryBecause?: string;
+  /**
+   * DynamoDB Standard-Infrequent-Access: storage at 40% of Standard's price, reads and writes 25%
+   * dearer. Only for tables whose bill is mostly storage; this says why.
+   */
+  infrequentAccessBecause?: string;
 }
 
 const pk: KeyDef = { name: 'pk', type: 'S' };
@@ -48,6 +58,10 @@ export const TABLES = {
     indexes: [{ name: 'byVisitor', partitionKey: { name: 'visitorId', type: 'S' } }],
     ttlAttribute: 'expiresAt',
     purpose: 'Visit records from storefront beacons, kept only with analytics consent, expiring by TTL (policy 1.1, 1.2, 3).',
+    noPointInTimeRecoveryBecause:
+      'A restore would bring back visits already erased for a data-subject request or expired by TTL (policy 1.1, 2.1), and these are analytics hints that no duty needs back: losing a day of them harms nobody; consents, requests and audit, which must survive, keep PITR.',
+    infrequentAccessBecause:
+      'Records are written once, read only by staff queries, exports and erasure, and kept for the retention period: the bill is mostly storage (see the cost model in npm run bench).',
   },
   orders: {
     id: 'Orders',
@@ -183,6 +197,13 @@ export const SECRETS = {
     arnEnvVar: 'TOKEN_SECRET_ARN',
     localEnvVar: 'TOKEN_SECRET',
     purpose: 'HMAC key that signs consent tokens and the links in mail.',
+  },
+  edgeKey: {
+    id: 'EdgeOriginKey',
+    arnEnvVar: 'EDGE_SECRET_ARN',
+    localEnvVar: 'EDGE_SECRET',
+    purpose:
+      'Shared value CloudFront adds to every request it forwards (x-shop-edge-key): only such a request\u2019s CloudFront-Viewer-ASN and CloudFront-Viewer-Address are believed.',
   },
 } as const;
 

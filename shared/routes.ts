@@ -76,6 +76,16 @@ export interface RouteDef {
   throttle: { rate: number; burst: number };
   uses: FunctionUses;
   request?: { body?: z.ZodMiniType; path?: z.ZodMiniType; query?: z.ZodMiniType };
+  /** Function settings that differ from the stack's defaults; the bench's cost model reads the same values. */
+  runtime?: RouteRuntime;
+}
+
+export interface RouteRuntime {
+  memoryMb?: number;
+  /** `false`: no X-Ray active tracing (the hot path: a trace per beacon would cost more than the beacon). */
+  activeTracing?: false;
+  /** Share (0-1) of successful requests whose request log line is written; errors are always logged. */
+  requestLogSample?: number;
 }
 
 const STOREFRONT_PAGE = 'Called by shoppers\u2019 browsers on the public storefront, before any sign-in; input is validated and throttled per route.';
@@ -165,8 +175,10 @@ export const recordVisitsRoute = {
   summary: 'Storefront beacon: store 1-50 visit events if the visitor allowed analytics',
   // The busiest route by far: its own, larger budget, so a flood here cannot starve consent or requests.
   throttle: { rate: 500, burst: 1000 },
-  uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey'], ispDatabase: true },
+  uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey', 'edgeKey'], ispDatabase: true },
   request: { body: BeaconInput },
+  // Visit logging's cost is mostly per beacon: settings chosen from the bench's figures (README: Cost).
+  runtime: { memoryMb: 256, activeTracing: false, requestLogSample: 0.01 },
 } satisfies RouteDef;
 
 export const linkVisitorRoute = {
@@ -246,7 +258,8 @@ export const submitRequestRoute = {
   throttle: { rate: 10, burst: 20 },
   uses: {
     tables: { requests: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], members: ['Query'], audit: AUDIT, subscriptions: ['GetItem', 'UpdateItem'] },
-    secrets: ['tokenKey'],
+    // The edge key: behind CloudFront, the per-source limit counts the viewer's address.
+    secrets: ['tokenKey', 'edgeKey'],
     queues: { deadlines: ['send'] },
     sendsMail: true,
   },

@@ -5,12 +5,13 @@ import { systemClock } from '../../shared/adapters/clock';
 import type { Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { ok } from '../../shared/http/responses';
+import { SHORT_PUBLIC_CACHE } from '../../shared/http/cache-control';
 import { route } from '../../shared/http/route';
 
 export const makeHandler = (deps: { policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
   route().handler(async () => {
     const { version, effectiveAt, url, sha256, changes } = currentPolicy(await deps.policies.all(), deps.clock.now());
-    return ok({ version, effectiveAt, url, sha256, changes }, { 'cache-control': 'public, max-age=300' });
+    return ok({ version, effectiveAt, url, sha256, changes }, { 'cache-control': SHORT_PUBLIC_CACHE });
   });
 
 export const handler = makeHandler({ policies: policyCatalogue(), clock: systemClock });

@@ -7,14 +7,26 @@
  * security headers) and a cross-origin resource policy that lets any storefront page load it. The
  * shared `content-security-policy: default-src 'none'` header applies to documents, not to scripts.
  */
+import { KIT_IMMUTABLE_CACHE, SHORT_PUBLIC_CACHE } from '../../shared/http/cache-control';
 import { route } from '../../shared/http/route';
 import type { HttpResult } from '../../shared/http/responses';
-import { KIT_JS } from '../../shared/storefront/kit-bundle';
+import { KIT_JS, KIT_VERSION } from '../../shared/storefront/kit-bundle';
 
 export const KIT_HEADERS = {
   'content-type': 'text/javascript; charset=utf-8',
-  'cache-control': 'public, max-age=300',
+  'cache-control': SHORT_PUBLIC_CACHE,
   'cross-origin-resource-policy': 'cross-origin',
 };
 
-export const handler = route().handler(async (): Promise<HttpResult> => ({ statusCode: 200, headers: { ...KIT_HEADERS }, body: KIT_JS }));
+/**
+ * `?v=<KIT_VERSION>` names this exact code, so browsers and the CDN keep it a year without asking
+ * again (a new kit has a new version, hence a new URL). Any other URL (none, or an old version a
+ * page still names) gets today's kit for 5 minutes, so an outdated page picks up fixes.
+ */
+export const handler = route().handler(
+  async (event): Promise<HttpResult> => ({
+    statusCode: 200,
+    headers: { ...KIT_HEADERS, ...(event.queryStringParameters?.v === KIT_VERSION ? { 'cache-control': KIT_IMMUTABLE_CACHE } : {}) },
+    body: KIT_JS,
+  }),
+);

@@ -16,7 +16,8 @@ export const MAX_BEACON_BYTES = 64 * 1024;
 export const makeHandler = (deps: VisitDeps & { isp: IspLookup }) =>
   route({ ...recordVisitsRoute.request, maxBodyBytes: MAX_BEACON_BYTES, acceptTextPlain: true }).handler(async (event) => {
     const ip = event.requestContext.http.sourceIp;
-    const facts = { ip, ...browserFacts(event.headers['user-agent']), ...deps.isp(ip, event.headers) };
+    // Behind CloudFront the provider's facts carry the viewer's own address, which replaces the edge's.
+    const facts = { ip, ...browserFacts(event.headers['user-agent']), ...(await deps.isp(ip, event.headers)) };
     const { stored, reason } = await recordVisits(deps, event.input.body, facts);
     return json(202, reason ? { stored, reason } : { stored });
   });

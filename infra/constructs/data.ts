@@ -5,7 +5,7 @@
  * the rest of the stack, which grants each function only the actions its route declares.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, TableClass, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Duration } from 'aws-cdk-lib';
@@ -57,7 +57,8 @@ export class DataStores extends Construct {
           ...(def.sortKey ? { sortKey: attr(def.sortKey) } : {}),
           billing: Billing.onDemand(),
           encryption: TableEncryptionV2.awsManagedKey(),
-          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: def.noPointInTimeRecoveryBecause === undefined },
+          ...(def.infrequentAccessBecause ? { tableClass: TableClass.STANDARD_INFREQUENT_ACCESS } : {}),
           deletionProtection: props.retain,
           removalPolicy,
           ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
@@ -67,6 +68,11 @@ export class DataStores extends Construct {
             ...(ix.sortKey ? { sortKey: attr(ix.sortKey) } : {}),
           })),
         });
+        if (def.noPointInTimeRecoveryBecause) {
+          for (const rule of ['AwsSolutions-DDB3', 'HIPAA.Security-DynamoDBPITREnabled', 'NIST.800.53.R5-DynamoDBPITREnabled']) {
+            Validations.of(table).acknowledge({ id: rule, reason: def.noPointInTimeRecoveryBecause });
+          }
+        }
         return [key, table];
       }),
     ) as Record<TableKey, TableV2>;
@@ -78,10 +84,7 @@ export class DataStores extends Construct {
           generateSecretString: { passwordLength: 64, excludePunctuation: true },
           removalPolicy,
         });
-        acknowledgeHmacKeySecret(
-          secret,
-          'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links). Rotate by hand (new secret version) when compromised.',
-        );
+        acknowledgeHmacKeySecret(secret, WHY_NO_ROTATION[key as SecretKey]);
         return [key, secret];
       }),
     ) as Record<SecretKey, Secret>;
@@ -199,6 +202,14 @@ export class DataStores extends Construct {
     this.deadLetterAlarms = alarms;
   }
 }
+
+/** Why each generated key is rotated by hand rather than by a rotation function. */
+const WHY_NO_ROTATION: Record<SecretKey, string> = {
+  tokenKey:
+    'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links). Rotate by hand (new secret version) when compromised.',
+  edgeKey:
+    'A value shared by the CloudFront distribution (origin header) and the beacon function, not a credential for another service: CloudFormation writes it into the distribution at deploy, so a rotation is a new secret version followed by a deploy.',
+};
 
 /** Why each data bucket is not replicated: what it holds is short-lived and kept elsewhere too. */
 const WHY_ONE_REGION: Record<BucketKey, string> = {

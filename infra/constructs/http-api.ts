@@ -10,6 +10,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpIamAuthorizer, type HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LoggingFormat, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
 import { ASN_DATABASE_IN_BUNDLE, corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
@@ -104,13 +105,28 @@ export class PrivacyHttpApi extends Construct {
       description: `${routeKey(route)}: ${route.summary}`,
       logRetention: props.logRetention,
       commonEnvironment: props.commonEnvironment,
-      environment: { PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint },
+      environment: {
+        PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint,
+        ...(route.runtime?.requestLogSample !== undefined ? { REQUEST_LOG_SAMPLE: String(route.runtime.requestLogSample) } : {}),
+      },
+      ...(route.runtime?.memoryMb ? { memorySize: route.runtime.memoryMb } : {}),
+      ...(route.runtime?.activeTracing === false ? { tracing: Tracing.DISABLED } : {}),
+      // Sampled request logs: Lambda's own START/END/REPORT lines (about 300 bytes per invocation)
+      // would cost more than the sampled lines saved; errors and the metrics stay.
+      ...(route.runtime?.requestLogSample !== undefined ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: SystemLogLevel.WARN } : {}),
       ...(route.uses.ispDatabase && props.settings.isp?.source === 'maxmind'
         ? { bundledFiles: { [basename(ASN_DATABASE_IN_BUNDLE)]: resolve(REPO_ROOT, props.settings.isp.database) } }
         : {}),
     });
     grantUses(fn, route.uses, props.data, props.settings);
     acknowledgeSynchronousFunction(fn);
+    if (route.runtime?.activeTracing === false) {
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'The storefront’s beacon route, the stack’s hot path: a trace per beacon would cost more than the beacon itself (npm run bench, cost model); errors are logged and Lambda’s metrics and alarms still cover it.',
+      });
+    }
     acknowledgeFunctionDesign(
       fn,
       `Invoked only by API Gateway, which throttles this route to ${route.throttle.rate} requests/s (burst ${route.throttle.burst}); that bounds how many copies run at once.`,

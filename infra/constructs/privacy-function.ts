@@ -2,7 +2,7 @@
  * A Lambda function with the project's defaults set once: Node.js 24 on arm64, its code the stack's
  * one-pass bundle of its handler (infra/bundling.ts: minified, names kept, source maps, SDK included:
  * it loads faster than the runtime's copy), its own log group with the stage's retention, X-Ray
- * tracing. A caller's environment is merged, never dropped.
+ * tracing (unless the caller turns it off: the beacon route). A caller's environment is merged, never dropped.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -44,10 +44,11 @@ export class PrivacyFunction extends LambdaFunction {
       ...rest,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...commonEnvironment, ...environment },
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support no resource-level permissions; every data action of this role names its table or secret.',
-    });
+    if (props.tracing !== Tracing.DISABLED)
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) support no resource-level permissions; every data action of this role names its table or secret.',
+      });
   }
 }

@@ -1,47 +1,104 @@
 /**
- * Cost model for the bench: USD per million page views for the visit-logging path, from published
- * AWS on-demand prices (us-east-1, list prices without free tier; check the pages below before
- * quoting). Every price is a named constant so a change of price is a change of one line.
+ * Cost model for the bench: what AWS bills for visit logging, in USD per million storefront page
+ * views, for the stack as `cdk deploy -c stage=prod` builds it. Every price is a named constant with
+ * its source (list prices without free tier; the API in us-east-1, shoppers in Thailand, so
+ * CloudFront bills at its "Hong Kong, Indonesia, ..., Thailand" rates: check the pages before
+ * quoting), and every assumption about traffic is an input the bench prints beside the figure.
+ *
+ * A page view costs: the kit and the policy when the browser's cache does not have them, its share
+ * of a beacon (the kit batches events across page views), and what a beacon costs all the way down:
+ * CloudFront, API Gateway, Lambda (duration, billed INIT and a secret read per cold start, X-Ray when
+ * traced), DynamoDB (writes, the consent read, storage and point-in-time recovery for the retention
+ * period) and CloudWatch Logs (ingestion and storage of what is logged).
  */
-
-/** https://aws.amazon.com/api-gateway/pricing/ — HTTP APIs, first 300 million requests a month. */
-export const HTTP_API_USD_PER_MILLION_REQUESTS = 1.0;
-/** https://aws.amazon.com/lambda/pricing/ — requests, any architecture. */
-export const LAMBDA_USD_PER_MILLION_REQUESTS = 0.2;
-/** https://aws.amazon.com/lambda/pricing/ — Arm (Graviton2) duration, first 7.5 billion GB-s a month. */
-export const LAMBDA_ARM_USD_PER_GB_SECOND = 0.0000133334;
-/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — write request units (price since Nov 2024). */
-export const DYNAMODB_USD_PER_MILLION_WRITE_UNITS = 0.625;
-/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — read request units; an eventually consistent read of up to 4 KB is half a unit. */
-export const DYNAMODB_USD_PER_MILLION_READ_UNITS = 0.125;
-/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — Standard table class storage. */
-export const DYNAMODB_USD_PER_GB_MONTH = 0.25;
-/** DynamoDB adds this many bytes of overhead to every stored item (and again per index entry). */
-export const DYNAMODB_ITEM_OVERHEAD_BYTES = 100;
-/** https://aws.amazon.com/cloudwatch/pricing/ — Logs ingestion (standard class). */
-export const CLOUDWATCH_LOGS_USD_PER_GB_INGESTED = 0.5;
-/** https://aws.amazon.com/sqs/pricing/ — standard queue requests (each 64 KB chunk of a request). */
-export const SQS_USD_PER_MILLION_REQUESTS = 0.4;
 
 const MILLION = 1_000_000;
 const GB = 1024 ** 3;
 const DAYS_PER_MONTH = 30.4;
 
-export interface BeaconProfile {
-  /** Beacons (HTTP requests) per page view. */
+/** https://aws.amazon.com/api-gateway/pricing/ — HTTP APIs, first 300 million requests a month. */
+export const HTTP_API_USD_PER_MILLION_REQUESTS = 1.0;
+/** https://aws.amazon.com/lambda/pricing/ — requests, any architecture. */
+export const LAMBDA_USD_PER_MILLION_REQUESTS = 0.2;
+/** https://aws.amazon.com/lambda/pricing/ — Arm (Graviton2) duration, first 7.5 billion GB-s a month; the INIT phase is billed the same way (since August 2025). */
+export const LAMBDA_ARM_USD_PER_GB_SECOND = 0.0000133334;
+/** https://aws.amazon.com/secrets-manager/pricing/ — $0.05 per 10,000 API calls (GetSecretValue once per cold start). */
+export const SECRETS_MANAGER_USD_PER_MILLION_CALLS = 5.0;
+/** https://aws.amazon.com/xray/pricing/ — traces recorded, $5.00 per million. */
+export const XRAY_USD_PER_MILLION_TRACES = 5.0;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — write request units, Standard table class (price since Nov 2024). */
+export const DYNAMODB_USD_PER_MILLION_WRITE_UNITS = 0.625;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — read request units, Standard; an eventually consistent read of up to 4 KB is half a unit. */
+export const DYNAMODB_USD_PER_MILLION_READ_UNITS = 0.125;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — write request units, Standard-Infrequent-Access table class. */
+export const DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS = 0.78125;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — read request units, Standard-Infrequent-Access table class. */
+export const DYNAMODB_IA_USD_PER_MILLION_READ_UNITS = 0.15625;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — Standard table class storage. */
+export const DYNAMODB_USD_PER_GB_MONTH = 0.25;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — Standard-Infrequent-Access storage. */
+export const DYNAMODB_IA_USD_PER_GB_MONTH = 0.1;
+/** https://aws.amazon.com/dynamodb/pricing/on-demand/ — continuous backups (point-in-time recovery), per GB-month of table size. */
+export const DYNAMODB_PITR_USD_PER_GB_MONTH = 0.2;
+/** DynamoDB adds this many bytes of overhead to every stored item (and again per index entry). */
+export const DYNAMODB_ITEM_OVERHEAD_BYTES = 100;
+/** https://aws.amazon.com/cloudwatch/pricing/ — Logs ingestion (standard class). */
+export const CLOUDWATCH_LOGS_USD_PER_GB_INGESTED = 0.5;
+/** https://aws.amazon.com/cloudwatch/pricing/ — Logs storage (archival), per GB-month; counted here on the raw size (an upper bound: AWS counts it compressed). */
+export const CLOUDWATCH_LOGS_USD_PER_GB_MONTH = 0.03;
+/** https://aws.amazon.com/cloudfront/pricing/ — HTTPS requests, Thailand's price group, $0.0120 per 10,000. */
+export const CLOUDFRONT_HTTPS_USD_PER_MILLION_REQUESTS = 1.2;
+/** https://aws.amazon.com/cloudfront/pricing/ — data transfer out to the internet, Thailand's price group, first 10 TB. */
+export const CLOUDFRONT_USD_PER_GB_OUT = 0.12;
+/** https://aws.amazon.com/cloudfront/pricing/ — regional data transfer out to origin (request bodies), Thailand's price group. */
+export const CLOUDFRONT_USD_PER_GB_TO_ORIGIN = 0.06;
+/** https://aws.amazon.com/ec2/pricing/on-demand/ (data transfer) — what API Gateway bills for answers sent straight to the internet. */
+export const INTERNET_USD_PER_GB_OUT = 0.09;
+/** https://aws.amazon.com/sqs/pricing/ — standard queue requests (each 64 KB chunk of a request). */
+export const SQS_USD_PER_MILLION_REQUESTS = 0.4;
+
+/** How a million page views use the visit-logging path: traffic assumptions and measured sizes. */
+export interface VisitProfile {
+  /** Beacons (HTTP requests to POST /v1/visits) per page view: the kit's batching across page views. */
   beaconsPerPageView: number;
-  /** Stored records (write units: each under 1 KB) per beacon. */
+  /** `GET /v1/kit.js` and `GET /v1/policy` requests that leave the browser (its cache misses), per page view. */
+  kitFetchesPerPageView: number;
+  policyFetchesPerPageView: number;
+  /** Share of those GETs the CDN answers from its cache (0 without CloudFront: every one reaches Lambda). */
+  edgeHitRatio: number;
+  /** Whether browsers reach the API through CloudFront (its request and transfer fees apply). */
+  viaCloudFront: boolean;
+  /** Bytes on the wire: the beacon's request, the kit (compressed) and the policy answers. */
+  beaconRequestBytes: number;
+  kitResponseBytes: number;
+  policyResponseBytes: number;
+  /** Stored records (each under 1 KB: one write unit) per beacon, and their mean size as DynamoDB counts it. */
   recordsPerBeacon: number;
-  /** Bytes of each stored record as DynamoDB counts them. */
   recordBytes: number;
   /** Eventually consistent reads of the current consent per beacon (0.5 read unit each). */
   consentReadsPerBeacon: number;
-  memoryMb: number;
-  /** Billed Lambda milliseconds per beacon (handler time plus DynamoDB round trips). */
-  billedMsPerBeacon: number;
+  /** The visits table: Standard or Standard-Infrequent-Access, with or without point-in-time recovery. */
+  infrequentAccess: boolean;
+  pointInTimeRecovery: boolean;
   retentionDays: number;
-  /** Bytes of log lines written per beacon (the request log and access log). */
-  logBytesPerBeacon: number;
+  /** The beacon function. */
+  memoryMb: number;
+  /** Billed milliseconds per warm beacon (handler time plus DynamoDB round trips). */
+  billedMsPerBeacon: number;
+  /** Cold starts per beacon, their billed INIT milliseconds and Secrets Manager reads each. */
+  coldStartsPerBeacon: number;
+  initBilledMs: number;
+  secretReadsPerColdStart: number;
+  /** X-Ray: whether the function traces actively, and the share of beacons recorded (1 at low traffic: 1 request/s is always taken). */
+  activeTracing: boolean;
+  tracedShare: number;
+  /** Log bytes per beacon (function lines as written, after sampling) and per API request (the access log). */
+  functionLogBytesPerBeacon: number;
+  accessLogBytesPerRequest: number;
+  logRetentionDays: number;
+  /** Memory and billed milliseconds of the kit and policy functions, for GETs the CDN does not answer. */
+  getMemoryMb: number;
+  getBilledMs: number;
 }
 
 /** One priced item; `usd` is per million page views for visits, per chain for deadlines. */
@@ -50,25 +107,94 @@ export interface CostLine {
   usd: number;
 }
 
-export function visitCostPerMillionPageViews(p: BeaconProfile): CostLine[] {
+/** Monthly storage bought by keeping `bytes` for `days`. */
+const gbMonths = (bytes: number, days: number) => (bytes / GB) * (days / DAYS_PER_MONTH);
+
+export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
   const beacons = p.beaconsPerPageView * MILLION;
+  const gets = (p.kitFetchesPerPageView + p.policyFetchesPerPageView) * MILLION;
+  const originGets = gets * (1 - p.edgeHitRatio);
+  const apiRequests = beacons + originGets;
   const records = beacons * p.recordsPerBeacon;
-  const storedGbMonths = ((records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES)) / GB) * (p.retentionDays / DAYS_PER_MONTH);
-  return [
-    { item: 'API Gateway HTTP API requests', usd: (beacons / MILLION) * HTTP_API_USD_PER_MILLION_REQUESTS },
-    { item: 'Lambda requests', usd: (beacons / MILLION) * LAMBDA_USD_PER_MILLION_REQUESTS },
+  const storedBytes = records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES);
+  const coldStarts = beacons * p.coldStartsPerBeacon;
+  const lambdaSeconds = (n: number, memoryMb: number, ms: number) => n * (memoryMb / 1024) * (ms / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND;
+  const responseBytes =
+    MILLION * (p.kitFetchesPerPageView * p.kitResponseBytes + p.policyFetchesPerPageView * p.policyResponseBytes) + beacons * SMALL_ANSWER_BYTES;
+  const logBytes = beacons * p.functionLogBytesPerBeacon + apiRequests * p.accessLogBytesPerRequest;
+  const per = (n: number, usdPerMillion: number) => (n / MILLION) * usdPerMillion;
+  const lines: CostLine[] = [];
+  if (p.viaCloudFront) {
+    lines.push(
+      { item: 'CloudFront HTTPS requests (beacons, kit and policy fetches)', usd: per(beacons + gets, CLOUDFRONT_HTTPS_USD_PER_MILLION_REQUESTS) },
+      { item: 'CloudFront transfer out (kit, policy, beacon answers)', usd: (responseBytes / GB) * CLOUDFRONT_USD_PER_GB_OUT },
+      { item: 'CloudFront transfer to origin (beacon bodies)', usd: ((beacons * p.beaconRequestBytes) / GB) * CLOUDFRONT_USD_PER_GB_TO_ORIGIN },
+    );
+  } else {
+    lines.push({ item: 'Data transfer out from API Gateway (kit, policy, beacon answers)', usd: (responseBytes / GB) * INTERNET_USD_PER_GB_OUT });
+  }
+  lines.push(
+    { item: 'API Gateway HTTP API requests (beacons, kit and policy at the origin)', usd: per(apiRequests, HTTP_API_USD_PER_MILLION_REQUESTS) },
+    { item: 'Lambda requests', usd: per(apiRequests, LAMBDA_USD_PER_MILLION_REQUESTS) },
     {
-      item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms)`,
-      usd: beacons * (p.memoryMb / 1024) * (p.billedMsPerBeacon / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND,
+      item: `Lambda duration (beacons: arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms; kit and policy: ${p.getMemoryMb} MB, ${p.getBilledMs} ms)`,
+      usd: lambdaSeconds(beacons, p.memoryMb, p.billedMsPerBeacon) + lambdaSeconds(originGets, p.getMemoryMb, p.getBilledMs),
     },
-    { item: 'DynamoDB writes (records < 1 KB)', usd: (records / MILLION) * DYNAMODB_USD_PER_MILLION_WRITE_UNITS },
-    { item: 'Consent check (eventually consistent read)', usd: ((beacons * p.consentReadsPerBeacon * 0.5) / MILLION) * DYNAMODB_USD_PER_MILLION_READ_UNITS },
-    { item: `DynamoDB storage for ${p.retentionDays} days`, usd: storedGbMonths * DYNAMODB_USD_PER_GB_MONTH },
-    { item: 'CloudWatch Logs ingestion', usd: ((beacons * p.logBytesPerBeacon) / GB) * CLOUDWATCH_LOGS_USD_PER_GB_INGESTED },
-  ];
+    {
+      item: `Cold starts (${p.coldStartsPerBeacon} per beacon): billed INIT of ${p.initBilledMs} ms and ${p.secretReadsPerColdStart} GetSecretValue each`,
+      usd: lambdaSeconds(coldStarts, p.memoryMb, p.initBilledMs) + per(coldStarts * p.secretReadsPerColdStart, SECRETS_MANAGER_USD_PER_MILLION_CALLS),
+    },
+    {
+      item: `X-Ray traces (${p.activeTracing ? `active, ${p.tracedShare * 100}% of beacons` : 'tracing off'})`,
+      usd: p.activeTracing ? per(beacons * p.tracedShare, XRAY_USD_PER_MILLION_TRACES) : 0,
+    },
+    {
+      item: `DynamoDB writes (${p.infrequentAccess ? 'Standard-IA' : 'Standard'}, records < 1 KB)`,
+      usd: per(records, p.infrequentAccess ? DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS : DYNAMODB_USD_PER_MILLION_WRITE_UNITS),
+    },
+    {
+      // The consents table is Standard: the read is priced there.
+      item: 'Consent check (eventually consistent read)',
+      usd: per(beacons * p.consentReadsPerBeacon * 0.5, DYNAMODB_USD_PER_MILLION_READ_UNITS),
+    },
+    {
+      item: `DynamoDB storage for ${p.retentionDays} days (${p.infrequentAccess ? 'Standard-IA' : 'Standard'})`,
+      usd: gbMonths(storedBytes, p.retentionDays) * (p.infrequentAccess ? DYNAMODB_IA_USD_PER_GB_MONTH : DYNAMODB_USD_PER_GB_MONTH),
+    },
+    {
+      item: `Point-in-time recovery of the visits table (${p.pointInTimeRecovery ? 'on' : 'off'})`,
+      usd: p.pointInTimeRecovery ? gbMonths(storedBytes, p.retentionDays) * DYNAMODB_PITR_USD_PER_GB_MONTH : 0,
+    },
+    { item: 'CloudWatch Logs ingestion (function and access logs)', usd: (logBytes / GB) * CLOUDWATCH_LOGS_USD_PER_GB_INGESTED },
+    { item: `CloudWatch Logs storage for ${p.logRetentionDays} days`, usd: gbMonths(logBytes, p.logRetentionDays) * CLOUDWATCH_LOGS_USD_PER_GB_MONTH },
+  );
+  return lines;
 }
 
+/** A 202 `{"stored":n}` with its headers, as sent back to the browser. */
+export const SMALL_ANSWER_BYTES = 400;
+
 export const total = (lines: CostLine[]) => lines.reduce((sum, l) => sum + l.usd, 0);
+
+/** How a shop's sessions turn into requests; printed by the bench beside the figure. */
+export interface SessionAssumptions {
+  pageViewsPerSession: number;
+  /** Events the kit records per page view (a page view carries its visible time: one event) plus searches. */
+  eventsPerPageView: number;
+  /** Times a session's tab is hidden (another tab, another app) before its end: each sends what is held. */
+  hidesBeforeEnd: number;
+  /** The kit sends when this many events are held (and at the latest at the bounded delay, or when the tab hides). */
+  flushAtEvents: number;
+  kitFetchesPerSession: number;
+  policyFetchesPerSession: number;
+}
+
+/** Beacons per page view: every `flushAtEvents` events, every hide, and the session's end. */
+export function beaconsPerPageView(a: SessionAssumptions): number {
+  const events = a.pageViewsPerSession * a.eventsPerPageView;
+  const flushes = Math.max(Math.ceil(events / a.flushAtEvents), 1 + a.hidesBeforeEnd);
+  return flushes / a.pageViewsPerSession;
+}
 
 /** https://aws.amazon.com/ses/pricing/ — outbound e-mail. */
 export const SES_USD_PER_THOUSAND_EMAILS = 0.1;

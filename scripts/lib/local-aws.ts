@@ -120,6 +120,7 @@ export async function verifySender(address: string, client = new SESv2Client({})
 /** Local-only keys: a deployed stage reads its keys from Secrets Manager instead. */
 export const LOCAL_SECRETS: Record<keyof typeof SECRETS, string> = {
   tokenKey: 'local-development-signing-key-not-for-production-use',
+  edgeKey: 'local-development-edge-key-not-for-production-use',
 };
 
 /** A partner's local-only key (a deployed stage keeps one secret per partner in Secrets Manager). */

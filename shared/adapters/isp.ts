@@ -1,20 +1,47 @@
 /**
  * Internet provider (policy 1.2(5)), derived server-side only, never taken from the body:
- *  - `cloudfront`: the `CloudFront-Viewer-ASN` header CloudFront adds. Only trustworthy when the API
- *    is reachable solely through CloudFront; otherwise a client could send the header itself.
+ *  - `cloudfront`: the `CloudFront-Viewer-ASN` header CloudFront adds, believed only on a request
+ *    that carries the stack's edge key (`x-shop-edge-key`, added by the distribution as an origin
+ *    header and unknown to browsers), so a client calling the API directly cannot forge it. Such a
+ *    request's viewer address comes from `CloudFront-Viewer-Address` (the API sees CloudFront's).
+ *    Major Thai providers are named; other numbers are kept as they are.
  *  - `maxmind`: a MaxMind-format ASN database (e.g. GeoLite2-ASN) read with mmdb-lib.
  *  - `none` (default): the field is absent, never guessed.
  */
 import { Reader } from 'mmdb-lib';
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config';
+import type { SigningKey } from '../domain/ports';
 
 export interface IspFacts {
   asn?: number;
   isp?: string;
+  /** The viewer's address when a trusted proxy (CloudFront) reports it: replaces the connection's. */
+  ip?: string;
 }
 
-export type IspLookup = (ip: string, headers: Record<string, string | undefined>) => IspFacts;
+export type IspLookup = (ip: string, headers: Record<string, string | undefined>) => IspFacts | Promise<IspFacts>;
+
+/** The header CloudFront adds with the edge key; browsers never see its value. */
+export const EDGE_KEY_HEADER = 'x-shop-edge-key';
+
+/**
+ * Autonomous systems of the major Thai providers (APNIC registry names in comments), by the brand
+ * shoppers know. Other numbers are stored as numbers only.
+ */
+export const THAI_PROVIDERS: Readonly<Record<number, string>> = {
+  45430: 'AIS (mobile)', // SBN-AWN-AS-02-AP Advanced Wireless Network
+  133481: 'AIS Fibre', // AIS-Fibre-AS-AP
+  7470: 'True Online', // TRUEINTERNET-AS-AP TRUE INTERNET Co.,Ltd.
+  17552: 'True Online', // TRUE-AS-AP True Internet Co.,Ltd.
+  132061: 'TrueMove H (mobile)', // REALMOVE-AS-AP Real Move Company Limited
+  24378: 'dtac (mobile, True)', // ENGTAC-TH-AP Total Access Communication PLC.
+  45758: '3BB', // TRIPLETNET-AS-AP Triple T Internet
+  23969: 'NT (former TOT)', // TOT-NET TOT Public Company Limited
+  9931: 'NT (former CAT)', // CAT-AP The Communication Authority of Thailand
+  4651: 'NT (former CAT)', // THAI-GATEWAY The Communications Authority of Thailand
+};
 
 interface AsnRecord {
   autonomous_system_number?: number;
@@ -39,21 +66,69 @@ export function maxmindLookup(database: Buffer): IspLookup {
   };
 }
 
-export const cloudFrontLookup: IspLookup = (_ip, headers) => {
-  const raw = headers['cloudfront-viewer-asn'];
+/** The ASN of a `CloudFront-Viewer-ASN` value, with the provider's name when it is a major Thai one. */
+export function providerOfAsn(raw: string | undefined): Pick<IspFacts, 'asn' | 'isp'> {
   const asn = raw && /^\d{1,10}$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
-  return asn !== undefined && asn > 0 && asn <= 4_294_967_295 ? { asn } : {};
+  if (asn === undefined || asn <= 0 || asn > 4_294_967_295) return {};
+  const isp = THAI_PROVIDERS[asn];
+  return isp ? { asn, isp } : { asn };
+}
+
+/** `CloudFront-Viewer-Address` is `<ip>:<port>` (IPv6 without brackets): the address is all before the last colon. */
+function viewerAddress(raw: string | undefined): string | undefined {
+  const at = raw?.lastIndexOf(':') ?? -1;
+  const ip = at > 0 ? raw!.slice(0, at) : undefined;
+  return ip && /^[0-9A-Fa-f.:]{2,45}$/.test(ip) ? ip : undefined;
+}
+
+const sameKey = (sent: string | undefined, key: Uint8Array) => {
+  if (!sent) return false;
+  const bytes = Buffer.from(sent, 'utf8');
+  return bytes.length === key.length && timingSafeEqual(bytes, key);
 };
+
+/**
+ * The viewer's address as CloudFront reports it, for a request that proves it came through the
+ * stack's distribution (the edge key); undefined otherwise (a direct call: its connection's address
+ * is the viewer's). Every storefront route behind the edge needs this: API Gateway sees CloudFront.
+ */
+export function viewerAddressOf(edgeKey: SigningKey) {
+  return async (headers: Record<string, string | undefined>): Promise<string | undefined> =>
+    // No key sent: a direct call, answered without reading the secret.
+    headers[EDGE_KEY_HEADER] && sameKey(headers[EDGE_KEY_HEADER], await edgeKey()) ? viewerAddress(headers['cloudfront-viewer-address']) : undefined;
+}
+
+/** CloudFront's facts (viewer address, ASN and provider), for requests that prove they came through the stack's distribution. */
+export function cloudFrontLookup(edgeKey: SigningKey): IspLookup {
+  return async (_ip, headers) => {
+    if (!headers[EDGE_KEY_HEADER] || !sameKey(headers[EDGE_KEY_HEADER], await edgeKey())) return {};
+    const ip = viewerAddress(headers['cloudfront-viewer-address']);
+    return { ...providerOfAsn(headers['cloudfront-viewer-asn']), ...(ip ? { ip } : {}) };
+  };
+}
+
+/** Another source of providers behind the edge: the viewer's address replaces CloudFront's, and is what is looked up. */
+function behindEdge(lookup: IspLookup, edgeKey: SigningKey): IspLookup {
+  const viewer = viewerAddressOf(edgeKey);
+  return async (ip, headers) => {
+    const address = await viewer(headers);
+    return address ? { ...(await lookup(address, headers)), ip: address } : lookup(ip, headers);
+  };
+}
 
 export const noIspLookup: IspLookup = () => ({});
 
 /** The lookup a stage's ISP_SOURCE names (none | cloudfront | maxmind, the last with its database file). */
-export function ispLookup(source: string, databasePath?: string): IspLookup {
-  if (source === 'none') return noIspLookup;
-  if (source === 'cloudfront') return cloudFrontLookup;
+export function ispLookup(source: string, databasePath?: string, edgeKey?: SigningKey): IspLookup {
+  if (source === 'cloudfront') {
+    if (!edgeKey) throw new ConfigError('ISP_SOURCE=cloudfront needs the edge key');
+    return cloudFrontLookup(edgeKey);
+  }
+  const edged = (lookup: IspLookup) => (edgeKey ? behindEdge(lookup, edgeKey) : lookup);
+  if (source === 'none') return edged(noIspLookup);
   if (source === 'maxmind') {
     if (!databasePath) throw new ConfigError('ISP_SOURCE=maxmind needs ASN_DATABASE_PATH');
-    return maxmindLookup(readFileSync(databasePath));
+    return edged(maxmindLookup(readFileSync(databasePath)));
   }
   throw new ConfigError(`ISP_SOURCE must be none, cloudfront or maxmind, got "${source}"`);
 }

@@ -133,20 +133,25 @@ export interface StoredEvent {
 }
 
 export function storedEvent(e: VisitEventInput): StoredEvent {
-  const cut = (v: string | undefined, budget: number) => (v === undefined ? undefined : truncateUtf8(v, budget));
-  const event: StoredEvent = {
-    t: e.type,
-    p: cut(e.path === undefined ? undefined : pathOnly(e.path), FIELD_BUDGET.path),
-    r: cut(e.referrer === undefined ? undefined : referrerOnly(e.referrer), FIELD_BUDGET.referrer),
-    ti: cut(e.title, FIELD_BUDGET.title),
-    k: cut(e.searchKind, FIELD_BUDGET.searchKind),
-    q: cut(e.query, FIELD_BUDGET.query),
-    d: e.durationMs,
-    o: cut(e.orderId, FIELD_BUDGET.orderId),
-    v: e.total,
-    c: e.at,
-  };
-  for (const key of Object.keys(event) as (keyof StoredEvent)[]) if (event[key] === undefined || event[key] === '') delete event[key];
+  // Only the fields that carry something are set (no `delete` afterwards: that turns the object into
+  // a slow dictionary for everything that reads it later, the SDK's marshalling included).
+  const event: StoredEvent = { t: e.type };
+  const text = (value: string | undefined, budget: number) => (value === undefined ? undefined : truncateUtf8(value, budget) || undefined);
+  const p = text(e.path === undefined ? undefined : pathOnly(e.path), FIELD_BUDGET.path);
+  if (p) event.p = p;
+  const r = text(e.referrer === undefined || e.referrer === '' ? undefined : referrerOnly(e.referrer), FIELD_BUDGET.referrer);
+  if (r) event.r = r;
+  const ti = text(e.title, FIELD_BUDGET.title);
+  if (ti) event.ti = ti;
+  const k = text(e.searchKind, FIELD_BUDGET.searchKind);
+  if (k) event.k = k;
+  const q = text(e.query, FIELD_BUDGET.query);
+  if (q) event.q = q;
+  if (e.durationMs !== undefined) event.d = e.durationMs;
+  const o = text(e.orderId, FIELD_BUDGET.orderId);
+  if (o) event.o = o;
+  if (e.total !== undefined) event.v = e.total;
+  if (e.at) event.c = e.at;
   return event;
 }
 
@@ -216,21 +221,28 @@ export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: 
     ...(facts.isp ? { isp: truncateUtf8(facts.isp, 64) } : {}),
     expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
   };
-  const records: VisitRecord[] = [];
-  const close = (record: VisitRecord) => records.push(record.ev.length === 1 ? fitSingleEvent(record) : record);
   const skFor = (part: number) => `${keyTime.toISOString()}#${batchHash}#${String(part).padStart(2, '0')}`;
-  let current: VisitRecord = { ...common, sk: skFor(0), ev: [] };
+  // Linear: a record's size is that of its empty shell (every part's sort key has the same length)
+  // plus, per event, the event and its list entry; each event is measured once.
+  const shellBytes = itemSize({ ...common, sk: skFor(0), ev: [] });
+  const groups: StoredEvent[][] = [];
+  let group: StoredEvent[] = [];
+  let bytes = shellBytes;
   for (const event of events) {
-    const candidate = { ...current, ev: [...current.ev, event] };
-    if (current.ev.length > 0 && itemSize(candidate) > RECORD_BUDGET_BYTES) {
-      close(current);
-      current = { ...common, sk: skFor(records.length), ev: [event] };
-    } else {
-      current = candidate;
+    const eventBytes = 1 + itemSize(event);
+    if (group.length > 0 && bytes + eventBytes > RECORD_BUDGET_BYTES) {
+      groups.push(group);
+      group = [];
+      bytes = shellBytes;
     }
+    group.push(event);
+    bytes += eventBytes;
   }
-  close(current);
-  return records;
+  groups.push(group);
+  return groups.map((ev, part) => {
+    const record: VisitRecord = { ...common, sk: skFor(part), ev };
+    return ev.length === 1 ? fitSingleEvent(record) : record;
+  });
 }
 
 /** Free-text fields given up first when one event with long ids still does not fit a record. */

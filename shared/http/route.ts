@@ -107,7 +107,7 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
     // RFC 8058 one-click posts may come as multipart; the platform's own parser reads them.
     try {
       const form = await new Response(bytes, { headers: { 'content-type': rawType } }).formData();
-      return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+      return requireWellFormed(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')), 'body');
     } catch {
       throw new HttpError(400, 'invalid_form', 'The multipart form body cannot be read');
     }
@@ -118,13 +118,20 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
   } catch {
     throw new HttpError(400, 'invalid_encoding', 'The body must be UTF-8');
   }
-  if (isForm) return Object.fromEntries(new URLSearchParams(text));
+  if (isForm) return requireWellFormed(Object.fromEntries(new URLSearchParams(text)), 'body');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON');
   }
+  // Strict UTF-8 decoding never yields a lone surrogate: only a JSON escape of one can, so a body
+  // without such an escape needs no walk (the beacon route, the hot path, rarely has one).
+  return SURROGATE_ESCAPE.test(text) ? requireWellFormed(value, 'body') : value;
 }
+
+/** A `\uD800`-`\uDFFF` escape somewhere in JSON text (or a look-alike after an escaped backslash: walked too). */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /** In `u` mode a surrogate class matches only unpaired halves: a well-formed pair is one code point. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -172,7 +179,7 @@ const parseInput = <B, P, Q>(spec: InputSpec<B, P, Q>): MiddlewareObj<ParsedEven
     const path = requireWellFormed(event.pathParameters ?? {}, 'path');
     const query = requireWellFormed(event.queryStringParameters ?? {}, 'query');
     event.input = {
-      body: (spec.body ? validate(spec.body, requireWellFormed(await readBody(event, spec), 'body'), 'body') : undefined) as B,
+      body: (spec.body ? validate(spec.body, await readBody(event, spec), 'body') : undefined) as B,
       path: (spec.path ? validate(spec.path, path, 'path') : undefined) as P,
       query: (spec.query ? validate(spec.query, query, 'query') : undefined) as Q,
     };
@@ -214,12 +221,19 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
   },
 });
 
-/** One line per request, without personal data: route, status, duration, request id. */
+/**
+ * One line per request, without personal data: route, status, duration, request id. On a hot path
+ * (REQUEST_LOG_SAMPLE, set from the route's `runtime`) only that share of successful requests is
+ * logged; a 4xx or 5xx always is.
+ */
 const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
   // Keyed by event: the local server may run several invocations of one handler at once.
   const started = new WeakMap<object, number>();
+  const sample = Number(process.env.REQUEST_LOG_SAMPLE ?? 1);
+  const share = Number.isFinite(sample) ? sample : 1;
   const write = (request: { event: APIGatewayProxyEventV2; response: APIGatewayProxyResultV2 | null }) => {
     const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
+    if (status !== undefined && status < 400 && !(Math.random() < share)) return;
     const ms = Date.now() - (started.get(request.event) ?? Date.now());
     log.info('request', { route: request.event.routeKey, status, ms, requestId: request.event.requestContext?.requestId });
   };

@@ -12,7 +12,8 @@
  *   about the categories the API names in `renewCategories`; one that changes nothing keeps the choice.
  * - Global Privacy Control: marketing is never sent as given (the API enforces it too, from Sec-GPC).
  * - Visit beacons (`POST /v1/visits` via navigator.sendBeacon) only with analytics consent: a page
- *   view on load, a leave with the visible time, searches through `ShopPrivacy.trackSearch`.
+ *   view with its visible time, searches through `ShopPrivacy.trackSearch`, batched across the page
+ *   views of a tab (see "visit beacons" below).
  * - Google Consent Mode v2 signals when the page has `gtag`.
  * - Scripts and iframes the shop marks with a category run only once it is granted, and the cookies
  *   the shop lists for a category are removed when it is withdrawn (shared/storefront/script-gate.ts).
@@ -27,6 +28,7 @@
 import { REQUEST_TYPE_LABELS } from '../domain/request-types';
 import type { VisitEventInput } from '../domain/visits';
 import { gateScripts, listedCookies, removeCookies, watchMarkedElements } from './script-gate';
+import { FLUSH_AT, MAX_EVENTS, MAX_HOLD_MS } from './batching';
 
 export type Lang = 'th' | 'en';
 export type OptionalCategory = 'analytics' | 'marketing';
@@ -77,9 +79,8 @@ export const VISITOR_COOKIE = 'shop_privacy_vid';
 export const CONSENT_COOKIE = 'shop_privacy_consent';
 const SESSION_KEY = 'shop_privacy_sid';
 const COOKIE_MAX_AGE = 180 * 86_400;
-const FLUSH_AT = 10;
-const FLUSH_AFTER_MS = 3_000;
-const MAX_EVENTS = 50;
+/** Where events wait between page views of one tab (sessionStorage: this tab only, gone when it closes). */
+const QUEUE_KEY = 'shop_privacy_q';
 
 const TEXT = {
   th: {
@@ -353,12 +354,14 @@ function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
   });
   if (!choices) {
     // Asked again: events not sent yet wait for the answer.
-    held.push(...queue.splice(0));
+    held.push(...readQueue());
+    writeQueue([]);
   } else if (c.analytics) {
     for (const event of held.splice(0)) track(event);
+    scheduleFlush();
   } else {
     held.length = 0;
-    queue.length = 0;
+    writeQueue([]);
   }
   for (const cb of listeners.slice()) {
     try {
@@ -447,10 +450,51 @@ async function renewFor(current: Policy, kept: Stored) {
 
 // ---------------------------------------------------------------- visit beacons (analytics consent only)
 
+/*
+ * Batching across page views: every request costs more than the events in it, so events wait in
+ * the tab's sessionStorage while the visitor moves from page to page of the shop, and go out in one
+ * beacon when FLUSH_AT are held, when the oldest has waited MAX_HOLD_MS, or when the tab is hidden
+ * or left for anything but another page of this site (closed, another site, another app): then
+ * navigator.sendBeacon, which the browser delivers after the page is gone. A page's visible time
+ * rides on its page view when that is still held (one event per page instead of two).
+ */
+
 /** Events of this page held until the visitor decides; dropped if analytics is refused. */
 const held: VisitEvent[] = [];
-const queue: VisitEvent[] = [];
+/** Where the queue lives when sessionStorage cannot be used: this page only, sent whenever it hides. */
+let memoryQueue: VisitEvent[] = [];
+let storageWorks = true;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** The page view of this page, whose visible time is added when the visitor leaves. */
+let currentPage: VisitEvent | undefined;
+/** Set when a navigation to another page of this site has begun: leaving then keeps the queue for it. */
+let staysOnSite = false;
+
+function readQueue(): VisitEvent[] {
+  if (storageWorks) {
+    try {
+      const parsed: unknown = JSON.parse(sessionStorage.getItem(QUEUE_KEY) ?? '[]');
+      return Array.isArray(parsed) ? (parsed as VisitEvent[]) : [];
+    } catch {
+      storageWorks = false;
+    }
+  }
+  return memoryQueue.slice();
+}
+
+function writeQueue(events: VisitEvent[]) {
+  if (storageWorks) {
+    try {
+      if (events.length) sessionStorage.setItem(QUEUE_KEY, JSON.stringify(events));
+      else sessionStorage.removeItem(QUEUE_KEY);
+      return;
+    } catch {
+      // Blocked or full: keep them in this page and send them when it hides.
+      storageWorks = false;
+    }
+  }
+  memoryQueue = events.slice();
+}
 
 function track(event: VisitEvent) {
   if (!choices) {
@@ -458,15 +502,32 @@ function track(event: VisitEvent) {
     return;
   }
   if (!choices.analytics) return;
+  const queue = readQueue();
   queue.push(event);
+  writeQueue(queue);
   if (queue.length >= FLUSH_AT) flush();
-  else flushTimer ??= setTimeout(flush, FLUSH_AFTER_MS);
+  else scheduleFlush();
+}
+
+/** Sends the queue when its oldest event reaches MAX_HOLD_MS (at once if it already has). */
+function scheduleFlush() {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const oldest = readQueue()[0];
+  if (!oldest || !choices?.analytics) return;
+  const waited = Date.now() - Date.parse(oldest.at);
+  if (!(waited < MAX_HOLD_MS)) flush();
+  else flushTimer = setTimeout(flush, MAX_HOLD_MS - waited);
 }
 
 function flush() {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
-  while (choices?.analytics && queue.length) {
+  // Undecided (asked again): what was queued waits in `held` for the answer.
+  if (!choices?.analytics) return;
+  const queue = readQueue();
+  writeQueue([]);
+  while (queue.length) {
     const body = JSON.stringify({ visitorId: visitorId(), sessionId: sessionId(), consentToken: stored?.t, events: queue.splice(0, MAX_EVENTS) });
     const url = `${API}/v1/visits`;
     let sent = false;
@@ -479,7 +540,6 @@ function flush() {
     if (!sent)
       void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
   }
-  queue.length = 0;
 }
 
 const now = () => new Date().toISOString();
@@ -491,13 +551,57 @@ const pageview = (): VisitEvent => ({
   at: now(),
 });
 
+function trackPage() {
+  currentPage = pageview();
+  track(currentPage);
+}
+
 let visibleSince = Date.now();
 let left = false;
 function leave() {
   if (left) return;
   left = true;
-  track({ type: 'leave', path: cut(location.pathname, 2048), durationMs: Math.min(86_400_000, Math.max(0, Date.now() - visibleSince)), at: now() });
-  flush();
+  const durationMs = Math.min(86_400_000, Math.max(0, Date.now() - visibleSince));
+  const page = currentPage;
+  currentPage = undefined;
+  const queue = readQueue();
+  const queued = page && queue.find((e) => e.type === 'pageview' && e.at === page.at && e.path === page.path && e.durationMs === undefined);
+  if (page && held.includes(page)) page.durationMs = durationMs;
+  else if (queued) {
+    queued.durationMs = durationMs;
+    writeQueue(queue);
+  } else track({ type: 'leave', path: cut(location.pathname, 2048), durationMs, at: now() });
+  // The next page of this site picks the queue up; anything else may be the tab's last moment.
+  if (!(staysOnSite && storageWorks)) flush();
+}
+
+/** Notes navigations to another document of this site (Navigation API, else a click on a same-origin link). */
+function watchNavigations() {
+  const onSite = (href: string) => {
+    try {
+      return new URL(href, location.href).origin === location.origin;
+    } catch {
+      return false;
+    }
+  };
+  const nav = (window as unknown as { navigation?: EventTarget }).navigation;
+  if (nav) {
+    nav.addEventListener('navigate', (e) => {
+      const event = e as Event & { destination?: { url: string; sameDocument: boolean }; downloadRequest?: string | null };
+      if (event.destination && !event.destination.sameDocument && !event.downloadRequest) staysOnSite = onSite(event.destination.url);
+    });
+    nav.addEventListener('navigateerror', () => {
+      staysOnSite = false;
+    });
+    return;
+  }
+  document.addEventListener('click', (e) => {
+    const link = (e.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
+    if (!link || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (link.target && link.target !== '_self') return;
+    if (link.hasAttribute('download')) return;
+    staysOnSite = onSite(link.href) && new URL(link.href).href.split('#')[0] !== location.href.split('#')[0];
+  });
 }
 
 // ---------------------------------------------------------------- banner, settings dialog, floating button
@@ -857,10 +961,12 @@ function loadPrivacyCenter() {
 async function start() {
   for (const host of Array.from(document.querySelectorAll<HTMLElement>('[data-shop-privacy-request-form]'))) mountRequestForm(host);
   if (document.querySelector('[data-shop-privacy-center]')) loadPrivacyCenter();
+  watchNavigations();
   addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') leave();
     else if (left) {
       left = false;
+      staysOnSite = false;
       visibleSince = Date.now();
     }
   });
@@ -868,11 +974,12 @@ async function start() {
   addEventListener('pageshow', (e) => {
     if (e.persisted) {
       left = false;
+      staysOnSite = false;
       visibleSince = Date.now();
-      track(pageview());
+      trackPage();
     }
   });
-  track(pageview());
+  trackPage();
   // A stored choice holds at once (beacons and Consent Mode need not wait, and a page left quickly
   // still counts); if the policy check then finds a newer version, the visitor is asked again and
   // nothing optional is allowed until they answer.

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
+import { FLUSH_AT, MAX_HOLD_MS } from '../../shared/storefront/batching';
 import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
 import { staffHeaders } from '../helpers/staff-auth';
 import type { Json } from '../helpers/json';
@@ -20,8 +21,8 @@ import type { Json } from '../helpers/json';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-/** Longer than the kit's batching delay (3 s): run on the page's fake clock, so no real time passes. */
-const BATCH_WAIT_MS = 3_500;
+/** Longer than the kit's bounded batching delay: run on the page's fake clock, so no real time passes. */
+const BATCH_WAIT_MS = MAX_HOLD_MS + 1_000;
 /**
  * Playwright's wait for any element, navigation or response: generous for a loaded 2-core machine
  * (a first page load has taken 1.6 s there). Tests await the element or response that proves a state,
@@ -293,7 +294,7 @@ describe('storefront kit in Chromium', () => {
     expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: false, marketing: false });
   });
 
-  it('accept all: page views, searches and leaves arrive as text/plain beacons, with the browser taken from the user agent, and Consent Mode is updated', async () => {
+  it('accept all: page views with their visible time and searches arrive as text/plain beacons, with the browser taken from the user agent, and Consent Mode is updated', async () => {
     const context = await newContext({ locale: 'th-TH' });
     await context.addInitScript(countVisitSends);
     await context.addInitScript(() => {
@@ -322,12 +323,14 @@ describe('storefront kit in Chromium', () => {
     await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
     await page.waitForURL('**/demo/product.html');
     await page.waitForLoadState('load');
-    await page.goto(`${server.url}/v1/health`);
-    expect(await visitSends(page)).toBeGreaterThan(0); // the counter the refusal test relies on counts
+    // Another site: the tab leaves the shop, so what is held goes out as the page unloads.
+    const handled = nextBeaconHandled();
+    await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/v1/health`);
+    await handled;
 
     const items = await visitsOnceStored(
       visitorId,
-      (xs) => xs.filter((i) => i.type === 'pageview').length >= 2 && xs.filter((i) => i.type === 'leave').length >= 2 && xs.some((i) => i.type === 'search'),
+      (xs) => xs.filter((i) => i.type === 'pageview' && i.durationMs !== undefined).length >= 2 && xs.some((i) => i.type === 'search'),
     );
     const views = items.filter((i) => i.type === 'pageview');
     expect(views.map((v) => v.path).sort()).toEqual(['/demo/', '/demo/product.html']);
@@ -335,14 +338,73 @@ describe('storefront kit in Chromium', () => {
       title: 'ชาเขียวมัทฉะ · Matcha green tea',
       referrer: expect.stringContaining('/demo/'),
     });
+    // The visible time rides on the page view it belongs to: no separate leave event.
+    for (const view of views) expect(view.durationMs).toBeGreaterThan(0);
+    expect(items.filter((i) => i.type === 'leave')).toEqual([]);
     expect(items.find((i) => i.type === 'search')).toMatchObject({ searchKind: 'product', query: 'tea' });
-    const leaves = items.filter((i) => i.type === 'leave');
-    expect(leaves.map((l) => l.path).sort()).toEqual(['/demo/', '/demo/product.html']);
-    for (const leave of leaves) expect(leave.durationMs).toBeGreaterThan(0);
     for (const item of items) expect(item).toMatchObject({ browser: expect.stringMatching(/Chrom/), ip: '127.0.0.1' });
     const sent = beaconsOf(visitorId);
     expect(sent.length).toBeGreaterThan(0);
     for (const beacon of sent) expect(beacon.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('batches across page views: nothing is sent while browsing the shop, and a tab closed mid-batch still delivers every event in one beacon', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+
+    await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
+    await page.waitForURL('**/demo/product.html');
+    await page.waitForLoadState('load');
+    await page.goBack();
+    await page.waitForURL('**/demo/');
+    await page.waitForLoadState('load');
+    // Three page views, two of them left for another page of the shop: all still held in this tab.
+    expect(await visitSends(page)).toBe(0);
+    expect(beaconsOf(visitorId)).toEqual([]);
+    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('shop_privacy_q') ?? '[]').length)).toBe(3);
+
+    const handled = nextBeaconHandled();
+    await page.close({ runBeforeUnload: true });
+    await handled;
+    const sent = beaconsOf(visitorId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.types).toEqual(['pageview', 'pageview', 'pageview']);
+    const items = await visitsOf(visitorId);
+    expect(items.map((i) => i.path)).toEqual(['/demo/', '/demo/product.html', '/demo/']);
+    for (const item of items) expect(item.durationMs).toBeGreaterThan(0);
+  });
+
+  it('sends a batch once it holds FLUSH_AT events, and a smaller one after the bounded delay, while the page stays open', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`${server.url}/demo/`);
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+
+    // The page view plus FLUSH_AT - 1 searches: the FLUSH_AT-th event sends them all.
+    const full = nextBeaconHandled();
+    await page.evaluate((n) => {
+      for (let i = 0; i < n; i++) window.ShopPrivacy!.trackSearch('product', `q${i}`);
+    }, FLUSH_AT - 1);
+    await full;
+    expect(beaconsOf(visitorId).map((b) => b.types.length)).toEqual([FLUSH_AT]);
+    expect(await visitSends(page)).toBe(1); // the counter the refusal test relies on counts
+
+    const late = nextBeaconHandled();
+    await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'late'));
+    await page.clock.runFor(BATCH_WAIT_MS);
+    await late;
+    expect(beaconsOf(visitorId).map((b) => b.types)).toEqual([expect.any(Array), ['search']]);
   });
 
   it('with Global Privacy Control, never sends marketing as given: the choose dialog shows it off and disabled, and the stored consent has marketing false', async () => {

@@ -16,7 +16,7 @@ import { buildApp } from '../../infra/app';
 import { NONCURRENT_VERSION_DAYS } from '../../infra/constructs/data';
 import { PrivacyStack } from '../../infra/stack';
 import { parseStageSettings, REPO_ROOT } from '../../infra/stage-config';
-import { BUCKETS, QUEUES } from '../../shared/resources';
+import { BUCKETS, QUEUES, TABLES } from '../../shared/resources';
 import type { Json } from '../helpers/json';
 
 const context = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
@@ -104,7 +104,9 @@ describe('compliance: cdk-nag', () => {
           .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
           .flatMap((m) => Object.keys(m.data as Record<string, string>).map((id) => `${id} at ${n.node.path}`)),
       );
-    expect(acks.filter((a) => /CloudWatchLogGroupEncrypted|CloudWatchAlarmAction|DynamoDBPITR|PointInTimeRecovery/.test(a))).toEqual([]);
+    expect(acks.filter((a) => /CloudWatchLogGroupEncrypted|CloudWatchAlarmAction/.test(a))).toEqual([]);
+    // Point-in-time recovery is left off only where a restore would bring erased data back.
+    for (const a of acks.filter((x) => /DynamoDBPITR|DDB3/.test(x))) expect(a).toMatch(new RegExp(`/Data/${TABLES.visits.id}$`));
     const versioning = acks.filter((a) => a.includes('S3BucketVersioningEnabled'));
     expect(versioning.length).toBeGreaterThan(0);
     for (const a of versioning) expect(a).toMatch(/\/Data\/AccessLogs$/);
@@ -235,9 +237,14 @@ describe('compliance: buckets', () => {
     },
   );
 
-  it('keeps point-in-time recovery on every table', () => {
+  it('keeps point-in-time recovery on every table but the one whose definition says why a restore would harm (visits)', () => {
+    const withoutRestore = Object.values(TABLES)
+      .filter((t) => 'noPointInTimeRecoveryBecause' in t)
+      .map((t) => t.id);
+    expect(withoutRestore).toEqual([TABLES.visits.id]);
     for (const [id, table] of ofType('AWS::DynamoDB::GlobalTable')) {
-      for (const replica of table.Properties.Replicas) expect(replica.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+      const enabled = !withoutRestore.some((t) => id.startsWith(`Data${t}`));
+      for (const replica of table.Properties.Replicas) expect(replica.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: enabled });
     }
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { REPO_ROOT } from '../../infra/stage-config';
-import { TABLES } from '../../shared/resources';
+import { TABLES, type TableDef } from '../../shared/resources';
 import { ROUTES, routeKey, type FunctionUses } from '../../shared/routes';
 import { WORKERS } from '../../shared/workers';
 import { STAFF_PASSWORD_POLICY, STAFF_TOKEN_VALIDITY } from '../../shared/staff-pool';
@@ -55,13 +55,21 @@ beforeAll(() => {
 });
 
 describe('stack: data', () => {
-  it('has one table per definition, on demand, with point-in-time recovery and KMS encryption', () => {
+  it('has one table per definition, on demand, with KMS encryption, and point-in-time recovery and table class as the definition says', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', Object.keys(TABLES).length);
     template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
     });
+    const tables = template.findResources('AWS::DynamoDB::GlobalTable');
+    for (const def of Object.values(TABLES) as TableDef[]) {
+      const [, table] = Object.entries(tables).find(([id]) => id.startsWith(`Data${def.id}`))!;
+      expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification, def.id).toEqual({
+        PointInTimeRecoveryEnabled: def.noPointInTimeRecoveryBecause === undefined,
+      });
+      expect(table.Properties.Replicas[0].TableClass, def.id).toBe(def.infrequentAccessBecause ? 'STANDARD_INFREQUENT_ACCESS' : undefined);
+    }
   });
 
   it('builds the consents table keyed by visitor, with no member index: member links come only from the storefront backend', () => {
@@ -79,15 +87,19 @@ describe('stack: data', () => {
 });
 
 describe('stack: functions', () => {
-  it('has one function per route and per worker, and the staff pool trigger: Node.js 24 on arm64, traced, stage settings in the environment', () => {
+  it('has one function per route and per worker, and the staff pool trigger: Node.js 24 on arm64, traced (but the hot path), stage settings in the environment', () => {
     const fns = ownFunctions();
     // ...and the staff pool's pre-token-generation trigger.
     expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length + 1);
+    for (const fn of [...ROUTES, ...WORKERS]) {
+      const untraced = 'runtime' in fn && fn.runtime?.activeTracing === false;
+      expect(template.toJSON().Resources[functionIdFor(fn.id)].Properties.TracingConfig, fn.id).toEqual(untraced ? undefined : { Mode: 'Active' });
+    }
+    expect(ROUTES.filter((r) => r.runtime?.activeTracing === false).map((r) => r.id)).toEqual(['recordVisits']);
     for (const fn of Object.values(fns))
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { STAGE: 'prod', NODE_OPTIONS: '--enable-source-maps', POLICY_BASELINE: expect.stringMatching(/"sha256":"[0-9a-f]{64}"/) } },
       });
   });

@@ -1,49 +1,97 @@
 import { describe, expect, it } from 'vitest';
 import {
+  beaconsPerPageView,
+  DYNAMODB_IA_USD_PER_GB_MONTH,
+  DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS,
   DYNAMODB_USD_PER_MILLION_READ_UNITS,
   DYNAMODB_USD_PER_MILLION_WRITE_UNITS,
-  HTTP_API_USD_PER_MILLION_REQUESTS,
   LAMBDA_ARM_USD_PER_GB_SECOND,
   total,
   visitCostPerMillionPageViews,
-  type BeaconProfile,
+  type VisitProfile,
 } from '../../scripts/lib/cost-model';
 
-const profile: BeaconProfile = {
-  beaconsPerPageView: 1,
-  recordsPerBeacon: 1,
-  recordBytes: 300,
+/** Round numbers, so every line below was worked out by hand (1 GB = 1024^3 bytes, a month = 30.4 days). */
+const profile: VisitProfile = {
+  beaconsPerPageView: 0.5,
+  kitFetchesPerPageView: 0.1,
+  policyFetchesPerPageView: 0.1,
+  edgeHitRatio: 0.5,
+  viaCloudFront: true,
+  beaconRequestBytes: 1024,
+  kitResponseBytes: 10_240,
+  policyResponseBytes: 1024,
+  recordsPerBeacon: 2,
+  recordBytes: 924, // + 100 B of DynamoDB overhead = 1 KiB stored per record
   consentReadsPerBeacon: 1,
-  memoryMb: 1024,
-  billedMsPerBeacon: 1000,
+  infrequentAccess: false,
+  pointInTimeRecovery: true,
   retentionDays: 30.4,
-  logBytesPerBeacon: 0,
+  memoryMb: 1024,
+  billedMsPerBeacon: 100,
+  coldStartsPerBeacon: 0.01,
+  initBilledMs: 1000,
+  secretReadsPerColdStart: 2,
+  activeTracing: true,
+  tracedShare: 1,
+  functionLogBytesPerBeacon: 1024,
+  accessLogBytesPerRequest: 0,
+  logRetentionDays: 30.4,
+  getMemoryMb: 1024,
+  getBilledMs: 100,
 };
-const line = (name: string, p = profile) => visitCostPerMillionPageViews(p).find((l) => l.item.startsWith(name))!.usd;
+const line = (name: string, p = profile) => {
+  const found = visitCostPerMillionPageViews(p).find((l) => l.item.startsWith(name));
+  expect(found, name).toBeDefined();
+  return found!.usd;
+};
 
 describe('visit cost model', () => {
-  it('charges one API request and one write unit per beacon of one record', () => {
-    expect(line('API Gateway')).toBeCloseTo(HTTP_API_USD_PER_MILLION_REQUESTS);
-    expect(line('DynamoDB writes')).toBeCloseTo(DYNAMODB_USD_PER_MILLION_WRITE_UNITS);
+  it('prices a hand-computed case line by line: 500,000 beacons, 200,000 kit and policy fetches (half at the origin), a million records', () => {
+    expect(line('CloudFront HTTPS requests')).toBeCloseTo(0.84, 6); // 700,000 x $1.20 per million
+    expect(line('CloudFront transfer out')).toBeCloseTo(0.148237, 5); // (1e6 x (1024 + 102.4) + 500,000 x 400) B x $0.12/GB
+    expect(line('CloudFront transfer to origin')).toBeCloseTo(0.02861, 5); // 500,000 x 1 KiB x $0.06/GB
+    expect(line('API Gateway')).toBeCloseTo(0.6, 6); // 500,000 beacons + 100,000 origin GETs
+    expect(line('Lambda requests')).toBeCloseTo(0.12, 6);
+    expect(line('Lambda duration')).toBeCloseTo(0.800004, 5); // 600,000 x 1 GB x 0.1 s x $0.0000133334
+    expect(line('Cold starts')).toBeCloseTo(0.116667, 5); // 5,000 x 1 GB-s INIT + 10,000 GetSecretValue x $5 per million
+    expect(line('X-Ray')).toBeCloseTo(2.5, 6); // every beacon traced, $5 per million
+    expect(line('DynamoDB writes')).toBeCloseTo(0.625, 6);
+    expect(line('Consent check')).toBeCloseTo(0.03125, 6); // 250,000 read units
+    expect(line('DynamoDB storage')).toBeCloseTo(0.238419, 5); // 1e6 KiB for one month at $0.25
+    expect(line('Point-in-time recovery')).toBeCloseTo(0.190735, 5); // the same GB-month at $0.20
+    expect(line('CloudWatch Logs ingestion')).toBeCloseTo(0.238419, 5); // 500,000 KiB at $0.50/GB
+    expect(line('CloudWatch Logs storage')).toBeCloseTo(0.014305, 5); // kept one month at $0.03
+    expect(total(visitCostPerMillionPageViews(profile))).toBeCloseTo(6.491645, 4);
   });
 
-  it('charges half a read unit per consent check, as an eventually consistent read', () => {
-    expect(line('Consent check')).toBeCloseTo(DYNAMODB_USD_PER_MILLION_READ_UNITS / 2);
+  it('drops tracing and point-in-time recovery to zero when they are off, and prices Standard-IA storage and writes', () => {
+    const lean = { ...profile, activeTracing: false, pointInTimeRecovery: false, infrequentAccess: true };
+    expect(line('X-Ray', lean)).toBe(0);
+    expect(line('Point-in-time recovery', lean)).toBe(0);
+    expect(line('DynamoDB writes', lean)).toBeCloseTo(DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS, 6);
+    expect(line('DynamoDB storage', lean)).toBeCloseTo(((1e6 * 1024) / 1024 ** 3) * DYNAMODB_IA_USD_PER_GB_MONTH, 6);
   });
 
-  it('charges Lambda by GB-seconds: a million 1 s invocations at 1 GB', () => {
-    expect(line('Lambda duration')).toBeCloseTo(1_000_000 * LAMBDA_ARM_USD_PER_GB_SECOND);
+  it('without CloudFront, bills every kit and policy fetch at the origin and the answers as internet transfer', () => {
+    const direct = { ...profile, viaCloudFront: false, edgeHitRatio: 0 };
+    expect(visitCostPerMillionPageViews(direct).some((l) => l.item.startsWith('CloudFront'))).toBe(false);
+    expect(line('API Gateway', direct)).toBeCloseTo(0.7, 6);
+    expect(line('Data transfer out from API Gateway', direct)).toBeCloseTo(0.148237 * (0.09 / 0.12), 5);
   });
 
-  it('scales with beacons per page view and records per beacon', () => {
-    const doubled = { ...profile, beaconsPerPageView: 2, recordsPerBeacon: 3 };
-    expect(line('DynamoDB writes', doubled)).toBeCloseTo(6 * DYNAMODB_USD_PER_MILLION_WRITE_UNITS);
-    expect(total(visitCostPerMillionPageViews(doubled))).toBeGreaterThan(total(visitCostPerMillionPageViews(profile)));
-  });
-
-  it('charges storage for the retention period including DynamoDB\u2019s per-item overhead', () => {
-    // 1e6 items * 400 B for one month at $0.25/GB-month
-    expect(line('DynamoDB storage')).toBeCloseTo(((1e6 * 400) / 1024 ** 3) * 0.25, 6);
+  it('counts a beacon per FLUSH_AT events, per hide and at the session\u2019s end', () => {
+    const session = {
+      pageViewsPerSession: 5,
+      eventsPerPageView: 1.2,
+      hidesBeforeEnd: 1,
+      flushAtEvents: 10,
+      kitFetchesPerSession: 1,
+      policyFetchesPerSession: 1,
+    };
+    expect(beaconsPerPageView(session)).toBeCloseTo(2 / 5, 6);
+    expect(beaconsPerPageView({ ...session, hidesBeforeEnd: 0 })).toBeCloseTo(1 / 5, 6);
+    expect(beaconsPerPageView({ ...session, pageViewsPerSession: 20, hidesBeforeEnd: 0 })).toBeCloseTo(3 / 20, 6); // 24 events: 3 beacons
   });
 });
 

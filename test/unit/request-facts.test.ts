@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudFrontLookup, ispLookup, maxmindLookup, noIspLookup } from '../../shared/adapters/isp';
+import { cloudFrontLookup, ispLookup, maxmindLookup, noIspLookup, providerOfAsn, THAI_PROVIDERS, viewerAddressOf } from '../../shared/adapters/isp';
 import { browserFacts } from '../../shared/adapters/user-agent';
 import { buildAsnDatabase } from '../helpers/mmdb-writer';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,15 +40,37 @@ describe('internet provider', () => {
     expect(lookup('not-an-ip', {})).toEqual({});
   });
 
-  it('takes the ASN from CloudFront\u2019s header only when it is a plain number', () => {
-    expect(cloudFrontLookup('1.2.3.4', { 'cloudfront-viewer-asn': '7470' })).toEqual({ asn: 7470 });
-    expect(cloudFrontLookup('1.2.3.4', { 'cloudfront-viewer-asn': '7470; drop table' })).toEqual({});
-    expect(cloudFrontLookup('1.2.3.4', {})).toEqual({});
+  const edgeKey = 'edge-key-of-this-test-0123456789abcdef';
+  const viaEdge = cloudFrontLookup(async () => Buffer.from(edgeKey));
+  const fromEdge = (headers: Record<string, string>) => viaEdge('130.176.0.1', { 'x-shop-edge-key': edgeKey, ...headers });
+
+  it('takes the ASN from CloudFront\u2019s header only when it is a plain number, naming major Thai providers and keeping other numbers', async () => {
+    expect(await fromEdge({ 'cloudfront-viewer-asn': '45430' })).toEqual({ asn: 45430, isp: 'AIS (mobile)' });
+    expect(await fromEdge({ 'cloudfront-viewer-asn': '7470' })).toEqual({ asn: 7470, isp: 'True Online' });
+    expect(await fromEdge({ 'cloudfront-viewer-asn': '45758' })).toEqual({ asn: 45758, isp: '3BB' });
+    expect(await fromEdge({ 'cloudfront-viewer-asn': '23969' })).toEqual({ asn: 23969, isp: 'NT (former TOT)' });
+    expect(await fromEdge({ 'cloudfront-viewer-asn': '15169' })).toEqual({ asn: 15169 });
+    expect(await fromEdge({ 'cloudfront-viewer-asn': '7470; drop table' })).toEqual({});
+    expect(await fromEdge({})).toEqual({});
+    for (const [asn, name] of Object.entries(THAI_PROVIDERS)) expect(providerOfAsn(asn)).toEqual({ asn: Number(asn), isp: name });
+  });
+
+  it('takes the viewer\u2019s address from CloudFront-Viewer-Address (IPv4 and IPv6), not the edge\u2019s', async () => {
+    expect(await fromEdge({ 'cloudfront-viewer-address': '203.0.113.7:51324' })).toEqual({ ip: '203.0.113.7' });
+    expect(await fromEdge({ 'cloudfront-viewer-address': '2001:db8::1:443' })).toEqual({ ip: '2001:db8::1' });
+    expect(await fromEdge({ 'cloudfront-viewer-address': '<script>:1' })).toEqual({});
+  });
+
+  it('believes none of CloudFront\u2019s headers on a request without the edge key: a client calling the API directly cannot forge them', async () => {
+    const forged = { 'cloudfront-viewer-asn': '45430', 'cloudfront-viewer-address': '192.0.2.1:1' };
+    expect(await viaEdge('198.51.100.9', forged)).toEqual({});
+    expect(await viaEdge('198.51.100.9', { ...forged, 'x-shop-edge-key': 'guess' })).toEqual({});
+    expect(await viaEdge('198.51.100.9', { ...forged, 'x-shop-edge-key': `${edgeKey}x` })).toEqual({});
   });
 
   it('is what ISP_SOURCE names, and a bad configuration fails loudly', () => {
-    expect(ispLookup('none')).toBe(noIspLookup);
-    expect(ispLookup('cloudfront')).toBe(cloudFrontLookup);
+    expect(ispLookup('none')).toBe(noIspLookup); // without an edge key (local mode): nothing to check
+    expect(() => ispLookup('cloudfront')).toThrow(/edge key/);
     expect(() => ispLookup('maxmind')).toThrow(/ASN_DATABASE_PATH/);
     expect(() => ispLookup('guess')).toThrow(/none, cloudfront or maxmind/);
     const file = join(mkdtempSync(join(tmpdir(), 'asn-')), 'asn.mmdb');
@@ -57,5 +79,23 @@ describe('internet provider', () => {
       asn: 23969,
       isp: 'TOT Public Company Limited',
     });
+  });
+});
+
+describe('viewer address behind the edge', () => {
+  const edgeKey = 'edge-key-of-this-test-0123456789abcdef';
+  const key = async () => Buffer.from(edgeKey);
+
+  it('gives the viewer\u2019s address only with the edge key, for every provider source', async () => {
+    const viewer = viewerAddressOf(key);
+    expect(await viewer({ 'x-shop-edge-key': edgeKey, 'cloudfront-viewer-address': '203.0.113.5:1234' })).toBe('203.0.113.5');
+    expect(await viewer({ 'cloudfront-viewer-address': '203.0.113.5:1234' })).toBeUndefined();
+    const none = ispLookup('none', undefined, key);
+    expect(
+      await none('130.176.0.1', { 'x-shop-edge-key': edgeKey, 'cloudfront-viewer-address': '203.0.113.5:1234', 'cloudfront-viewer-asn': '45430' }),
+    ).toEqual({
+      ip: '203.0.113.5',
+    });
+    expect(await none('198.51.100.1', { 'cloudfront-viewer-address': '203.0.113.5:1234' })).toEqual({});
   });
 });

@@ -16,7 +16,7 @@ export const visitDeps = () => ({
   signingKey: secretKey('tokenKey'),
   clock: systemClock,
   retentionDays: runtimeConfig().VISIT_RETENTION_DAYS,
-  isp: ispLookup(runtimeConfig().ISP_SOURCE, runtimeConfig().ASN_DATABASE_PATH),
+  isp: ispLookup(runtimeConfig().ISP_SOURCE, runtimeConfig().ASN_DATABASE_PATH, secretKey('edgeKey')),
 });
 
 export const visitQueryDeps = () => ({ visits: visitStore() });

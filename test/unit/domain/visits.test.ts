@@ -111,6 +111,21 @@ describe('packVisitRecords', () => {
     );
   });
 
+  it('fills each record as far as the budget allows: the next record\u2019s first event would not have fitted (property)', () => {
+    fc.assert(
+      fc.property(fc.array(anyEvent, { minLength: 2, maxLength: 50 }), (events) => {
+        const records = packVisitRecords(beacon(events), facts, now, 395);
+        for (let i = 0; i + 1 < records.length; i++) {
+          const record = records[i]!;
+          const grown = { ...record, ev: [...record.ev, records[i + 1]!.ev[0]!] };
+          // A record of one event may have been shortened to fit; between records of several the packing is greedy.
+          if (record.ev.length > 1 && records[i + 1]!.ev.length > 1) expect(itemSize(grown)).toBeGreaterThan(RECORD_BUDGET_BYTES);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('unpacks into one row per event, newest first, with the request facts spelled out', () => {
     const [record] = packVisitRecords(beacon([pageview(1), { type: 'leave', path: '/p/1', durationMs: 1500 }]), facts, now, 395);
     const rows = unpackVisitRecord(record!);

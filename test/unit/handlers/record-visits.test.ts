@@ -2,7 +2,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sd
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/visits/record-visits';
+import { handler, makeHandler } from '../../../functions/visits/record-visits';
+import { cloudFrontLookup } from '../../../shared/adapters/isp';
+import { visitDeps } from '../../../shared/adapters/wiring/visits';
 import { issueConsentToken } from '../../../shared/domain/consent-token';
 import { apiEvent, invoke } from '../../helpers/events';
 
@@ -37,6 +39,18 @@ describe('record-visits', () => {
     expect(item).toMatchObject({ pk: 'V#v-0123456789', ip: '203.0.113.77', br: 'Mobile Safari 17', os: 'iOS 17.5', dv: 'mobile' });
     expect(item!.ev[0]).toMatchObject({ t: 'pageview', p: '/products/tea', ti: 'ชาเขียว' });
     expect(item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 394 * 86_400);
+  });
+
+  it('behind CloudFront, stores the viewer\u2019s address and provider from the edge\u2019s headers, and ignores them when they are forged', async () => {
+    const edgeKey = 'edge-key-of-this-test-0123456789abcdef';
+    const edged = makeHandler({ ...visitDeps(), isp: cloudFrontLookup(async () => Buffer.from(edgeKey)) });
+    const headers = { 'content-type': 'text/plain', 'cloudfront-viewer-asn': '45758', 'cloudfront-viewer-address': '198.51.100.23:40112' };
+    await invoke(edged, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers: { ...headers, 'x-shop-edge-key': edgeKey } }));
+    expect(written()[0]).toMatchObject({ ip: '198.51.100.23', asn: 45758, isp: '3BB' });
+    db.resetHistory();
+    await invoke(edged, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers }));
+    expect(written()[0]).toMatchObject({ ip: '203.0.113.77' });
+    expect(written()[0]).not.toHaveProperty('asn');
   });
 
   it('reads the current consent and the profiling stop in one eventually consistent, projected query (the cheap read)', async () => {

@@ -1,0 +1,108 @@
+/**
+ * The cost model's assumptions about the deployed stack (scripts/lib/visit-cost.ts) against the
+ * synthesised prod template: memory, tracing and logging of the beacon function, the visits table's
+ * recovery, class and TTL, log retention, and the edge caching the kit and the policy. When someone
+ * changes the stack without the model, or the model without the stack, this fails.
+ * Bundling is skipped (context `aws:cdk:bundling-stacks: []`): these tests read the template only.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { FORWARDED_HEADERS } from '../../infra/constructs/edge';
+import { REPO_ROOT } from '../../infra/stage-config';
+import { deployedVisitSettings } from '../../scripts/lib/visit-cost';
+import { EDGE_KEY_HEADER } from '../../shared/adapters/isp';
+import { TABLES } from '../../shared/resources';
+import { getKitRoute, getPolicyRoute, recordVisitsRoute } from '../../shared/routes';
+
+const context = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+/** The template as CloudFormation JSON (untyped, as `Template.toJSON` gives it). */
+let resources: ReturnType<Template['toJSON']>['Resources'];
+type Resource = { Type: string; Properties: typeof resources };
+let template: Template;
+const model = deployedVisitSettings('prod');
+
+beforeAll(() => {
+  const { stack } = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], stage: 'prod' } }));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+const beaconFunction = () => {
+  const found = (Object.entries(resources) as [string, Resource][]).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').startsWith(`POST ${recordVisitsRoute.path}:`),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const visitsTable = () =>
+  (Object.entries(resources) as [string, Resource][]).find(
+    ([id, r]) => r.Type === 'AWS::DynamoDB::GlobalTable' && id.startsWith(`Data${TABLES.visits.id}`),
+  )![1];
+const distribution = () => (Object.values(resources) as Resource[]).find((r) => r.Type === 'AWS::CloudFront::Distribution')!.Properties.DistributionConfig;
+const cachePolicyOf = (path: string) => {
+  const behavior = distribution().CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === path);
+  const id = behavior.CachePolicyId.Ref as string;
+  return resources[id]!.Properties.CachePolicyConfig;
+};
+
+describe('cost model assumptions against the prod template', () => {
+  it('beacon function: the memory, tracing and log sampling the model prices', () => {
+    const [, fn] = beaconFunction();
+    expect(fn.Properties.MemorySize).toBe(model.memoryMb);
+    expect(fn.Properties.TracingConfig?.Mode === 'Active').toBe(model.activeTracing);
+    expect(model.activeTracing).toBe(false);
+    expect(Number(fn.Properties.Environment.Variables.REQUEST_LOG_SAMPLE ?? 1)).toBe(model.requestLogSample);
+    expect(model.requestLogSample).toBeLessThan(1);
+    // Without START/END/REPORT lines: JSON log format with system logs at WARN.
+    expect(fn.Properties.LoggingConfig?.SystemLogLevel === 'WARN').toBe(!model.platformLogLines);
+  });
+
+  it('visits table: point-in-time recovery, table class and TTL as the model prices them', () => {
+    const replica = visitsTable().Properties.Replicas[0];
+    expect(replica.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(model.pointInTimeRecovery);
+    expect(replica.TableClass === 'STANDARD_INFREQUENT_ACCESS').toBe(model.infrequentAccess);
+    expect(visitsTable().Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(model.retentionDays).toBe(context.stages.prod.visitRetentionDays);
+  });
+
+  it('log groups keep logs for the days the model stores them', () => {
+    const [id] = beaconFunction();
+    const logGroupRef = resources[id]!.Properties.LoggingConfig.LogGroup.Ref as string;
+    expect(resources[logGroupRef]!.Properties.RetentionInDays).toBe(model.logRetentionDays);
+  });
+
+  it('edge: browsers reach the storefront routes through CloudFront, which caches the kit (by version) and the policy as long as they say', () => {
+    expect(model.viaCloudFront).toBe(true);
+    const kit = cachePolicyOf(getKitRoute.path);
+    expect(kit.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['v'] });
+    expect(kit.MaxTTL).toBeGreaterThanOrEqual(model.kitCacheSeconds);
+    expect(kit.MinTTL).toBe(0);
+    const policy = cachePolicyOf(getPolicyRoute.path);
+    expect(policy.MaxTTL).toBeGreaterThanOrEqual(model.policyCacheSeconds);
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
+  });
+
+  it('edge: forwards CloudFront\u2019s viewer ASN and address with the edge key the beacon function checks, never the Host header', () => {
+    expect(model.ispSource).toBe('cloudfront');
+    const [origin] = distribution().Origins;
+    expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    const header = origin.OriginCustomHeaders.find((h: { HeaderName: string }) => h.HeaderName === EDGE_KEY_HEADER);
+    // Resolved by CloudFormation from the secret at deploy: never a value in the template.
+    expect(JSON.stringify(header.HeaderValue)).toMatch(/resolve:secretsmanager/);
+    const policy = (Object.values(resources) as Resource[]).find((r) => r.Type === 'AWS::CloudFront::OriginRequestPolicy')!.Properties
+      .OriginRequestPolicyConfig;
+    expect(policy.HeadersConfig.Headers).toEqual([...FORWARDED_HEADERS]);
+    expect(policy.HeadersConfig.Headers).toEqual(expect.arrayContaining(['CloudFront-Viewer-ASN', 'CloudFront-Viewer-Address']));
+    expect(policy.HeadersConfig.Headers.map((h: string) => h.toLowerCase())).not.toContain('host');
+    const [id, fn] = beaconFunction();
+    expect(fn.Properties.Environment.Variables.ISP_SOURCE).toBe('cloudfront');
+    const grants = (Object.values(resources) as Resource[]).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(id.replace(/Function[0-9A-F]+$/, '')),
+    );
+    expect(JSON.stringify(grants)).toMatch(/EdgeOriginKey/);
+  });
+});
