@@ -42,7 +42,10 @@ const visitsTable = () =>
   (Object.entries(resources) as [string, Resource][]).find(
     ([id, r]) => r.Type === 'AWS::DynamoDB::GlobalTable' && id.startsWith(`Data${TABLES.visits.id}`),
   )![1];
-const distribution = () => (Object.values(resources) as Resource[]).find((r) => r.Type === 'AWS::CloudFront::Distribution')!.Properties.DistributionConfig;
+// The storefront's distribution (the staff console has its own).
+const distribution = () =>
+  (Object.entries(resources) as [string, Resource][]).find(([id, r]) => r.Type === 'AWS::CloudFront::Distribution' && id.startsWith('Edge'))![1].Properties
+    .DistributionConfig;
 const cachePolicyOf = (path: string) => {
   const behavior = distribution().CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === path);
   const id = behavior.CachePolicyId.Ref as string;
