@@ -8,6 +8,7 @@
  * not the whole table (the modules are side-effect free and esbuild drops the rest).
  */
 import type * as z from 'zod/mini';
+import type { ActivityKey } from './processing';
 import type { BucketKey, QueueKey, SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
 import { BeaconInput, LinkPath, OrderInput, VisitQuery } from './schemas/visits';
@@ -27,6 +28,7 @@ import {
   TokenBody,
   TokenQuery,
 } from './schemas/requests';
+import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
 
 /** DynamoDB actions a function may be granted; `Scan` is deliberately absent. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
@@ -44,6 +46,8 @@ export interface FunctionUses {
   sendsMail?: boolean;
   /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
   ispDatabase?: boolean;
+  /** Publishes to the stage's alarm topic (SNS): breach deadlines reach whoever the alarms reach. */
+  alarmTopic?: boolean;
 }
 
 const AUDIT: TableAction[] = ['Query', 'PutItem'];
@@ -65,6 +69,12 @@ export interface RouteDef {
   throttle: { rate: number; burst: number };
   uses: FunctionUses;
   request?: { body?: z.ZodMiniType; path?: z.ZodMiniType; query?: z.ZodMiniType };
+  /**
+   * The processing activity (shared/processing.ts) whose personal data this route collects or
+   * changes: the record of processing activities lists the route under it. Required (a unit test
+   * checks) for every route that writes a table holding personal data.
+   */
+  activity?: ActivityKey;
 }
 
 const STOREFRONT_PAGE = 'Called by shoppers\u2019 browsers on the public storefront, before any sign-in; input is validated and throttled per route.';
@@ -128,6 +138,7 @@ export const captureConsentRoute = {
   throttle: { rate: 100, burst: 200 },
   uses: { tables: { consents: ['PutItem', 'GetItem'], policies: ['Query'] }, secrets: ['tokenKey'] },
   request: { body: ConsentInput },
+  activity: 'consent',
 } satisfies RouteDef;
 
 export const getConsentRoute = {
@@ -156,6 +167,7 @@ export const recordVisitsRoute = {
   throttle: { rate: 500, burst: 1000 },
   uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey'], ispDatabase: true },
   request: { body: BeaconInput },
+  activity: 'visitAnalytics',
 } satisfies RouteDef;
 
 export const linkVisitorRoute = {
@@ -168,6 +180,7 @@ export const linkVisitorRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { visits: ['PutItem'], members: ['GetItem'] } },
   request: { path: LinkPath },
+  activity: 'visitAnalytics',
 } satisfies RouteDef;
 
 export const recordOrderRoute = {
@@ -180,6 +193,7 @@ export const recordOrderRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { orders: ['PutItem', 'GetItem'] } },
   request: { body: OrderInput },
+  activity: 'orders',
 } satisfies RouteDef;
 
 export const listVisitsRoute = {
@@ -204,6 +218,7 @@ export const putMemberRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, partnerKeys: true },
   request: { path: MemberPath, body: PutMemberInput },
+  activity: 'membership',
 } satisfies RouteDef;
 
 export const cancelMemberRoute = {
@@ -221,6 +236,7 @@ export const cancelMemberRoute = {
     sendsMail: true,
   },
   request: { path: MemberPath, body: CancelMemberInput },
+  activity: 'membership',
 } satisfies RouteDef;
 
 export const submitRequestRoute = {
@@ -240,6 +256,7 @@ export const submitRequestRoute = {
     sendsMail: true,
   },
   request: { body: SubmitRequestInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const requestStatusRoute = {
@@ -271,6 +288,7 @@ export const confirmRequestRoute = {
     sendsMail: true,
   },
   request: { body: TokenBody },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const downloadExportRoute = {
@@ -347,6 +365,7 @@ export const completeRequestRoute = {
     sendsMail: true,
   },
   request: { path: RequestPath, body: CompleteRequestInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const recordDisclosureRoute = {
@@ -359,6 +378,7 @@ export const recordDisclosureRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['PutItem'], members: ['GetItem'], audit: AUDIT } },
   request: { body: DisclosureInput },
+  activity: 'disclosures',
 } satisfies RouteDef;
 
 export const listDisclosuresRoute = {
@@ -396,6 +416,7 @@ export const checkMembershipRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { members: ['Query'], disclosures: ['PutItem'] } },
   request: { body: PartnerCheckInput },
+  activity: 'disclosures',
 } satisfies RouteDef;
 
 export const getSubscriptionRoute = {
@@ -432,6 +453,7 @@ export const createUnsubscribeLinkRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { subscriptions: ['UpdateItem'] }, secrets: ['tokenKey'] },
   request: { body: LinkInput },
+  activity: 'marketingPreferences',
 } satisfies RouteDef;
 
 export const unsubscribePageRoute = {
@@ -458,6 +480,7 @@ export const oneClickUnsubscribeRoute = {
   throttle: { rate: 20, burst: 40 },
   uses: { tables: { subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], sendsMail: true },
   request: { query: TokenQuery, body: OneClickBody },
+  activity: 'marketingPreferences',
 } satisfies RouteDef;
 
 export const listPoliciesRoute = {
@@ -481,6 +504,121 @@ export const publishPolicyRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { policies: ['Query', 'PutItem', 'GetItem'] } },
   request: { body: PublishPolicyInput },
+} satisfies RouteDef;
+
+// The DPO's registers (policy 5, PDPA s37(4), s39). TODO(auth): `dpo` once the staff sign-in exists.
+const REGISTER_READ: TableAction[] = ['Query'];
+
+export const recordBreachRoute = {
+  id: 'recordBreach',
+  method: 'POST',
+  path: '/v1/admin/breaches',
+  handler: 'dpo/record-breach',
+  auth: 'iam',
+  summary: 'Record a suspected personal-data breach; starts its 72-hour PDPC deadline chain (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { body: BreachInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
+export const listBreachesRoute = {
+  id: 'listBreaches',
+  method: 'GET',
+  path: '/v1/admin/breaches',
+  handler: 'dpo/list-breaches',
+  auth: 'iam',
+  summary: 'The breach register, newest first, with deadlines and overdue flags (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: REGISTER_READ } },
+} satisfies RouteDef;
+
+export const getBreachRoute = {
+  id: 'getBreach',
+  method: 'GET',
+  path: '/v1/admin/breaches/{id}',
+  handler: 'dpo/get-breach',
+  auth: 'iam',
+  summary: 'One breach with its history (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem'] } },
+  request: { path: BreachPath },
+} satisfies RouteDef;
+
+export const recordPdpcNotificationRoute = {
+  id: 'recordPdpcNotification',
+  method: 'POST',
+  path: '/v1/admin/breaches/{id}/pdpc-notification',
+  handler: 'dpo/record-pdpc-notification',
+  auth: 'iam',
+  summary: 'Record the notification to the PDPC (date, reference), or why none is required; ends the deadline chain (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: BreachPath, body: PdpcOutcomeInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
+export const decideBreachNoticeRoute = {
+  id: 'decideBreachNotice',
+  method: 'POST',
+  path: '/v1/admin/breaches/{id}/subject-notice',
+  handler: 'dpo/decide-breach-notice',
+  auth: 'iam',
+  summary: 'Decide whether to tell the people affected and why; when told, each member gets a notice in their language (DPO)',
+  throttle: { rate: 2, burst: 4 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], members: ['GetItem', 'Query'], audit: AUDIT }, sendsMail: true },
+  request: { path: BreachPath, body: SubjectNoticeInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
+export const recordProcessorRoute = {
+  id: 'recordProcessor',
+  method: 'POST',
+  path: '/v1/admin/processors',
+  handler: 'dpo/record-processor',
+  auth: 'iam',
+  summary: 'Add a processor: what it does, data categories, confidentiality agreement, country, events it receives (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { body: ProcessorInput },
+  activity: 'processors',
+} satisfies RouteDef;
+
+export const updateProcessorRoute = {
+  id: 'updateProcessor',
+  method: 'PUT',
+  path: '/v1/admin/processors/{id}',
+  handler: 'dpo/update-processor',
+  auth: 'iam',
+  summary: 'Change a processor (the history keeps what changed); a new expiry date restarts its reminders (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { path: ProcessorPath, body: ProcessorInput },
+  activity: 'processors',
+} satisfies RouteDef;
+
+export const listProcessorsRoute = {
+  id: 'listProcessors',
+  method: 'GET',
+  path: '/v1/admin/processors',
+  handler: 'dpo/list-processors',
+  auth: 'iam',
+  summary: 'The processor register (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: REGISTER_READ } },
+} satisfies RouteDef;
+
+export const getProcessingRecordRoute = {
+  id: 'getProcessingRecord',
+  method: 'GET',
+  path: '/v1/admin/processing-record',
+  handler: 'dpo/get-processing-record',
+  auth: 'iam',
+  summary:
+    'The record of processing activities (PDPA s39), generated from the declarations and registers: JSON, CSV or a printable page, Thai or English (DPO)',
+  throttle: { rate: 2, burst: 4 },
+  uses: { tables: { registers: REGISTER_READ, disclosures: ['Query'] } },
+  request: { query: ProcessingRecordQuery },
 } satisfies RouteDef;
 
 /** Every route, in the order the API description lists them. */
@@ -516,6 +654,15 @@ export const ROUTES: RouteDef[] = [
   oneClickUnsubscribeRoute,
   listPoliciesRoute,
   publishPolicyRoute,
+  recordProcessorRoute,
+  updateProcessorRoute,
+  listProcessorsRoute,
+  recordBreachRoute,
+  listBreachesRoute,
+  getBreachRoute,
+  recordPdpcNotificationRoute,
+  decideBreachNoticeRoute,
+  getProcessingRecordRoute,
 ];
 
 /** "GET /v1/policy": the key API Gateway uses for a route (and for its throttling settings). */

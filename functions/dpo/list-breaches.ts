@@ -1,0 +1,9 @@
+/** GET /v1/admin/breaches (DPO): the breach register, newest first. */
+import { registerStore } from '../../shared/adapters/wiring/registers';
+import type { RegisterStore } from '../../shared/domain/ports';
+import { ok } from '../../shared/http/responses';
+import { route } from '../../shared/http/route';
+
+export const makeHandler = (deps: { registers: RegisterStore }) => route().handler(async () => ok({ items: await deps.registers.list('breach') }));
+
+export const handler = makeHandler({ registers: registerStore() });
