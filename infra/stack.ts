@@ -1,6 +1,6 @@
 /**
- * The privacy backend's one stack: the alarm topic, data stores, then the HTTP API built from the
- * route table and the workers. Every alarm in it must notify the alarm topic (checked at synth).
+ * The privacy backend's one stack: the alarm topic, data stores, the staff user pool, then the HTTP
+ * API built from the route table and the workers. Every alarm in it must notify the alarm topic (checked at synth).
  */
 import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,9 +8,11 @@ import type { Construct } from 'constructs';
 import { ROUTES, type RouteDef } from '../shared/routes';
 import { WORKERS } from '../shared/workers';
 import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
+import { ConsoleSite } from './constructs/console-site';
 import { DataStores } from './constructs/data';
 import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
+import { PRE_TOKEN_HANDLER, StaffAuth } from './constructs/staff-auth';
 import { Workers } from './constructs/workers';
 import { commonEnvironment, type StageSettings } from './stage-config';
 
@@ -32,18 +34,26 @@ export class PrivacyStack extends Stack {
   readonly alerts: Alerts;
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
+  readonly staffAuth: StaffAuth;
   readonly workers: Workers;
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
     const { settings } = props;
     const routes = props.routes ?? ROUTES;
-    new FunctionBundles(this, { handlerPaths: [...routes, ...WORKERS].map((f) => f.handler) });
+    new FunctionBundles(this, { handlerPaths: [...[...routes, ...WORKERS].map((f) => f.handler), PRE_TOKEN_HANDLER] });
     const retain = settings.name === 'prod';
     this.alerts = new Alerts(this, 'Alerts', { subscribers: settings.alarmSubscribers, retain });
     Aspects.of(this).add(new EveryAlarmNotifies(this.alerts.topic));
     this.data = new DataStores(this, 'Data', { retain, alerts: this.alerts, partners: settings.partners ?? [] });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
+      retain,
+      logRetention: retentionFor(settings.logRetentionDays),
+      commonEnvironment: commonEnvironment(settings),
+    });
     this.http = new PrivacyHttpApi(this, 'Http', {
+      staffAuthorizer: this.staffAuth.authorizer,
       settings,
       data: this.data,
       commonEnvironment: commonEnvironment(settings),
@@ -58,6 +68,15 @@ export class PrivacyStack extends Stack {
       publicUrl: settings.publicBaseUrl ?? this.http.api.apiEndpoint,
       alerts: this.alerts,
     });
+    this.console = new ConsoleSite(this, 'Console', {
+      apiId: this.http.api.apiId,
+      userPoolId: this.staffAuth.userPool.userPoolId,
+      clientId: this.staffAuth.client.userPoolClientId,
+      stage: settings.name,
+      accessLogs: this.data.accessLogs,
+      retain,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The staff console (README: Staff console)' });
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: this.workers.receiptRuleSet?.receiptRuleSetName ?? 'none',
       description: 'Activate with: aws ses set-active-receipt-rule-set --rule-set-name <this>',

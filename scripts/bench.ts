@@ -20,6 +20,7 @@ import { REPO_ROOT, stageFromCdkJson } from '../infra/stage-config';
 import { issueConsentToken } from '../shared/domain/consent-token';
 import { itemSize, packVisitRecords, type BeaconInput } from '../shared/domain/visits';
 import { kitSize } from './lib/kit-size';
+import { consoleFigures, printConsoleFigures } from './lib/console-bench';
 import { deadlineChainCost, total, visitCostPerMillionPageViews } from './lib/cost-model';
 import { simulation } from '../test/helpers/deadline-sim';
 import { processJob, startChain } from '../shared/domain/deadline-service';
@@ -351,5 +352,6 @@ if (process.argv[1]?.endsWith('bench.ts')) {
   await benchDeadlines();
   const kit = kitSize();
   console.log(`\nStorefront kit (GET /v1/kit.js): ${(kit.minified / KB).toFixed(1)} KB minified, ${(kit.gzipped / KB).toFixed(1)} KB gzipped`);
+  printConsoleFigures(await consoleFigures());
   rmSync(OUT, { recursive: true, force: true });
 }

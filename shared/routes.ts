@@ -8,6 +8,7 @@
  * not the whole table (the modules are side-effect free and esbuild drops the rest).
  */
 import type * as z from 'zod/mini';
+import type { StaffAccess } from './domain/staff-access';
 import type { ActivityKey } from './processing';
 import type { BucketKey, QueueKey, SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
@@ -29,6 +30,9 @@ import {
   TokenQuery,
 } from './schemas/requests';
 import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
+
+/** Who may call a route; see `RouteDef.auth`. */
+export type RouteAuth = 'public' | 'iam' | StaffAccess;
 
 /** DynamoDB actions a function may be granted; `Scan` is deliberately absent. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
@@ -60,8 +64,13 @@ export interface RouteDef {
   path: string;
   /** functions/<handler>.ts exporting `handler`. */
   handler: string;
-  /** `iam`: SigV4-signed calls by staff or the storefront backend. `public`: the storefront's browsers. */
-  auth: 'public' | 'iam';
+  /**
+   * `public`: the storefront's browsers. `iam`: SigV4-signed machine callers (storefront backend,
+   * newsletter sender, partners). `staff`: a signed-in person of the Cognito group `staff` or `dpo`;
+   * `dpo`: the group `dpo` only (Cognito ID token checked by the API's JWT authoriser, group by the
+   * route middleware).
+   */
+  auth: RouteAuth;
   /** For public routes: why they have no authoriser (recorded with the cdk-nag acknowledgement). */
   publicBecause?: string;
   summary: string;
@@ -175,7 +184,7 @@ export const linkVisitorRoute = {
   method: 'PUT',
   path: '/v1/members/{memberId}/visitors/{visitorId}',
   handler: 'visits/link-visitor',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend links its own members' visitor ids
   summary: 'Storefront backend: this visitor id belongs to this member',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { visits: ['PutItem'], members: ['GetItem'] } },
@@ -188,7 +197,7 @@ export const recordOrderRoute = {
   method: 'POST',
   path: '/v1/orders',
   handler: 'orders/record-order',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend reports orders
   summary: 'Storefront backend: a purchase (order id, member, time, amount, items count)',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { orders: ['PutItem', 'GetItem'] } },
@@ -201,7 +210,7 @@ export const listVisitsRoute = {
   method: 'GET',
   path: '/v1/admin/visits',
   handler: 'admin/list-visits',
-  auth: 'iam',
+  auth: 'staff', // people: part of member look-up
   summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { visits: ['Query'] } },
@@ -213,7 +222,7 @@ export const putMemberRoute = {
   method: 'PUT',
   path: '/v1/members/{memberId}',
   handler: 'members/put-member',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend syncs its members
   summary: 'Storefront backend: register or update a member (email, name, locale, marketing opt-in)',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, partnerKeys: true },
@@ -226,7 +235,7 @@ export const cancelMemberRoute = {
   method: 'POST',
   path: '/v1/members/{memberId}/cancel',
   handler: 'members/cancel-member',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend reports a cancelled account
   summary: 'Storefront backend: the member cancelled their account; deactivate and keep for disputes (policy 2.2)',
   throttle: { rate: 20, burst: 40 },
   uses: {
@@ -309,7 +318,7 @@ export const listRequestsRoute = {
   method: 'GET',
   path: '/v1/admin/requests',
   handler: 'admin/list-requests',
-  auth: 'iam',
+  auth: 'staff', // people: the request queue
   summary: 'Staff queue: requests by status (default open), soonest due first',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['Query'] } },
@@ -321,7 +330,7 @@ export const getRequestRoute = {
   method: 'GET',
   path: '/v1/admin/requests/{id}',
   handler: 'admin/get-request',
-  auth: 'iam',
+  auth: 'staff', // people: working a request
   summary: 'One request with its history (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'] } },
@@ -333,7 +342,7 @@ export const getRawMailRoute = {
   method: 'GET',
   path: '/v1/admin/requests/{id}/raw',
   handler: 'admin/get-raw-mail',
-  auth: 'iam',
+  auth: 'staff', // people: working a request (its original mail)
   summary: 'Short-lived links to the raw mail of a request and of its replies (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'] }, buckets: { inboundMail: ['read'] } },
@@ -345,7 +354,7 @@ export const completeRequestRoute = {
   method: 'POST',
   path: '/v1/admin/requests/{id}/complete',
   handler: 'admin/complete-request',
-  auth: 'iam',
+  auth: 'staff', // people: working a request
   summary: 'Record the outcome (done / rejected with reason), carry it out and notify the requester (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: {
@@ -373,7 +382,7 @@ export const recordDisclosureRoute = {
   method: 'POST',
   path: '/v1/admin/disclosures',
   handler: 'admin/record-disclosure',
-  auth: 'iam',
+  auth: 'dpo', // people: the disclosure register is the DPO's
   summary: 'Record a disclosure: recipient, legal basis, reference, data categories, date (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['PutItem'], members: ['GetItem'], audit: AUDIT } },
@@ -386,7 +395,7 @@ export const listDisclosuresRoute = {
   method: 'GET',
   path: '/v1/admin/disclosures',
   handler: 'admin/list-disclosures',
-  auth: 'iam',
+  auth: 'dpo', // people: the disclosure register is the DPO's
   summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['Query'] } },
@@ -398,7 +407,7 @@ export const getAuditRoute = {
   method: 'GET',
   path: '/v1/admin/audit/{subject}',
   handler: 'admin/get-audit',
-  auth: 'iam',
+  auth: 'dpo', // people: audit verification is the DPO's
   summary: 'A member\u2019s audit trail and its hash-chain verification (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { audit: ['Query'] } },
@@ -410,7 +419,7 @@ export const checkMembershipRoute = {
   method: 'POST',
   path: '/v1/partner/membership-checks',
   handler: 'partner/check-membership',
-  auth: 'iam',
+  auth: 'iam', // machine: a partner, identified by its own IAM role
   summary:
     'Joint-marketing partner (identified by its IAM role): did the person with this keyed e-mail hash join through its referral? yes/no, logged as a disclosure',
   throttle: { rate: 5, burst: 10 },
@@ -424,7 +433,7 @@ export const getSubscriptionRoute = {
   method: 'GET',
   path: '/v1/subscriptions/{email}',
   handler: 'subscriptions/get-subscription',
-  auth: 'iam',
+  auth: 'iam', // machine: the shop's mail sender asks before each marketing mail (staff look-up needs its own people route)
   summary: 'The shop\u2019s mail sender: may marketing go to this address? (suppression list)',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { subscriptions: ['GetItem'] } },
@@ -436,7 +445,7 @@ export const checkSubscriptionsRoute = {
   method: 'POST',
   path: '/v1/subscriptions/check',
   handler: 'subscriptions/check-subscriptions',
-  auth: 'iam',
+  auth: 'iam', // machine: the shop's mail sender
   summary: 'The shop\u2019s mail sender: split up to 100 addresses into subscribed and suppressed',
   throttle: { rate: 20, burst: 40 },
   uses: { tables: { subscriptions: ['BatchGetItem'] } },
@@ -448,7 +457,7 @@ export const createUnsubscribeLinkRoute = {
   method: 'POST',
   path: '/v1/admin/unsubscribe-links',
   handler: 'admin/create-unsubscribe-link',
-  auth: 'iam',
+  auth: 'iam', // machine: the newsletter sender
   summary: 'The newsletter sender: the unsubscribe URL and List-Unsubscribe headers for one address',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { subscriptions: ['UpdateItem'] }, secrets: ['tokenKey'] },
@@ -488,7 +497,7 @@ export const listPoliciesRoute = {
   method: 'GET',
   path: '/v1/admin/policies',
   handler: 'admin/list-policies',
-  auth: 'iam',
+  auth: 'staff', // people: reading which versions exist (public anyway through GET /v1/policy); publishing is the DPO's
   summary: 'Every policy version and the one in force (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { policies: ['Query'] } },
@@ -499,14 +508,14 @@ export const publishPolicyRoute = {
   method: 'POST',
   path: '/v1/admin/policies',
   handler: 'admin/publish-policy',
-  auth: 'iam',
+  auth: 'dpo', // people: policy versions are the DPO's
   summary: 'Publish a new policy version with its effective date, text hash and changed categories (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { policies: ['Query', 'PutItem', 'GetItem'] } },
   request: { body: PublishPolicyInput },
 } satisfies RouteDef;
 
-// The DPO's registers (policy 5, PDPA s37(4), s39). TODO(auth): `dpo` once the staff sign-in exists.
+// The DPO's registers (policy 5, PDPA s37(4), s39): the DPO group only.
 const REGISTER_READ: TableAction[] = ['Query'];
 
 export const recordBreachRoute = {
@@ -514,7 +523,7 @@ export const recordBreachRoute = {
   method: 'POST',
   path: '/v1/admin/breaches',
   handler: 'dpo/record-breach',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'Record a suspected personal-data breach; starts its 72-hour PDPC deadline chain (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
@@ -527,7 +536,7 @@ export const listBreachesRoute = {
   method: 'GET',
   path: '/v1/admin/breaches',
   handler: 'dpo/list-breaches',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'The breach register, newest first, with deadlines and overdue flags (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: REGISTER_READ } },
@@ -538,7 +547,7 @@ export const getBreachRoute = {
   method: 'GET',
   path: '/v1/admin/breaches/{id}',
   handler: 'dpo/get-breach',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'One breach with its history (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: ['GetItem'] } },
@@ -550,7 +559,7 @@ export const recordPdpcNotificationRoute = {
   method: 'POST',
   path: '/v1/admin/breaches/{id}/pdpc-notification',
   handler: 'dpo/record-pdpc-notification',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'Record the notification to the PDPC (date, reference), or why none is required; ends the deadline chain (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT } },
@@ -563,7 +572,7 @@ export const decideBreachNoticeRoute = {
   method: 'POST',
   path: '/v1/admin/breaches/{id}/subject-notice',
   handler: 'dpo/decide-breach-notice',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'Decide whether to tell the people affected and why; when told, each member gets a notice in their language (DPO)',
   throttle: { rate: 2, burst: 4 },
   uses: { tables: { registers: ['GetItem', 'PutItem'], members: ['GetItem', 'Query'], audit: AUDIT }, sendsMail: true },
@@ -576,7 +585,7 @@ export const recordProcessorRoute = {
   method: 'POST',
   path: '/v1/admin/processors',
   handler: 'dpo/record-processor',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'Add a processor: what it does, data categories, confidentiality agreement, country, events it receives (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
@@ -589,7 +598,7 @@ export const updateProcessorRoute = {
   method: 'PUT',
   path: '/v1/admin/processors/{id}',
   handler: 'dpo/update-processor',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'Change a processor (the history keeps what changed); a new expiry date restarts its reminders (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
@@ -602,7 +611,7 @@ export const listProcessorsRoute = {
   method: 'GET',
   path: '/v1/admin/processors',
   handler: 'dpo/list-processors',
-  auth: 'iam',
+  auth: 'dpo',
   summary: 'The processor register (DPO)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { registers: REGISTER_READ } },
@@ -613,7 +622,7 @@ export const getProcessingRecordRoute = {
   method: 'GET',
   path: '/v1/admin/processing-record',
   handler: 'dpo/get-processing-record',
-  auth: 'iam',
+  auth: 'dpo',
   summary:
     'The record of processing activities (PDPA s39), generated from the declarations and registers: JSON, CSV or a printable page, Thai or English (DPO)',
   throttle: { rate: 2, burst: 4 },

@@ -6,12 +6,12 @@
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { decideSubjectNotice, type RegisterDeps } from '../../shared/domain/register-service';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { decideBreachNoticeRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RegisterDeps) =>
-  route(decideBreachNoticeRoute.request).handler(async (event) => {
-    const { breach, pending } = await decideSubjectNotice(deps, event.input.path.id, event.input.body, callerOf(event));
+  route({ ...decideBreachNoticeRoute.request, auth: decideBreachNoticeRoute.auth }).handler(async (event) => {
+    const { breach, pending } = await decideSubjectNotice(deps, event.input.path.id, event.input.body, staffActor(event));
     return ok({ ...breach, pendingNotices: pending });
   });
 

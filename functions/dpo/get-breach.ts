@@ -7,7 +7,7 @@ import { route } from '../../shared/http/route';
 import { getBreachRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { registers: RegisterStore }) =>
-  route(getBreachRoute.request).handler(async (event) => {
+  route({ ...getBreachRoute.request, auth: getBreachRoute.auth }).handler(async (event) => {
     const breach = await deps.registers.get('breach', event.input.path.id);
     if (!breach) throw new NotFoundError('Breach');
     return ok(breach);

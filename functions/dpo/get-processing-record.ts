@@ -35,7 +35,7 @@ async function allDisclosures(store: ProcessingRecordDeps['disclosures']) {
 }
 
 export const makeHandler = (deps: ProcessingRecordDeps) =>
-  route(getProcessingRecordRoute.request).handler(async (event) => {
+  route({ ...getProcessingRecordRoute.request, auth: getProcessingRecordRoute.auth }).handler(async (event) => {
     const { format = 'json', lang = 'th' } = event.input.query;
     const controller = { name: deps.settings.shopName, contact: deps.settings.contact };
     const sources: RecordSources = {

@@ -2,10 +2,12 @@
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { recordBreach, type RegisterDeps } from '../../shared/domain/register-service';
 import { created } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { recordBreachRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RegisterDeps) =>
-  route(recordBreachRoute.request).handler(async (event) => created(await recordBreach(deps, event.input.body, callerOf(event))));
+  route({ ...recordBreachRoute.request, auth: recordBreachRoute.auth }).handler(async (event) =>
+    created(await recordBreach(deps, event.input.body, staffActor(event))),
+  );
 
 export const handler = makeHandler(registerDeps());

@@ -2,12 +2,12 @@
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { recordPdpcOutcome, type RegisterDeps } from '../../shared/domain/register-service';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { recordPdpcNotificationRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RegisterDeps) =>
-  route(recordPdpcNotificationRoute.request).handler(async (event) =>
-    ok(await recordPdpcOutcome(deps, event.input.path.id, event.input.body, callerOf(event))),
+  route({ ...recordPdpcNotificationRoute.request, auth: recordPdpcNotificationRoute.auth }).handler(async (event) =>
+    ok(await recordPdpcOutcome(deps, event.input.path.id, event.input.body, staffActor(event))),
   );
 
 export const handler = makeHandler(registerDeps());

@@ -2,10 +2,12 @@
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { createProcessor, type RegisterDeps } from '../../shared/domain/register-service';
 import { created } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { recordProcessorRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RegisterDeps) =>
-  route(recordProcessorRoute.request).handler(async (event) => created(await createProcessor(deps, event.input.body, callerOf(event))));
+  route({ ...recordProcessorRoute.request, auth: recordProcessorRoute.auth }).handler(async (event) =>
+    created(await createProcessor(deps, event.input.body, staffActor(event))),
+  );
 
 export const handler = makeHandler(registerDeps());

@@ -2,10 +2,12 @@
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { updateProcessor, type RegisterDeps } from '../../shared/domain/register-service';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { updateProcessorRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: RegisterDeps) =>
-  route(updateProcessorRoute.request).handler(async (event) => ok(await updateProcessor(deps, event.input.path.id, event.input.body, callerOf(event))));
+  route({ ...updateProcessorRoute.request, auth: updateProcessorRoute.auth }).handler(async (event) =>
+    ok(await updateProcessor(deps, event.input.path.id, event.input.body, staffActor(event))),
+  );
 
 export const handler = makeHandler(registerDeps());

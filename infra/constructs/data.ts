@@ -41,6 +41,8 @@ export class DataStores extends Construct {
   /** One key per joint-marketing partner of the stage (policy 5), by partner id. */
   readonly partnerSecrets: Readonly<Record<string, Secret>>;
   readonly buckets: Readonly<Record<BucketKey, Bucket>>;
+  /** Server access logs of the buckets (and the console's CloudFront logs: ACLs stay enabled for them). */
+  readonly accessLogs: Bucket;
   readonly queues: Readonly<Record<QueueKey, Queue>>;
   readonly deadLetterAlarms: Readonly<Record<QueueKey, Alarm>>;
 
@@ -111,6 +113,7 @@ export class DataStores extends Construct {
       removalPolicy,
       autoDeleteObjects: false,
     });
+    this.accessLogs = accessLogs;
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket of the data buckets; logging it into itself would loop.',

@@ -36,6 +36,9 @@ const functionIdFor = (id: string) => {
     logical.startsWith(`${scope}${id[0]!.toUpperCase()}${id.slice(1)}Function`),
   )![0];
 };
+/** The stack's own functions: not aws-cdk-lib's deploy-time handler that copies the console into its bucket. */
+const ownFunctions = () =>
+  Object.fromEntries(Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !id.startsWith('CustomCDKBucketDeployment')));
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 /** Two joint-marketing partners, so the per-partner secrets and their grants are in the template. */
@@ -75,25 +78,21 @@ describe('stack: data', () => {
 });
 
 describe('stack: functions', () => {
-  it('has one function per route and per worker: Node.js 24 on arm64, traced, stage settings in the environment', () => {
-    const fns = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length);
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
-      Environment: {
-        Variables: Match.objectLike({
-          STAGE: 'prod',
-          NODE_OPTIONS: '--enable-source-maps',
-          POLICY_BASELINE: Match.stringLikeRegexp('"sha256":"[0-9a-f]{64}"'),
-        }),
-      },
-    });
+  it('has one function per route and per worker, and the staff pool trigger: Node.js 24 on arm64, traced, stage settings in the environment', () => {
+    const fns = ownFunctions();
+    // ...and the staff pool's pre-token-generation trigger.
+    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length + 1);
+    for (const fn of Object.values(fns))
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: { STAGE: 'prod', NODE_OPTIONS: '--enable-source-maps', POLICY_BASELINE: expect.stringMatching(/"sha256":"[0-9a-f]{64}"/) } },
+      });
   });
 
   it('gives every function its own code asset with the handler index.handler', () => {
-    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Code: { S3Key: unknown }; Handler: string } }[];
+    const fns = Object.values(ownFunctions()) as { Properties: { Code: { S3Key: unknown }; Handler: string } }[];
     expect(new Set(fns.map((f) => JSON.stringify(f.Properties.Code.S3Key))).size).toBe(fns.length);
     expect(new Set(fns.map((f) => f.Properties.Handler))).toEqual(new Set(['index.handler']));
   });
@@ -108,7 +107,8 @@ describe('stack: functions', () => {
   });
 
   it('gives every function its own log group with the stage retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1);
+    // Functions (routes, workers, the staff pool's trigger) and the API's access logs.
+    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1 + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: built.settings.logRetentionDays });
   });
 
@@ -206,12 +206,16 @@ describe('stack: functions', () => {
 });
 
 describe('stack: HTTP API', () => {
-  it('has exactly the routes of the route table, IAM-authorised where the table says so', () => {
+  it('has exactly the routes of the route table: IAM on machine routes, the staff JWT authoriser on people routes', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    expect(authorizerId).toBeDefined();
     for (const route of ROUTES) {
+      const people = route.auth === 'staff' || route.auth === 'dpo';
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey(route),
-        AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : 'NONE',
+        AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : people ? 'JWT' : 'NONE',
+        ...(people ? { AuthorizerId: { Ref: authorizerId } } : {}),
       });
     }
   });

@@ -1,0 +1,98 @@
+/// <reference lib="dom" />
+/** Small pieces the pages share: loading state, errors, days left, headings that take focus. */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api';
+import { daysLeft } from './format';
+import { useI18n } from './i18n';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Runs `load` when `deps` change (and on reload()), keeping only the latest answer. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => current && setState({ data, loading: false }),
+      (error: unknown) => current && setState({ error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [...deps, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p class="loading" role="status">
+      {t('loading')}
+    </p>
+  );
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const message =
+    error instanceof ApiError
+      ? `${error.status === 404 && error.code === 'not_found' ? '' : `${error.code}: `}${error.message}${error.issues.length ? ` (${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : ''}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return (
+    <p class="error" role="alert">
+      <strong>{t('error')}:</strong> {message}
+    </p>
+  );
+}
+
+/** Days left as one big number; overdue in red with the word, so colour is never the only signal. */
+export function DaysLeft({ dueAt, closed }: { dueAt: string; closed?: boolean }) {
+  const { t } = useI18n();
+  if (closed) return <span class="days">–</span>;
+  const n = daysLeft(dueAt);
+  const label = n < 0 ? t('overdueBy', { n: -n }) : n === 0 ? t('dueToday') : t('daysLeftN', { n });
+  return (
+    <span class={`days${n < 0 ? ' overdue' : n <= 2 ? ' soon' : ''}`} title={label}>
+      <span aria-hidden="true">{n}</span>
+      <span class="visually-hidden">{label}</span>
+      {n < 0 ? <span class="days-word"> {t('countOverdue')}</span> : null}
+    </span>
+  );
+}
+
+/** The page's heading, focused when the page opens, so a screen reader hears where it landed. */
+export function PageTitle({ children }: { children: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}
+
+export function Field({ label, id, children, hint }: { label: string; id: string; children: ComponentChildren; hint?: string }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The console's page registry: every page once, with its path, who may open it and its place in the
+ * navigation. The router, the navigation and the role gate are all built from this list, so a new
+ * page is one entry here and its component in pages/.
+ */
+import type { ComponentType } from 'preact';
+import type { Key } from './i18n';
+import { DisclosuresPage } from './pages/disclosures';
+import { MemberPage, MembersPage } from './pages/member';
+import { PartnerChecksPage } from './pages/partners';
+import { PoliciesPage } from './pages/policies';
+import { QueuePage } from './pages/queue';
+import { RequestPage } from './pages/request';
+import { UnsubscribePage } from './pages/unsubscribe';
+import type { Role } from './session';
+
+export { BASE, href } from './pages-base';
+
+export interface ConsolePage {
+  /** preact-iso path pattern under BASE, e.g. `/requests/:id`. */
+  path: string;
+  component: ComponentType<{ params: Record<string, string> }>;
+  /** The least role that may open it (the API enforces the same on its routes). */
+  role: Role;
+  /** Shown in the navigation under this label; pages without one are reached by links. */
+  nav?: Key;
+}
+
+export const PAGES: ConsolePage[] = [
+  { path: '/queue', component: QueuePage, role: 'staff', nav: 'navQueue' },
+  { path: '/requests/:id', component: RequestPage, role: 'staff' },
+  { path: '/members', component: MembersPage, role: 'staff', nav: 'navMembers' },
+  { path: '/members/:id', component: MemberPage, role: 'staff' },
+  { path: '/unsubscribe', component: UnsubscribePage, role: 'staff', nav: 'navUnsubscribe' },
+  { path: '/registers/disclosures', component: DisclosuresPage, role: 'dpo', nav: 'navDisclosures' },
+  { path: '/registers/partners', component: PartnerChecksPage, role: 'dpo', nav: 'navPartners' },
+  { path: '/registers/policies', component: PoliciesPage, role: 'dpo', nav: 'navPolicies' },
+];
