@@ -5,10 +5,13 @@
  */
 import type { ComponentType } from 'preact';
 import type { Key } from './i18n';
+import { BreachesPage, BreachPage } from './pages/breaches';
 import { DisclosuresPage } from './pages/disclosures';
 import { MemberPage, MembersPage } from './pages/member';
 import { PartnerChecksPage } from './pages/partners';
 import { PoliciesPage } from './pages/policies';
+import { ProcessingRecordPage } from './pages/processing-record';
+import { ProcessorsPage } from './pages/processors';
 import { QueuePage } from './pages/queue';
 import { RequestPage } from './pages/request';
 import { UnsubscribePage } from './pages/unsubscribe';
@@ -35,4 +38,8 @@ export const PAGES: ConsolePage[] = [
   { path: '/registers/disclosures', component: DisclosuresPage, role: 'dpo', nav: 'navDisclosures' },
   { path: '/registers/partners', component: PartnerChecksPage, role: 'dpo', nav: 'navPartners' },
   { path: '/registers/policies', component: PoliciesPage, role: 'dpo', nav: 'navPolicies' },
+  { path: '/registers/processors', component: ProcessorsPage, role: 'dpo', nav: 'navProcessors' },
+  { path: '/registers/breaches', component: BreachesPage, role: 'dpo', nav: 'navBreaches' },
+  { path: '/registers/breaches/:id', component: BreachPage, role: 'dpo' },
+  { path: '/registers/processing-record', component: ProcessingRecordPage, role: 'dpo', nav: 'navProcessingRecord' },
 ];
