@@ -162,7 +162,7 @@ export type ActivityKey = keyof typeof ACTIVITIES;
  */
 export interface Retention {
   /** A stage setting holding the days (visitRetentionDays, disputeHoldDays, ...). */
-  setting?: 'visitRetentionDays' | 'disputeHoldDays' | 'logRetentionDays';
+  setting?: 'visitRetentionDays' | 'disputeHoldDays';
   rule: Bilingual;
 }
 
