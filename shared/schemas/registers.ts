@@ -37,7 +37,8 @@ export const SubjectNoticeInput = z.strictObject({
   tell: z.boolean(),
   reason: Text(2000),
   /** Member ids or their e-mail addresses. */
-  affected: z.optional(z.array(Text(254)).check(z.maxLength(1000))),
+  // At most 200 a call: each is looked up and mailed within the route's time; call again for more (nobody is told twice).
+  affected: z.optional(z.array(Text(254)).check(z.maxLength(200))),
 });
 
 export const ProcessingRecordQuery = z.object({
