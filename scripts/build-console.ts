@@ -36,6 +36,8 @@ export function buildConsole(outDir: string = CONSOLE_BUILD_DIR): ConsoleBuild {
     jsx: 'automatic',
     jsxImportSource: 'preact',
     legalComments: 'none',
+    // Thai as UTF-8 (3 bytes a letter) rather than \uXXXX escapes (6): the page and script are served as UTF-8.
+    charset: 'utf8',
     metafile: true,
     logLevel: 'silent',
     // Some shared/domain modules the console takes constants and pure functions from also import

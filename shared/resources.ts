@@ -57,6 +57,8 @@ export const TABLES = {
     // partition per visitor, so no page or day is a hot key.
     partitionKey: pk,
     sortKey: sk,
+    // Sparse: only member links carry `visitorId`, so staff find a visitor's member without a scan.
+    indexes: [{ name: 'byVisitor', partitionKey: { name: 'visitorId', type: 'S' } }],
     ttlAttribute: 'expiresAt',
     processing: {
       activities: ['visitAnalytics'],

@@ -30,6 +30,7 @@ import {
   TokenQuery,
 } from './schemas/requests';
 import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
+import { AssignInput, CommentInput, CompletionPreviewInput, MemberLookupQuery, MemberViewQuery, ReclassifyInput } from './schemas/staff';
 
 /** Who may call a route; see `RouteDef.auth`. */
 export type RouteAuth = 'public' | 'iam' | StaffAccess;
@@ -211,10 +212,12 @@ export const listVisitsRoute = {
   path: '/v1/admin/visits',
   handler: 'admin/list-visits',
   auth: 'staff', // people: part of member look-up
-  summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff)',
+  summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff; audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { visits: ['Query'] } },
+  uses: { tables: { visits: ['Query'], audit: AUDIT } },
   request: { query: VisitQuery },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const putMemberRoute = {
@@ -307,10 +310,12 @@ export const downloadExportRoute = {
   handler: 'requests/download-export',
   auth: 'public',
   publicBecause: 'The time-limited link in an access-request mail; the signed token is the authorisation.',
-  summary: 'Download the copy of one\u2019s data (redirects to a short-lived S3 link)',
+  summary: 'Download the copy of one\u2019s data (redirects to a short-lived S3 link; the opening is audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { buckets: { exports: ['read'] }, secrets: ['tokenKey'] },
+  uses: { tables: { requests: ['GetItem'], audit: AUDIT }, buckets: { exports: ['read'] }, secrets: ['tokenKey'] },
   request: { query: TokenQuery },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const listRequestsRoute = {
@@ -319,7 +324,8 @@ export const listRequestsRoute = {
   path: '/v1/admin/requests',
   handler: 'admin/list-requests',
   auth: 'staff', // people: the request queue
-  summary: 'Staff queue: requests by status (default open), soonest due first',
+  summary:
+    'Staff queue: requests by status (default open; `closed` for done, rejected and expired), type and channel, soonest due first, with the counts of open, due-soon and overdue requests',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['Query'] } },
   request: { query: RequestQueueQuery },
@@ -331,10 +337,13 @@ export const getRequestRoute = {
   path: '/v1/admin/requests/{id}',
   handler: 'admin/get-request',
   auth: 'staff', // people: working a request
-  summary: 'One request with its history (staff)',
+  summary:
+    'One request with everything to decide: type and why, the mail as text, verdicts, the member, history, milestones, folded repeats (staff; the look is audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { requests: ['GetItem'] } },
+  uses: { tables: { requests: ['GetItem'], members: ['GetItem'], audit: AUDIT } },
   request: { path: RequestPath },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const getRawMailRoute = {
@@ -343,10 +352,12 @@ export const getRawMailRoute = {
   path: '/v1/admin/requests/{id}/raw',
   handler: 'admin/get-raw-mail',
   auth: 'staff', // people: working a request (its original mail)
-  summary: 'Short-lived links to the raw mail of a request and of its replies (staff)',
+  summary: 'Short-lived links to the raw mail of a request and of its replies (staff; audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { requests: ['GetItem'] }, buckets: { inboundMail: ['read'] } },
+  uses: { tables: { requests: ['GetItem'], audit: AUDIT }, buckets: { inboundMail: ['read'] } },
   request: { path: RequestPath },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const completeRequestRoute = {
@@ -375,6 +386,107 @@ export const completeRequestRoute = {
   },
   request: { path: RequestPath, body: CompleteRequestInput },
   activity: 'dataRequests',
+} satisfies RouteDef;
+
+export const previewCompletionRoute = {
+  id: 'previewCompletion',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/completion-preview',
+  handler: 'admin/preview-completion',
+  auth: 'staff', // people: working a request
+  summary: 'The notice completing a request would send (subject and text in the requester\u2019s language), changing nothing (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem'], members: ['GetItem'] } },
+  request: { path: RequestPath, body: CompletionPreviewInput },
+} satisfies RouteDef;
+
+export const reclassifyRequestRoute = {
+  id: 'reclassifyRequest',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/reclassify',
+  handler: 'admin/reclassify-request',
+  auth: 'staff', // people: working a request
+  summary: 'Correct the type of a misread request, with the reason; the due date follows the new type from receipt and the deadline chain restarts (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { path: RequestPath, body: ReclassifyInput },
+  activity: 'dataRequests',
+} satisfies RouteDef;
+
+export const commentOnRequestRoute = {
+  id: 'commentOnRequest',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/comments',
+  handler: 'admin/comment-on-request',
+  auth: 'staff', // people: working a request
+  summary: 'Add an internal comment to a request\u2019s history, never sent to the requester (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: RequestPath, body: CommentInput },
+  activity: 'dataRequests',
+} satisfies RouteDef;
+
+export const assignRequestRoute = {
+  id: 'assignRequest',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/assign',
+  handler: 'admin/assign-request',
+  auth: 'staff', // people: working a request
+  summary: 'Assign a request to a person, or take it back (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: RequestPath, body: AssignInput },
+  activity: 'dataRequests',
+} satisfies RouteDef;
+
+export const lookupMemberRoute = {
+  id: 'lookupMember',
+  method: 'GET',
+  path: '/v1/admin/members',
+  handler: 'admin/lookup-member',
+  auth: 'staff', // people: member look-up
+  summary: 'Find a member by e-mail, member id or linked visitor id: the id and status only (staff)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { members: ['GetItem', 'Query'], visits: ['Query'] } },
+  request: { query: MemberLookupQuery },
+} satisfies RouteDef;
+
+export const getMemberRoute = {
+  id: 'getMember',
+  method: 'GET',
+  path: '/v1/admin/members/{memberId}',
+  handler: 'admin/get-member',
+  auth: 'staff', // people: member look-up (the audit chain and viewers only for the DPO)
+  summary:
+    'One member: profile and status, consents with receipts, marketing and its history, visits, orders, requests, disclosures, the verified audit chain and who viewed it (staff; audited as `viewed`)',
+  throttle: { rate: 5, burst: 10 },
+  uses: {
+    tables: {
+      members: ['GetItem'],
+      visits: ['Query'],
+      consents: ['Query'],
+      orders: ['Query'],
+      requests: ['Query'],
+      disclosures: ['Query'],
+      subscriptions: ['GetItem'],
+      audit: AUDIT,
+    },
+  },
+  request: { path: MemberPath, query: MemberViewQuery },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
+} satisfies RouteDef;
+
+export const getSuppressionRoute = {
+  id: 'getSuppression',
+  method: 'GET',
+  path: '/v1/admin/suppressions/{email}',
+  handler: 'admin/get-suppression',
+  auth: 'staff', // people: unsubscribe look-up
+  summary: 'Staff: is this address on the suppression list, since when and through which channel (policy 6)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { subscriptions: ['GetItem'] } },
+  request: { path: EmailPath },
 } satisfies RouteDef;
 
 export const recordDisclosureRoute = {
@@ -652,6 +764,13 @@ export const ROUTES: RouteDef[] = [
   getRequestRoute,
   getRawMailRoute,
   completeRequestRoute,
+  previewCompletionRoute,
+  reclassifyRequestRoute,
+  commentOnRequestRoute,
+  assignRequestRoute,
+  lookupMemberRoute,
+  getMemberRoute,
+  getSuppressionRoute,
   recordDisclosureRoute,
   listDisclosuresRoute,
   getAuditRoute,

@@ -1,19 +1,23 @@
 /**
  * GET /v1/admin/requests/{id}/raw (staff): short-lived links to the raw mail of a request and of each
  * reply, for staff to open what the parsed text cannot show (attachments, HTML-only mail). The mail
- * stays in the inbound bucket for its lifetime; a link lives minutes.
+ * stays in the inbound bucket for its lifetime; a link lives minutes. Making the links is recorded as a
+ * `viewed` entry on the requester's audit chain first (access-log.ts).
  */
 import { RAW_MAIL_URL_SECONDS, S3MailReader } from '../../shared/adapters/mail';
+import { auditLog } from '../../shared/adapters/wiring/common';
 import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { requireEnv } from '../../shared/config';
 import { NotFoundError } from '../../shared/domain/errors';
-import type { RequestStore } from '../../shared/domain/ports';
+import { recordView } from '../../shared/domain/access-log';
+import type { AuditLog, RequestStore } from '../../shared/domain/ports';
+import { auditSubject } from '../../shared/domain/requests';
 import { ok } from '../../shared/http/responses';
-import { route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { BUCKETS } from '../../shared/resources';
 import { getRawMailRoute } from '../../shared/routes';
 
-export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: Pick<S3MailReader, 'rawMailUrl'> }) =>
+export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: Pick<S3MailReader, 'rawMailUrl'>; audit: Pick<AuditLog, 'append'> }) =>
   route({ ...getRawMailRoute.request, auth: getRawMailRoute.auth }).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
@@ -22,6 +26,14 @@ export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: P
       ...(request.replies ?? []).flatMap((r) => (r.rawMailKey ? [{ sesMessageId: r.sesMessageId, kind: 'reply', key: r.rawMailKey }] : [])),
     ];
     if (mails.length === 0) throw new NotFoundError('Raw mail of this request');
+    // A link opens the mail: the look is recorded before any link is made (policy 4).
+    await recordView(deps.audit, {
+      subject: auditSubject(request),
+      actor: staffActor(event),
+      what: 'raw_mail',
+      requestId: request.id,
+      details: { mails: mails.length },
+    });
     const items = await Promise.all(mails.map(async ({ key, ...mail }) => ({ ...mail, url: await deps.mail.rawMailUrl(key) })));
     return ok({ items, expiresInSeconds: RAW_MAIL_URL_SECONDS });
   });
@@ -29,4 +41,5 @@ export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: P
 export const handler = makeHandler({
   requests: requestStore(),
   mail: new S3MailReader(requireEnv(BUCKETS.inboundMail.envVar), BUCKETS.inboundMail.keyPrefix),
+  audit: auditLog(),
 });

@@ -1,18 +1,13 @@
-/** GET /v1/admin/requests/{id} (staff): one request with its history and verdicts. */
-import { requestStore } from '../../shared/adapters/wiring/request-store';
-import { NotFoundError } from '../../shared/domain/errors';
-import type { RequestStore } from '../../shared/domain/ports';
+/** GET /v1/admin/requests/{id} (staff): one request with everything to decide; the look is audited first. */
+import { requestReadDeps } from '../../shared/adapters/wiring/staff';
+import { requestDetail, type StaffReadDeps } from '../../shared/domain/request-staff';
 import { ok } from '../../shared/http/responses';
-import { route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { getRequestRoute } from '../../shared/routes';
 
-export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'> }) =>
-  route({ ...getRequestRoute.request, auth: getRequestRoute.auth }).handler(async (event) => {
-    const request = await deps.requests.get(event.input.path.id);
-    if (!request) throw new NotFoundError('Request');
-    // What is still owed, without the mail itself (a pending confirmation mail holds a live link).
-    const { owed, ...rest } = request;
-    return ok({ ...rest, ...(owed ? { owed: owed.map(({ id, kind, since, claimedUntil, claims }) => ({ id, kind, since, claimedUntil, claims })) } : {}) });
-  });
+export const makeHandler = (deps: StaffReadDeps) =>
+  route({ ...getRequestRoute.request, auth: getRequestRoute.auth }).handler(async (event) =>
+    ok(await requestDetail(deps, event.input.path.id, staffActor(event))),
+  );
 
-export const handler = makeHandler({ requests: requestStore() });
+export const handler = makeHandler(requestReadDeps());

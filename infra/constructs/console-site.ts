@@ -7,7 +7,7 @@
  * the Authorization header reaches the JWT authoriser): the console calls its own origin, no CORS.
  * config.json is written by the deployment with the stack's pool, client and region.
  */
-import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -22,7 +22,6 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
-  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
   FunctionRuntime,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -53,7 +52,8 @@ export interface ConsoleSiteProps {
 const PREFIX = 'console';
 
 /**
- * Viewer-request function: the console's router owns every path under /console/ that is not a file,
+ * Viewer-request function: the console's router owns every path under /console/ that is not one of
+ * its files (by extension: a member id may hold a dot),
  * so those answer the app shell; / and /console go to /console/. Answering 404s with the shell through
  * the distribution's error responses would also rewrite the API's own 404s.
  */
@@ -62,7 +62,7 @@ export const ROUTER_FUNCTION = `function handler(event) {
   if (uri === '/' || uri === '/${PREFIX}') {
     return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/${PREFIX}/' } } };
   }
-  if (uri.indexOf('/${PREFIX}/') === 0 && uri.slice(uri.lastIndexOf('/') + 1).indexOf('.') < 0) {
+  if (uri.indexOf('/${PREFIX}/') === 0 && !/\\.(js|css|html|json|png|svg|ico|txt)$/.test(uri)) {
     event.request.uri = '/${PREFIX}/index.html';
   }
   return event.request;
@@ -136,7 +136,6 @@ export class ConsoleSite extends Construct {
       defaultRootObject: `${PREFIX}/index.html`,
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_200,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,
       logBucket: props.accessLogs,
       logFilePrefix: 'ConsoleCloudFront/',
@@ -172,7 +171,7 @@ export class ConsoleSite extends Construct {
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
       reason:
-        'The distribution uses the default *.cloudfront.net certificate (no custom domain in the stage settings), for which CloudFront fixes the viewer security policy; minimumProtocolVersion TLSv1.2_2021 applies as soon as a certificate is attached.',
+        'The distribution uses the default *.cloudfront.net certificate (no custom domain in the stage settings), for which CloudFront fixes the viewer security policy (aws-cdk-lib ignores minimumProtocolVersion without a certificate); set TLSv1.2_2021 with the certificate when the stage gets a custom domain.',
     });
 
     const config: ConsoleConfig = {
@@ -212,6 +211,9 @@ export class ConsoleSite extends Construct {
   }
 }
 
+/** An account or region as cdk-nag spells it in a finding's id: the pseudo parameter, or the value a synth with a concrete environment has. */
+const asNagShows = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+
 /**
  * BucketDeployment runs aws-cdk-lib's own singleton function (a custom resource handler, one per
  * stack and memory size) at deploy time only. Its findings are acknowledged on that function and its
@@ -245,7 +247,7 @@ function acknowledgeDeploymentHandler(deployment: BucketDeployment, bucket: Buck
     'Action::s3:GetObject*',
     'Action::s3:GetBucket*',
     'Action::s3:List*',
-    `Resource::arn:<AWS::Partition>:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-<AWS::Region>/*`,
+    `Resource::arn:<AWS::Partition>:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${asNagShows(stack.account, 'AccountId')}-${asNagShows(stack.region, 'Region')}/*`,
     // Copying into and pruning this console bucket only.
     'Action::s3:DeleteObject*',
     'Action::s3:Abort*',

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { CATEGORIES } from '../../shared/domain/categories';
 import { LOCALES } from '../../shared/domain/members';
 import { LEGAL_BASES } from '../../shared/domain/ports';
-import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../../shared/domain/requests';
+import { QUEUE_VIEWS } from '../../shared/domain/request-queue';
+import { REQUEST_OUTCOMES } from '../../shared/domain/requests';
 import type { StaffGroup } from '../../shared/domain/staff-access';
 import { ROUTES, type RouteAuth, type RouteDef } from '../../shared/routes';
 
@@ -146,8 +147,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'requests list',
     route: 'listRequests',
-    summary: 'the request queue by status (default open), soonest due first',
-    options: { status: oneOf(REQUEST_STATUSES), ...PAGING },
+    summary: 'the request queue by status (default open; closed: done, rejected and expired), soonest due first, with its counts',
+    options: { status: oneOf(QUEUE_VIEWS), ...PAGING },
     build: ({ values }) => ({ query: { status: values.status, limit: values.limit, next: values.next } }),
   },
   {

@@ -160,7 +160,7 @@ export interface LocalServerOptions {
   routes?: RouteDef[];
   /** Extra non-API handlers (e.g. static pages) tried before the route table. */
   extra?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
-  /** The staff pool people routes' tokens must come from; default: the one this process created last. */
+  /** The staff pool people routes' tokens must come from; default: the pool of this process's local mode. */
   staffAuth?: StaffAuthConfig;
 }
 

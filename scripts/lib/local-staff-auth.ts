@@ -67,7 +67,7 @@ const demoPassword = () => `${randomBytes(12).toString('base64url')}-Aa1`;
 
 /** Creates the staff pool, its browser client, the groups and the two demo people (one per group). */
 export async function createStaffPool(options: { endpoint: string; prefix: string; region: string }): Promise<StaffAuthConfig> {
-  const client = cognito(options.endpoint);
+  const client = cognito(options.endpoint, options.region);
   const { UserPool } = await client.send(
     new CreateUserPoolCommand({
       PoolName: `${options.prefix}-staff`,
@@ -161,7 +161,7 @@ async function withTotpCode<T>(secret: string, send: (code: string) => Promise<T
 
 /** What a DPO does once: ask for a TOTP secret, confirm it with a code, make TOTP their MFA. */
 async function setUpTotp(config: StaffAuthConfig, user: DemoStaffUser): Promise<string> {
-  const client = cognito(config.cognitoEndpoint);
+  const client = cognito(config.cognitoEndpoint, config.region);
   const signedIn = await client.send(
     new InitiateAuthCommand({
       ClientId: config.userPoolClientId,
@@ -193,9 +193,9 @@ export const totpUri = (user: DemoStaffUser) =>
  * TOTP secret or from `askCode` (a person typing it). Returns the ID token.
  */
 export async function signIn(
-  config: Pick<StaffAuthConfig, 'userPoolClientId'> & { cognitoEndpoint?: string },
+  config: Pick<StaffAuthConfig, 'userPoolClientId'> & { cognitoEndpoint?: string; region?: string },
   credentials: { username: string; password: string; totpSecret?: string; askCode?: () => Promise<string> },
-  client = cognito(config.cognitoEndpoint),
+  client = cognito(config.cognitoEndpoint, config.region),
 ): Promise<string> {
   const first = await client.send(
     new InitiateAuthCommand({
@@ -242,7 +242,7 @@ export type TokenCheck = { ok: true; claims: Record<string, string> } | { ok: fa
  */
 export function staffTokenVerifier(config: StaffAuthConfig, clock: Clock = systemClock) {
   const verifier = CognitoJwtVerifier.create({ userPoolId: config.userPoolId, tokenUse: 'id', clientId: config.userPoolClientId });
-  const client = cognito(config.cognitoEndpoint);
+  const client = cognito(config.cognitoEndpoint, config.region);
   let jwks: Promise<void> | undefined;
   const loadJwks = () =>
     (jwks ??= (async () => {

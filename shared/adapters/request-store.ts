@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../domain/errors';
-import type { Page, RequestStore, SaveOutcome } from '../domain/ports';
+import type { Page, QueueFilter, RequestStore, SaveOutcome } from '../domain/ports';
 import { isClosed, type DataRequest, type RequestStatus } from '../domain/requests';
 import { decodeCursor, encodeCursor, isConditionFailure, queryAll } from './dynamodb';
 
@@ -61,19 +61,48 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  async byStatus(status: RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<DataRequest>> {
+  async byStatus(status: RequestStatus, limit: number, cursor?: string, dueBefore?: Date, filter: QueueFilter = {}): Promise<Page<DataRequest>> {
+    // Type and channel are few-valued attributes of the status partition: a filter, not an index each.
+    const filters = [...(filter.type ? ['#t = :t'] : []), ...(filter.channel ? ['#c = :c'] : [])];
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'byStatus',
         KeyConditionExpression: dueBefore ? '#s = :s AND dueKey < :before' : '#s = :s',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': status, ...(dueBefore ? { ':before': dueBefore.toISOString() } : {}) },
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ExpressionAttributeNames: { '#s': 'status', ...(filter.type ? { '#t': 'type' } : {}), ...(filter.channel ? { '#c': 'channel' } : {}) },
+        ExpressionAttributeValues: {
+          ':s': status,
+          ...(dueBefore ? { ':before': dueBefore.toISOString() } : {}),
+          ...(filter.type ? { ':t': filter.type } : {}),
+          ...(filter.channel ? { ':c': filter.channel } : {}),
+        },
         Limit: limit,
         ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
       }),
     );
     return { items: (out.Items ?? []).map((i) => strip(i as Item)), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  async countByStatus(status: RequestStatus, dueBefore?: Date): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: dueBefore ? '#s = :s AND dueKey < :before' : '#s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': status, ...(dueBefore ? { ':before': dueBefore.toISOString() } : {}) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   async byEmail(email: string) {

@@ -45,6 +45,21 @@ export class DynamoVisitStore implements VisitStore {
     return links.map((l) => String(l.visitorId));
   }
 
+  async memberOfVisitor(visitorId: string): Promise<string | undefined> {
+    // The byVisitor index holds link items only: visit records carry no visitorId attribute.
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byVisitor',
+        KeyConditionExpression: 'visitorId = :v',
+        ExpressionAttributeValues: { ':v': visitorId },
+        Limit: 1,
+      }),
+    );
+    const pk = out.Items?.[0]?.pk;
+    return typeof pk === 'string' && pk.startsWith('M#') ? pk.slice(2) : undefined;
+  }
+
   async page(visitorIds: string[], limit: number, cursor?: string): Promise<Page<VisitRecord>> {
     const state: CursorState = cursor ? decodeCursor<CursorState>(cursor) : {};
     const fetched = await Promise.all(

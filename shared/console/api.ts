@@ -7,22 +7,28 @@ import type * as z from 'zod/mini';
 import type { AuditEntry, Disclosure } from '../domain/ports';
 import type { ChainVerification } from '../domain/audit';
 import type { PolicyVersion } from '../domain/policy';
-import type { DataRequest, RequestStatus } from '../domain/requests';
+import type { QueueView } from '../domain/request-queue';
+import type { RequestType } from '../domain/request-types';
 import type { CompleteRequestInput, DisclosureInput } from '../schemas/requests';
 import type { PublishPolicyInput } from '../schemas/consent';
+import type {
+  AssignInput,
+  CommentInput,
+  CompletionPreview,
+  CompletionPreviewInput,
+  MemberMatch,
+  MemberView,
+  QueueItem,
+  QueuePage,
+  ReclassifyInput,
+  RequestDetail,
+} from '../schemas/staff';
 import type { ConsoleConfig } from './config';
 import type { Session } from './session';
 
 export type CompleteRequest = z.infer<typeof CompleteRequestInput>;
 export type NewDisclosure = z.infer<typeof DisclosureInput>;
 export type NewPolicy = z.infer<typeof PublishPolicyInput>;
-/** The queue lists requests without their history and mail (the request itself has those). */
-export type QueueItem = Omit<DataRequest, 'history' | 'details' | 'verdicts' | 'version' | 'replies' | 'owed'>;
-export type RequestDetail = Omit<DataRequest, 'owed'> & {
-  owed?: { id: string; kind: string; since: string }[];
-  /** Why the mail was read as this type (the phrases that matched), when intake recorded it. */
-  classification?: { matched?: string[]; reason?: string };
-};
 export interface Page<T> {
   items: T[];
   next?: string;
@@ -38,7 +44,7 @@ export interface SubscriptionAnswer {
   unsubscribedAt?: string;
   via?: string;
 }
-export type { AuditEntry, Disclosure, PolicyVersion, RequestStatus };
+export type { AuditEntry, CompletionPreview, Disclosure, MemberView, PolicyVersion, QueueItem, QueueView, RequestDetail };
 
 /** An answer other than 2xx: `{ error: { code, message, issues? } }` as every route gives it. */
 export class ApiError extends Error {
@@ -90,14 +96,23 @@ export class Api {
     return json as T;
   }
 
-  queue = (status: RequestStatus, next?: string) => this.call<Page<QueueItem>>('GET', '/v1/admin/requests', { query: { status, limit: 100, next } });
+  queue = (status: QueueView, filter: { type?: RequestType | ''; next?: string } = {}) =>
+    this.call<QueuePage>('GET', '/v1/admin/requests', { query: { status, type: filter.type, next: filter.next, limit: 100 } });
   request = (id: string) => this.call<RequestDetail>('GET', `/v1/admin/requests/${encodeURIComponent(id)}`);
   complete = (id: string, body: CompleteRequest) => this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/complete`, { body });
+  previewCompletion = (id: string, body: z.infer<typeof CompletionPreviewInput>) =>
+    this.call<CompletionPreview>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/completion-preview`, { body });
+  reclassify = (id: string, body: z.infer<typeof ReclassifyInput>) =>
+    this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/reclassify`, { body });
+  comment = (id: string, body: z.infer<typeof CommentInput>) => this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/comments`, { body });
+  assign = (id: string, body: z.infer<typeof AssignInput>) => this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/assign`, { body });
+  findMembers = (query: { email?: string; memberId?: string; visitorId?: string }) =>
+    this.call<{ items: MemberMatch[] }>('GET', '/v1/admin/members', { query });
+  member = (memberId: string) => this.call<MemberView>('GET', `/v1/admin/members/${encodeURIComponent(memberId)}`, { query: { visits: 20 } });
   audit = (subject: string) => this.call<AuditAnswer>('GET', `/v1/admin/audit/${encodeURIComponent(subject)}`);
   disclosures = (memberId?: string, next?: string) => this.call<Page<Disclosure>>('GET', '/v1/admin/disclosures', { query: { memberId, next, limit: 100 } });
   recordDisclosure = (body: NewDisclosure) => this.call<Disclosure>('POST', '/v1/admin/disclosures', { body });
   policies = () => this.call<{ current: string; items: PolicyVersion[] }>('GET', '/v1/admin/policies');
   publishPolicy = (body: NewPolicy) => this.call<PolicyVersion>('POST', '/v1/admin/policies', { body });
-  subscription = (email: string) => this.call<SubscriptionAnswer>('GET', `/v1/subscriptions/${encodeURIComponent(email)}`);
-  visits = (memberId: string) => this.call<Page<Record<string, unknown>>>('GET', '/v1/admin/visits', { query: { memberId, limit: 20 } });
+  suppression = (email: string) => this.call<SubscriptionAnswer>('GET', `/v1/admin/suppressions/${encodeURIComponent(email)}`);
 }

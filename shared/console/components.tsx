@@ -3,7 +3,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { daysLeft } from './format';
 import { useI18n } from './i18n';
 
 export interface Loaded<T> {
@@ -57,25 +56,29 @@ export function ErrorNote({ error }: { error: unknown }) {
   );
 }
 
-/** Days left as one big number; overdue in red with the word, so colour is never the only signal. */
-export function DaysLeft({ dueAt, closed }: { dueAt: string; closed?: boolean }) {
+/** Days left as one big number (as the API counts them: Bangkok calendar days); overdue in red with the word, so colour is never the only signal. */
+export function DaysLeft({ days }: { days: number }) {
   const { t } = useI18n();
-  if (closed) return <span class="days">–</span>;
-  const n = daysLeft(dueAt);
-  const label = n < 0 ? t('overdueBy', { n: -n }) : n === 0 ? t('dueToday') : t('daysLeftN', { n });
+  const label = days < 0 ? t('overdueBy', { n: -days }) : days === 0 ? t('dueToday') : t('daysLeftN', { n: days });
   return (
-    <span class={`days${n < 0 ? ' overdue' : n <= 2 ? ' soon' : ''}`} title={label}>
-      <span aria-hidden="true">{n}</span>
+    <span class={`days${days < 0 ? ' overdue' : days <= 2 ? ' soon' : ''}`} title={label}>
+      <span aria-hidden="true">{days}</span>
       <span class="visually-hidden">{label}</span>
-      {n < 0 ? <span class="days-word"> {t('countOverdue')}</span> : null}
+      {days < 0 ? <span class="days-word"> {t('countOverdue')}</span> : null}
     </span>
   );
 }
 
-/** The page's heading, focused when the page opens, so a screen reader hears where it landed. */
+/** False until the first page has been shown: a fresh load leaves focus where the browser puts it (before the skip link). */
+let navigated = false;
+
+/** The page's heading, focused when the console moves to another page, so a screen reader hears where it landed. */
 export function PageTitle({ children }: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => {
+    if (navigated) ref.current?.focus();
+    navigated = true;
+  }, []);
   return (
     <h1 tabIndex={-1} ref={ref}>
       {children}

@@ -36,3 +36,13 @@ export class RateLimitedError extends DomainError {
     super('rate_limited', message);
   }
 }
+
+/**
+ * Personal data was about to be shown but the record of who looked could not be written (policy 4):
+ * the read does not happen. Transient; the caller may try again.
+ */
+export class AccessNotRecordedError extends DomainError {
+  constructor() {
+    super('access_not_recorded', 'The access could not be recorded, so nothing is shown; try again');
+  }
+}

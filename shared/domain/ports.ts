@@ -48,6 +48,8 @@ export interface VisitStore {
   /** Remembers that a visitor id belongs to a member, for as long as visits are kept. */
   link(memberId: string, visitorId: string, expiresAt: number): Promise<void>;
   visitorsOf(memberId: string): Promise<string[]>;
+  /** The member a visitor id was linked to by the storefront backend, if any. */
+  memberOfVisitor(visitorId: string): Promise<string | undefined>;
   /** Records of these visitors, newest first, `limit` records a page. */
   page(visitorIds: string[], limit: number, cursor?: string): Promise<Page<VisitRecord>>;
 }
@@ -106,14 +108,31 @@ export interface MemberStore {
   holdsEndedBefore(now: Date, limit: number): Promise<import('./members').Member[]>;
 }
 
+/** What the staff queue narrows a status to. */
+export interface QueueFilter {
+  type?: import('./request-types').RequestType;
+  channel?: import('./requests').Channel;
+}
+
 export interface RequestStore {
   /** 'duplicate' when a request with this id exists (an SES redelivery). */
   create(request: import('./requests').DataRequest): Promise<SaveOutcome>;
   get(id: string): Promise<import('./requests').DataRequest | undefined>;
   /** Writes a new version; ConflictError if someone else wrote in between. */
   update(request: import('./requests').DataRequest): Promise<void>;
-  /** Soonest due first; with `dueBefore`, only those due before it (a key condition, not a filter). */
-  byStatus(status: import('./requests').RequestStatus, limit: number, cursor?: string, dueBefore?: Date): Promise<Page<import('./requests').DataRequest>>;
+  /**
+   * Soonest due first; with `dueBefore`, only those due before it (a key condition, not a filter).
+   * With `filter`, only requests of that type and/or channel (a page may then hold fewer than `limit`).
+   */
+  byStatus(
+    status: import('./requests').RequestStatus,
+    limit: number,
+    cursor?: string,
+    dueBefore?: Date,
+    filter?: QueueFilter,
+  ): Promise<Page<import('./requests').DataRequest>>;
+  /** How many requests have this status (due before `dueBefore` if given): the staff queue's counts. */
+  countByStatus(status: import('./requests').RequestStatus, dueBefore?: Date): Promise<number>;
   /** All of an address's requests, closed ones too (exports, anonymisation). */
   byEmail(email: string): Promise<import('./requests').DataRequest[]>;
   /** Only the address's requests not closed yet (a sparse index): what folding a repeat needs. */

@@ -6,8 +6,9 @@
  *  - access: a machine-readable export behind a time-limited link; - stop_marketing: opt out.
  * Every step is idempotent, so a retry after a failure half way repeats nothing harmful.
  */
+import { recordView } from './access-log';
 import { deactivate, normaliseEmail, type Locale, type Member } from './members';
-import { requestCompleted, type KeptItem } from './notices';
+import { requestCompleted, type KeptItem, type Notice } from './notices';
 import type {
   AuditEntry,
   AuditInput,
@@ -131,6 +132,22 @@ export async function buildExport(
   };
 }
 
+/**
+ * The requester opens their export through the mailed link: a look at the member's data, recorded
+ * as `viewed` (by `requester`, the link's holder) before the file is handed out (policy 4).
+ */
+export async function recordExportOpened(deps: { requests: Pick<RequestStore, 'get'>; audit: Pick<AuditLog, 'append'> }, key: string) {
+  // Export keys are `<prefix><request id>.json` (S3Exports), and the link that names one is signed by us.
+  const requestId = /([^/]+)\.json$/.exec(key)?.[1];
+  const request = requestId ? await deps.requests.get(requestId) : undefined;
+  await recordView(deps.audit, {
+    subject: request ? auditSubject(request) : (requestId ?? key),
+    actor: 'requester',
+    what: 'export',
+    ...(requestId ? { requestId } : {}),
+  });
+}
+
 async function perform(deps: CompletionDeps, request: DataRequest, input: CompletionInput, actor: string) {
   const now = deps.clock.now();
   const member = request.memberId ? await deps.members.get(request.memberId) : undefined;
@@ -220,6 +237,73 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
   return result;
 }
 
+function requireReason(input: CompletionInput) {
+  if (input.outcome === 'rejected' && !input.note?.trim()) {
+    throw new InvalidInputError('reason_required', 'A refusal needs its reason in "note"', [
+      { path: 'body.note', message: 'required when outcome is rejected' },
+    ]);
+  }
+}
+
+/** What completing does beyond the state change, as far as the notice tells the requester. */
+type NoticeFacts = { kept?: KeptItem[]; downloadUrl?: string; downloadExpiresAt?: string };
+
+/** The notice the requester receives for this outcome, in the request's language: what is mailed, and what staff preview. */
+function completionNotice(request: DataRequest, input: CompletionInput, facts: NoticeFacts, shopName: string | undefined): Notice {
+  return input.outcome === 'rejected'
+    ? requestCompleted({ requestId: request.id, type: request.type, outcome: 'rejected', note: input.note!, shopName }, request.locale)
+    : requestCompleted(
+        { requestId: request.id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...facts, shopName },
+        request.locale,
+      );
+}
+
+/** What POST /v1/admin/requests/{id}/completion-preview answers. */
+export interface CompletionPreview {
+  requestId: string;
+  outcome: RequestOutcome;
+  /** The requester's address the notice goes to. */
+  to: string;
+  locale: Locale;
+  subject: string;
+  text: string;
+}
+
+/** A placeholder where the real notice has a fresh signed link: the preview must not mint a working one. */
+export const PREVIEW_TOKEN = 'preview';
+
+/**
+ * The notice completing the request with this outcome would send, without doing anything: the same
+ * text the requester will receive, in their language. What depends on the moment of completion (the
+ * end of the dispute hold, the export link's expiry) is computed as if completed now; an export's
+ * link is shown with a placeholder token.
+ */
+export async function previewCompletion(
+  deps: Pick<CompletionDeps, 'requests' | 'clock' | 'settings'> & { members: Pick<MemberStore, 'get'> },
+  id: string,
+  input: Pick<CompletionInput, 'outcome' | 'note'>,
+): Promise<CompletionPreview> {
+  const request = await deps.requests.get(id);
+  if (!request) throw new NotFoundError('Request');
+  if (isClosed(request)) throw new ConflictError('request_closed', `Request ${id} is already closed as ${request.outcome ?? request.status}`);
+  requireReason(input);
+  const now = deps.clock.now();
+  const facts: NoticeFacts = {};
+  if (input.outcome === 'done') {
+    const member = request.memberId ? await deps.members.get(request.memberId) : undefined;
+    if (member && (request.type === 'delete' || request.type === 'cancel_account')) {
+      const held = deactivate(member, 'preview', now, deps.settings.holdDays);
+      facts.kept = keptAfterDeactivation(held, request.locale, request.type === 'delete');
+    }
+    if (request.type === 'access') {
+      facts.downloadUrl = `${deps.settings.publicUrl}/v1/exports/download?token=${PREVIEW_TOKEN}`;
+      facts.downloadExpiresAt = new Date(now.getTime() + deps.settings.exportLinkDays * 86_400_000).toISOString();
+    }
+  }
+  const { subject, text } = completionNotice(request, input, facts, deps.settings.shopName);
+  return { requestId: id, outcome: input.outcome, to: request.email, locale: request.locale, subject, text };
+}
+
 export async function completeRequest(deps: CompletionDeps, id: string, input: CompletionInput, actor: string) {
   const request = await deps.requests.get(id);
   if (!request) throw new NotFoundError('Request');
@@ -230,11 +314,7 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
   }
   if (request.status !== 'open')
     throw new ConflictError('request_not_confirmed', `Request ${id} waits for the requester to confirm; it cannot be completed yet`);
-  if (input.outcome === 'rejected' && !input.note?.trim()) {
-    throw new InvalidInputError('reason_required', 'A refusal needs its reason in "note"', [
-      { path: 'body.note', message: 'required when outcome is rejected' },
-    ]);
-  }
+  requireReason(input);
   const now = deps.clock.now();
   const { audits, ...result } = input.outcome === 'done' ? await perform(deps, request, input, actor) : { audits: [] as AuditInput[] };
   const closed = withEvent(
@@ -249,13 +329,7 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
     },
     { at: now.toISOString(), event: `completed:${input.outcome}`, by: actor, ...(input.note ? { note: input.note } : {}) },
   );
-  const notice =
-    input.outcome === 'rejected'
-      ? requestCompleted({ requestId: id, type: request.type, outcome: 'rejected', note: input.note!, shopName: deps.settings.shopName }, request.locale)
-      : requestCompleted(
-          { requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName },
-          request.locale,
-        );
+  const notice = completionNotice(request, input, result, deps.settings.shopName);
   const owing = owe(
     closed,
     [

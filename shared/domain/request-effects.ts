@@ -17,6 +17,7 @@
  * once overall. Audit entries have no such edge: a re-claimed audit effect first looks for its entry
  * (request id and action) in the chain and only appends when it is not there.
  */
+import { canonicalJson } from './audit';
 import { ConflictError } from './errors';
 import type { Locale } from './members';
 import type { AuditInput, AuditLog, Clock, Mailer, OutgoingMail, RequestStore, UnsubscribeVia } from './ports';
@@ -124,7 +125,10 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       // A claim taken over from a delivery that may have appended before dying: look first.
       if ((effect.claims ?? 0) > 1) {
         const entries = await deps.audit.entries(effect.entry.subject);
-        if (entries.some((e) => e.requestId === effect.entry.requestId && e.action === effect.entry.action)) return [];
+        // Same request, action and details: an action staff repeat (a second comment) is told apart by its details.
+        const details = canonicalJson(effect.entry.details ?? null);
+        if (entries.some((e) => e.requestId === effect.entry.requestId && e.action === effect.entry.action && canonicalJson(e.details ?? null) === details))
+          return [];
       }
       await deps.audit.append(effect.entry);
       return [];

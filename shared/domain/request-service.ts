@@ -252,7 +252,9 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
 
   const verdict = assessVerdicts(mail.verdicts);
   const from = mail.parsed?.from?.address ? normaliseEmail(mail.parsed.from.address) : '';
-  const type = mail.parsed ? classifyRequest({ subject: mail.parsed.subject, text: mail.parsed.text }).type : 'other';
+  // The phrases that decided are kept with the request: staff see why it was read so.
+  const classification = mail.parsed ? classifyRequest({ subject: mail.parsed.subject, text: mail.parsed.text }) : undefined;
+  const type = classification?.type ?? 'other';
   const base = {
     id,
     type,
@@ -265,6 +267,7 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
     verdicts: mail.verdicts,
     ...(mail.parsed?.attachments?.length ? { attachments: mail.parsed.attachments } : {}),
     ...(mail.rawMailKey ? { rawMailKey: mail.rawMailKey } : {}),
+    ...(classification?.matched.length ? { matched: classification.matched } : {}),
   };
 
   const reject = async (reason: string, reply: boolean) => {

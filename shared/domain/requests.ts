@@ -20,7 +20,9 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** How staff close a request. */
 export const REQUEST_OUTCOMES = ['done', 'rejected'] as const satisfies readonly RequestStatus[];
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
-export type Channel = 'email' | 'web';
+/** How a request arrived: by mail (SES) or through the storefront's web form. */
+export const CHANNELS = ['email', 'web'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 export interface HistoryEntry {
   at: string;
@@ -80,6 +82,10 @@ export interface DataRequest {
   /** The mail's attachments (name, type, size), and the raw mail's key in the inbound bucket. */
   attachments?: MailAttachment[];
   rawMailKey?: string;
+  /** Why a mail was read as its type: every phrase that matched (`type: phrase`, the deciding one first), kept from intake. */
+  matched?: string[];
+  /** The person (staff username or e-mail) working on it; set and changed by staff. */
+  assignee?: string;
   /** A reply arrived that staff have not seen yet: the staff queue shows it. */
   needsAttention?: boolean;
   replyReceivedAt?: string;
@@ -110,6 +116,8 @@ export const newRequestId = (seed?: string) => reference(seed ? createHash('sha2
 
 export const MAX_DETAILS_CHARS = 4000;
 export const MAX_REPLIES = 20;
+/** Matched phrases kept per request: enough to show why, bounded so a hostile mail cannot bloat the item. */
+const MAX_MATCHED = 20;
 const MAX_ATTACHMENTS = 20;
 
 /** Attachments as kept: bounded in number and name length, so a hostile mail cannot bloat the item. */
@@ -140,6 +148,7 @@ export function newRequest(
     | 'note'
     | 'attachments'
     | 'rawMailKey'
+    | 'matched'
   >,
   now: Date,
   deadlines: DeadlineSettings,
@@ -165,6 +174,7 @@ export function newRequest(
     ...(input.verdicts ? { verdicts: input.verdicts } : {}),
     ...(keptAttachments(input.attachments) ? { attachments: keptAttachments(input.attachments) } : {}),
     ...(input.rawMailKey ? { rawMailKey: input.rawMailKey } : {}),
+    ...(input.matched?.length ? { matched: input.matched.slice(0, MAX_MATCHED).map((m) => m.slice(0, 200)) } : {}),
     history: [{ at: now.toISOString(), event: `received:${input.status}`, by, ...(input.note ? { note: input.note } : {}) }],
     version: 1,
   };
@@ -184,11 +194,12 @@ export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) 
 
 /**
  * The request with everything that names its requester removed (the address, the mail's subject and
- * text, replies, attachment names, the raw mail's key, staff notes, mail still owed), keeping what the audit trail needs: ids, type, channel,
+ * text and the phrases quoted from it, replies, attachment names, the raw mail's key, staff notes and
+ * comments, mail still owed), keeping what the audit trail needs: ids, type, channel,
  * dates, statuses, SES verdicts and a hash of the address.
  */
 export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
-  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, ...kept } = request;
+  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, matched: _m, ...kept } = request;
   const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
   return withEvent(
     {

@@ -46,11 +46,12 @@ export function mayUse(access: StaffAccess, groups: readonly StaffGroup[]): bool
 /**
  * The groups a new token may carry. Cognito has no per-group MFA switch, so the `dpo` group counts
  * only for a user whose TOTP authenticator is set up: Cognito then asks for a code at every sign-in,
- * so a token naming `dpo` was always issued after a TOTP code. A DPO without TOTP signs in with the
- * other groups only (and gets 403 on DPO routes until the authenticator is set up).
+ * so a token naming `dpo` was always issued after a TOTP code. A DPO without TOTP is signed in as
+ * `staff` (what staff may do needs no TOTP) and gets 403 on DPO routes until the authenticator is set up.
  */
 export function groupsForToken(groups: readonly string[], totpEnabled: boolean): string[] {
-  return totpEnabled ? [...groups] : groups.filter((g) => g !== 'dpo');
+  if (totpEnabled || !groups.includes('dpo')) return [...groups];
+  return [...new Set(groups.map((g) => (g === 'dpo' ? 'staff' : g)))];
 }
 
 /** How history and audit name the person: the e-mail people know them by, else the user name. */

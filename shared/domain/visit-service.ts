@@ -2,7 +2,8 @@
 import { verifyConsentToken } from './consent-token';
 import { ConflictError } from './errors';
 import { recordOrder, type Order } from './orders';
-import type { Clock, ConsentStore, MemberStore, OrderStore, SigningKey, VisitStore } from './ports';
+import { recordView } from './access-log';
+import type { AuditLog, Clock, ConsentStore, MemberStore, OrderStore, SigningKey, VisitStore } from './ports';
 import { consentGate, packVisitRecords, unpackVisitRecord, type BeaconInput, type GateReason, type RequestFacts, type VisitView } from './visits';
 
 export interface VisitDeps {
@@ -55,6 +56,30 @@ export async function listVisits(
   if (!visitorIds.length) return { items: [], visitorIds };
   const page = await deps.visits.page(visitorIds, query.limit ?? DEFAULT_PAGE_RECORDS, query.next);
   return { items: page.items.flatMap(unpackVisitRecord), visitorIds, ...(page.next ? { next: page.next } : {}) };
+}
+
+/**
+ * The audit chain a visit list belongs to: the member's (given, or the one the visitor id is linked
+ * to), else the visitor's own (`visitor:<id>`), which no member has yet.
+ */
+async function visitSubject(deps: Pick<VisitDeps, 'visits'>, query: { visitorId?: string; memberId?: string }) {
+  if (query.memberId) return query.memberId;
+  return (await deps.visits.memberOfVisitor(query.visitorId!)) ?? `visitor:${query.visitorId}`;
+}
+
+/** A visit list for staff: the look is recorded as `viewed` on the person's chain before the list is read (policy 4). */
+export async function listVisitsForStaff(
+  deps: Pick<VisitDeps, 'visits'> & { audit: Pick<AuditLog, 'append'> },
+  query: Parameters<typeof listVisits>[1],
+  actor: string,
+) {
+  await recordView(deps.audit, {
+    subject: await visitSubject(deps, query),
+    actor,
+    what: 'visits',
+    details: { ...(query.visitorId ? { visitorId: query.visitorId } : {}), ...(query.next ? { page: 'next' } : {}) },
+  });
+  return listVisits(deps, query);
 }
 
 export async function reportOrder(

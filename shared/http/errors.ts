@@ -2,7 +2,7 @@
  * One mapping from errors to HTTP answers. Every error body has the same machine-readable shape:
  * `{ "error": { "code", "message", "issues"? } }`. Details of unexpected (5xx) errors never leave.
  */
-import { ConflictError, DomainError, InvalidInputError, NotFoundError, RateLimitedError, type Issue } from '../domain/errors';
+import { AccessNotRecordedError, ConflictError, DomainError, InvalidInputError, NotFoundError, RateLimitedError, type Issue } from '../domain/errors';
 
 export class HttpError extends Error {
   constructor(
@@ -21,6 +21,7 @@ const STATUS_BY_DOMAIN_ERROR: ReadonlyArray<readonly [abstract new (...args: nev
   [NotFoundError, 404],
   [ConflictError, 409],
   [RateLimitedError, 429],
+  [AccessNotRecordedError, 503],
 ];
 
 export interface ErrorAnswer {

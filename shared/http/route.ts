@@ -245,7 +245,10 @@ function jwtClaims(event: APIGatewayProxyEventV2): JwtClaims | undefined {
 const SIGN_IN_FIRST = 'Sign in first: this route needs a staff ID token (Authorization: Bearer <token>)';
 
 function memberFromClaims(claims: JwtClaims): StaffMember | undefined {
-  const username = claims['cognito:username'] ?? claims.username;
+  // The JWT authoriser also lets the pool's access tokens through (they name the client too); only
+  // ID tokens are accepted, as the local server does, so both modes answer alike.
+  if (claims.token_use !== undefined && claims.token_use !== 'id') return undefined;
+  const username = claims['cognito:username'];
   if (typeof username !== 'string' || username === '') return undefined;
   const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : undefined;
   return { username, ...(email ? { email } : {}), groups: parseGroupsClaim(claims['cognito:groups']) };
@@ -299,7 +302,7 @@ export function staffOf(event: APIGatewayProxyEventV2): StaffMember {
 /** How request history and the audit trail name the person calling a people route. */
 export const staffActor = (event: APIGatewayProxyEventV2): string => actorName(staffOf(event));
 
-/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, the local staff ARN). */
+/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, LOCAL_CALLER_ARN or a partner's). */
 export function callerOf(event: APIGatewayProxyEventV2): string {
   const ctx = event.requestContext as unknown as { authorizer?: { iam?: { userArn?: string } } };
   return ctx.authorizer?.iam?.userArn ?? 'unknown';

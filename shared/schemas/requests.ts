@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { LOCALES } from '../domain/members';
 import { LEGAL_BASES } from '../domain/ports';
 import { REQUEST_TYPES } from '../domain/request-types';
-import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../domain/requests';
+import { QUEUE_VIEWS } from '../domain/request-queue';
+import { CHANNELS, REQUEST_OUTCOMES } from '../domain/requests';
 import { IsoDateTime, MemberId, PartnerId } from './common';
 
 export const Email = z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254));
@@ -33,7 +34,10 @@ export const TokenQuery = z.object({ token: z.string().check(z.minLength(1), z.m
 export const TokenBody = z.object({ token: z.string().check(z.minLength(1), z.maxLength(4096)) });
 
 export const RequestQueueQuery = z.object({
-  status: z.optional(z.enum(REQUEST_STATUSES)),
+  /** A status, or `closed` (done, rejected and expired together). */
+  status: z.optional(z.enum(QUEUE_VIEWS)),
+  type: z.optional(RequestType),
+  channel: z.optional(z.enum(CHANNELS)),
   limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
   next: z.optional(z.string().check(z.maxLength(4096))),
 });

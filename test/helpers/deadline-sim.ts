@@ -14,6 +14,7 @@ import type {
   DeadlineJob,
   OutgoingMail,
   Page,
+  QueueFilter,
   RegisterJob,
   RequestStore,
   Subscription,
@@ -39,14 +40,18 @@ export class MemoryRequestStore implements RequestStore {
     if (!stored || stored.version !== r.version - 1) throw new ConflictError('request_changed', 'changed');
     this.items.set(r.id, structuredClone(r));
   }
-  async byStatus(status: RequestStatus, limit: number, _cursor?: string, dueBefore?: Date): Promise<Page<DataRequest>> {
+  async byStatus(status: RequestStatus, limit: number, _cursor?: string, dueBefore?: Date, filter: QueueFilter = {}): Promise<Page<DataRequest>> {
     return {
       items: [...this.items.values()]
         .filter((r) => r.status === status && (!dueBefore || r.dueAt < dueBefore.toISOString()))
+        .filter((r) => (!filter.type || r.type === filter.type) && (!filter.channel || r.channel === filter.channel))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
         .slice(0, limit)
         .map((r) => structuredClone(r)),
     };
+  }
+  async countByStatus(status: RequestStatus, dueBefore?: Date) {
+    return [...this.items.values()].filter((r) => r.status === status && (!dueBefore || r.dueAt < dueBefore.toISOString())).length;
   }
   async byEmail(email: string) {
     return [...this.items.values()].filter((r) => r.email === email).map((r) => structuredClone(r));

@@ -67,6 +67,9 @@ export class MemoryVisitStore {
   async visitorsOf(memberId: string) {
     return [...(this.links.get(memberId) ?? [])];
   }
+  async memberOfVisitor(visitorId: string) {
+    return [...this.links].find(([, visitors]) => visitors.has(visitorId))?.[0];
+  }
   async page(visitorIds: string[], limit: number) {
     const items = [...this.records.values()]
       .filter((r) => visitorIds.includes(r.pk.slice(2)))

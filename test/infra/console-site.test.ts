@@ -132,6 +132,7 @@ describe('console router function', () => {
   it('answers the console\u2019s own pages with the app shell and leaves files and the API alone', () => {
     expect(run('/console/requests/R-ABCDEFGH23').uri).toBe('/console/index.html');
     expect(run('/console/').uri).toBe('/console/index.html');
+    expect(run('/console/members/m.1').uri).toBe('/console/index.html');
     expect(run('/console/main-ABCDEF12.js').uri).toBe('/console/main-ABCDEF12.js');
     expect(run('/console/config.json').uri).toBe('/console/config.json');
     expect(run('/v1/admin/requests').uri).toBe('/v1/admin/requests');

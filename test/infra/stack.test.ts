@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../../infra/stage-config';
 import { TABLES } from '../../shared/resources';
 import { ROUTES, routeKey, type FunctionUses } from '../../shared/routes';
 import { WORKERS } from '../../shared/workers';
+import { STAFF_PASSWORD_POLICY, STAFF_TOKEN_VALIDITY } from '../../shared/staff-pool';
 import { BUCKETS } from '../../shared/resources';
 import type { Json } from '../helpers/json';
 
@@ -240,6 +241,63 @@ describe('stack: HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: built.settings.allowedOrigins }),
     });
+  });
+});
+
+describe('stack: staff sign-in', () => {
+  const pool = () => Object.values(template.findResources('AWS::Cognito::UserPool'))[0] as Json;
+
+  it('has one user pool: admins create people, no self sign-up, strong passwords, TOTP (no SMS), threat protection', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    const props = pool().Properties;
+    expect(props.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(props.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: STAFF_PASSWORD_POLICY.minLength,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      TemporaryPasswordValidityDays: STAFF_PASSWORD_POLICY.tempPasswordValidityDays,
+    });
+    expect(props.MfaConfiguration).toBe('OPTIONAL');
+    expect(props.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(props.UserPoolTier).toBe('PLUS');
+    expect(props.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    // prod keeps its people: the pool is retained and protected from deletion.
+    expect(props.DeletionProtection).toBe('ACTIVE');
+  });
+
+  it('has the two groups and a browser client without secret, with short-lived tokens', () => {
+    for (const group of ['staff', 'dpo']) template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      IdTokenValidity: STAFF_TOKEN_VALIDITY.idTokenMinutes,
+      AccessTokenValidity: STAFF_TOKEN_VALIDITY.accessTokenMinutes,
+      RefreshTokenValidity: STAFF_TOKEN_VALIDITY.refreshTokenHours * 60,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('checks ID tokens of that pool and client with the JWT authoriser', () => {
+    const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: Match.anyValue() },
+    });
+  });
+
+  it('runs the pre-token-generation trigger, which may only read users (AdminGetUser)', () => {
+    const trigger = pool().Properties.LambdaConfig.PreTokenGeneration['Fn::GetAtt'][0] as string;
+    expect(trigger).toMatch(/^StaffAuthPreTokenGeneration/);
+    expect(actionsOf(policiesOf(trigger)).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(['cognito-idp:AdminGetUser']);
+  });
+
+  it('outputs the pool and client ids for the console, the CLI and administrators', () => {
+    template.hasOutput('StaffUserPoolId', Match.anyValue());
+    template.hasOutput('StaffUserPoolClientId', Match.anyValue());
   });
 });
 

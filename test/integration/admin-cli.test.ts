@@ -88,7 +88,10 @@ describe('admin CLI against the local server', () => {
   it('answers an empty queue of done requests with no items', async () => {
     const run = await admin('requests', 'list', '--status', 'done', '--url', server.url);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(run.stdout)).toEqual({ items: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      items: [],
+      counts: { open: expect.any(Number), dueSoon: expect.any(Number), overdue: expect.any(Number), awaitingConfirmation: expect.any(Number) },
+    });
   });
 
   it('prints an API error to stderr in one line and exits 1', async () => {

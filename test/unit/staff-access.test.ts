@@ -24,8 +24,9 @@ describe('staff access rules', () => {
     expect([mayUse('dpo', ['dpo']), mayUse('dpo', ['staff']), mayUse('dpo', [])]).toEqual([true, false, false]);
   });
 
-  it('keeps dpo out of a token unless the user has TOTP set up, and leaves other groups alone', () => {
+  it('keeps dpo out of a token unless the user has TOTP set up (a DPO without it signs in as staff), and leaves other groups alone', () => {
     expect(groupsForToken(['staff', 'dpo'], false)).toEqual(['staff']);
+    expect(groupsForToken(['dpo'], false)).toEqual(['staff']);
     expect(groupsForToken(['dpo'], true)).toEqual(['dpo']);
     expect(groupsForToken(['staff'], false)).toEqual(['staff']);
   });
@@ -37,7 +38,7 @@ describe('staff access rules', () => {
 });
 
 describe('route middleware: staff access', () => {
-  const queue = listRequests({ requests: { byStatus: async () => ({ items: [] }) } });
+  const queue = listRequests({ requests: { byStatus: async () => ({ items: [] }), countByStatus: async () => 0 }, clock: { now: () => new Date() } });
   const disclosures = recordDisclosure({} as never);
   const queueEvent = () => apiEvent('get-policy');
 
@@ -50,6 +51,12 @@ describe('route middleware: staff access', () => {
   it('answers 401 for claims that name nobody', async () => {
     const event = staffEvent(queueEvent());
     (event.requestContext as unknown as { authorizer: { jwt: { claims: Record<string, string> } } }).authorizer.jwt.claims['cognito:username'] = '';
+    expect((await invoke(queue, event)).status).toBe(401);
+  });
+
+  it('answers 401 for an access token (the console sends its ID token)', async () => {
+    const event = staffEvent(queueEvent());
+    (event.requestContext as unknown as { authorizer: { jwt: { claims: Record<string, string> } } }).authorizer.jwt.claims.token_use = 'access';
     expect((await invoke(queue, event)).status).toBe(401);
   });
 

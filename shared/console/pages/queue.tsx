@@ -4,44 +4,27 @@
  * soonest due first, filtered by type. Awaiting-confirmation and closed lists are one click away.
  */
 import { useLocation } from 'preact-iso';
+import type { QueueView } from '../../domain/request-queue';
 import { REQUEST_TYPES } from '../../domain/request-types';
-import { REQUEST_STATUSES, type RequestStatus } from '../../domain/requests';
-import type { Api, QueueItem } from '../api';
 import { DaysLeft, ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
-import { daysLeft, dateTime } from '../format';
+import { useServices } from '../context';
+import { dateTime } from '../format';
 import { typeLabel, useI18n, word } from '../i18n';
 import { href } from '../pages-base';
-import { useServices } from '../context';
 
-/** Every page of one status (the queue is small: open requests are days of work, not thousands). */
-async function allOf(api: Api, status: RequestStatus): Promise<QueueItem[]> {
-  const items: QueueItem[] = [];
-  let next: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const answer = await api.queue(status, next);
-    items.push(...answer.items);
-    next = answer.next;
-    if (!next) break;
-  }
-  return items;
-}
-
-export function counts(open: QueueItem[], now = Date.now()) {
-  const left = open.map((r) => daysLeft(r.dueAt, now));
-  return { open: open.length, dueSoon: left.filter((n) => n >= 0 && n <= 2).length, overdue: left.filter((n) => n < 0).length };
-}
+/** The lists a click away: open work first, then what waits for the requester, then what is closed. */
+const VIEWS = ['open', 'awaiting_confirmation', 'closed'] as const satisfies readonly QueueView[];
 
 export function QueuePage() {
   const { t, lang } = useI18n();
   const { api } = useServices();
   const { query, route } = useLocation();
-  const status = (REQUEST_STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as RequestStatus) : 'open';
-  const type = query.type ?? '';
-  const open = useLoad(() => allOf(api, 'open'), []);
-  const list = useLoad(() => (status === 'open' ? Promise.resolve(undefined) : allOf(api, status)), [status]);
-  const items = (status === 'open' ? open.data : list.data)?.filter((r) => !type || r.type === type);
-  const c = open.data ? counts(open.data) : undefined;
-  const link = (s: RequestStatus, ty = type) => `${href('/queue')}?status=${s}${ty ? `&type=${ty}` : ''}`;
+  const status: QueueView = (VIEWS as readonly string[]).includes(query.status ?? '') ? (query.status as QueueView) : 'open';
+  const type = (REQUEST_TYPES as readonly string[]).includes(query.type ?? '') ? (query.type as (typeof REQUEST_TYPES)[number]) : '';
+  const list = useLoad(() => api.queue(status, { type }), [status, type]);
+  const items = list.data?.items;
+  const c = list.data?.counts;
+  const link = (s: QueueView, ty = type) => `${href('/queue')}?status=${s}${ty ? `&type=${ty}` : ''}`;
 
   return (
     <section>
@@ -62,17 +45,18 @@ export function QueuePage() {
       </dl>
       <nav aria-label={t('filterStatus')} class="tabs">
         <ul>
-          {REQUEST_STATUSES.map((s) => (
+          {VIEWS.map((s) => (
             <li key={s}>
               <a href={link(s)} aria-current={s === status ? 'page' : undefined}>
                 {word(t, `status_${s}`, s)}
+                {s === 'awaiting_confirmation' && c ? ` (${c.awaitingConfirmation})` : ''}
               </a>
             </li>
           ))}
         </ul>
       </nav>
       <Field label={t('filterType')} id="type-filter">
-        <select id="type-filter" value={type} onChange={(e) => route(link(status, (e.currentTarget as HTMLSelectElement).value))}>
+        <select id="type-filter" value={type} onChange={(e) => route(link(status, (e.currentTarget as HTMLSelectElement).value as typeof type))}>
           <option value="">{t('allTypes')}</option>
           {REQUEST_TYPES.map((ty) => (
             <option key={ty} value={ty}>
@@ -81,9 +65,11 @@ export function QueuePage() {
           ))}
         </select>
       </Field>
-      <ErrorNote error={status === 'open' ? open.error : list.error} />
+      <ErrorNote error={list.error} />
       {!items ? (
-        <Loading />
+        list.error ? null : (
+          <Loading />
+        )
       ) : items.length === 0 ? (
         <p>{t('emptyQueue')}</p>
       ) : (
@@ -96,31 +82,27 @@ export function QueuePage() {
               <th scope="col">{t('channel')}</th>
               <th scope="col">{t('from')}</th>
               <th scope="col">{t('received')}</th>
-              <th scope="col">{t('daysLeft')}</th>
+              <th scope="col">{status === 'closed' ? t('status') : t('daysLeft')}</th>
               <th scope="col">{t('identity')}</th>
+              <th scope="col">{t('assign')}</th>
             </tr>
           </thead>
           <tbody>
-            {items.map((r) => {
-              const closed = r.status !== 'open' && r.status !== 'awaiting_confirmation';
-              const overdue = !closed && daysLeft(r.dueAt) < 0;
-              return (
-                <tr key={r.id} class={overdue ? 'overdue' : ''}>
-                  <th scope="row">
-                    <a href={href(`/requests/${r.id}`)}>{r.id}</a>
-                    {r.needsAttention ? <span class="badge">{t('replyWaiting')}</span> : null}
-                  </th>
-                  <td>{typeLabel(r.type, lang)}</td>
-                  <td>{word(t, `channel_${r.channel}`, r.channel)}</td>
-                  <td>{r.email}</td>
-                  <td>{dateTime(r.receivedAt, lang)}</td>
-                  <td>
-                    <DaysLeft dueAt={r.dueAt} closed={closed} />
-                  </td>
-                  <td>{r.verifiedAt ? t('confirmed') : t('notConfirmed')}</td>
-                </tr>
-              );
-            })}
+            {items.map((r) => (
+              <tr key={r.id} class={r.overdue ? 'overdue' : ''}>
+                <th scope="row">
+                  <a href={href(`/requests/${r.id}`)}>{r.id}</a>
+                  {r.needsAttention ? <span class="badge">{t('replyWaiting')}</span> : null}
+                </th>
+                <td>{typeLabel(r.type, lang)}</td>
+                <td>{word(t, `channel_${r.channel}`, r.channel)}</td>
+                <td>{r.from}</td>
+                <td>{dateTime(r.receivedAt, lang)}</td>
+                <td>{status === 'closed' ? word(t, `status_${r.status}`, r.status) : <DaysLeft days={r.daysLeft} />}</td>
+                <td>{r.identityConfirmed ? t('confirmed') : t('notConfirmed')}</td>
+                <td>{r.assignee ?? ''}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

@@ -2,17 +2,17 @@
 /**
  * One request with everything staff need to decide: type and why, the original mail as text (never
  * the sender's HTML: Preact renders strings as text nodes), SES verdicts in words, the member, the
- * timeline with deadline milestones and folded repeats; and the completion form with a preview of
- * the notice in the customer's language.
+ * timeline with deadline milestones and folded repeats; and the actions: complete (with the server's
+ * preview of the notice in the customer's language), reclassify, comment, assign.
  */
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
-import { requestCompleted } from '../../domain/notices';
+import { useEffect, useState } from 'preact/hooks';
+import { REQUEST_TYPES } from '../../domain/request-types';
 import type { HistoryEntry } from '../../domain/requests';
-import type { CompleteRequest, RequestDetail } from '../api';
+import type { CompleteRequest, CompletionPreview, RequestDetail } from '../api';
 import { DaysLeft, ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
-import { dateTime } from '../format';
+import { date, dateTime } from '../format';
 import { type Translate, typeLabel, useI18n, word } from '../i18n';
 import { href } from '../pages-base';
 
@@ -35,6 +35,15 @@ function eventWords(event: string, t: Translate): string {
   return event;
 }
 
+/** A deadline milestone in words: `remind-2d`, `due`, `overdue-3` (shared/domain/deadline-chain.ts). */
+export function milestoneWords(name: string, t: Translate): string {
+  const remind = /^remind-(\d+)d$/.exec(name);
+  if (remind) return t('milestoneRemind', { n: remind[1]! });
+  const overdue = /^overdue-(\d+)$/.exec(name);
+  if (overdue) return t('milestoneOverdue', { n: overdue[1]! });
+  return name === 'due' ? t('milestoneDue') : name;
+}
+
 function Timeline({ request }: { request: RequestDetail }) {
   const { t, lang } = useI18n();
   return (
@@ -49,14 +58,21 @@ function Timeline({ request }: { request: RequestDetail }) {
           </li>
         ))}
       </ol>
+      {request.folded.length ? (
+        <p>
+          {t('repeatedN', { n: request.folded.length })}: {request.folded.map((f) => dateTime(f.at, lang)).join(', ')}
+        </p>
+      ) : null}
       <h3>{t('milestones')}</h3>
-      <ul>
+      <ul class="milestones">
+        {request.milestones.map((m) => (
+          <li key={m.name} class={m.done ? 'done' : ''}>
+            <time dateTime={m.at}>{dateTime(m.at, lang)}</time> {milestoneWords(m.name, t)} {m.done ? `✓ ${t('milestoneDone')}` : ''}
+          </li>
+        ))}
         <li>
           {t('due')}: <time dateTime={request.dueAt}>{dateTime(request.dueAt, lang)}</time>
         </li>
-        {(request.milestones ?? []).map((m) => (
-          <li key={m}>{m}</li>
-        ))}
       </ul>
     </section>
   );
@@ -71,12 +87,14 @@ function CompleteForm({ request, onDone }: { request: RequestDetail; onDone(): v
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const refusedWithoutReason = outcome === 'rejected' && !note.trim();
-  const preview =
-    outcome === 'rejected'
-      ? note.trim()
-        ? requestCompleted({ requestId: request.id, type: request.type, outcome: 'rejected', note }, request.locale)
-        : undefined
-      : requestCompleted({ requestId: request.id, type: request.type, outcome: 'done', ...(note.trim() ? { note } : {}) }, request.locale);
+  const [preview, setPreview] = useState<CompletionPreview | undefined>();
+  // The exact notice completing would send, built by the server in the requester's language; asked
+  // again when the outcome changes or the note is left (not on every key stroke).
+  const askPreview = (o: 'done' | 'rejected', n: string) => {
+    if (o === 'rejected' && !n.trim()) return setPreview(undefined);
+    api.previewCompletion(request.id, { outcome: o, ...(n.trim() ? { note: n.trim() } : {}) }).then(setPreview, setError);
+  };
+  useEffect(() => askPreview('done', ''), [request.id]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -106,10 +124,30 @@ function CompleteForm({ request, onDone }: { request: RequestDetail; onDone(): v
       <fieldset>
         <legend>{t('outcome')}</legend>
         <label>
-          <input type="radio" name="outcome" value="done" checked={outcome === 'done'} onChange={() => setOutcome('done')} /> {t('outcomeDone')}
+          <input
+            type="radio"
+            name="outcome"
+            value="done"
+            checked={outcome === 'done'}
+            onChange={() => {
+              setOutcome('done');
+              askPreview('done', note);
+            }}
+          />{' '}
+          {t('outcomeDone')}
         </label>
         <label>
-          <input type="radio" name="outcome" value="rejected" checked={outcome === 'rejected'} onChange={() => setOutcome('rejected')} /> {t('outcomeRejected')}
+          <input
+            type="radio"
+            name="outcome"
+            value="rejected"
+            checked={outcome === 'rejected'}
+            onChange={() => {
+              setOutcome('rejected');
+              askPreview('rejected', note);
+            }}
+          />{' '}
+          {t('outcomeRejected')}
         </label>
       </fieldset>
       <Field label={t('note')} id="note" {...(outcome === 'rejected' ? { hint: t('noteRequired') } : {})}>
@@ -122,6 +160,7 @@ function CompleteForm({ request, onDone }: { request: RequestDetail; onDone(): v
           aria-invalid={refusedWithoutReason && error ? 'true' : undefined}
           {...(outcome === 'rejected' ? { 'aria-describedby': 'note-hint' } : {})}
           onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+          onChange={(e) => askPreview(outcome, (e.currentTarget as HTMLTextAreaElement).value)}
         />
       </Field>
       {request.type === 'edit' && outcome === 'done' ? (
@@ -163,6 +202,69 @@ function CompleteForm({ request, onDone }: { request: RequestDetail; onDone(): v
   );
 }
 
+/** Reclassify, comment and assign: small forms that each post one action and reload the request. */
+function StaffActions({ request, onDone }: { request: RequestDetail; onDone(): void }) {
+  const { t, lang } = useI18n();
+  const { api, person } = useServices();
+  const [error, setError] = useState<unknown>();
+  const run = (action: (form: FormData) => Promise<unknown>) => async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    try {
+      setError(undefined);
+      await action(new FormData(form));
+      form.reset();
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
+  return (
+    <>
+      <ErrorNote error={error} />
+      <form
+        class="card"
+        aria-labelledby="reclassify-h"
+        onSubmit={run((f) => api.reclassify(request.id, { type: text(f, 'type') as RequestDetail['type'], reason: text(f, 'reason') }))}
+      >
+        <h3 id="reclassify-h">{t('reclassify')}</h3>
+        <Field label={t('type')} id="reclassify-type">
+          <select id="reclassify-type" name="type">
+            {REQUEST_TYPES.filter((ty) => ty !== request.type).map((ty) => (
+              <option key={ty} value={ty}>
+                {typeLabel(ty, lang)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('reclassifyReason')} id="reclassify-reason">
+          <input id="reclassify-reason" name="reason" required maxLength={500} />
+        </Field>
+        <button type="submit">{t('reclassify')}</button>
+      </form>
+      <form class="card" aria-labelledby="comment-h" onSubmit={run((f) => api.comment(request.id, { text: text(f, 'text') }))}>
+        <h3 id="comment-h">{t('comment')}</h3>
+        <Field label={t('comment')} id="comment-text">
+          <textarea id="comment-text" name="text" rows={2} required maxLength={4000} />
+        </Field>
+        <button type="submit">{t('addComment')}</button>
+      </form>
+      <form
+        class="card"
+        aria-labelledby="assign-h"
+        onSubmit={run((f) => api.assign(request.id, text(f, 'assignee') ? { assignee: text(f, 'assignee') } : { assignee: null }))}
+      >
+        <h3 id="assign-h">{t('assign')}</h3>
+        <Field label={t('assignTo')} id="assignee">
+          <input id="assignee" name="assignee" maxLength={128} defaultValue={request.assignee ?? person?.username ?? ''} />
+        </Field>
+        <button type="submit">{t('save')}</button>
+      </form>
+    </>
+  );
+}
+
 export function RequestPage({ params }: { params: Record<string, string> }) {
   const { t, lang } = useI18n();
   const { api } = useServices();
@@ -170,7 +272,7 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
   const loaded = useLoad(() => api.request(id), [id]);
   const [justCompleted, setJustCompleted] = useState(false);
   const r = loaded.data;
-  const closed = r ? r.status !== 'open' && r.status !== 'awaiting_confirmation' : false;
+  const live = r ? r.status === 'open' || r.status === 'awaiting_confirmation' : false;
 
   return (
     <section>
@@ -195,21 +297,30 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
             <dt>{t('channel')}</dt>
             <dd>{word(t, `channel_${r.channel}`, r.channel)}</dd>
             <dt>{t('from')}</dt>
-            <dd>{r.email}</dd>
+            <dd>{r.from}</dd>
             <dt>{t('received')}</dt>
-            <dd>{dateTime(r.receivedAt, lang)}</dd>
+            <dd data-testid="received">{dateTime(r.receivedAt, lang)}</dd>
             <dt>{t('daysLeft')}</dt>
-            <dd>
-              <DaysLeft dueAt={r.dueAt} closed={closed} />
-            </dd>
+            <dd>{live ? <DaysLeft days={r.daysLeft} /> : '–'}</dd>
             <dt>{t('identity')}</dt>
-            <dd>{r.verifiedAt ? `${t('confirmed')} (${dateTime(r.verifiedAt, lang)})` : t('notConfirmed')}</dd>
+            <dd>{r.identityConfirmed ? `${t('confirmed')}${r.verifiedAt ? ` (${dateTime(r.verifiedAt, lang)})` : ''}` : t('notConfirmed')}</dd>
             <dt>{t('member')}</dt>
-            <dd>{r.memberId ? <a href={href(`/members/${encodeURIComponent(r.memberId)}`)}>{r.memberId}</a> : t('noMember')}</dd>
+            <dd>
+              {r.member ? (
+                <>
+                  <a href={href(`/members/${encodeURIComponent(r.member.memberId)}`)}>{r.member.memberId}</a> {r.member.name ?? ''} (
+                  {t(`member_${r.member.status}`, { until: date(r.member.holdUntil, lang) })})
+                </>
+              ) : (
+                t('noMember')
+              )}
+            </dd>
+            <dt>{t('assign')}</dt>
+            <dd>{r.assignee ?? '–'}</dd>
           </dl>
           <section aria-labelledby="why-h">
             <h2 id="why-h">{t('whyType')}</h2>
-            {r.classification?.matched?.length ? (
+            {r.classification.matched.length ? (
               <p>
                 {t('matchedPhrases')}:{' '}
                 {r.classification.matched.map((m) => (
@@ -217,39 +328,53 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
                 ))}
               </p>
             ) : (
-              <p>{r.classification?.reason ?? t('noClassification')}</p>
+              <p>{t('noClassification')}</p>
             )}
+            {r.classification.reclassifications.map((h) => (
+              <p key={h.at} class="note">
+                {dateTime(h.at, lang)} {h.event} {t('by')} {h.by}
+                {h.note ? `: ${h.note}` : ''}
+              </p>
+            ))}
           </section>
-          {r.channel === 'email' || r.details ? (
+          {r.mail ? (
             <section aria-labelledby="mail-h">
               <h2 id="mail-h">{t('originalMail')}</h2>
-              {r.subject ? (
+              {r.mail.subject ? (
                 <p>
-                  {t('subject')}: <strong>{r.subject}</strong>
+                  {t('subject')}: <strong>{r.mail.subject}</strong>
                 </p>
               ) : null}
-              <pre class="mail">{r.details ?? t('noMailText')}</pre>
-              {r.attachments?.length ? (
+              <pre class="mail">{r.mail.text || t('noMailText')}</pre>
+              {r.mail.attachments?.length ? (
                 <p>
-                  {t('attachments')}: {r.attachments.map((a) => `${a.filename ?? '?'} (${a.contentType}, ${a.size} B)`).join(', ')}
+                  {t('attachments')}: {r.mail.attachments.map((a) => `${a.filename ?? '?'} (${a.contentType}, ${a.size} B)`).join(', ')}
                 </p>
               ) : null}
+              {r.mail.verdicts ? (
+                <>
+                  <h3>
+                    {t('verdicts')}
+                    {r.mail.assessment ? `: ${word(t, `assessment_${r.mail.assessment}`, r.mail.assessment)}` : ''}
+                  </h3>
+                  <dl class="facts">
+                    {VERDICTS.map((v) => (
+                      <Fragment key={v}>
+                        <dt>{t(v)}</dt>
+                        <dd class={r.mail!.verdicts![v] === 'FAIL' ? 'bad' : ''}>{word(t, `verdict_${r.mail!.verdicts![v]}`, r.mail!.verdicts![v])}</dd>
+                      </Fragment>
+                    ))}
+                  </dl>
+                </>
+              ) : null}
+            </section>
+          ) : r.details ? (
+            <section aria-labelledby="mail-h">
+              <h2 id="mail-h">{t('formDetails')}</h2>
+              <pre class="mail">{r.details}</pre>
             </section>
           ) : null}
-          {r.verdicts ? (
-            <section aria-labelledby="verdicts-h">
-              <h2 id="verdicts-h">{t('verdicts')}</h2>
-              <dl class="facts">
-                {VERDICTS.map((v) => (
-                  <Fragment key={v}>
-                    <dt>{t(v)}</dt>
-                    <dd class={r.verdicts![v] === 'FAIL' ? 'bad' : ''}>{word(t, `verdict_${r.verdicts![v]}`, r.verdicts![v])}</dd>
-                  </Fragment>
-                ))}
-              </dl>
-            </section>
-          ) : null}
-          {r.replies?.length ? (
+          {r.replies.length ? (
             <section aria-labelledby="replies-h">
               <h2 id="replies-h">{t('replies')}</h2>
               {r.replies.map((reply) => (
@@ -263,16 +388,19 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
             </section>
           ) : null}
           <Timeline request={r} />
-          {r.status === 'open' ? (
+          {live ? (
             <section aria-labelledby="actions-h">
               <h2 id="actions-h">{t('actions')}</h2>
-              <CompleteForm
-                request={r}
-                onDone={() => {
-                  setJustCompleted(true);
-                  loaded.reload();
-                }}
-              />
+              {r.status === 'open' ? (
+                <CompleteForm
+                  request={r}
+                  onDone={() => {
+                    setJustCompleted(true);
+                    loaded.reload();
+                  }}
+                />
+              ) : null}
+              <StaffActions request={r} onDone={loaded.reload} />
             </section>
           ) : null}
         </>

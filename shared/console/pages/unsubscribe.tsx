@@ -17,7 +17,7 @@ export function UnsubscribePage() {
     const email = String(new FormData(event.currentTarget as HTMLFormElement).get('email') ?? '').trim();
     try {
       setError(undefined);
-      setAnswer(await api.subscription(email));
+      setAnswer(await api.suppression(email));
     } catch (e) {
       setAnswer(undefined);
       setError(e);

@@ -62,6 +62,8 @@ describe('anonymising a member whose dispute hold ended', () => {
         sesMessageId: 'ses-1',
         attachments: [{ filename: 'Somchai-id-card.jpg', contentType: 'image/jpeg', size: 48_213 }],
         rawMailKey: 'inbound/ses-1',
+        // Phrases quoted from the mail at classification can carry what the sender wrote.
+        matched: ['delete: delete everything about Somchai'],
       },
       start,
       DEFAULT_DEADLINES,
@@ -101,6 +103,7 @@ describe('anonymising a member whose dispute hold ended', () => {
     expect(after.attachments).toEqual([{ contentType: 'image/jpeg', size: 48_213 }]);
     expect(after.replies).toEqual([{ at: start.toISOString(), sesMessageId: 'ses-2', authenticated: true }]);
     expect(after.rawMailKey).toBeUndefined();
+    expect(after.matched).toBeUndefined();
     expect(after.history.map((h) => h.event)).toEqual(['received:open', 'completed:done', 'anonymised']);
     const entry = w.sim.audit.entries.find((e) => e.action === 'member.anonymised')!;
     expect(entry.details).toMatchObject({ requests: 1 });

@@ -171,15 +171,28 @@ describe('get-raw-mail', () => {
   });
 });
 
+const storedRequest = {
+  id: 'R-ABCDEFGH23',
+  type: 'delete',
+  status: 'awaiting_confirmation',
+  channel: 'email',
+  email: 'a@example.com',
+  locale: 'en',
+  subject: 'Delete my data',
+  details: 'Please delete my personal data.',
+  receivedAt: '2026-11-25T03:00:00.000Z',
+  dueAt: '2026-12-25T03:00:00.000Z',
+  history: [],
+  version: 1,
+};
+
 describe('get-request', () => {
   it('shows what a request still owes without the mail itself (a pending confirmation holds a live link)', async () => {
     const { handler: getRequest } = await import('../../../functions/admin/get-request');
     db.on(GetCommand).resolves({
       Item: {
         pk: 'R-ABCDEFGH23',
-        id: 'R-ABCDEFGH23',
-        history: [],
-        version: 1,
+        ...storedRequest,
         owed: [
           {
             id: 'mail:confirmation',
@@ -198,5 +211,47 @@ describe('get-request', () => {
     expect(res.status).toBe(200);
     expect(res.body.owed).toEqual([{ id: 'mail:confirmation', kind: 'mail', since: '2026-11-25T03:00:00.000Z' }]);
     expect(res.text).not.toContain('token=');
+  });
+});
+
+describe('get-request: reading is recorded (policy 4)', () => {
+  const getEvent = () => {
+    const event = staffEvent(post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}'), {
+      username: 'somsri.k',
+      email: 'somsri@shop.example.com',
+      groups: ['staff'],
+    });
+    event.requestContext.http.method = 'GET';
+    event.body = undefined;
+    event.pathParameters = { id: 'R-ABCDEFGH23' };
+    return event;
+  };
+
+  it('appends a viewed entry on the requester\u2019s chain before answering with the mail text', async () => {
+    const { handler: getRequest } = await import('../../../functions/admin/get-request');
+    db.on(GetCommand).resolves({ Item: { pk: 'R-ABCDEFGH23', ...storedRequest } });
+    const res = await invoke(getRequest, getEvent());
+    expect(res.status).toBe(200);
+    expect(res.body.mail.text).toBe('Please delete my personal data.');
+    const puts = db.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
+    expect(puts).toEqual([
+      expect.objectContaining({
+        action: 'viewed',
+        actor: 'somsri@shop.example.com',
+        requestId: 'R-ABCDEFGH23',
+        details: { what: 'request' },
+        subject: expect.stringMatching(/^email:/),
+      }),
+    ]);
+  });
+
+  it('answers 503 without the mail when the viewed entry cannot be written', async () => {
+    const { handler: getRequest } = await import('../../../functions/admin/get-request');
+    db.on(GetCommand).resolves({ Item: { pk: 'R-ABCDEFGH23', ...storedRequest } });
+    db.on(PutCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+    const res = await invoke(getRequest, getEvent());
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('access_not_recorded');
+    expect(res.text).not.toContain('delete my personal data');
   });
 });
