@@ -41,6 +41,8 @@ const StageSettings = z.strictObject({
   requestAddress: z.email(),
   /** Where overdue requests are escalated and staff reminders go. */
   escalationAddress: z.email(),
+  /** The data protection officer's mailbox: breach deadlines and expiring agreements; defaults to escalationAddress. */
+  dpoAddress: z.optional(z.email()),
   /** How long a deactivated account's records are kept for disputes before anonymisation (policy 2.2). */
   disputeHoldDays: z.number().check(z.int(), z.positive()),
   /** Abuse limits of the public form and the mailbox. */
@@ -125,6 +127,7 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     ISP_SOURCE: settings.isp?.source ?? 'none',
     SHOP_NAME: settings.shopName,
     ESCALATION_ADDRESS: settings.escalationAddress,
+    DPO_ADDRESS: settings.dpoAddress ?? settings.escalationAddress,
     REQUEST_ADDRESS: settings.requestAddress,
     DISPUTE_HOLD_DAYS: String(settings.disputeHoldDays),
     MAILS_PER_ADDRESS_PER_DAY: String(settings.limits.mailsPerAddressPerDay),

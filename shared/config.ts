@@ -62,6 +62,8 @@ function runtimeEnvSchema() {
     ASN_DATABASE_PATH: z.optional(z.string().check(z.minLength(1))),
     SHOP_NAME: z.string().check(z.minLength(1)),
     ESCALATION_ADDRESS: z.email(),
+    /** Where the DPO's register reminders go (breach deadlines, expiring agreements). */
+    DPO_ADDRESS: z.email(),
     REQUEST_ADDRESS: z.email(),
     DISPUTE_HOLD_DAYS: positiveInt,
     MAILS_PER_ADDRESS_PER_DAY: positiveInt,

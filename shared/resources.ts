@@ -3,6 +3,8 @@
  * the local mode creates the same tables in the emulator; handlers find each table's name in the
  * environment variable named here.
  */
+import type { ActivityKey, Processing } from './processing';
+
 export type AttributeType = 'S' | 'N';
 export interface KeyDef {
   name: string;
@@ -33,6 +35,8 @@ export interface TableDef {
    * dearer. Only for tables whose bill is mostly storage; this says why.
    */
   infrequentAccessBecause?: string;
+  /** The processing activities whose data it holds and how long it keeps them: the s39 record reads this. */
+  processing?: Processing;
 }
 
 const pk: KeyDef = { name: 'pk', type: 'S' };
@@ -44,6 +48,15 @@ export const TABLES = {
     envVar: 'CONSENTS_TABLE',
     partitionKey: pk,
     sortKey: sk,
+    processing: {
+      activities: ['consent'],
+      retention: {
+        rule: {
+          th: 'ตัวเลือกล่าสุดของผู้เยี่ยมชมแต่ละรายเก็บไว้เป็นหลักฐาน ประวัติก่อนหน้าลบเมื่อเจ้าของข้อมูลขอลบ',
+          en: 'Each visitor\u2019s latest choice is kept as proof; earlier receipts go when the person asks for deletion',
+        },
+      },
+    },
     purpose: 'Consent receipts (append-only history) and each visitor\u2019s current choices (policy 3).',
   },
   visits: {
@@ -57,6 +70,10 @@ export const TABLES = {
     // Sparse: only member links carry `visitorId`, so staff find a visitor's member without a scan.
     indexes: [{ name: 'byVisitor', partitionKey: { name: 'visitorId', type: 'S' } }],
     ttlAttribute: 'expiresAt',
+    processing: {
+      activities: ['visitAnalytics'],
+      retention: { setting: 'visitRetentionDays', rule: { th: 'นับจากวันที่บันทึก ลบอัตโนมัติ (TTL)', en: 'from when recorded, then expired by TTL' } },
+    },
     purpose: 'Visit records from storefront beacons, kept only with analytics consent, expiring by TTL (policy 1.1, 1.2, 3).',
     noPointInTimeRecoveryBecause:
       'A restore would bring back visits already erased for a data-subject request or expired by TTL (policy 1.1, 2.1), and these are analytics hints that no duty needs back: losing a day of them harms nobody; consents, requests and audit, which must survive, keep PITR.',
@@ -68,6 +85,10 @@ export const TABLES = {
     envVar: 'ORDERS_TABLE',
     partitionKey: pk,
     indexes: [{ name: 'byMember', partitionKey: { name: 'memberId', type: 'S' }, sortKey: { name: 'orderedAt', type: 'S' } }],
+    processing: {
+      activities: ['orders'],
+      retention: { rule: { th: 'เก็บเป็นเอกสารทางธุรกิจเพื่อข้อพิพาท ไม่ลบเมื่อขอลบข้อมูล', en: 'kept as business records for disputes; not erased on deletion requests' } },
+    },
     purpose: 'Purchase records from the storefront backend, kept as business records for disputes (policy 1.1(3), 2.2).',
   },
   members: {
@@ -82,6 +103,13 @@ export const TABLES = {
       // Sparse: the keyed hash partners send to ask "is this person a member?" (policy 5).
       { name: 'byPartnerHash', partitionKey: { name: 'partnerHash', type: 'S' } },
     ],
+    processing: {
+      activities: ['membership', 'disclosures'],
+      retention: {
+        setting: 'disputeHoldDays',
+        rule: { th: 'หลังยกเลิกบัญชี จากนั้นทำให้เป็นข้อมูลนิรนาม', en: 'after the account is cancelled, then anonymised' },
+      },
+    },
     purpose: 'Members as the storefront backend registers them; deactivated (not deleted) on cancellation and kept for disputes (policy 2.2).',
   },
   requests: {
@@ -102,6 +130,16 @@ export const TABLES = {
       { name: 'byOwed', partitionKey: { name: 'owedQueue', type: 'S' }, sortKey: { name: 'owedSince', type: 'S' } },
     ],
     ttlAttribute: 'expiresAt',
+    processing: {
+      activities: ['dataRequests'],
+      retention: {
+        setting: 'disputeHoldDays',
+        rule: {
+          th: 'หลังบัญชีของผู้ขอสิ้นสุดระยะเก็บรักษา จากนั้นทำให้เป็นข้อมูลนิรนาม ตัวนับจำกัดอัตราหมดอายุในหนึ่งวัน',
+          en: 'after the requester\u2019s account hold ends, then anonymised; rate counters expire within a day',
+        },
+      },
+    },
     purpose: 'Data-subject requests (policy 2.1, PDPA) with their history and outcome; rate-limit counters expire by TTL.',
   },
   audit: {
@@ -110,6 +148,10 @@ export const TABLES = {
     // pk = subject (member id, or "system"), sk = zero-padded sequence: one hash chain per subject.
     partitionKey: pk,
     sortKey: sk,
+    processing: {
+      activities: ['audit'],
+      retention: { rule: { th: 'เพิ่มได้อย่างเดียว เก็บตลอดอายุของระบบ', en: 'append-only, kept for the life of the system' } },
+    },
     purpose: 'Append-only, hash-chained audit log of every change to personal data and every staff action.',
   },
   disclosures: {
@@ -117,6 +159,10 @@ export const TABLES = {
     envVar: 'DISCLOSURES_TABLE',
     partitionKey: pk,
     sortKey: sk,
+    processing: {
+      activities: ['disclosures'],
+      retention: { rule: { th: 'เพิ่มได้อย่างเดียว เก็บตลอดอายุของระบบ (มาตรา 39)', en: 'append-only, kept for the life of the system (s39)' } },
+    },
     purpose: 'Register of disclosures to third parties with their legal basis (policy 5), append-only.',
   },
   subscriptions: {
@@ -124,6 +170,12 @@ export const TABLES = {
     envVar: 'SUBSCRIPTIONS_TABLE',
     // pk = SHA-256 of the lower-cased address: the key in unsubscribe links, with no address in clear.
     partitionKey: pk,
+    processing: {
+      activities: ['marketingPreferences'],
+      retention: {
+        rule: { th: 'ตราบเท่าที่ต้องไม่ส่งข่าวสารไปยังที่อยู่นั้น (เก็บเฉพาะค่าแฮชเป็นคีย์)', en: 'as long as the address must not be mailed (keyed by its hash)' },
+      },
+    },
     purpose: 'Suppression list: who refused newsletters and promotions, when and how (policy 6); the shop\u2019s mail sender checks it.',
   },
   policies: {
@@ -131,7 +183,26 @@ export const TABLES = {
     envVar: 'POLICIES_TABLE',
     partitionKey: pk,
     sortKey: sk,
+    processing: { personalData: false, because: 'published policy texts and dates only' },
     purpose: 'Published privacy-policy versions with effective dates and text hashes (policy 7).',
+  },
+  registers: {
+    id: 'Registers',
+    envVar: 'REGISTERS_TABLE',
+    // pk = "PROCESSOR" or "BREACH", sk = the entry's id: each register is one small partition read by
+    // Query; "CHAIN#<kind>:<id>" items (sk = "CHAIN") hold the deadline chains of breaches and agreements.
+    partitionKey: pk,
+    sortKey: sk,
+    indexes: [
+      // Sparse, as on the requests table: live deadline chains by when they were last seen, for the sweep.
+      { name: 'byQuietChain', partitionKey: { name: 'chainQueue', type: 'S' }, sortKey: { name: 'seenAt', type: 'S' } },
+    ],
+    processing: {
+      activities: ['breaches', 'processors'],
+      retention: { rule: { th: 'ไม่ลบ การแก้ไขเพิ่มเป็นประวัติ', en: 'never deleted; every update is appended to the entry\u2019s history' } },
+    },
+    purpose:
+      'The DPO\u2019s registers: processors and their confidentiality agreements (policy 5), personal-data breaches with the 72-hour deadline (PDPA s37(4)); never deleted.',
   },
 } as const satisfies Record<string, TableDef>;
 
@@ -146,6 +217,8 @@ export interface BucketDef {
   /** All objects live under this prefix; grants name it. */
   keyPrefix: string;
   purpose: string;
+  /** Whose data it holds (s39 record); how long is `expireAfterDays`. */
+  activities?: ActivityKey[];
 }
 
 export const BUCKETS = {
@@ -155,6 +228,7 @@ export const BUCKETS = {
     // Long enough for SES and Lambda retries and a person to look at a failed mail; short because raw mail is personal data.
     expireAfterDays: 30,
     keyPrefix: 'inbound/',
+    activities: ['dataRequests'],
     purpose: 'Raw inbound mail written by the SES receipt rule, read by the inbound handler.',
   },
   exports: {
@@ -162,6 +236,7 @@ export const BUCKETS = {
     envVar: 'EXPORTS_BUCKET',
     expireAfterDays: 7,
     keyPrefix: 'exports/',
+    activities: ['dataRequests'],
     purpose: 'Machine-readable exports for access requests, handed out through time-limited links.',
   },
 } as const satisfies Record<string, BucketDef>;
@@ -215,3 +290,9 @@ export type SecretKey = keyof typeof SECRETS;
  * locally as a JSON map of partner id to key.
  */
 export const PARTNER_SECRETS = { arnsEnvVar: 'PARTNER_SECRET_ARNS', localEnvVar: 'PARTNER_KEYS' } as const;
+
+/**
+ * The stage's alarm topic (SNS; built by infra/constructs/alerts.ts, locally created in the emulator):
+ * functions declaring `alarmTopic` find its ARN here. Breach deadlines publish to it.
+ */
+export const ALARM_TOPIC = { envVar: 'ALARM_TOPIC_ARN', id: 'Alarms' } as const;

@@ -9,6 +9,7 @@
  */
 import type * as z from 'zod/mini';
 import type { StaffAccess } from './domain/staff-access';
+import type { ActivityKey } from './processing';
 import type { BucketKey, QueueKey, SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
 import { BeaconInput, LinkPath, OrderInput, VisitQuery } from './schemas/visits';
@@ -29,6 +30,7 @@ import {
   TokenQuery,
 } from './schemas/requests';
 import { SessionInput, SignInLinkInput, SubscriptionSwitchInput } from './schemas/privacy-center';
+import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
 import { AssignInput, CommentInput, CompletionPreviewInput, MemberLookupQuery, MemberViewQuery, ReclassifyInput } from './schemas/staff';
 
 /** Who may call a route; see `RouteDef.auth`. */
@@ -50,6 +52,8 @@ export interface FunctionUses {
   sendsMail?: boolean;
   /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
   ispDatabase?: boolean;
+  /** Publishes to the stage's alarm topic (SNS): breach deadlines reach whoever the alarms reach. */
+  alarmTopic?: boolean;
 }
 
 const AUDIT: TableAction[] = ['Query', 'PutItem'];
@@ -76,6 +80,12 @@ export interface RouteDef {
   throttle: { rate: number; burst: number };
   uses: FunctionUses;
   request?: { body?: z.ZodMiniType; path?: z.ZodMiniType; query?: z.ZodMiniType };
+  /**
+   * The processing activity (shared/processing.ts) whose personal data this route collects or
+   * changes: the record of processing activities lists the route under it. Required (a unit test
+   * checks) for every route that writes a table holding personal data.
+   */
+  activity?: ActivityKey;
   /** Function settings that differ from the stack's defaults; the bench's cost model reads the same values. */
   runtime?: RouteRuntime;
 }
@@ -149,6 +159,7 @@ export const captureConsentRoute = {
   throttle: { rate: 100, burst: 200 },
   uses: { tables: { consents: ['PutItem', 'GetItem'], policies: ['Query'] }, secrets: ['tokenKey'] },
   request: { body: ConsentInput },
+  activity: 'consent',
 } satisfies RouteDef;
 
 export const getConsentRoute = {
@@ -179,6 +190,7 @@ export const recordVisitsRoute = {
   request: { body: BeaconInput },
   // Visit logging's cost is mostly per beacon: settings chosen from the bench's figures (README: Cost).
   runtime: { memoryMb: 256, activeTracing: false, requestLogSample: 0.01 },
+  activity: 'visitAnalytics',
 } satisfies RouteDef;
 
 export const linkVisitorRoute = {
@@ -191,6 +203,7 @@ export const linkVisitorRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { visits: ['PutItem'], members: ['GetItem'] } },
   request: { path: LinkPath },
+  activity: 'visitAnalytics',
 } satisfies RouteDef;
 
 export const recordOrderRoute = {
@@ -203,6 +216,7 @@ export const recordOrderRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { orders: ['PutItem', 'GetItem'] } },
   request: { body: OrderInput },
+  activity: 'orders',
 } satisfies RouteDef;
 
 export const listVisitsRoute = {
@@ -215,6 +229,8 @@ export const listVisitsRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { visits: ['Query'], audit: AUDIT } },
   request: { query: VisitQuery },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const putMemberRoute = {
@@ -227,6 +243,7 @@ export const putMemberRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, partnerKeys: true },
   request: { path: MemberPath, body: PutMemberInput },
+  activity: 'membership',
 } satisfies RouteDef;
 
 export const cancelMemberRoute = {
@@ -244,6 +261,7 @@ export const cancelMemberRoute = {
     sendsMail: true,
   },
   request: { path: MemberPath, body: CancelMemberInput },
+  activity: 'membership',
 } satisfies RouteDef;
 
 export const submitRequestRoute = {
@@ -264,6 +282,7 @@ export const submitRequestRoute = {
     sendsMail: true,
   },
   request: { body: SubmitRequestInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const requestStatusRoute = {
@@ -295,6 +314,7 @@ export const confirmRequestRoute = {
     sendsMail: true,
   },
   request: { body: TokenBody },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const downloadExportRoute = {
@@ -308,6 +328,8 @@ export const downloadExportRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'], audit: AUDIT }, buckets: { exports: ['read'] }, secrets: ['tokenKey'] },
   request: { query: TokenQuery },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const listRequestsRoute = {
@@ -334,6 +356,8 @@ export const getRequestRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'], members: ['GetItem'], audit: AUDIT } },
   request: { path: RequestPath },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const getRawMailRoute = {
@@ -346,6 +370,8 @@ export const getRawMailRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'], audit: AUDIT }, buckets: { inboundMail: ['read'] } },
   request: { path: RequestPath },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const completeRequestRoute = {
@@ -373,6 +399,7 @@ export const completeRequestRoute = {
     sendsMail: true,
   },
   request: { path: RequestPath, body: CompleteRequestInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const previewCompletionRoute = {
@@ -397,6 +424,7 @@ export const reclassifyRequestRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
   request: { path: RequestPath, body: ReclassifyInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const commentOnRequestRoute = {
@@ -409,6 +437,7 @@ export const commentOnRequestRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT } },
   request: { path: RequestPath, body: CommentInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const assignRequestRoute = {
@@ -421,6 +450,7 @@ export const assignRequestRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem', 'PutItem'], audit: AUDIT } },
   request: { path: RequestPath, body: AssignInput },
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const lookupMemberRoute = {
@@ -457,6 +487,8 @@ export const getMemberRoute = {
     },
   },
   request: { path: MemberPath, query: MemberViewQuery },
+  // Reading it appends a viewed entry to the audit trail.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const getSuppressionRoute = {
@@ -481,6 +513,7 @@ export const recordDisclosureRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['PutItem'], members: ['GetItem'], audit: AUDIT } },
   request: { body: DisclosureInput },
+  activity: 'disclosures',
 } satisfies RouteDef;
 
 export const listDisclosuresRoute = {
@@ -518,6 +551,7 @@ export const checkMembershipRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { members: ['Query'], disclosures: ['PutItem'] } },
   request: { body: PartnerCheckInput },
+  activity: 'disclosures',
 } satisfies RouteDef;
 
 export const getSubscriptionRoute = {
@@ -554,6 +588,7 @@ export const createUnsubscribeLinkRoute = {
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { subscriptions: ['UpdateItem'] }, secrets: ['tokenKey'] },
   request: { body: LinkInput },
+  activity: 'marketingPreferences',
 } satisfies RouteDef;
 
 export const unsubscribePageRoute = {
@@ -580,6 +615,7 @@ export const oneClickUnsubscribeRoute = {
   throttle: { rate: 20, burst: 40 },
   uses: { tables: { subscriptions: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'], sendsMail: true },
   request: { query: TokenQuery, body: OneClickBody },
+  activity: 'marketingPreferences',
 } satisfies RouteDef;
 
 export const listPoliciesRoute = {
@@ -632,6 +668,8 @@ export const requestCenterSignInRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['UpdateItem', 'PutItem'] }, secrets: ['tokenKey'], sendsMail: true },
   request: { body: SignInLinkInput },
+  // The customer's privacy center: their own requests, export and newsletter switch.
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const startCenterSessionRoute = {
@@ -645,6 +683,8 @@ export const startCenterSessionRoute = {
   throttle: { rate: 10, burst: 20 },
   uses: { tables: { requests: ['UpdateItem', 'GetItem'] }, secrets: ['tokenKey'] },
   request: { body: SessionInput },
+  // The customer's privacy center: their own requests, export and newsletter switch.
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const endCenterSessionRoute = {
@@ -657,6 +697,8 @@ export const endCenterSessionRoute = {
   summary: 'Sign out of the privacy center: the session token stops working',
   throttle: { rate: 10, burst: 20 },
   uses: { tables: { requests: ['GetItem', 'UpdateItem'] }, secrets: ['tokenKey'] },
+  // The customer's privacy center: their own requests, export and newsletter switch.
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const getCenterOverviewRoute = {
@@ -686,6 +728,8 @@ export const setCenterSubscriptionRoute = {
     sendsMail: true,
   },
   request: { body: SubscriptionSwitchInput },
+  // The customer's privacy center: their own requests, export and newsletter switch.
+  activity: 'marketingPreferences',
 } satisfies RouteDef;
 
 export const createCenterExportRoute = {
@@ -711,6 +755,123 @@ export const createCenterExportRoute = {
     buckets: { exports: ['write', 'read'] },
     secrets: ['tokenKey'],
   },
+  // The customer's privacy center: their own requests, export and newsletter switch.
+  activity: 'dataRequests',
+} satisfies RouteDef;
+
+// The DPO's registers (policy 5, PDPA s37(4), s39): the DPO group only.
+const REGISTER_READ: TableAction[] = ['Query'];
+
+export const recordBreachRoute = {
+  id: 'recordBreach',
+  method: 'POST',
+  path: '/v1/admin/breaches',
+  handler: 'dpo/record-breach',
+  auth: 'dpo',
+  summary: 'Record a suspected personal-data breach; starts its 72-hour PDPC deadline chain (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { body: BreachInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
+export const listBreachesRoute = {
+  id: 'listBreaches',
+  method: 'GET',
+  path: '/v1/admin/breaches',
+  handler: 'dpo/list-breaches',
+  auth: 'dpo',
+  summary: 'The breach register, newest first, with deadlines and overdue flags (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: REGISTER_READ } },
+} satisfies RouteDef;
+
+export const getBreachRoute = {
+  id: 'getBreach',
+  method: 'GET',
+  path: '/v1/admin/breaches/{id}',
+  handler: 'dpo/get-breach',
+  auth: 'dpo',
+  summary: 'One breach with its history (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem'] } },
+  request: { path: BreachPath },
+} satisfies RouteDef;
+
+export const recordPdpcNotificationRoute = {
+  id: 'recordPdpcNotification',
+  method: 'POST',
+  path: '/v1/admin/breaches/{id}/pdpc-notification',
+  handler: 'dpo/record-pdpc-notification',
+  auth: 'dpo',
+  summary: 'Record the notification to the PDPC (date, reference), or why none is required; ends the deadline chain (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: BreachPath, body: PdpcOutcomeInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
+export const decideBreachNoticeRoute = {
+  id: 'decideBreachNotice',
+  method: 'POST',
+  path: '/v1/admin/breaches/{id}/subject-notice',
+  handler: 'dpo/decide-breach-notice',
+  auth: 'dpo',
+  summary: 'Decide whether to tell the people affected and why; when told, each member gets a notice in their language (DPO)',
+  throttle: { rate: 2, burst: 4 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], members: ['GetItem', 'Query'], audit: AUDIT }, sendsMail: true },
+  request: { path: BreachPath, body: SubjectNoticeInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
+export const recordProcessorRoute = {
+  id: 'recordProcessor',
+  method: 'POST',
+  path: '/v1/admin/processors',
+  handler: 'dpo/record-processor',
+  auth: 'dpo',
+  summary: 'Add a processor: what it does, data categories, confidentiality agreement, country, events it receives (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { body: ProcessorInput },
+  activity: 'processors',
+} satisfies RouteDef;
+
+export const updateProcessorRoute = {
+  id: 'updateProcessor',
+  method: 'PUT',
+  path: '/v1/admin/processors/{id}',
+  handler: 'dpo/update-processor',
+  auth: 'dpo',
+  summary: 'Change a processor (the history keeps what changed); a new expiry date restarts its reminders (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT }, queues: { deadlines: ['send'] } },
+  request: { path: ProcessorPath, body: ProcessorInput },
+  activity: 'processors',
+} satisfies RouteDef;
+
+export const listProcessorsRoute = {
+  id: 'listProcessors',
+  method: 'GET',
+  path: '/v1/admin/processors',
+  handler: 'dpo/list-processors',
+  auth: 'dpo',
+  summary: 'The processor register (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: REGISTER_READ } },
+} satisfies RouteDef;
+
+export const getProcessingRecordRoute = {
+  id: 'getProcessingRecord',
+  method: 'GET',
+  path: '/v1/admin/processing-record',
+  handler: 'dpo/get-processing-record',
+  auth: 'dpo',
+  summary:
+    'The record of processing activities (PDPA s39), generated from the declarations and registers: JSON, CSV or a printable page, Thai or English (DPO)',
+  throttle: { rate: 2, burst: 4 },
+  uses: { tables: { registers: REGISTER_READ, disclosures: ['Query'] } },
+  request: { query: ProcessingRecordQuery },
 } satisfies RouteDef;
 
 /** Every route, in the order the API description lists them. */
@@ -760,6 +921,15 @@ export const ROUTES: RouteDef[] = [
   getCenterOverviewRoute,
   setCenterSubscriptionRoute,
   createCenterExportRoute,
+  recordProcessorRoute,
+  updateProcessorRoute,
+  listProcessorsRoute,
+  recordBreachRoute,
+  listBreachesRoute,
+  getBreachRoute,
+  recordPdpcNotificationRoute,
+  decideBreachNoticeRoute,
+  getProcessingRecordRoute,
 ];
 
 /** "GET /v1/policy": the key API Gateway uses for a route (and for its throttling settings). */

@@ -59,24 +59,41 @@ export const WORKERS: WorkerDef[] = [
   {
     id: 'processDeadlines',
     handler: 'deadlines/process-jobs',
-    summary: 'Deadlines queue: one hop per job; remind staff, escalate overdue requests, enforce unsubscribes (policy 6)',
+    summary:
+      'Deadlines queue: one hop per job; remind staff, escalate overdue requests, enforce unsubscribes (policy 6); breach (72 h) and agreement reminders to the DPO and the alarm topic',
     trigger: { kind: 'queue', queue: 'deadlines', batchSize: 10 },
     uses: {
-      tables: { requests: ['GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      tables: {
+        requests: ['GetItem', 'PutItem', 'UpdateItem'],
+        audit: ['Query', 'PutItem'],
+        subscriptions: ['GetItem', 'UpdateItem'],
+        // Breach and agreement chains (entries and chain state); members for breach notices left owed.
+        registers: ['GetItem', 'PutItem', 'UpdateItem'],
+        members: ['GetItem'],
+      },
       queues: { deadlines: ['send'] },
       sendsMail: true,
+      alarmTopic: true,
     },
     timeoutSeconds: 30,
   },
   {
     id: 'sweepChains',
     handler: 'deadlines/sweep-chains',
-    summary: 'Hourly: restart the deadline chain of any open request whose chain went quiet, and finish the effects requests still owe',
+    summary:
+      'Hourly: restart the deadline chain of any open request, breach or agreement whose chain went quiet, and finish the effects requests and registers still owe',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
     uses: {
-      tables: { requests: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
+      tables: {
+        requests: ['Query', 'GetItem', 'PutItem', 'UpdateItem'],
+        audit: ['Query', 'PutItem'],
+        subscriptions: ['GetItem', 'UpdateItem'],
+        registers: ['Query', 'GetItem', 'PutItem', 'UpdateItem'],
+        members: ['GetItem'],
+      },
       queues: { deadlines: ['send'] },
       sendsMail: true,
+      alarmTopic: true,
     },
     timeoutSeconds: 120,
   },

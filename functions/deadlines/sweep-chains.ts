@@ -5,18 +5,23 @@
  * never confirmed within the stage's unconfirmedExpiryDays are closed as expired.
  */
 import { chainDeps, owedEffectDeps } from '../../shared/adapters/wiring/deadlines';
+import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
+import { sweepRegisters } from '../../shared/domain/register-service';
 import { sweepOwedEffects } from '../../shared/domain/request-effects';
 import { log } from '../../shared/log';
 
 const deps = chainDeps();
 const effects = owedEffectDeps();
+const registers = registerDeps();
 
 export const handler = async () => {
   // Owed effects first: a chain start still owed is finished here rather than restarted twice.
   const owed = await sweepOwedEffects(effects);
   const chains = await sweepChains(deps);
   const { expired } = await expireUnconfirmed(effects);
-  log.info('deadline sweep', { ...chains, owed, expired });
-  return { ...chains, owed, expired };
+  // The DPO's registers: breach and agreement chains gone quiet, effects still owed.
+  const registerSweep = await sweepRegisters(registers);
+  log.info('deadline sweep', { ...chains, owed, expired, registers: registerSweep });
+  return { ...chains, owed, expired, registers: registerSweep };
 };

@@ -7,6 +7,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
+  ALARM_TOPIC,
   BUCKETS,
   PARTNER_SECRETS,
   QUEUES,
@@ -20,10 +21,11 @@ import {
 } from '../../shared/resources';
 import type { FunctionUses } from '../../shared/routes';
 import type { StageSettings } from '../stage-config';
+import type { Alerts } from './alerts';
 import type { DataStores } from './data';
 import type { PrivacyFunction } from './privacy-function';
 
-export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataStores, settings: StageSettings) {
+export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataStores, settings: StageSettings, alerts?: Alerts) {
   for (const [key, actions] of Object.entries(uses.tables ?? {}) as [TableKey, string[]][]) {
     const table = data.tables[key];
     const def = TABLES[key] as TableDef;
@@ -56,6 +58,13 @@ export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataSto
     const queue = data.queues[key];
     fn.addEnvironment(QUEUES[key].envVar, queue.queueUrl);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  }
+  if (uses.alarmTopic) {
+    if (!alerts) throw new Error(`${fn.node.path} publishes to the alarm topic, but no topic was passed`);
+    fn.addEnvironment(ALARM_TOPIC.envVar, alerts.topic.topicArn);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [alerts.topic.topicArn] }));
+    // The topic is encrypted with its own key: publishing needs a data key from it, nothing more.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [alerts.key.keyArn] }));
   }
   if (uses.sendsMail) {
     const { region, account } = Stack.of(fn);

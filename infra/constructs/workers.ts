@@ -95,7 +95,7 @@ export class Workers extends Construct {
       Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: failures });
       acknowledgeInPacks(fn, 'LambdaDLQ', failures);
       acknowledgeFunctionDesign(fn, concurrencyBound(worker.trigger));
-      grantUses(fn, worker.uses, props.data, props.settings);
+      grantUses(fn, worker.uses, props.data, props.settings, props.alerts);
       this.functions[worker.id] = fn;
 
       if (worker.trigger.kind === 'queue') {

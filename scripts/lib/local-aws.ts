@@ -8,7 +8,8 @@ import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/dynamodb';
-import { BUCKETS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ALARM_TOPIC, BUCKETS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
 import { createStaffPool, useLocalStaffAuth } from './local-staff-auth';
 
@@ -106,6 +107,13 @@ export async function createQueues(prefix: string, client = new SQSClient({})): 
   return out;
 }
 
+/** Creates the alarm topic (idempotent: SNS returns the existing one) and sets the env var handlers read. */
+export async function createAlarmTopic(prefix: string, client = new SNSClient({})): Promise<string> {
+  const { TopicArn } = await client.send(new CreateTopicCommand({ Name: `${prefix}-${ALARM_TOPIC.id}` }));
+  process.env[ALARM_TOPIC.envVar] = TopicArn!;
+  return TopicArn!;
+}
+
 /** The emulator sends mail only from verified identities, as SES does outside the sandbox for its own domain. */
 export async function verifySender(address: string, client = new SESv2Client({})) {
   for (const identity of [address, address.split('@')[1]!]) {
@@ -187,11 +195,12 @@ export async function prepareLocalAws(
   const tables = await createTables(options.prefix);
   const buckets = await createBuckets(options.prefix);
   const queues = await createQueues(options.prefix);
+  const alarmTopicArn = await createAlarmTopic(options.prefix);
   await verifySender(settings.senderAddress);
   // The staff user pool, its groups and demo people: people routes need a signed-in person here too.
   const staffAuth =
     options.staffPool === false ? undefined : await createStaffPool({ endpoint: options.endpoint, prefix: options.prefix, region: process.env.AWS_REGION! });
   if (staffAuth) useLocalStaffAuth(staffAuth);
   oneTransactionAtATime(documentClient());
-  return { tables, buckets, queues, staffAuth };
+  return { tables, buckets, queues, alarmTopicArn, staffAuth };
 }

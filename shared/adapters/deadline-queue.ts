@@ -34,10 +34,16 @@ export class DynamoChainStore implements ChainStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** A table with a sort key (the registers table) keeps chain items under this fixed one. */
+    private readonly sortKey: Record<string, string> = {},
   ) {}
 
+  private key(id: string) {
+    return { pk: chainKey(id), ...this.sortKey };
+  }
+
   async get(requestId: string): Promise<ChainState | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: chainKey(requestId) }, ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: this.key(requestId), ConsistentRead: true }));
     return Item ? { chainId: String(Item.chainId), hop: Number(Item.hop), seenAt: String(Item.seenAt) } : undefined;
   }
 
@@ -45,7 +51,7 @@ export class DynamoChainStore implements ChainStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: chainKey(requestId), requestId, chainId, hop: 0, seenAt: now.toISOString(), chainQueue: LIVE_CHAINS },
+        Item: { ...this.key(requestId), requestId, chainId, hop: 0, seenAt: now.toISOString(), chainQueue: LIVE_CHAINS },
       }),
     );
   }
@@ -77,7 +83,7 @@ export class DynamoChainStore implements ChainStore {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: chainKey(requestId) },
+          Key: this.key(requestId),
           UpdateExpression: 'REMOVE chainQueue',
           ConditionExpression: 'chainId = :chain',
           ExpressionAttributeValues: { ':chain': chainId },
@@ -93,7 +99,7 @@ export class DynamoChainStore implements ChainStore {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: chainKey(requestId) },
+          Key: this.key(requestId),
           // chainQueue too: a chain started before the index existed joins it on its next hop.
           UpdateExpression: 'SET hop = :next, seenAt = :now, chainQueue = :live',
           ConditionExpression: 'chainId = :chain AND hop = :hop',

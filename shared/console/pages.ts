@@ -5,11 +5,14 @@
  */
 import type { ComponentType } from 'preact';
 import type { Key } from './i18n';
+import { BreachesPage, BreachPage } from './pages/breaches';
 import { DisclosuresPage } from './pages/disclosures';
 import { MemberPage, MembersPage } from './pages/member';
 import { MfaPage } from './pages/mfa';
 import { PartnerChecksPage } from './pages/partners';
 import { PoliciesPage } from './pages/policies';
+import { ProcessingRecordPage } from './pages/processing-record';
+import { ProcessorsPage } from './pages/processors';
 import { QueuePage } from './pages/queue';
 import { RequestPage } from './pages/request';
 import { UnsubscribePage } from './pages/unsubscribe';
@@ -37,4 +40,8 @@ export const PAGES: ConsolePage[] = [
   { path: '/registers/partners', component: PartnerChecksPage, role: 'dpo', nav: 'navPartners' },
   { path: '/registers/policies', component: PoliciesPage, role: 'dpo', nav: 'navPolicies' },
   { path: '/account/mfa', component: MfaPage, role: 'staff', nav: 'navMfa' },
+  { path: '/registers/processors', component: ProcessorsPage, role: 'dpo', nav: 'navProcessors' },
+  { path: '/registers/breaches', component: BreachesPage, role: 'dpo', nav: 'navBreaches' },
+  { path: '/registers/breaches/:id', component: BreachPage, role: 'dpo' },
+  { path: '/registers/processing-record', component: ProcessingRecordPage, role: 'dpo', nav: 'navProcessingRecord' },
 ];

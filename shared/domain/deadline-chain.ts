@@ -56,9 +56,22 @@ export type HopDecision = { kind: 'drop'; reason: 'gone' | 'closed' | 'supersede
 
 /** What one delivery of a job should do, given the request and its chain as stored now. */
 export function decideHop(job: DeadlineJob, request: DataRequest | undefined, chain: { chainId: string; hop: number } | undefined, now: Date): HopDecision {
-  if (!request) return { kind: 'drop', reason: 'gone' };
-  if (isClosed(request)) return { kind: 'drop', reason: 'closed' };
-  if (!needsChain(request)) return { kind: 'drop', reason: 'not_needed' };
+  return decideChainHop(job, request && { closed: isClosed(request), needsChain: needsChain(request) }, chain, now);
+}
+
+/**
+ * The same decision for any chain's subject (a request, a breach, an agreement): gone, closed or
+ * no longer needing a chain drops the job; so does a job of a replaced chain or a hop already taken.
+ */
+export function decideChainHop(
+  job: Pick<DeadlineJob, 'chainId' | 'hop' | 'at'>,
+  subject: { closed: boolean; needsChain: boolean } | undefined,
+  chain: { chainId: string; hop: number } | undefined,
+  now: Date,
+): HopDecision {
+  if (!subject) return { kind: 'drop', reason: 'gone' };
+  if (subject.closed) return { kind: 'drop', reason: 'closed' };
+  if (!subject.needsChain) return { kind: 'drop', reason: 'not_needed' };
   if (!chain || chain.chainId !== job.chainId) return { kind: 'drop', reason: 'superseded' };
   // A copy of a hop already taken (SQS delivers at least once): the chain moved on without it.
   if (chain.hop !== job.hop) return { kind: 'drop', reason: 'stale' };

@@ -641,3 +641,132 @@ export function staffEscalation(input: StaffEscalationInput, _locale: Locale = '
     footer: staffFooter(shopOf(input.shopName, locale)),
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The DPO's registers (breaches, processors' agreements)
+
+export interface BreachDeadlineInput {
+  breachId: string;
+  milestone: string;
+  learnedAt: string;
+  notifyBy: string;
+  hoursLeft: number;
+  approxAffected: number;
+  risk: string;
+  shopName?: string;
+}
+
+/** A breach's PDPC deadline is coming or has passed (to the DPO and the alarm topic). */
+export function breachDeadlineNotice(input: BreachDeadlineInput): Notice {
+  const locale = 'en';
+  const by = formatDateTime(input.notifyBy, locale);
+  const state =
+    input.hoursLeft <= 0
+      ? 'is OVERDUE: the 72 hours have passed'
+      : input.milestone.startsWith('escalate')
+        ? `needs action now: ${input.hoursLeft} hours left`
+        : `has ${input.hoursLeft} hours left`;
+  return render({
+    locale,
+    subject: `${input.hoursLeft <= 0 ? 'Overdue' : input.milestone.startsWith('escalate') ? 'Escalation' : 'Reminder'}: breach ${input.breachId} PDPC notification ${state}`,
+    blocks: [
+      p(
+        `The notification of breach ${input.breachId} to the PDPC (PDPA s37(4)) ${state}. It is due by ${by}, 72 hours after the shop learned of it. Record the notification, or why none is required, in the breach register.`,
+      ),
+      {
+        kind: 'facts',
+        rows: [
+          ['Breach', input.breachId],
+          ['Learned at', formatDateTime(input.learnedAt, locale)],
+          ['Notify the PDPC by', by],
+          ['About how many people', String(input.approxAffected)],
+          ['Risk', input.risk],
+        ],
+      },
+    ],
+    footer: staffFooter(shopOf(input.shopName, locale)),
+  });
+}
+
+export interface AgreementExpiryInput {
+  processorId: string;
+  processorName: string;
+  reference: string;
+  expiresOn: string;
+  daysLeft: number;
+  shopName?: string;
+}
+
+/** A processor's confidentiality agreement expires soon, or did today (to the DPO). */
+export function agreementExpiryNotice(input: AgreementExpiryInput): Notice {
+  const locale = 'en';
+  const on = formatDate(`${input.expiresOn}T00:00:00+07:00`, locale);
+  const when = input.daysLeft <= 0 ? `expired on ${on}` : `expires on ${on}, in ${days(input.daysLeft)}`;
+  return render({
+    locale,
+    subject: `Confidentiality agreement of ${oneLine(input.processorName)} ${when}`,
+    blocks: [
+      p(
+        `The confidentiality agreement with ${input.processorName} (${input.reference}) ${when}. Policy 5 promises that contractors keep customer data confidential: renew it and record the new agreement in the processor register, or record that the shop stopped using them.`,
+      ),
+      {
+        kind: 'facts',
+        rows: [
+          ['Processor', `${input.processorName} (${input.processorId})`],
+          ['Agreement', input.reference],
+          ['Expires', on],
+        ],
+      },
+    ],
+    footer: staffFooter(shopOf(input.shopName, locale)),
+  });
+}
+
+export interface BreachSubjectNoticeInput {
+  breachId: string;
+  learnedAt: string;
+  /** The data categories concerned, already in the reader's language. */
+  categories: string[];
+  shopName?: string;
+  requestAddress?: string;
+}
+
+/** Tells a member that a breach concerns their data (PDPA s37(4)), in their language. */
+export function breachSubjectNotice(input: BreachSubjectNoticeInput, locale: Locale): Notice {
+  const shop = shopOf(input.shopName, locale);
+  const learned = formatDate(input.learnedAt, locale);
+  const contact = input.requestAddress
+    ? locale === 'th'
+      ? `หากมีข้อสงสัย โปรดติดต่อเราที่ ${input.requestAddress}`
+      : `If you have questions, write to us at ${input.requestAddress}.`
+    : undefined;
+  const blocks: Block[] =
+    locale === 'th'
+      ? [
+          greeting(locale),
+          p(
+            `เมื่อวันที่ ${learned} ${shop}ทราบถึงเหตุละเมิดข้อมูลส่วนบุคคลซึ่งเกี่ยวข้องกับข้อมูลของท่าน${refSuffix(input.breachId, locale)} เราได้ดำเนินการเพื่อจำกัดผลกระทบแล้ว และแจ้งให้ท่านทราบเพื่อให้ท่านระมัดระวังอีเมลหรือข้อความที่อ้างว่ามาจากร้านค้า ข้อมูลที่เกี่ยวข้อง:`,
+          ),
+          { kind: 'list', items: input.categories.map((text) => ({ text })) },
+          ...(contact ? [p(contact)] : []),
+          signature(shop, locale),
+        ]
+      : [
+          greeting(locale),
+          p(
+            `On ${learned}, ${shop} learned of a personal-data breach that concerns your data${refSuffix(input.breachId, locale)}. We have acted to limit its effects, and we tell you so that you can be careful with mails or messages that claim to come from the shop. The data concerned:`,
+          ),
+          { kind: 'list', items: input.categories.map((text) => ({ text })) },
+          ...(contact ? [p(contact)] : []),
+          signature(shop, locale),
+        ];
+  return render({
+    locale,
+    subject:
+      locale === 'th'
+        ? `แจ้งเหตุละเมิดข้อมูลส่วนบุคคล${refSuffix(input.breachId, locale)}`
+        : `A personal-data breach concerning your data${refSuffix(input.breachId, locale)}`,
+    blocks,
+    footer: customerFooter(shop, locale),
+  });
+}

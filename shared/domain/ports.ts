@@ -248,9 +248,36 @@ export interface DeadlineJob {
   at: string;
 }
 
+/** A deadline job of one of the DPO's registers: one hop of a breach's or an agreement's chain. */
+export interface RegisterJob {
+  v: 1;
+  register: import('./registers').RegisterKind;
+  entryId: string;
+  chainId: string;
+  hop: number;
+  milestone: string;
+  at: string;
+}
+
 export interface Scheduler {
   /** Sends the job with this delay (the adapter caps it at SQS's 900 s). */
-  schedule(job: DeadlineJob, delaySeconds: number): Promise<void>;
+  schedule(job: DeadlineJob | RegisterJob, delaySeconds: number): Promise<void>;
+}
+
+/** The registers table: entries are created once and changed only by a write conditional on their version. */
+export interface RegisterStore {
+  get<K extends import('./registers').RegisterKind>(kind: K, id: string): Promise<import('./registers').EntryOf<K> | undefined>;
+  /** ConflictError if the id exists. */
+  create<K extends import('./registers').RegisterKind>(kind: K, entry: import('./registers').EntryOf<K>): Promise<void>;
+  /** Writes version N+1 over N; ConflictError if someone else wrote in between. */
+  update<K extends import('./registers').RegisterKind>(kind: K, entry: import('./registers').EntryOf<K>): Promise<void>;
+  /** The whole register (a handful of processors; breaches, one hopes, fewer), newest first. */
+  list<K extends import('./registers').RegisterKind>(kind: K): Promise<import('./registers').EntryOf<K>[]>;
+}
+
+/** The stage's alarm topic: whoever the alarms reach (e-mail, chat, SMS). */
+export interface AlarmPublisher {
+  publish(subject: string, message: string): Promise<void>;
 }
 
 export interface ChainState {

@@ -15,6 +15,7 @@ import type {
   OutgoingMail,
   Page,
   QueueFilter,
+  RegisterJob,
   RequestStore,
   Subscription,
   SubscriptionStore,
@@ -165,17 +166,17 @@ export class MemorySubscriptionStore implements SubscriptionStore {
 }
 
 /** Holds jobs until the fake clock passes their delay, like SQS's DelaySeconds. */
-export class SimScheduler {
-  queue: { job: DeadlineJob; visibleAt: number }[] = [];
+export class SimScheduler<J extends DeadlineJob | RegisterJob = DeadlineJob> {
+  queue: { job: J; visibleAt: number }[] = [];
   sent = 0;
   constructor(private readonly clock: FixedClock) {}
-  async schedule(job: DeadlineJob, delaySeconds: number) {
+  async schedule(job: DeadlineJob | RegisterJob, delaySeconds: number) {
     if (delaySeconds > 900) throw new Error('SQS refuses delays over 900 s');
     this.sent++;
-    this.queue.push({ job: structuredClone(job), visibleAt: this.clock.now().getTime() + delaySeconds * 1000 });
+    this.queue.push({ job: structuredClone(job) as J, visibleAt: this.clock.now().getTime() + delaySeconds * 1000 });
   }
   /** Takes the next visible message, moving the clock forward to it if needed. */
-  next(): DeadlineJob | undefined {
+  next(): J | undefined {
     this.queue.sort((a, b) => a.visibleAt - b.visibleAt);
     const first = this.queue.shift();
     if (!first) return undefined;

@@ -183,6 +183,30 @@ describe('stack: functions', () => {
     ).toEqual(['cancelMember', 'completeRequest', 'putMember']);
   });
 
+  it('lets only the functions declaring the alarm topic publish to it, on that topic and its key alone', () => {
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key')).find((k) => k.startsWith('AlertsKey'))!;
+    const fns = template.findResources('AWS::Lambda::Function');
+    for (const f of ALL_FUNCTIONS) {
+      const statements = policiesOf(functionIdFor(f.id));
+      const publish = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sns:')));
+      const kms = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('kms:')));
+      const env = (fns[functionIdFor(f.id)] as Json).Properties.Environment.Variables;
+      if (!f.uses.alarmTopic) {
+        expect([publish, kms, env.ALARM_TOPIC_ARN]).toEqual([[], [], undefined]);
+        continue;
+      }
+      expect(publish).toEqual([expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicId } })]);
+      expect(kms).toEqual([expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } })]);
+      expect(env.ALARM_TOPIC_ARN).toEqual({ Ref: topicId });
+    }
+    expect(ALL_FUNCTIONS.filter((f) => f.uses.alarmTopic).map((f) => f.id)).toEqual(['processDeadlines', 'sweepChains']);
+  });
+
+  it('lets no function delete from the registers (nothing in them is ever deleted)', () => {
+    expect(ALL_FUNCTIONS.filter((f) => f.uses.tables?.registers?.some((a) => a === 'DeleteItem' || a === 'BatchWriteItem')).map((f) => f.id)).toEqual([]);
+  });
+
   it('passes the token secret ARN only to functions that sign tokens', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     const withSecret = Object.entries(fns)

@@ -43,6 +43,42 @@ describe('process-jobs', () => {
     expect(db.commandCalls(GetCommand).length).toBeGreaterThan(0); // the good one was looked up (and dropped: no such request)
   });
 
+  it('hands a breach’s job to the registers: reads the breach and its chain from the registers table, and retires a chain whose breach is gone', async () => {
+    const job = JSON.stringify({
+      v: 1,
+      register: 'breach',
+      entryId: 'B-ABCDEFGH23',
+      chainId: 'c',
+      hop: 0,
+      milestone: 'remind-24h',
+      at: new Date().toISOString(),
+    });
+    expect((await processJobs(sqsEvent([job]))).batchItemFailures).toEqual([]);
+    const reads = db.commandCalls(GetCommand).map((c) => c.args[0].input);
+    expect(reads).toContainEqual(expect.objectContaining({ TableName: 'test-Registers', Key: { pk: 'BREACH', sk: 'B-ABCDEFGH23' } }));
+    expect(reads).toContainEqual(expect.objectContaining({ TableName: 'test-Registers', Key: { pk: 'CHAIN#breach:B-ABCDEFGH23', sk: 'CHAIN' } }));
+    const retired = db.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(retired).toEqual([expect.objectContaining({ TableName: 'test-Registers', UpdateExpression: 'REMOVE chainQueue' })]);
+    expect(reads.some((r) => r.TableName === 'test-Requests')).toBe(false);
+  });
+
+  it('refuses a register job with an unknown milestone or register as poison', async () => {
+    const bad = (over: Record<string, unknown>) =>
+      JSON.stringify({
+        v: 1,
+        register: 'breach',
+        entryId: 'B-ABCDEFGH23',
+        chainId: 'c',
+        hop: 0,
+        milestone: 'remind-24h',
+        at: new Date().toISOString(),
+        ...over,
+      });
+    const result = await processJobs(sqsEvent([bad({ milestone: 'remind-2d' }), bad({ register: 'request' }), bad({ entryId: 'R-ABCDEFGH23' })]));
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m0', 'm1', 'm2']);
+    expect(db.commandCalls(GetCommand)).toEqual([]);
+  });
+
   it('reports a transient failure so SQS redelivers the job instead of dropping it', async () => {
     db.on(GetCommand).rejects(new Error('throttled'));
     const job = JSON.stringify({ v: 1, requestId: 'R-ABCDEFGH23', chainId: 'c', hop: 0, milestone: 'due', at: new Date().toISOString() });

@@ -1,0 +1,282 @@
+/// <reference lib="dom" />
+/**
+ * The breach register (DPO, PDPA s37(4)): record a suspected breach, see every breach with the time
+ * left until the PDPC must be told (72 clock hours from when the shop learned of it) or that it is
+ * overdue; on a breach's page, record the PDPC notification and the decision whether to tell the
+ * people affected. Forms are checked with the routes' own schemas before they are sent.
+ */
+import { useState } from 'preact/hooks';
+import type { Breach } from '../../domain/registers';
+import { DATA_CATEGORY_KEYS, type DataCategory } from '../../processing';
+import { BreachInput, PdpcOutcomeInput, SubjectNoticeInput } from '../../schemas/registers';
+import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { useServices } from '../context';
+import { dateTime } from '../format';
+import { href } from '../pages-base';
+import { bangkokInstant, issuesText, useRegisterWords } from './register-words';
+
+const RISKS = ['low', 'medium', 'high'] as const;
+
+/** Where a breach stands: PDPC told (or not required), overdue, or the hours left. */
+function BreachStatus({ breach }: { breach: Breach }) {
+  const { w } = useRegisterWords();
+  if (breach.pdpc) return <span class="ok">{'notifiedAt' in breach.pdpc ? w('pdpcNotified') : w('pdpcNotRequired')}</span>;
+  const hours = Math.floor((Date.parse(breach.notifyBy) - Date.now()) / 3_600_000);
+  if (breach.overdue || hours < 0) return <strong class="overdue">{w('overdue')}</strong>;
+  return <span class={hours <= 24 ? 'soon' : ''}>{w('hoursLeft', { n: hours })}</span>;
+}
+
+function CategoryChoices({ name }: { name: string }) {
+  const { w, category } = useRegisterWords();
+  return (
+    <fieldset>
+      <legend>{w('categories')}</legend>
+      {DATA_CATEGORY_KEYS.map((c) => (
+        <label key={c}>
+          <input type="checkbox" name={name} value={c} /> {category(c)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function BreachesPage() {
+  const { w, lang } = useRegisterWords();
+  const { api } = useServices();
+  const list = useLoad(() => api.call<{ items: Breach[] }>('GET', '/v1/admin/breaches'), []);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState<string>();
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (n: string) => String(data.get(n) ?? '').trim();
+    setSaved(undefined);
+    const checked = BreachInput.safeParse({
+      learnedAt: bangkokInstant(text('learnedAt')),
+      summary: text('summary'),
+      categories: data.getAll('categories').map(String) as DataCategory[],
+      approxAffected: Number(text('approxAffected')),
+      risk: text('risk'),
+      riskAssessment: text('riskAssessment'),
+    });
+    if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
+    try {
+      const breach = await api.call<Breach>('POST', '/v1/admin/breaches', { body: checked.data });
+      setError(undefined);
+      setSaved(breach.id);
+      form.reset();
+      list.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section>
+      <PageTitle>{w('breaches')}</PageTitle>
+      <form onSubmit={submit} aria-labelledby="breach-h" class="card" data-testid="record-breach">
+        <h2 id="breach-h">{w('recordBreach')}</h2>
+        <Field label={w('learnedAt')} id="learnedAt">
+          <input id="learnedAt" name="learnedAt" type="datetime-local" required />
+        </Field>
+        <Field label={w('summary')} id="summary">
+          <textarea id="summary" name="summary" rows={3} required maxLength={4000} />
+        </Field>
+        <CategoryChoices name="categories" />
+        <Field label={w('approxAffected')} id="approxAffected">
+          <input id="approxAffected" name="approxAffected" type="number" min={0} required />
+        </Field>
+        <fieldset>
+          <legend>{w('risk')}</legend>
+          {RISKS.map((r) => (
+            <label key={r}>
+              <input type="radio" name="risk" value={r} required /> {w(`risk_${r}`)}
+            </label>
+          ))}
+        </fieldset>
+        <Field label={w('riskAssessment')} id="riskAssessment">
+          <textarea id="riskAssessment" name="riskAssessment" rows={3} required maxLength={4000} />
+        </Field>
+        <ErrorNote error={error} />
+        {saved ? (
+          <p class="notice" role="status">
+            {w('recorded')}: <a href={href(`/registers/breaches/${saved}`)}>{saved}</a>
+          </p>
+        ) : null}
+        <button type="submit">{w('recordBreach')}</button>
+      </form>
+      <ErrorNote error={list.error} />
+      {list.data ? (
+        list.data.items.length ? (
+          <table data-testid="breaches">
+            <caption class="visually-hidden">{w('breaches')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{w('id')}</th>
+                <th scope="col">{w('learnedAt')}</th>
+                <th scope="col">{w('notifyBy')}</th>
+                <th scope="col">{w('status')}</th>
+                <th scope="col">{w('risk')}</th>
+                <th scope="col">{w('approxAffected')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((b) => (
+                <tr key={b.id}>
+                  <td>
+                    <a href={href(`/registers/breaches/${b.id}`)}>{b.id}</a>
+                  </td>
+                  <td>{dateTime(b.learnedAt, lang)}</td>
+                  <td>{dateTime(b.notifyBy, lang)}</td>
+                  <td>
+                    <BreachStatus breach={b} />
+                  </td>
+                  <td>{w(`risk_${b.risk}`)}</td>
+                  <td>{b.approxAffected}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>{w('none')}</p>
+        )
+      ) : list.error ? null : (
+        <Loading />
+      )}
+    </section>
+  );
+}
+
+export function BreachPage({ params }: { params: Record<string, string> }) {
+  const { w, lang, category } = useRegisterWords();
+  const { api } = useServices();
+  const id = params.id ?? '';
+  const breach = useLoad(() => api.call<Breach>('GET', `/v1/admin/breaches/${encodeURIComponent(id)}`), [id]);
+  const [error, setError] = useState<unknown>();
+  const [tell, setTell] = useState(true);
+
+  const send = async (path: string, body: unknown) => {
+    try {
+      await api.call('POST', `/v1/admin/breaches/${encodeURIComponent(id)}/${path}`, { body });
+      setError(undefined);
+      breach.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const pdpc = (event: Event) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (n: string) => String(data.get(n) ?? '').trim();
+    const reason = text('notRequiredReason');
+    const checked = PdpcOutcomeInput.safeParse(
+      reason ? { notRequired: true, reason } : { notifiedAt: bangkokInstant(text('notifiedAt')), reference: text('pdpcReference') },
+    );
+    if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
+    return send('pdpc-notification', checked.data);
+  };
+  const decide = (event: Event) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const affected = String(data.get('affected') ?? '')
+      .split(/[\n,]+/)
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const checked = SubjectNoticeInput.safeParse({ tell, reason: String(data.get('reason') ?? '').trim(), ...(tell ? { affected } : {}) });
+    if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
+    return send('subject-notice', checked.data);
+  };
+
+  const b = breach.data;
+  return (
+    <section>
+      <PageTitle>
+        {w('breaches')}: {id}
+      </PageTitle>
+      <p>
+        <a href={href('/registers/breaches')}>{w('back')}</a>
+      </p>
+      <ErrorNote error={breach.error} />
+      {b ? (
+        <>
+          <dl class="facts">
+            <dt>{w('status')}</dt>
+            <dd>
+              <BreachStatus breach={b} />
+            </dd>
+            <dt>{w('learnedAt')}</dt>
+            <dd>{dateTime(b.learnedAt, lang)}</dd>
+            <dt>{w('notifyBy')}</dt>
+            <dd>{dateTime(b.notifyBy, lang)}</dd>
+            <dt>{w('summary')}</dt>
+            <dd>{b.summary}</dd>
+            <dt>{w('categories')}</dt>
+            <dd>{b.categories.map(category).join(', ')}</dd>
+            <dt>{w('approxAffected')}</dt>
+            <dd>{b.approxAffected}</dd>
+            <dt>{w('risk')}</dt>
+            <dd>
+              {w(`risk_${b.risk}`)}: {b.riskAssessment}
+            </dd>
+            {b.subjects ? (
+              <>
+                <dt>{w('subjects')}</dt>
+                <dd>
+                  {b.subjects.tell ? w('yes') : w('no')}: {b.subjects.reason}. {w('noticesSent', { n: b.noticesSent.length })}
+                  {b.owed?.some((o) => o.kind === 'notice') ? `, ${w('noticesPending', { n: b.owed.filter((o) => o.kind === 'notice').length })}` : ''}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          <ErrorNote error={error} />
+          <form onSubmit={pdpc} class="card" aria-labelledby="pdpc-h">
+            <h2 id="pdpc-h">{w('pdpc')}</h2>
+            <Field label={w('notifiedAt')} id="notifiedAt">
+              <input id="notifiedAt" name="notifiedAt" type="datetime-local" />
+            </Field>
+            <Field label={w('pdpcReference')} id="pdpcReference">
+              <input id="pdpcReference" name="pdpcReference" maxLength={200} />
+            </Field>
+            <Field label={w('notRequiredReason')} id="notRequiredReason">
+              <textarea id="notRequiredReason" name="notRequiredReason" rows={2} maxLength={2000} />
+            </Field>
+            <button type="submit">{w('savePdpc')}</button>
+          </form>
+          <form onSubmit={decide} class="card" aria-labelledby="subjects-h">
+            <h2 id="subjects-h">{w('subjects')}</h2>
+            <fieldset>
+              <legend>{w('tellQuestion')}</legend>
+              <label>
+                <input type="radio" name="tell" checked={tell} onChange={() => setTell(true)} /> {w('yes')}
+              </label>
+              <label>
+                <input type="radio" name="tell" checked={!tell} onChange={() => setTell(false)} /> {w('no')}
+              </label>
+            </fieldset>
+            <Field label={w('reason')} id="subjects-reason">
+              <textarea id="subjects-reason" name="reason" rows={2} required maxLength={2000} />
+            </Field>
+            {tell ? (
+              <Field label={w('affected')} id="affected">
+                <textarea id="affected" name="affected" rows={3} />
+              </Field>
+            ) : null}
+            <button type="submit">{w('saveDecision')}</button>
+          </form>
+          <h2>{w('history')}</h2>
+          <ol class="history">
+            {b.history.map((h) => (
+              <li key={`${h.at}-${h.event}`}>
+                {dateTime(h.at, lang)}: {h.event} ({h.by}){h.note ? `: ${h.note}` : ''}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : breach.error ? null : (
+        <Loading />
+      )}
+    </section>
+  );
+}
