@@ -9,6 +9,7 @@ import { ROUTES, type RouteDef } from '../shared/routes';
 import { WORKERS } from '../shared/workers';
 import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
 import { DataStores } from './constructs/data';
+import { EventsOut } from './constructs/events-out';
 import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
 import { Workers } from './constructs/workers';
@@ -33,6 +34,7 @@ export class PrivacyStack extends Stack {
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
   readonly workers: Workers;
+  readonly eventsOut: EventsOut;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -43,6 +45,7 @@ export class PrivacyStack extends Stack {
     this.alerts = new Alerts(this, 'Alerts', { subscribers: settings.alarmSubscribers, retain });
     Aspects.of(this).add(new EveryAlarmNotifies(this.alerts.topic));
     this.data = new DataStores(this, 'Data', { retain, alerts: this.alerts, partners: settings.partners ?? [] });
+    this.eventsOut = new EventsOut(this, 'EventsOut', { bus: this.data.eventBus, consumers: settings.eventConsumers ?? [], alerts: this.alerts });
     this.http = new PrivacyHttpApi(this, 'Http', {
       settings,
       data: this.data,
@@ -66,6 +69,7 @@ export class PrivacyStack extends Stack {
       value: this.alerts.topic.topicArn,
       description: 'Alarms notify this topic; each subscriber confirms once (README: Alarms)',
     });
+    new CfnOutput(this, 'EventBusName', { value: this.data.eventBus.eventBusName, description: 'The bus of events out (schemas in events/schemas/)' });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
   }
 }

@@ -42,6 +42,8 @@ export interface FunctionUses {
   queues?: Partial<Record<QueueKey, 'send'[]>>;
   /** Sends mail through SES as the stage's sender address. */
   sendsMail?: boolean;
+  /** Puts events on the stack's own bus (events out: owed effects of request steps). */
+  publishesEvents?: boolean;
   /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
   ispDatabase?: boolean;
 }
@@ -238,6 +240,7 @@ export const submitRequestRoute = {
     secrets: ['tokenKey'],
     queues: { deadlines: ['send'] },
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { body: SubmitRequestInput },
 } satisfies RouteDef;
@@ -269,6 +272,7 @@ export const confirmRequestRoute = {
     secrets: ['tokenKey'],
     queues: { deadlines: ['send'] },
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { body: TokenBody },
 } satisfies RouteDef;
@@ -345,6 +349,7 @@ export const completeRequestRoute = {
     secrets: ['tokenKey'],
     partnerKeys: true,
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { path: RequestPath, body: CompleteRequestInput },
 } satisfies RouteDef;

@@ -35,6 +35,7 @@ export const WORKERS: WorkerDef[] = [
       secrets: ['tokenKey'],
       queues: { deadlines: ['send'] },
       sendsMail: true,
+      publishesEvents: true,
     },
     // Parsing a mail with a 10 MB attachment takes a while on a small function.
     timeoutSeconds: 60,
@@ -65,6 +66,7 @@ export const WORKERS: WorkerDef[] = [
       tables: { requests: ['GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
       queues: { deadlines: ['send'] },
       sendsMail: true,
+      publishesEvents: true,
     },
     timeoutSeconds: 30,
   },
@@ -77,6 +79,7 @@ export const WORKERS: WorkerDef[] = [
       tables: { requests: ['Query', 'GetItem', 'PutItem', 'UpdateItem'], audit: ['Query', 'PutItem'], subscriptions: ['GetItem', 'UpdateItem'] },
       queues: { deadlines: ['send'] },
       sendsMail: true,
+      publishesEvents: true,
     },
     timeoutSeconds: 120,
   },

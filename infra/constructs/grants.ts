@@ -6,8 +6,10 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EVENT_SOURCE } from '../../shared/domain/events-out';
 import {
   BUCKETS,
+  EVENT_BUS,
   PARTNER_SECRETS,
   QUEUES,
   SECRETS,
@@ -56,6 +58,17 @@ export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataSto
     const queue = data.queues[key];
     fn.addEnvironment(QUEUES[key].envVar, queue.queueUrl);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  }
+  if (uses.publishesEvents) {
+    fn.addEnvironment(EVENT_BUS.envVar, data.eventBus.eventBusName);
+    // PutEvents on this one bus only; the source is fixed too, so no function can pose as another system.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [data.eventBus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+      }),
+    );
   }
   if (uses.sendsMail) {
     const { region, account } = Stack.of(fn);

@@ -10,6 +10,7 @@ import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
 import { auditSubject, isClosed, withEvent, type DataRequest } from './requests';
+import type { EventPublisher } from './events-out';
 import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
 import type { SubscriptionDeps } from './subscriptions';
 
@@ -21,6 +22,8 @@ export interface DeadlineDeps {
   mailer: Mailer;
   clock: Clock;
   subscriptions: SubscriptionDeps;
+  /** The bus of events out (an enforced unsubscribe is announced to the shop's other mailers). */
+  events?: EventPublisher;
   settings: {
     deadlines: DeadlineSettings;
     escalationAddress: string;
@@ -57,6 +60,7 @@ const effectDeps = (deps: DeadlineDeps): EffectDeps => ({
   mailer: deps.mailer,
   clock: deps.clock,
   subscriptions: deps.subscriptions,
+  ...(deps.events ? { events: deps.events } : {}),
 });
 
 /**

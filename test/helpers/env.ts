@@ -4,7 +4,7 @@
  * call a test forgot to mock fails instead of reaching anything.
  */
 import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
-import { BUCKETS, QUEUES, TABLES } from '../../shared/resources';
+import { BUCKETS, EVENT_BUS, QUEUES, TABLES } from '../../shared/resources';
 
 const settings = stageFromCdkJson('local');
 Object.assign(process.env, commonEnvironment(settings), {
@@ -20,3 +20,4 @@ Object.assign(process.env, commonEnvironment(settings), {
 for (const def of Object.values(TABLES)) process.env[def.envVar] = `test-${def.id}`;
 for (const def of Object.values(BUCKETS)) process.env[def.envVar] = `test-${def.id.toLowerCase()}`;
 for (const def of Object.values(QUEUES)) process.env[def.envVar] = `https://sqs.ap-southeast-1.amazonaws.com/123456789012/test-${def.id}`;
+process.env[EVENT_BUS.envVar] = 'test-Events';

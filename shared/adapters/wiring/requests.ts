@@ -6,7 +6,7 @@ import { documentClient } from '../dynamodb';
 import { S3Exports } from '../export-store';
 import { DynamoPersonalData } from '../personal-data';
 import { secretKey } from '../secrets';
-import { auditLog, mailer, publicUrl, reportUnsettled } from './common';
+import { auditLog, eventPublisher, mailer, publicUrl, reportUnsettled } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore, memberStore } from './members';
 import { requestStore } from './request-store';
@@ -18,6 +18,7 @@ export const requestDeps = () => ({
   onUnsettled: reportUnsettled,
   deadlines: chainStarter(),
   subscriptions: subscriptionDeps(),
+  events: eventPublisher(),
   requests: requestStore(),
   members: memberStore(),
   audit: auditLog(),
@@ -50,6 +51,7 @@ export const completionDeps = () => ({
   disclosures: disclosureStore(),
   exports: exportStore(),
   suppress: suppressor(),
+  events: eventPublisher(),
   audit: auditLog(),
   mailer: mailer(),
   signingKey: secretKey('tokenKey'),
