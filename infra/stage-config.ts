@@ -12,6 +12,7 @@ import type { PolicyVersion } from '../shared/domain/policy';
 import { BUCKETS } from '../shared/resources';
 import { PartnerId, PartnerPrincipalArn } from '../shared/schemas/common';
 import { EVENT_TYPES, type EventType } from '../shared/domain/events-out';
+import type { ConfirmingSystem } from '../shared/domain/fulfilment';
 
 const EventTypeName = z.enum(Object.keys(EVENT_TYPES) as [EventType, ...EventType[]]);
 
@@ -48,6 +49,11 @@ export const EventConsumer = z.strictObject({
   retries: z._default(z.number().check(z.int(), z.gte(0), z.lte(185)), 8),
   /** How long EventBridge keeps trying, in hours (1-24). */
   maxEventAgeHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(24)), 24),
+  /**
+   * The IAM role (or user) the system confirms back as (fulfilment): when set, a request whose action
+   * event it receives stays open until it confirms, or a DPO overrides.
+   */
+  confirmRoleArn: z.optional(PartnerPrincipalArn),
 });
 export type EventConsumer = z.infer<typeof EventConsumer>;
 
@@ -179,8 +185,15 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     INBOUND_MAIL_PREFIX: INBOUND_MAIL_PREFIX,
     // Ids and role ARNs only (no keys): who may ask the membership check, and whose referrals exist.
     PARTNERS: JSON.stringify(settings.partners ?? []),
+    // Ids, event types and role ARNs of the systems that confirm back (fulfilment); no secrets.
+    CONFIRMING_SYSTEMS: JSON.stringify(confirmingSystems(settings)),
     ...(settings.isp?.source === 'maxmind' ? { ASN_DATABASE_PATH: ASN_DATABASE_IN_BUNDLE } : {}),
   };
+}
+
+/** The event consumers that confirm back, as the domain sees them (fulfilment.ts). */
+export function confirmingSystems(settings: Pick<StageSettings, 'eventConsumers'>): ConfirmingSystem[] {
+  return (settings.eventConsumers ?? []).flatMap((c) => (c.confirmRoleArn ? [{ id: c.id, events: c.events, principalArn: c.confirmRoleArn }] : []));
 }
 
 /** CORS as API Gateway applies it; the local server emulates exactly this. */

@@ -73,6 +73,8 @@ function runtimeEnvSchema() {
     INBOUND_MAIL_PREFIX: z.string().check(z.minLength(1)),
     /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. */
     PARTNERS: z._default(z.string(), '[]'),
+    /** JSON list of the systems that confirm back (ids, event types, IAM principals); parsed where fulfilment is wired. */
+    CONFIRMING_SYSTEMS: z._default(z.string(), '[]'),
     POLICY_CACHE_SECONDS: withDefault(nonNegativeInt, 'POLICY_CACHE_SECONDS'),
     LINK_DAYS: withDefault(positiveInt, 'LINK_DAYS'),
     EXPORT_LINK_DAYS: withDefault(positiveInt, 'EXPORT_LINK_DAYS'),

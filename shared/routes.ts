@@ -16,6 +16,8 @@ import {
   AuditPath,
   CancelMemberInput,
   CompleteRequestInput,
+  ConfirmFulfilmentInput,
+  OverrideFulfilmentInput,
   DisclosureInput,
   DisclosureQuery,
   MemberPath,
@@ -354,6 +356,32 @@ export const completeRequestRoute = {
   request: { path: RequestPath, body: CompleteRequestInput },
 } satisfies RouteDef;
 
+export const confirmFulfilmentRoute = {
+  id: 'confirmFulfilment',
+  method: 'POST',
+  path: '/v1/fulfilment/requests/{id}',
+  handler: 'fulfilment/confirm-fulfilment',
+  auth: 'iam',
+  summary:
+    'A system of the shop confirms its part of a request (erased / edited / suppressed / deactivated, or failed with a reason), signed as its own IAM role',
+  throttle: { rate: 20, burst: 40 },
+  uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
+  request: { path: RequestPath, body: ConfirmFulfilmentInput },
+} satisfies RouteDef;
+
+export const overrideFulfilmentRoute = {
+  id: 'overrideFulfilment',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/fulfilment-override',
+  handler: 'admin/override-fulfilment',
+  // TODO(auth): 'dpo' once the staff-auth contract is merged; a DPO closes without every system.
+  auth: 'iam',
+  summary: 'Close a carried-out request without every system’s confirmation, with the reason (DPO; audited)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
+  request: { path: RequestPath, body: OverrideFulfilmentInput },
+} satisfies RouteDef;
+
 export const recordDisclosureRoute = {
   id: 'recordDisclosure',
   method: 'POST',
@@ -510,6 +538,8 @@ export const ROUTES: RouteDef[] = [
   getRequestRoute,
   getRawMailRoute,
   completeRequestRoute,
+  confirmFulfilmentRoute,
+  overrideFulfilmentRoute,
   recordDisclosureRoute,
   listDisclosuresRoute,
   getAuditRoute,

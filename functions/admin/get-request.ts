@@ -1,6 +1,7 @@
 /** GET /v1/admin/requests/{id} (IAM): one request with its history and verdicts. */
 import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { NotFoundError } from '../../shared/domain/errors';
+import { fulfilmentView } from '../../shared/domain/fulfilment';
 import type { RequestStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
@@ -10,9 +11,15 @@ export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'> }) =>
   route(getRequestRoute.request).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
-    // What is still owed, without the mail itself (a pending confirmation mail holds a live link).
-    const { owed, ...rest } = request;
-    return ok({ ...rest, ...(owed ? { owed: owed.map(({ id, kind, since, claimedUntil, claims }) => ({ id, kind, since, claimedUntil, claims })) } : {}) });
+    // What is still owed, without the mail itself (a pending confirmation mail holds a live link);
+    // the other systems' part per system (done / waiting / failed), without the notice that waits.
+    const { owed, fulfilment: _f, ...rest } = request;
+    const fulfilment = fulfilmentView(request);
+    return ok({
+      ...rest,
+      ...(owed ? { owed: owed.map(({ id, kind, since, claimedUntil, claims }) => ({ id, kind, since, claimedUntil, claims })) } : {}),
+      ...(fulfilment ? { fulfilment } : {}),
+    });
   });
 
 export const handler = makeHandler({ requests: requestStore() });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { corsSettings, REPO_ROOT, type StageSettings } from '../../infra/stage-config';
+import { confirmingSystems, corsSettings, REPO_ROOT, type StageSettings } from '../../infra/stage-config';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
 
 /** API Gateway's own payload limit for HTTP APIs. */
@@ -52,15 +52,19 @@ function encodeBody(bytes: Buffer, contentType: string | undefined): { body?: st
  * settings, as API Gateway's IAM authoriser would report it. Without it an IAM route sees local staff.
  */
 export const LOCAL_PARTNER_HEADER = 'x-local-partner';
+/** Likewise `x-local-system: <event consumer id>` acts as that system's confirming role (fulfilment). */
+export const LOCAL_SYSTEM_HEADER = 'x-local-system';
 
 export function toApiGatewayEvent(
   req: { method: string; url: URL; headers: IncomingMessage['headers']; body: Buffer; sourceIp: string },
   route: RouteDef,
   pathParameters: Record<string, string>,
   partners: StageSettings['partners'] = [],
+  systems: { id: string; principalArn: string }[] = [],
 ): APIGatewayProxyEventV2 {
   const asPartner = partners.find((p) => p.id === req.headers[LOCAL_PARTNER_HEADER]);
-  const callerArn = asPartner?.principalArn ?? LOCAL_STAFF_ARN;
+  const asSystem = systems.find((s) => s.id === req.headers[LOCAL_SYSTEM_HEADER]);
+  const callerArn = asPartner?.principalArn ?? asSystem?.principalArn ?? LOCAL_STAFF_ARN;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -222,6 +226,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
         hit.c.route,
         pathParameters,
         options.settings.partners,
+        confirmingSystems(options.settings),
       );
       const handler = await handlerFor(hit.c.route);
       const result = await handler(event, lambdaContext(hit.c.route, event.requestContext.requestId));

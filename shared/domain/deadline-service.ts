@@ -11,6 +11,7 @@ import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
 import { auditSubject, isClosed, withEvent, type DataRequest } from './requests';
 import type { EventPublisher } from './events-out';
+import { lateSystems } from './fulfilment';
 import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
 import type { SubscriptionDeps } from './subscriptions';
 
@@ -80,7 +81,10 @@ async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, 
   let owed: (r: DataRequest) => Owed[];
   if (milestone.startsWith('remind-')) {
     const daysLeft = Math.max(0, Math.round((Date.parse(request.dueAt) - now.getTime()) / DAY_MS));
-    owed = () => [staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft }))];
+    const waitingOn = lateSystems(request);
+    owed = () => [
+      staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft, ...(waitingOn.length ? { waitingOn } : {}) })),
+    ];
   } else if (milestone === 'due' && request.type === 'stop_marketing') {
     // Policy 6: the opt-out is applied by the deadline whether or not anyone handled it.
     change = { status: 'done', outcome: 'done', closedAt: now.toISOString(), note: 'enforced by deadline' };
@@ -95,7 +99,10 @@ async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, 
     ];
   } else {
     const overdueDays = milestone === 'due' ? 0 : Number(milestone.slice('overdue-'.length));
-    owed = () => [staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays }))];
+    const waitingOn = lateSystems(request);
+    owed = () => [
+      staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays, ...(waitingOn.length ? { waitingOn } : {}) })),
+    ];
     change = { overdue: true };
   }
   const record = (r: DataRequest) =>

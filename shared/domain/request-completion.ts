@@ -28,6 +28,7 @@ import { signLink } from './signed-link';
 import { subscriptionStatus } from './subscriptions';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { addressHash, outEvent, type EventData, type EventPublisher, type FieldChanges } from './events-out';
+import { awaitsSystems, systemsToConfirm, type ConfirmingSystem } from './fulfilment';
 import { unpackVisitRecord } from './visits';
 
 export interface CompletionSettings {
@@ -57,6 +58,8 @@ export interface CompletionDeps {
   onUnsettled?: (requestId: string, failures: SettleResult['failures']) => void;
   /** The bus of events out: the shop's other systems erase, deactivate, correct and suppress too. */
   events?: EventPublisher;
+  /** The shop's systems that confirm back; a request they must act on closes when they all have. */
+  systems?: readonly ConfirmingSystem[];
 }
 
 /**
@@ -283,6 +286,11 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
 export async function completeRequest(deps: CompletionDeps, id: string, input: CompletionInput, actor: string) {
   const request = await deps.requests.get(id);
   if (!request) throw new NotFoundError('Request');
+  if (awaitsSystems(request)) {
+    // Carried out here already: a retry finishes what that left owed; the systems' confirmations close it.
+    if (input.outcome === 'done') return { request: await finish(deps, request), replayed: true };
+    throw new ConflictError('request_carried_out', `Request ${id} was carried out and waits for other systems; a DPO may close it without them`);
+  }
   if (isClosed(request)) {
     // A retry finishes what the first attempt left owed (its notice, its audit entries).
     if (request.outcome === input.outcome) return { request: await finish(deps, request), replayed: true };
@@ -298,6 +306,7 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
   const now = deps.clock.now();
   const { audits, events, changes, ...result } =
     input.outcome === 'done' ? await perform(deps, request, input, actor) : { audits: [] as AuditInput[], events: [] as EventData[], changes: undefined };
+  const systems = input.outcome === 'done' ? systemsToConfirm(request.type, deps.systems ?? []) : [];
   const closed = withEvent(
     request,
     {
@@ -317,10 +326,37 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
           { requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName },
           request.locale,
         );
+  const eventsOwed = [
+    ...events,
+    {
+      type: 'request.completed' as const,
+      requestId: id,
+      requestType: request.type,
+      outcome: input.outcome,
+      ...(request.memberId ? { memberId: request.memberId } : {}),
+      ...(changes ? { changes } : {}),
+    },
+  ].map((data): Owed => ({ id: `event:${data.type}`, kind: 'event', event: outEvent(data, `${id}:${data.type}`, now) }));
+  const auditsOwed = audits.map((entry): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry }));
+  if (systems.length) {
+    // Carried out here; it stays open until every system confirmed (fulfilment.ts), and the requester's
+    // notice waits with it.
+    const carried = withEvent(
+      request,
+      {
+        needsAttention: false,
+        fulfilment: { carriedOutAt: now.toISOString(), systems, notice: { to: request.email, ...notice }, ...(input.note ? { note: input.note } : {}) },
+      },
+      { at: now.toISOString(), event: 'carried_out:done', by: actor, ...(input.note ? { note: input.note } : {}) },
+    );
+    const owing = owe(carried, [...auditsOwed, ...eventsOwed], now);
+    await deps.requests.update(owing);
+    return { request: await finish(deps, owing), replayed: false };
+  }
   const owing = owe(
     closed,
     [
-      ...audits.map((entry): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry })),
+      ...auditsOwed,
       {
         id: `audit:request.${input.outcome}`,
         kind: 'audit',
@@ -333,17 +369,7 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
         },
       },
       { id: 'mail:completion', kind: 'mail', mail: { to: request.email, ...notice } },
-      ...[
-        ...events,
-        {
-          type: 'request.completed' as const,
-          requestId: id,
-          requestType: request.type,
-          outcome: input.outcome,
-          ...(request.memberId ? { memberId: request.memberId } : {}),
-          ...(changes ? { changes } : {}),
-        },
-      ].map((data): Owed => ({ id: `event:${data.type}`, kind: 'event', event: outEvent(data, `${id}:${data.type}`, now) })),
+      ...eventsOwed,
     ],
     now,
   );

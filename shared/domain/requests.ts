@@ -10,6 +10,7 @@ import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
 import type { Locale } from './members';
 import type { RequestType } from './request-types';
 import type { OwedEffect } from './request-effects';
+import type { Fulfilment } from './fulfilment';
 
 /**
  * Life cycle of a request, in the order the staff queue lists its filters. `expired`: never confirmed
@@ -93,6 +94,8 @@ export interface DataRequest {
   anonymisedAt?: string;
   /** Effects a step owes and no delivery has finished yet (see request-effects.ts). */
   owed?: OwedEffect[];
+  /** Carried out here and waiting for the shop's other systems to confirm (see fulfilment.ts). */
+  fulfilment?: Fulfilment;
   /** Optimistic concurrency: every write increments it. */
   version: number;
 }

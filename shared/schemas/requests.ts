@@ -4,6 +4,7 @@ import { LOCALES } from '../domain/members';
 import { LEGAL_BASES } from '../domain/ports';
 import { REQUEST_TYPES } from '../domain/request-types';
 import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../domain/requests';
+import { CONFIRMED_ACTIONS } from '../domain/fulfilment';
 import { IsoDateTime, MemberId, PartnerId } from './common';
 
 export const Email = z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254));
@@ -61,6 +62,13 @@ export const CompleteRequestInput = z.strictObject({
     }),
   ),
 });
+
+/** A system's confirmation of its part (fulfilment); `reason` is required when it failed. */
+export const ConfirmFulfilmentInput = z.strictObject({
+  outcome: z.enum([...CONFIRMED_ACTIONS, 'failed']),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+});
+export const OverrideFulfilmentInput = z.strictObject({ reason: z.string().check(z.minLength(3), z.maxLength(2000)) });
 
 export const DisclosureInput = z.strictObject({
   memberId: z.optional(MemberId),

@@ -9,6 +9,7 @@ import { secretKey } from '../secrets';
 import { auditLog, eventPublisher, mailer, publicUrl, reportUnsettled } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore, memberStore } from './members';
+import { configuredSystems } from './fulfilment';
 import { requestStore } from './request-store';
 import { subscriptionDeps, subscriptionReadDeps, suppressor } from './subscriptions';
 
@@ -52,6 +53,7 @@ export const completionDeps = () => ({
   exports: exportStore(),
   suppress: suppressor(),
   events: eventPublisher(),
+  systems: configuredSystems(),
   audit: auditLog(),
   mailer: mailer(),
   signingKey: secretKey('tokenKey'),
