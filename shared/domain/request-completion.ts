@@ -326,17 +326,16 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
           { requestId: id, type: request.type, outcome: 'done', ...(input.note ? { note: input.note } : {}), ...result, shopName: deps.settings.shopName },
           request.locale,
         );
-  const eventsOwed = [
-    ...events,
-    {
-      type: 'request.completed' as const,
-      requestId: id,
-      requestType: request.type,
-      outcome: input.outcome,
-      ...(request.memberId ? { memberId: request.memberId } : {}),
-      ...(changes ? { changes } : {}),
-    },
-  ].map((data): Owed => ({ id: `event:${data.type}`, kind: 'event', event: outEvent(data, `${id}:${data.type}`, now) }));
+  events.push({
+    type: 'request.completed',
+    requestId: id,
+    requestType: request.type,
+    outcome: input.outcome,
+    ...(request.memberId ? { memberId: request.memberId } : {}),
+    ...(changes ? { changes } : {}),
+  });
+  // One effect for the step's events: one claim and one PutEvents, not one per event.
+  const eventsOwed: Owed[] = [{ id: 'event:completed', kind: 'event', events: events.map((data) => outEvent(data, `${id}:${data.type}`, now)) }];
   const auditsOwed = audits.map((entry): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry }));
   if (systems.length) {
     // Carried out here; it stays open until every system confirmed (fulfilment.ts), and the requester's

@@ -38,8 +38,11 @@ export type EffectWork =
   | { kind: 'chain' }
   /** Put the request's address on the suppression list (and tell the customer, once). */
   | { kind: 'suppress'; via: UnsubscribeVia; locale: Locale }
-  /** Publish an event on the stack's bus for the shop's other systems (events-out.ts). */
-  | { kind: 'event'; event: OutEvent };
+  /**
+   * Publish a step's events on the stack's bus for the shop's other systems (events-out.ts), in one
+   * call: one claim and one PutEvents however many events the step has.
+   */
+  | { kind: 'event'; events: OutEvent[] };
 
 export type OwedEffect = EffectWork & {
   /** Unique within the request: a step owes the same effect id however often it runs. */
@@ -140,7 +143,7 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       return [];
     case 'event':
       if (!deps.events) throw new Error('event effect owed where no event bus is wired');
-      await deps.events.publish([effect.event]);
+      await deps.events.publish(effect.events);
       return [];
     case 'suppress': {
       if (!deps.subscriptions) throw new Error('suppress effect owed where no suppression list is wired');
@@ -155,17 +158,19 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       const announced: Owed = {
         id: 'event:address.suppressed',
         kind: 'event',
-        event: outEvent(
-          {
-            type: 'address.suppressed',
-            addressHash: addressHash(email),
-            ...(request.memberId ? { memberId: request.memberId } : {}),
-            via: effect.via,
-            requestId: request.id,
-          },
-          `${request.id}:suppressed`,
-          now,
-        ),
+        events: [
+          outEvent(
+            {
+              type: 'address.suppressed',
+              addressHash: addressHash(email),
+              ...(request.memberId ? { memberId: request.memberId } : {}),
+              via: effect.via,
+              requestId: request.id,
+            },
+            `${request.id}:suppressed`,
+            now,
+          ),
+        ],
       };
       if (!(await subscriptions.markConfirmed(key, now))) return [announced];
       return [

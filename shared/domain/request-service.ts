@@ -92,17 +92,19 @@ const auditOwed = (entry: AuditInput & { requestId: string }): Owed => ({ id: `a
 const openedEventOwed = (request: DataRequest, now: Date): Owed => ({
   id: 'event:request.opened',
   kind: 'event',
-  event: outEvent(
-    {
-      type: 'request.opened',
-      requestId: request.id,
-      requestType: request.type,
-      ...(request.memberId ? { memberId: request.memberId } : {}),
-      dueAt: request.dueAt,
-    },
-    `${request.id}:opened`,
-    now,
-  ),
+  events: [
+    outEvent(
+      {
+        type: 'request.opened',
+        requestId: request.id,
+        requestType: request.type,
+        ...(request.memberId ? { memberId: request.memberId } : {}),
+        dueAt: request.dueAt,
+      },
+      `${request.id}:opened`,
+      now,
+    ),
+  ],
 });
 
 /** The deadline chain a request in this state owes, where chains are wired. */

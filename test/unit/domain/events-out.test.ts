@@ -153,12 +153,13 @@ describe('events out: publishing survives the bus failing once', () => {
     await w.sim.requests.create(request);
     await completeRequest(deps, request.id, { outcome: 'done' }, 'staff');
     expect((await w.sim.requests.get(request.id))?.status).toBe('done');
-    expect((await w.sim.requests.get(request.id))?.owed?.map((o) => o.id)).toEqual(['event:member.erasure_due']);
+    expect((await w.sim.requests.get(request.id))?.owed?.map((o) => o.id)).toEqual(['event:completed']);
     expect(w.published.some((e) => e.type === 'member.erasure_due')).toBe(false);
     w.sim.clock.advance(SWEEP_GRACE_MS + 1000);
     await sweepOwedEffects(w.deps);
     await sweepOwedEffects(w.deps);
     expect(publishedBy(w).filter((e) => e.type === 'member.erasure_due')).toHaveLength(1);
+    expect(w.published.filter((e) => e.type === 'request.completed')).toHaveLength(1);
     expect((await w.sim.requests.get(request.id))?.owed ?? []).toEqual([]);
   });
 
