@@ -69,7 +69,13 @@ const StageSettings = z.strictObject({
   logRetentionDays: z.number().check(z.int(), z.positive()),
   consentTokenDays: z.number().check(z.int(), z.positive(), z.lte(395)),
   visitRetentionDays: z.number().check(z.int(), z.positive()),
-  policy: z.strictObject({ version: z.string(), effectiveAt: z.iso.datetime({ offset: true }), url: z.url() }),
+  policy: z.strictObject({
+    version: z.string(),
+    effectiveAt: z.iso.datetime({ offset: true }),
+    url: z.url(),
+    /** What the baseline version announces on the site (policy 7), per language. */
+    summary: z.optional(z.strictObject({ th: z.optional(z.string().check(z.minLength(1))), en: z.optional(z.string().check(z.minLength(1))) })),
+  }),
   /** Where the internet provider of a visit comes from (policy 1.2(5)); absent means not recorded. */
   isp: z.optional(
     z.discriminatedUnion('source', [

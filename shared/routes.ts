@@ -121,6 +121,18 @@ export const getPolicyRoute = {
   uses: { tables: { policies: ['Query'] } },
 } satisfies RouteDef;
 
+export const policyVersionsRoute = {
+  id: 'policyVersions',
+  method: 'GET',
+  path: '/v1/policy/versions',
+  handler: 'consent/policy-versions',
+  auth: 'public',
+  publicBecause: 'The public announcement of policy changes (policy 7): published versions, dates, summaries and text hashes; it holds no personal data.',
+  summary: 'Every privacy-policy version with its date, change summary and the SHA-256 of its text (HTML page; JSON on request)',
+  throttle: { rate: 20, burst: 40 },
+  uses: { tables: { policies: ['Query'] } },
+} satisfies RouteDef;
+
 export const captureConsentRoute = {
   id: 'captureConsent',
   method: 'POST',
@@ -522,6 +534,7 @@ export const ROUTES: RouteDef[] = [
   getOpenApiRoute,
   getKitRoute,
   getPolicyRoute,
+  policyVersionsRoute,
   captureConsentRoute,
   getConsentRoute,
   recordVisitsRoute,
