@@ -235,6 +235,7 @@ export const cancelMemberRoute = {
     secrets: ['tokenKey'],
     partnerKeys: true,
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { path: MemberPath, body: CancelMemberInput },
 } satisfies RouteDef;

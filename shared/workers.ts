@@ -54,6 +54,7 @@ export const WORKERS: WorkerDef[] = [
         consents: ['Query', 'BatchWriteItem'],
         audit: ['Query', 'PutItem'],
       },
+      publishesEvents: true,
     },
     timeoutSeconds: 300,
   },

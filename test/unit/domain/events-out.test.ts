@@ -19,6 +19,8 @@ import { confirmRequest, intakeEmail } from '../../../shared/domain/request-serv
 import { newRequest } from '../../../shared/domain/requests';
 import type { RequestType } from '../../../shared/domain/request-types';
 import { deletionMail, member, pass, world } from '../../helpers/request-world';
+import { anonymiseEndedHolds, cancelMember } from '../../../shared/domain/member-service';
+import { deactivate } from '../../../shared/domain/members';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats.default(ajv);
@@ -178,6 +180,76 @@ describe('events out: publishing survives the bus failing once', () => {
     const data = { type: 'member.anonymised' as const, memberId: 'm-1' };
     expect(outEvent(data, 'm-1:anonymised', at).eventId).toBe(outEvent(data, 'm-1:anonymised', new Date('2026-11-02T00:00:00Z')).eventId);
     expect(outEvent(data, 'm-1:anonymised', at).eventId).not.toBe(outEvent(data, 'm-2:anonymised', at).eventId);
+  });
+});
+
+/** Members in memory with a bus that refuses the first publish when `failOnce`. */
+function memberWorld(failOnce: boolean) {
+  const w = world();
+  const stored = new Map<string, Member>([[member.memberId, { ...member }]]);
+  let failing = failOnce;
+  const published: OutEvent[] = [];
+  const deps = {
+    members: {
+      get: async (id: string) => stored.get(id),
+      put: async (m: Member) => {
+        stored.set(m.memberId, m);
+      },
+      findByEmail: async () => undefined,
+      findByPartnerHash: async () => undefined,
+      holdsEndedBefore: async (now: Date) => [...stored.values()].filter((m) => m.status === 'deactivated' && m.holdUntil! < now.toISOString()),
+    },
+    audit: w.deps.audit,
+    clock: w.sim.clock,
+    holdDays: 1,
+    data: {
+      visitorIds: async () => [],
+      consentHistory: async () => [],
+      visits: async () => [],
+      orders: async () => [],
+      eraseVisits: async () => 0,
+      eraseConsentHistory: async () => 0,
+      stopProfiling: async () => undefined,
+    },
+    requests: w.sim.requests,
+    events: {
+      async publish(batch: OutEvent[]) {
+        if (failing) {
+          failing = false;
+          throw Object.assign(new Error('EventBridge refused 1 of 1 events (ThrottlingException)'), { name: 'EventsNotPublished' });
+        }
+        published.push(...batch);
+      },
+    },
+  };
+  return { w, stored, deps, published };
+}
+
+describe('events out: member changes outside requests', () => {
+  it('publishes a cancellation; when the bus fails, the storefront backend’s retry publishes it with the same id', async () => {
+    const { stored, deps, published } = memberWorld(true);
+    await expect(cancelMember(deps, member.memberId, 'account closed', 'backend')).rejects.toThrow(/EventBridge refused/);
+    expect(stored.get(member.memberId)?.status).toBe('deactivated');
+    await cancelMember(deps, member.memberId, 'account closed', 'backend');
+    expect(published.map((e) => e.type)).toEqual(['member.deactivated']);
+    expect(published[0]).toMatchObject({ memberId: member.memberId, reason: 'cancellation', holdUntil: stored.get(member.memberId)?.holdUntil });
+    await cancelMember(deps, member.memberId, 'account closed', 'backend');
+    expect(new Set(published.map((e) => e.eventId)).size).toBe(1);
+    seen.push(...published);
+  });
+
+  it('publishes member.anonymised before the member leaves the sweep, so a failed publish is redone by the next run', async () => {
+    const { w, stored, deps, published } = memberWorld(true);
+    stored.set(member.memberId, deactivate(member, 'cancellation request', w.sim.clock.now(), 1));
+    w.sim.clock.advance(2 * 86_400_000);
+    await expect(anonymiseEndedHolds(deps)).rejects.toThrow(/EventBridge refused/);
+    expect(stored.get(member.memberId)?.status).toBe('deactivated');
+    expect(await anonymiseEndedHolds(deps)).toMatchObject({ anonymised: 1 });
+    expect(stored.get(member.memberId)?.status).toBe('anonymised');
+    expect(published).toEqual([expect.objectContaining({ type: 'member.anonymised', memberId: member.memberId })]);
+    expect(await anonymiseEndedHolds(deps)).toMatchObject({ anonymised: 0 });
+    expect(published).toHaveLength(1);
+    seen.push(...published);
   });
 });
 
