@@ -52,8 +52,8 @@ export interface Fulfilment {
   /** When this system carried the request out and the events went out. */
   carriedOutAt: string;
   systems: SystemFulfilment[];
-  /** The notice the requester gets when the request closes; kept until then (ids only are audited). */
-  notice: OutgoingMail;
+  /** The notice the requester gets when the request closes; kept until then (gone if the request is anonymised first). */
+  notice?: OutgoingMail;
   /** Staff's note on completion, kept for the closing history entry. */
   note?: string;
   /** Set when a DPO closed the request without every confirmation. */
@@ -105,7 +105,7 @@ function closeDone(request: DataRequest, by: string, now: Date, how: 'confirmed'
           details: { systems: f.systems.map((s) => ({ system: s.system, status: s.status })), ...(reason ? { override: reason } : {}) },
         },
       },
-      { id: 'mail:completion', kind: 'mail', mail: f.notice },
+      f.notice && { id: 'mail:completion', kind: 'mail', mail: f.notice },
     ],
     now,
   );

@@ -191,8 +191,9 @@ export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) 
  * dates, statuses, SES verdicts and a hash of the address.
  */
 export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
-  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, ...kept } = request;
-  const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
+  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, fulfilment, ...kept } = request;
+  // Mail still owed names the requester; so does an event still owed that carries an edit's values.
+  const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail' && !(o.kind === 'event' && o.events.some((e) => 'changes' in e)));
   return withEvent(
     {
       ...kept,
@@ -204,10 +205,18 @@ export function anonymiseRequest(request: DataRequest, now: Date, by: string): D
       ...(attachments ? { attachments: attachments.map(({ contentType, size }) => ({ contentType, size })) } : {}),
       ...(replies ? { replies: replies.map(({ at, sesMessageId, authenticated }) => ({ at, sesMessageId, authenticated })) } : {}),
       ...(stillOwed.length ? { owed: stillOwed } : {}),
+      // The other systems' states stay; the notice waiting for them (address and text) goes.
+      ...(fulfilment ? { fulfilment: withoutNotice(fulfilment) } : {}),
     },
     {},
     { at: now.toISOString(), event: 'anonymised', by },
   );
+}
+
+/** A fulfilment without what names the requester: the notice waiting for the systems, and staff's note. */
+function withoutNotice(fulfilment: Fulfilment): Fulfilment {
+  const { notice: _notice, note: _note, ...rest } = fulfilment;
+  return rest;
 }
 
 export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected' || r.status === 'expired';

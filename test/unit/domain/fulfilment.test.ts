@@ -14,7 +14,7 @@ import { confirmFulfilment, overrideFulfilment, type ConfirmingSystem } from '..
 import type { Member } from '../../../shared/domain/members';
 import { completeRequest, type CompletionDeps } from '../../../shared/domain/request-completion';
 import { SWEEP_GRACE_MS, sweepOwedEffects } from '../../../shared/domain/request-effects';
-import { newRequest } from '../../../shared/domain/requests';
+import { anonymiseRequest, newRequest } from '../../../shared/domain/requests';
 import type { RequestType } from '../../../shared/domain/request-types';
 import { apiEvent, invoke } from '../../helpers/events';
 import { member, world } from '../../helpers/request-world';
@@ -176,6 +176,22 @@ describe('fulfilment: a carried-out request waits for the systems that act on it
     await sweepOwedEffects(w.deps);
     await sweepOwedEffects(w.deps);
     expect(w.mailTo(member.email)).toHaveLength(1);
+  });
+});
+
+describe('fulfilment: anonymised while waiting (the dispute hold ended first)', () => {
+  it('drops the held notice and an edit’s values still owed, and closes without mail when the system confirms', async () => {
+    const { w, deps, request, stateOf } = setup('edit', [SHOP], { events: () => true });
+    await w.sim.requests.create(request);
+    await completeRequest(deps, request.id, { outcome: 'done', changes: { address: { line1: '99/1 Sukhumvit Rd' } } }, 'staff');
+    expect((await stateOf()).owed?.map((o) => o.kind)).toEqual(['event']);
+    const anonymised = anonymiseRequest(await stateOf(), w.sim.clock.now(), 'system:hold-sweep');
+    await w.sim.requests.update(anonymised);
+    expect(JSON.stringify(await stateOf())).not.toMatch(/Sukhumvit|somchai/i);
+    expect((await stateOf()).fulfilment?.systems).toEqual([{ system: 'shop-backend', action: 'edited', status: 'waiting' }]);
+    await confirmFulfilment(w.deps, request.id, 'shop-backend', { outcome: 'edited' });
+    expect((await stateOf()).status).toBe('done');
+    expect(w.sim.mailer.sent).toEqual([]);
   });
 });
 
