@@ -63,8 +63,11 @@ export function httpConfirm(apiUrl: string, as: { region: string } | { localSyst
       headers['x-local-system'] = as.localSystemId;
     }
     const res = await fetch(url, { method: 'POST', headers, body: payload });
-    // 404: the request does not wait for this system (nothing to confirm); anything else not OK is retried.
-    if (!res.ok && res.status !== 404) throw new Error(`confirmation refused: HTTP ${res.status} ${await res.text()}`);
+    // 404: the request does not wait for this system (nothing to confirm). 403: the stage does not
+    // know this system as one that confirms (no `confirmRoleArn`): its work is done, nobody waits.
+    // Anything else is an error, and the message stays on the queue for redelivery.
+    if (res.status === 403) console.warn(`not a confirming system of this stage: ${await res.text()}`);
+    else if (!res.ok && res.status !== 404) throw new Error(`confirmation refused: HTTP ${res.status} ${await res.text()}`);
   };
 }
 
