@@ -1,6 +1,6 @@
 /**
- * The privacy backend's one stack: the alarm topic, data stores, then the HTTP API built from the
- * route table and the workers. Every alarm in it must notify the alarm topic (checked at synth).
+ * The privacy backend's one stack: the alarm topic, data stores, the staff user pool, then the HTTP
+ * API built from the route table and the workers. Every alarm in it must notify the alarm topic (checked at synth).
  */
 import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,7 @@ import { DataStores } from './constructs/data';
 import { EventsOut } from './constructs/events-out';
 import { FunctionBundles } from './constructs/function-bundles';
 import { PrivacyHttpApi } from './constructs/http-api';
+import { PRE_TOKEN_HANDLER, StaffAuth } from './constructs/staff-auth';
 import { Workers } from './constructs/workers';
 import { commonEnvironment, type StageSettings } from './stage-config';
 
@@ -33,6 +34,7 @@ export class PrivacyStack extends Stack {
   readonly alerts: Alerts;
   readonly data: DataStores;
   readonly http: PrivacyHttpApi;
+  readonly staffAuth: StaffAuth;
   readonly workers: Workers;
   readonly eventsOut: EventsOut;
 
@@ -40,13 +42,19 @@ export class PrivacyStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     const routes = props.routes ?? ROUTES;
-    new FunctionBundles(this, { handlerPaths: [...routes, ...WORKERS].map((f) => f.handler) });
+    new FunctionBundles(this, { handlerPaths: [...[...routes, ...WORKERS].map((f) => f.handler), PRE_TOKEN_HANDLER] });
     const retain = settings.name === 'prod';
     this.alerts = new Alerts(this, 'Alerts', { subscribers: settings.alarmSubscribers, retain });
     Aspects.of(this).add(new EveryAlarmNotifies(this.alerts.topic));
     this.data = new DataStores(this, 'Data', { retain, alerts: this.alerts, partners: settings.partners ?? [] });
     this.eventsOut = new EventsOut(this, 'EventsOut', { bus: this.data.eventBus, consumers: settings.eventConsumers ?? [], alerts: this.alerts });
+    this.staffAuth = new StaffAuth(this, 'StaffAuth', {
+      retain,
+      logRetention: retentionFor(settings.logRetentionDays),
+      commonEnvironment: commonEnvironment(settings),
+    });
     this.http = new PrivacyHttpApi(this, 'Http', {
+      staffAuthorizer: this.staffAuth.authorizer,
       settings,
       data: this.data,
       commonEnvironment: commonEnvironment(settings),

@@ -1,11 +1,16 @@
 /**
  * `npm run admin -- <command> [options]` (`npm run admin -- help` lists them): the staff tool over
- * the IAM-authorised admin API, locally or against a deployed stage. Parsing, signing and the command
- * table live in `lib/admin-cli.ts`; this file reads the target, sends and prints.
+ * the admin API, locally or against a deployed stage. People routes get the ID token of a person
+ * signed in to the staff user pool (locally: the running `npm start`'s demo people); machine (IAM)
+ * routes get SigV4. Parsing, signing and the command table live in `lib/admin-cli.ts`; this file
+ * reads the target, signs in, sends and prints.
  *
  * Exit codes: 0 done (or help), 1 the call failed (HTTP error, network, credentials, broken audit
  * chain), 2 usage error (unknown command, bad or missing option).
  */
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import type { StaffGroup } from '../shared/domain/staff-access';
 import { buildRequest, describeApiError, isLoopback, parseCommand, presentAnswer, regionFor, signedRequest, type OutgoingRequest } from './lib/admin-cli';
 
 const TIMEOUT_MS = 30_000;
@@ -50,6 +55,65 @@ async function sign(request: OutgoingRequest, base: string, region: string | und
   return signedRequest(request, { region: signingRegion, credentials });
 }
 
+/** Asks on the terminal; `secret` answers are not echoed. */
+async function ask(question: string, secret = false): Promise<string> {
+  if (!process.stdin.isTTY) throw new Failure(`${question.replace(/: $/, '')} is needed and there is no terminal to ask on`);
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  try {
+    const answer = rl.question(question);
+    muted = secret;
+    return (await answer).trim();
+  } finally {
+    rl.close();
+    if (secret) process.stderr.write('\n');
+  }
+}
+
+/**
+ * The ID token for a people route. With STAFF_USERNAME: that person (password from STAFF_PASSWORD or
+ * asked; the authenticator code from STAFF_TOTP_CODE or asked when Cognito wants one). Without it,
+ * against the running `npm start`: its demo person of the group the route needs (or `--as`).
+ */
+async function idToken(base: string, role: StaffGroup, region: string | undefined): Promise<string> {
+  const { signIn } = await import('./lib/local-staff-auth');
+  const username = process.env.STAFF_USERNAME;
+  try {
+    if (!username) {
+      if (!isLoopback(base)) throw new Failure('Sign in to the staff user pool: set STAFF_USERNAME (and STAFF_PASSWORD, or type it when asked).');
+      const { readLocalState } = await import('./lib/local-system');
+      let staffAuth: Awaited<ReturnType<typeof readLocalState>>['staffAuth'];
+      try {
+        staffAuth = readLocalState().staffAuth;
+      } catch (error) {
+        throw new Failure(`${(error as Error).message}\nOr sign in as a person of the pool: STAFF_USERNAME, STAFF_PASSWORD, PRIVACY_STAFF_CLIENT_ID.`);
+      }
+      if (!staffAuth) throw new Failure('The running local system has no staff user pool: restart `npm start`.');
+      return await signIn(staffAuth, staffAuth.users[role]);
+    }
+    const clientId = process.env.PRIVACY_STAFF_CLIENT_ID;
+    if (!clientId) throw new Failure('Set PRIVACY_STAFF_CLIENT_ID to the stack output StaffUserPoolClientId.');
+    const password = process.env.STAFF_PASSWORD || (await ask(`Password of ${username}: `, true));
+    const code = process.env.STAFF_TOTP_CODE;
+    const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+    const poolRegion = region ?? (isLoopback(base) ? process.env.AWS_REGION : regionFor(base, undefined, process.env.AWS_REGION));
+    return await signIn(
+      { userPoolClientId: clientId },
+      { username, password, askCode: async () => code || ask('Authenticator code: ') },
+      new CognitoIdentityProviderClient(poolRegion ? { region: poolRegion } : {}),
+    );
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    throw new Failure(`Sign-in failed: ${(error as Error).message}`);
+  }
+}
+
 async function send(request: OutgoingRequest): Promise<{ status: number; ok: boolean; body: unknown }> {
   // fetch sets Host from the URL (the value that was signed) and will not take it from us.
   const { host: _host, ...headers } = request.headers;
@@ -89,7 +153,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     const base = await targetUrl(parsed.url);
     const unsigned = buildRequest(base, parsed.call);
-    const request = isLoopback(base) ? unsigned : await sign(unsigned, base, parsed.region);
+    const people = parsed.auth === 'staff' || parsed.auth === 'dpo';
+    const request = people
+      ? {
+          ...unsigned,
+          headers: { ...unsigned.headers, authorization: `Bearer ${await idToken(base, parsed.as ?? (parsed.auth as StaffGroup), parsed.region)}` },
+        }
+      : isLoopback(base)
+        ? unsigned
+        : await sign(unsigned, base, parsed.region);
     const answer = await send(request);
     if (!answer.ok) {
       console.error(describeApiError(answer.status, answer.body));

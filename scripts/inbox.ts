@@ -35,7 +35,7 @@ try {
   const raw = readFileSync(positionals[0]!);
   const state = readLocalState(port === undefined ? undefined : parsePort(port, '--port'));
   process.env.LOG_LEVEL ??= 'silent';
-  await prepareLocalAws(stageFromCdkJson(state.stage), { endpoint: state.endpoint, prefix: state.prefix, publicUrl: state.url });
+  await prepareLocalAws(stageFromCdkJson(state.stage), { endpoint: state.endpoint, prefix: state.prefix, publicUrl: state.url, staffPool: false });
   const { messageId: _m, ...outcome } = await deliverMail(raw, verdicts);
   console.log(JSON.stringify(outcome));
 } catch (error) {

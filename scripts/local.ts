@@ -7,6 +7,7 @@ import { routeKey } from '../shared/routes';
 import { relative } from 'node:path';
 import { iamRoutes, PortInUseError, snapshotFile, startLocalSystem, type LocalSystem } from './lib/local-system';
 import { MotoMissingError } from './lib/moto';
+import { totpUri } from './lib/local-staff-auth';
 
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -42,13 +43,19 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 try {
   system = await startLocalSystem({ port, writeState: true, workers: true, ...(persist ? { persist } : {}) });
   if (stopRequested) await stop(stopRequested);
-  const staff = iamRoutes();
-  if (staff.length) {
+  const machine = iamRoutes();
+  if (machine.length) {
     console.warn(
-      `WARNING: ${staff.length} route(s) need IAM (SigV4) auth in AWS and are served here WITHOUT signature checks, on loopback only:\n` +
-        staff.map((r) => `  ${routeKey(r)}`).join('\n'),
+      `WARNING: ${machine.length} machine route(s) need IAM (SigV4) auth in AWS and are served here WITHOUT signature checks, on loopback only:\n` +
+        machine.map((r) => `  ${routeKey(r)}`).join('\n'),
     );
   }
+  const { staff, dpo } = system.staffAuth.users;
+  console.log(
+    `Staff sign-in (local user pool ${system.staffAuth.userPoolId}, client ${system.staffAuth.userPoolClientId}; new passwords at every start):\n` +
+      `  staff: ${staff.username} / ${staff.password}\n` +
+      `  dpo:   ${dpo.username} / ${dpo.password}, then an authenticator code: TOTP secret ${dpo.totpSecret} (${totpUri(dpo)})`,
+  );
   if (persist) {
     const loaded = system.restored ? `loaded ${system.restored.items} items and ${system.restored.objects} objects` : 'nothing saved yet';
     console.log(

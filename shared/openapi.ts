@@ -33,7 +33,8 @@ function operation(route: RouteDef) {
   return {
     operationId: route.id,
     summary: route.summary,
-    ...(route.auth === 'iam' ? { security: [{ sigv4: [] }] } : { security: [] }),
+    security: route.auth === 'public' ? [] : route.auth === 'iam' ? [{ sigv4: [] }] : [{ staffToken: [] }],
+    ...(route.auth === 'staff' || route.auth === 'dpo' ? { 'x-staff-group': route.auth === 'dpo' ? ['dpo'] : ['staff', 'dpo'] } : {}),
     parameters: [
       ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: pathSchema?.properties?.[name] ?? { type: 'string' } })),
       ...Object.entries(querySchema?.properties ?? {}).map(([name, schema]) => ({
@@ -68,7 +69,18 @@ export function openApiDocument(routes: RouteDef[] = ROUTES) {
     components: {
       schemas: { Error: ErrorBody },
       securitySchemes: {
-        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (IAM), for staff and the storefront backend' },
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (IAM), for machine callers: the storefront backend, the newsletter sender, partners',
+        },
+        staffToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'The Cognito ID token of a signed-in person of the staff user pool; x-staff-group names the groups the route lets in',
+        },
       },
     },
   };

@@ -8,6 +8,7 @@
  * not the whole table (the modules are side-effect free and esbuild drops the rest).
  */
 import type * as z from 'zod/mini';
+import type { StaffAccess } from './domain/staff-access';
 import type { BucketKey, QueueKey, SecretKey, TableKey } from './resources';
 import { ConsentInput, PublishPolicyInput, VisitorPath } from './schemas/consent';
 import { BeaconInput, LinkPath, OrderInput, VisitQuery } from './schemas/visits';
@@ -29,6 +30,9 @@ import {
   TokenBody,
   TokenQuery,
 } from './schemas/requests';
+
+/** Who may call a route; see `RouteDef.auth`. */
+export type RouteAuth = 'public' | 'iam' | StaffAccess;
 
 /** DynamoDB actions a function may be granted; `Scan` is deliberately absent. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
@@ -60,8 +64,13 @@ export interface RouteDef {
   path: string;
   /** functions/<handler>.ts exporting `handler`. */
   handler: string;
-  /** `iam`: SigV4-signed calls by staff or the storefront backend. `public`: the storefront's browsers. */
-  auth: 'public' | 'iam';
+  /**
+   * `public`: the storefront's browsers. `iam`: SigV4-signed machine callers (storefront backend,
+   * newsletter sender, partners). `staff`: a signed-in person of the Cognito group `staff` or `dpo`;
+   * `dpo`: the group `dpo` only (Cognito ID token checked by the API's JWT authoriser, group by the
+   * route middleware).
+   */
+  auth: RouteAuth;
   /** For public routes: why they have no authoriser (recorded with the cdk-nag acknowledgement). */
   publicBecause?: string;
   summary: string;
@@ -179,7 +188,7 @@ export const linkVisitorRoute = {
   method: 'PUT',
   path: '/v1/members/{memberId}/visitors/{visitorId}',
   handler: 'visits/link-visitor',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend links its own members' visitor ids
   summary: 'Storefront backend: this visitor id belongs to this member',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { visits: ['PutItem'], members: ['GetItem'] } },
@@ -191,7 +200,7 @@ export const recordOrderRoute = {
   method: 'POST',
   path: '/v1/orders',
   handler: 'orders/record-order',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend reports orders
   summary: 'Storefront backend: a purchase (order id, member, time, amount, items count)',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { orders: ['PutItem', 'GetItem'] } },
@@ -203,7 +212,7 @@ export const listVisitsRoute = {
   method: 'GET',
   path: '/v1/admin/visits',
   handler: 'admin/list-visits',
-  auth: 'iam',
+  auth: 'staff', // people: part of member look-up
   summary: 'A visitor\u2019s or member\u2019s visits, newest first, paginated (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { visits: ['Query'] } },
@@ -215,7 +224,7 @@ export const putMemberRoute = {
   method: 'PUT',
   path: '/v1/members/{memberId}',
   handler: 'members/put-member',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend syncs its members
   summary: 'Storefront backend: register or update a member (email, name, locale, marketing opt-in)',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { members: ['GetItem', 'PutItem'], audit: AUDIT }, partnerKeys: true },
@@ -227,7 +236,7 @@ export const cancelMemberRoute = {
   method: 'POST',
   path: '/v1/members/{memberId}/cancel',
   handler: 'members/cancel-member',
-  auth: 'iam',
+  auth: 'iam', // machine: the storefront backend reports a cancelled account
   summary: 'Storefront backend: the member cancelled their account; deactivate and keep for disputes (policy 2.2)',
   throttle: { rate: 20, burst: 40 },
   uses: {
@@ -310,7 +319,7 @@ export const listRequestsRoute = {
   method: 'GET',
   path: '/v1/admin/requests',
   handler: 'admin/list-requests',
-  auth: 'iam',
+  auth: 'staff', // people: the request queue
   summary: 'Staff queue: requests by status (default open), soonest due first',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['Query'] } },
@@ -322,7 +331,7 @@ export const getRequestRoute = {
   method: 'GET',
   path: '/v1/admin/requests/{id}',
   handler: 'admin/get-request',
-  auth: 'iam',
+  auth: 'staff', // people: working a request
   summary: 'One request with its history (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'] } },
@@ -334,7 +343,7 @@ export const getRawMailRoute = {
   method: 'GET',
   path: '/v1/admin/requests/{id}/raw',
   handler: 'admin/get-raw-mail',
-  auth: 'iam',
+  auth: 'staff', // people: working a request (its original mail)
   summary: 'Short-lived links to the raw mail of a request and of its replies (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem'] }, buckets: { inboundMail: ['read'] } },
@@ -346,7 +355,7 @@ export const completeRequestRoute = {
   method: 'POST',
   path: '/v1/admin/requests/{id}/complete',
   handler: 'admin/complete-request',
-  auth: 'iam',
+  auth: 'staff', // people: working a request
   summary: 'Record the outcome (done / rejected with reason), carry it out and notify the requester (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: {
@@ -374,7 +383,7 @@ export const confirmFulfilmentRoute = {
   method: 'POST',
   path: '/v1/fulfilment/requests/{id}',
   handler: 'fulfilment/confirm-fulfilment',
-  auth: 'iam',
+  auth: 'iam', // machine: a system of the shop, identified by its own IAM role
   summary:
     'A system of the shop confirms its part of a request (erased / edited / suppressed / deactivated, or failed with a reason), signed as its own IAM role',
   throttle: { rate: 20, burst: 40 },
@@ -387,8 +396,8 @@ export const overrideFulfilmentRoute = {
   method: 'POST',
   path: '/v1/admin/requests/{id}/fulfilment-override',
   handler: 'admin/override-fulfilment',
-  // TODO(auth): 'dpo' once the staff-auth contract is merged; a DPO closes without every system.
-  auth: 'iam',
+  // A DPO alone closes a request without every system's confirmation.
+  auth: 'dpo',
   summary: 'Close a carried-out request without every system’s confirmation, with the reason (DPO; audited)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
@@ -400,7 +409,7 @@ export const recordDisclosureRoute = {
   method: 'POST',
   path: '/v1/admin/disclosures',
   handler: 'admin/record-disclosure',
-  auth: 'iam',
+  auth: 'dpo', // people: the disclosure register is the DPO's
   summary: 'Record a disclosure: recipient, legal basis, reference, data categories, date (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['PutItem'], members: ['GetItem'], audit: AUDIT } },
@@ -412,7 +421,7 @@ export const listDisclosuresRoute = {
   method: 'GET',
   path: '/v1/admin/disclosures',
   handler: 'admin/list-disclosures',
-  auth: 'iam',
+  auth: 'dpo', // people: the disclosure register is the DPO's
   summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['Query'] } },
@@ -424,7 +433,7 @@ export const getAuditRoute = {
   method: 'GET',
   path: '/v1/admin/audit/{subject}',
   handler: 'admin/get-audit',
-  auth: 'iam',
+  auth: 'dpo', // people: audit verification is the DPO's
   summary: 'A member\u2019s audit trail and its hash-chain verification (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { audit: ['Query'] } },
@@ -436,7 +445,7 @@ export const checkMembershipRoute = {
   method: 'POST',
   path: '/v1/partner/membership-checks',
   handler: 'partner/check-membership',
-  auth: 'iam',
+  auth: 'iam', // machine: a partner, identified by its own IAM role
   summary:
     'Joint-marketing partner (identified by its IAM role): did the person with this keyed e-mail hash join through its referral? yes/no, logged as a disclosure',
   throttle: { rate: 5, burst: 10 },
@@ -449,7 +458,7 @@ export const getSubscriptionRoute = {
   method: 'GET',
   path: '/v1/subscriptions/{email}',
   handler: 'subscriptions/get-subscription',
-  auth: 'iam',
+  auth: 'iam', // machine: the shop's mail sender asks before each marketing mail (staff look-up needs its own people route)
   summary: 'The shop\u2019s mail sender: may marketing go to this address? (suppression list)',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { subscriptions: ['GetItem'] } },
@@ -461,7 +470,7 @@ export const checkSubscriptionsRoute = {
   method: 'POST',
   path: '/v1/subscriptions/check',
   handler: 'subscriptions/check-subscriptions',
-  auth: 'iam',
+  auth: 'iam', // machine: the shop's mail sender
   summary: 'The shop\u2019s mail sender: split up to 100 addresses into subscribed and suppressed',
   throttle: { rate: 20, burst: 40 },
   uses: { tables: { subscriptions: ['BatchGetItem'] } },
@@ -473,7 +482,7 @@ export const createUnsubscribeLinkRoute = {
   method: 'POST',
   path: '/v1/admin/unsubscribe-links',
   handler: 'admin/create-unsubscribe-link',
-  auth: 'iam',
+  auth: 'iam', // machine: the newsletter sender
   summary: 'The newsletter sender: the unsubscribe URL and List-Unsubscribe headers for one address',
   throttle: { rate: 50, burst: 100 },
   uses: { tables: { subscriptions: ['UpdateItem'] }, secrets: ['tokenKey'] },
@@ -511,7 +520,7 @@ export const listPoliciesRoute = {
   method: 'GET',
   path: '/v1/admin/policies',
   handler: 'admin/list-policies',
-  auth: 'iam',
+  auth: 'staff', // people: reading which versions exist (public anyway through GET /v1/policy); publishing is the DPO's
   summary: 'Every policy version and the one in force (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { policies: ['Query'] } },
@@ -522,7 +531,7 @@ export const publishPolicyRoute = {
   method: 'POST',
   path: '/v1/admin/policies',
   handler: 'admin/publish-policy',
-  auth: 'iam',
+  auth: 'dpo', // people: policy versions are the DPO's
   summary: 'Publish a new policy version with its effective date, text hash and changed categories (staff)',
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { policies: ['Query', 'PutItem', 'GetItem'] } },

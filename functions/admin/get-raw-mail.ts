@@ -1,5 +1,5 @@
 /**
- * GET /v1/admin/requests/{id}/raw (IAM): short-lived links to the raw mail of a request and of each
+ * GET /v1/admin/requests/{id}/raw (staff): short-lived links to the raw mail of a request and of each
  * reply, for staff to open what the parsed text cannot show (attachments, HTML-only mail). The mail
  * stays in the inbound bucket for its lifetime; a link lives minutes.
  */
@@ -14,7 +14,7 @@ import { BUCKETS } from '../../shared/resources';
 import { getRawMailRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'>; mail: Pick<S3MailReader, 'rawMailUrl'> }) =>
-  route(getRawMailRoute.request).handler(async (event) => {
+  route({ ...getRawMailRoute.request, auth: getRawMailRoute.auth }).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
     const mails = [

@@ -1,4 +1,4 @@
-/** GET /v1/admin/requests/{id} (IAM): one request with its history and verdicts. */
+/** GET /v1/admin/requests/{id} (staff): one request with its history and verdicts. */
 import { requestStore } from '../../shared/adapters/wiring/request-store';
 import { NotFoundError } from '../../shared/domain/errors';
 import { fulfilmentView } from '../../shared/domain/fulfilment';
@@ -8,7 +8,7 @@ import { route } from '../../shared/http/route';
 import { getRequestRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { requests: Pick<RequestStore, 'get'> }) =>
-  route(getRequestRoute.request).handler(async (event) => {
+  route({ ...getRequestRoute.request, auth: getRequestRoute.auth }).handler(async (event) => {
     const request = await deps.requests.get(event.input.path.id);
     if (!request) throw new NotFoundError('Request');
     // What is still owed, without the mail itself (a pending confirmation mail holds a live link);

@@ -1,4 +1,4 @@
-/** GET /v1/admin/disclosures[?memberId=] (IAM): the register, newest first, or one member's disclosures. */
+/** GET /v1/admin/disclosures[?memberId=] (DPO): the register, newest first, or one member's disclosures. */
 import { disclosureStore } from '../../shared/adapters/wiring/members';
 import type { DisclosureStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
@@ -6,7 +6,7 @@ import { route } from '../../shared/http/route';
 import { listDisclosuresRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { disclosures: DisclosureStore }) =>
-  route(listDisclosuresRoute.request).handler(async (event) => {
+  route({ ...listDisclosuresRoute.request, auth: listDisclosuresRoute.auth }).handler(async (event) => {
     const { memberId, limit = 50, next } = event.input.query;
     if (memberId) return ok({ items: await deps.disclosures.forMember(memberId) });
     const page = await deps.disclosures.recent(limit, next);

@@ -1,4 +1,4 @@
-/** GET /v1/admin/requests?status=open (IAM): the staff queue, soonest due first. */
+/** GET /v1/admin/requests?status=open (staff): the staff queue, soonest due first. */
 import { requestStore } from '../../shared/adapters/wiring/request-store';
 import type { RequestStore } from '../../shared/domain/ports';
 import { ok } from '../../shared/http/responses';
@@ -6,7 +6,7 @@ import { route } from '../../shared/http/route';
 import { listRequestsRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: { requests: Pick<RequestStore, 'byStatus'> }) =>
-  route(listRequestsRoute.request).handler(async (event) => {
+  route({ ...listRequestsRoute.request, auth: listRequestsRoute.auth }).handler(async (event) => {
     const { status = 'open', limit = 50, next } = event.input.query;
     const page = await deps.requests.byStatus(status, limit, next);
     // The queue shows what staff need to triage; details and history are on the request itself.

@@ -2,12 +2,12 @@
 import { fulfilmentDeps } from '../../shared/adapters/wiring/fulfilment';
 import { fulfilmentView, overrideFulfilment, type FulfilmentDeps } from '../../shared/domain/fulfilment';
 import { ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffActor } from '../../shared/http/route';
 import { overrideFulfilmentRoute } from '../../shared/routes';
 
 export const makeHandler = (deps: FulfilmentDeps) =>
-  route(overrideFulfilmentRoute.request).handler(async (event) => {
-    const request = await overrideFulfilment(deps, event.input.path.id, event.input.body.reason, callerOf(event));
+  route({ ...overrideFulfilmentRoute.request, auth: overrideFulfilmentRoute.auth }).handler(async (event) => {
+    const request = await overrideFulfilment(deps, event.input.path.id, event.input.body.reason, staffActor(event));
     return ok({ requestId: request.id, status: request.status, fulfilment: fulfilmentView(request) });
   });
 

@@ -1,4 +1,4 @@
-/** POST /v1/admin/policies (IAM): publish a new policy version with its effective date and hash. */
+/** POST /v1/admin/policies (DPO): publish a new policy version with its effective date and hash. */
 import { policyCatalogue, policyStore } from '../../shared/adapters/wiring/policies';
 import { publishPolicy } from '../../shared/domain/consent-service';
 import type { PolicyStore } from '../../shared/domain/ports';
@@ -6,14 +6,14 @@ import { systemClock } from '../../shared/adapters/clock';
 import type { Clock } from '../../shared/domain/ports';
 import type { PolicyCatalogue } from '../../shared/adapters/policy-store';
 import { created, ok } from '../../shared/http/responses';
-import { callerOf, route } from '../../shared/http/route';
+import { route, staffOf } from '../../shared/http/route';
 import { publishPolicyRoute } from '../../shared/routes';
 import { log } from '../../shared/log';
 
 export const makeHandler = (deps: { store: PolicyStore; policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) =>
-  route(publishPolicyRoute.request).handler(async (event) => {
+  route({ ...publishPolicyRoute.request, auth: publishPolicyRoute.auth }).handler(async (event) => {
     const { outcome, version } = await publishPolicy(deps, { ...event.input.body });
-    log.info('policy published', { version: version.version, by: callerOf(event), outcome });
+    log.info('policy published', { version: version.version, by: staffOf(event).username, outcome });
     return outcome === 'created' ? created(version) : ok(version, { 'idempotent-replayed': 'true' });
   });
 

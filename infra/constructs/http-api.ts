@@ -1,12 +1,13 @@
 /**
- * The HTTP API, built from the route table: one function per route, IAM authorisation for staff and
- * storefront-backend routes, JSON access logs, and throttling per route so a flood on one public
+ * The HTTP API, built from the route table: one function per route, IAM authorisation for machine
+ * routes (storefront backend, newsletter sender, partners), the staff pool's JWT authoriser for
+ * people routes (`staff`, `dpo`; the group is checked by the route middleware), JSON access logs, and throttling per route so a flood on one public
  * route cannot starve the others (the account's request quota is shared by every API in the region).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, type HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, type HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -25,6 +26,8 @@ export interface PrivacyHttpApiProps {
   commonEnvironment: Record<string, string>;
   logRetention: RetentionDays;
   routes?: RouteDef[];
+  /** Checks the staff pool's ID tokens on people routes. */
+  staffAuthorizer: HttpUserPoolAuthorizer;
 }
 
 /** Access log fields: enough to trace and debug a request, without IP address or user agent. */
@@ -79,7 +82,7 @@ export class PrivacyHttpApi extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
-        ...(route.auth === 'iam' ? { authorizer: iam } : {}),
+        ...(route.auth === 'iam' ? { authorizer: iam } : route.auth === 'staff' || route.auth === 'dpo' ? { authorizer: props.staffAuthorizer } : {}),
       });
       if (!httpRoute) throw new Error(`No route created for ${routeKey(route)}`);
       this.routes[route.id] = httpRoute;

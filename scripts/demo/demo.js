@@ -35,17 +35,15 @@
     line.textContent = `consent(): ${JSON.stringify(kit.consent())}${id ? ` · visitorId: ${id} · ` : ''}`;
     panel.appendChild(line);
     if (!id) return;
-    const links = [
-      [`/v1/consents/${id}`, 'stored consent'],
-      [`/v1/admin/visits?visitorId=${id}`, 'stored visits (staff route)'],
-    ];
-    links.forEach(([href, text], i) => {
-      const a = document.createElement('a');
-      a.href = href;
-      a.textContent = text;
-      if (i) panel.appendChild(document.createTextNode(' · '));
-      panel.appendChild(a);
-    });
+    const a = document.createElement('a');
+    a.href = `/v1/consents/${id}`;
+    a.textContent = 'stored consent';
+    panel.appendChild(a);
+    // The visits are behind a staff sign-in: the staff CLI signs in as the local demo person.
+    const visits = document.createElement('code');
+    visits.textContent = `npm run admin -- visits list --visitor ${id}`;
+    panel.appendChild(document.createTextNode(' · stored visits: '));
+    panel.appendChild(visits);
   };
   if (panel && kit) {
     show();

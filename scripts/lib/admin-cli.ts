@@ -16,7 +16,8 @@ import { CATEGORIES } from '../../shared/domain/categories';
 import { LOCALES } from '../../shared/domain/members';
 import { LEGAL_BASES } from '../../shared/domain/ports';
 import { REQUEST_OUTCOMES, REQUEST_STATUSES } from '../../shared/domain/requests';
-import { ROUTES, type RouteDef } from '../../shared/routes';
+import type { StaffGroup } from '../../shared/domain/staff-access';
+import { ROUTES, type RouteAuth, type RouteDef } from '../../shared/routes';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -69,6 +70,7 @@ const PAGING = {
 const GLOBAL_OPTIONS = {
   url: { type: 'string' },
   region: { type: 'string' },
+  as: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -289,7 +291,7 @@ export function usage(): string {
   return [
     'usage: npm run admin -- <command> [options]',
     '',
-    'Staff tool over the IAM-authorised admin API. Prints the JSON answer (pretty; --json for one line).',
+    'Staff tool over the admin API. Prints the JSON answer (pretty; --json for one line).',
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${synopsis(c)}\n      ${c.summary}`),
@@ -298,11 +300,15 @@ export function usage(): string {
     '',
     'target (every command):',
     '  --url URL        the API (default: env PRIVACY_API_URL, else the running `npm start`; env PORT picks one of several)',
-    '  --region REGION  signing region (default: from an *.execute-api.<region>.amazonaws.com host, else env AWS_REGION)',
+    '  --region REGION  the API\u2019s region (default: from an *.execute-api.<region>.amazonaws.com host, else env AWS_REGION)',
+    '  --as staff|dpo   locally: sign in as that demo person (default: the one the command needs)',
     '  --json           compact one-line JSON',
     '',
-    'Calls to a loopback host are sent unsigned; any other host gets AWS SigV4 with your default credentials',
-    '(AWS_PROFILE, environment, SSO: whatever the AWS CLI would use).',
+    'Every command signs in to the staff user pool first and sends its ID token:',
+    '  STAFF_USERNAME, STAFF_PASSWORD (asked for when unset), then the authenticator code when Cognito asks',
+    '  (typed, or STAFF_TOTP_CODE); PRIVACY_STAFF_CLIENT_ID is the stack output StaffUserPoolClientId.',
+    '  Against the running `npm start` without STAFF_USERNAME: its demo people, passwords and TOTP included.',
+    'Machine (IAM) routes get AWS SigV4 with your default credentials (AWS_PROFILE, environment, SSO).',
   ].join('\n');
 }
 
@@ -320,6 +326,10 @@ export type ParseResult =
       url?: string;
       region?: string;
       json: boolean;
+      /** Who may call the command's route: people routes get a signed-in person's ID token, `iam` routes SigV4. */
+      auth: RouteAuth;
+      /** `--as staff|dpo`: locally, sign in as that demo person instead of the one the route needs. */
+      as?: StaffGroup;
     };
 
 const DEFAULT_IO: ParseIo = { now: () => new Date(), readFile: (path) => readFileSync(path) };
@@ -388,6 +398,7 @@ export function parseCommand(argv: string[], io: ParseIo = DEFAULT_IO): ParseRes
   if (rest.length > expected.length) return fail(`${spec.name}: unexpected argument "${rest[expected.length]}"`, text);
   for (const [i, name] of expected.entries()) if (!rest[i]!.trim()) return fail(`${spec.name}: ${name} must not be empty`, text);
 
+  if (values.as !== undefined && values.as !== 'staff' && values.as !== 'dpo') return fail(`${spec.name}: --as must be staff or dpo`, text);
   const urlProblem = values.url !== undefined ? httpUrl(values.url) : undefined;
   if (urlProblem) return fail(`${spec.name}: --url ${urlProblem}`, text);
   for (const [name, o] of Object.entries(spec.options ?? {})) {
@@ -422,6 +433,8 @@ export function parseCommand(argv: string[], io: ParseIo = DEFAULT_IO): ParseRes
     ...(url !== undefined ? { url } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     json,
+    auth: route.auth,
+    ...(values.as !== undefined ? { as: values.as as StaffGroup } : {}),
   };
 }
 

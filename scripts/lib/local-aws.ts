@@ -12,6 +12,7 @@ import { documentClient } from '../../shared/adapters/dynamodb';
 import { EVENT_SOURCE } from '../../shared/domain/events-out';
 import { BUCKETS, EVENT_BUS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
+import { createStaffPool, useLocalStaffAuth } from './local-staff-auth';
 
 /** Dummy credentials and a region: the emulator accepts anything, the SDK insists on something. */
 export function useEmulator(endpoint: string) {
@@ -204,10 +205,14 @@ export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
 
 /**
  * Everything the handlers need around them, from the same definitions the stack uses: environment,
- * tables, buckets and a verified sender; and the handlers' client made to send the emulator one
- * transaction at a time. Idempotent, so every local command may call it.
+ * tables, buckets, a verified sender and the staff user pool; and the handlers' client made to send the emulator one
+ * transaction at a time. Idempotent for the data, so every local command may call it (each call
+ * makes a new, empty staff pool with new demo passwords).
  */
-export async function prepareLocalAws(settings: StageSettings, options: { endpoint: string; prefix: string; publicUrl: string }) {
+export async function prepareLocalAws(
+  settings: StageSettings,
+  options: { endpoint: string; prefix: string; publicUrl: string /** Default true; a command that serves no HTTP (inbox) needs none. */; staffPool?: boolean },
+) {
   useEmulator(options.endpoint);
   for (const [k, v] of Object.entries(commonEnvironment(settings))) process.env[k] = v;
   for (const [key, def] of Object.entries(SECRETS) as [keyof typeof SECRETS, (typeof SECRETS)[keyof typeof SECRETS]][]) {
@@ -220,6 +225,10 @@ export async function prepareLocalAws(settings: StageSettings, options: { endpoi
   const queues = await createQueues(options.prefix);
   const eventBus = await createEventBus(options.prefix, settings);
   await verifySender(settings.senderAddress);
+  // The staff user pool, its groups and demo people: people routes need a signed-in person here too.
+  const staffAuth =
+    options.staffPool === false ? undefined : await createStaffPool({ endpoint: options.endpoint, prefix: options.prefix, region: process.env.AWS_REGION! });
+  if (staffAuth) useLocalStaffAuth(staffAuth);
   oneTransactionAtATime(documentClient());
-  return { tables, buckets, queues, eventBus };
+  return { tables, buckets, queues, eventBus, staffAuth };
 }

@@ -1,8 +1,9 @@
 /**
  * The local HTTP server: serves the route table by invoking the real handlers in-process with
  * API Gateway (HTTP API, payload v2) events, and answers CORS exactly as the stage settings tell
- * API Gateway to. IAM-authorised routes are served without signature checks, which is why the server
- * listens on loopback only.
+ * API Gateway to. People routes (`staff`, `dpo`) need a valid ID token of the emulator's staff pool,
+ * checked as the stack's JWT authoriser checks it; IAM-authorised (machine) routes are served without
+ * signature checks, which is why the server listens on loopback only.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -11,10 +12,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { confirmingSystems, corsSettings, REPO_ROOT, type StageSettings } from '../../infra/stage-config';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
+import { localStaffAuth, staffTokenVerifier, type StaffAuthConfig, type TokenCheck } from './local-staff-auth';
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-export const LOCAL_STAFF_ARN = 'arn:aws:iam::000000000000:user/local-staff';
+/** Who an IAM (machine) route sees as its caller locally, where nobody signs calls. */
+export const LOCAL_CALLER_ARN = 'arn:aws:iam::000000000000:user/local-machine-caller';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | string>;
 
@@ -49,7 +52,7 @@ function encodeBody(bytes: Buffer, contentType: string | undefined): { body?: st
 /**
  * Locally nobody signs calls, so a test or a person acts as a joint-marketing partner with the header
  * `x-local-partner: <partner id>`: the caller becomes that partner's IAM principal from the stage
- * settings, as API Gateway's IAM authoriser would report it. Without it an IAM route sees local staff.
+ * settings, as API Gateway's IAM authoriser would report it. Without it an IAM route sees LOCAL_CALLER_ARN.
  */
 export const LOCAL_PARTNER_HEADER = 'x-local-partner';
 /** Likewise `x-local-system: <event consumer id>` acts as that system's confirming role (fulfilment). */
@@ -60,11 +63,13 @@ export function toApiGatewayEvent(
   route: RouteDef,
   pathParameters: Record<string, string>,
   partners: StageSettings['partners'] = [],
+  /** For people routes: the verified token's claims, as the JWT authoriser passes them on. */
+  jwtClaims?: Record<string, string>,
   systems: { id: string; principalArn: string }[] = [],
 ): APIGatewayProxyEventV2 {
   const asPartner = partners.find((p) => p.id === req.headers[LOCAL_PARTNER_HEADER]);
   const asSystem = systems.find((s) => s.id === req.headers[LOCAL_SYSTEM_HEADER]);
-  const callerArn = asPartner?.principalArn ?? asSystem?.principalArn ?? LOCAL_STAFF_ARN;
+  const callerArn = asPartner?.principalArn ?? asSystem?.principalArn ?? LOCAL_CALLER_ARN;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -100,6 +105,8 @@ export function toApiGatewayEvent(
       ...(route.auth === 'iam'
         ? { authorizer: { iam: { userArn: callerArn, accountId: '000000000000', callerId: 'local', principalOrgId: null, userId: 'local' } } }
         : {}),
+      // An ID token carries no OAuth scopes; API Gateway then passes `scopes: null`.
+      ...((route.auth === 'staff' || route.auth === 'dpo') && jwtClaims ? { authorizer: { jwt: { claims: jwtClaims, scopes: null } } } : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     ...encodeBody(req.body, headers['content-type']),
   } as APIGatewayProxyEventV2;
@@ -157,12 +164,31 @@ export interface LocalServerOptions {
   routes?: RouteDef[];
   /** Extra non-API handlers (e.g. static pages) tried before the route table. */
   extra?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
+  /** The staff pool people routes' tokens must come from; default: the pool of this process's local mode. */
+  staffAuth?: StaffAuthConfig;
 }
+
+/**
+ * API Gateway's JWT authoriser answers a missing, malformed, expired or foreign token itself, before
+ * any function runs: 401 with this body and a `www-authenticate` header.
+ */
+const UNAUTHORIZED_BODY = JSON.stringify({ message: 'Unauthorized' });
+const wwwAuthenticate = (reason: string) =>
+  reason === 'no bearer token' ? 'Bearer' : `Bearer error="invalid_token" error_description="${reason.replace(/["\\]/g, '')}"`;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const compiled = compileRoutes(options.routes ?? ROUTES);
   const cors = corsSettings(options.settings);
   const handlers = new Map<string, Promise<Handler>>();
+  // One verifier per pool (it caches the pool's JWKS); the pool is looked up per request, since a
+  // reset emulator (the fuzz does that) comes back with a new one.
+  const verifiers = new Map<string, (authorization: string | undefined) => Promise<TokenCheck>>();
+  const checkStaffToken = (authorization: string | undefined): Promise<TokenCheck> => {
+    const config = options.staffAuth ?? localStaffAuth();
+    if (!config) return Promise.resolve({ ok: false, reason: 'no staff user pool in this local mode' });
+    if (!verifiers.has(config.userPoolId)) verifiers.set(config.userPoolId, staffTokenVerifier(config));
+    return verifiers.get(config.userPoolId)!(authorization);
+  };
   const handlerFor = (route: RouteDef) => {
     if (!handlers.has(route.handler)) {
       const file = pathToFileURL(join(REPO_ROOT, 'functions', `${route.handler}.ts`)).href;
@@ -221,11 +247,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
           errorBody('invalid_encoding', 'The path holds a malformed percent-escape'),
         );
       }
+      let jwtClaims: Record<string, string> | undefined;
+      if (hit.c.route.auth === 'staff' || hit.c.route.auth === 'dpo') {
+        const check = await checkStaffToken(req.headers.authorization);
+        if (!check.ok) {
+          return send(res, 401, { 'content-type': 'application/json', 'www-authenticate': wwwAuthenticate(check.reason), ...corsHeaders }, UNAUTHORIZED_BODY);
+        }
+        jwtClaims = check.claims;
+      }
       const event = toApiGatewayEvent(
         { method: req.method!, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1' },
         hit.c.route,
         pathParameters,
         options.settings.partners,
+        jwtClaims,
         confirmingSystems(options.settings),
       );
       const handler = await handlerFor(hit.c.route);

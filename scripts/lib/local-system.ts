@@ -11,6 +11,7 @@ import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshot } from './lo
 import { prepareLocalAws } from './local-aws';
 import { freePort, isRunning, startMoto, type Emulator } from './moto';
 import { startLocalServer, type LocalServerOptions } from './local-server';
+import type { StaffAuthConfig } from './local-staff-auth';
 import { startLocalWorkers, type LocalWorkers } from './local-workers';
 import { parseClockChange } from './clock';
 import { serveDemo } from './demo';
@@ -35,6 +36,8 @@ export interface LocalState {
   port: number;
   /** moto_server's PID when this instance started it: what to stop if it is ever left behind. */
   emulatorPid?: number;
+  /** The emulator's staff pool and its demo people (local-only passwords), for the staff CLI and console. */
+  staffAuth?: StaffAuthConfig;
 }
 
 /** `npm start` found its port taken: said in one line, before any emulator is started. */
@@ -118,6 +121,8 @@ export interface LocalSystem {
   tables: Record<string, string>;
   state: LocalState;
   workers?: LocalWorkers;
+  /** The emulator's staff pool, client and demo people. */
+  staffAuth: StaffAuthConfig;
   stop(): Promise<void>;
   /** What a persisted instance loaded from its snapshot at start. */
   restored?: { items: number; objects: number };
@@ -168,7 +173,7 @@ export async function startLocalSystem(
   let workers: LocalWorkers | undefined;
   try {
     const prefix = options.tablePrefix ?? `shop-privacy-${settings.name}`;
-    const { tables } = await prepareLocalAws(settings, { endpoint: emulator.endpoint, prefix, publicUrl: `http://127.0.0.1:${port}` });
+    const { tables, staffAuth } = await prepareLocalAws(settings, { endpoint: emulator.endpoint, prefix, publicUrl: `http://127.0.0.1:${port}` });
     const saved = options.persist ? readSnapshot(options.persist) : undefined;
     const restored = saved ? await restoreSnapshot(saved) : undefined;
     // Deadline jobs hop every few seconds locally instead of every 15 minutes, so a moved clock shows at once.
@@ -195,12 +200,14 @@ export async function startLocalSystem(
       pid: process.pid,
       port,
       ...(emulator.pid !== undefined ? { emulatorPid: emulator.pid } : {}),
+      ...(staffAuth ? { staffAuth } : {}),
     };
     const stateFile = instanceFile(port);
     if (options.writeState) {
       mkdirSync(INSTANCES_DIR, { recursive: true });
-      // Written whole and renamed, so a command reading it never sees half a file.
-      writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
+      // Written whole and renamed, so a command reading it never sees half a file; readable by its
+      // owner only, as it holds the demo people's local passwords.
+      writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
       renameSync(`${stateFile}.tmp`, stateFile);
     }
     return {
@@ -208,6 +215,7 @@ export async function startLocalSystem(
       emulator,
       tables,
       state,
+      staffAuth: staffAuth!,
       ...(workers ? { workers } : {}),
       ...(restored ? { restored } : {}),
       async stop() {

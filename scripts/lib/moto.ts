@@ -1,5 +1,5 @@
 /**
- * Starts moto's standalone server (a local AWS emulator for DynamoDB, SQS, SES and S3) on a free
+ * Starts moto's standalone server (a local AWS emulator for DynamoDB, SQS, SES, S3 and Cognito) on a free
  * loopback port and stops it by PID; or reuses the one named by AWS_ENDPOINT_URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -99,7 +99,11 @@ export async function startMoto(options: { reuse?: string; timeoutMs?: number } 
   // Not detached: it stays in our process group, so Ctrl-C in a terminal, or a test killing our
   // group, reaches it too even if this process cannot stop it itself. (The moto_server wrapper execs
   // python, so the PID is moto's own.)
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // TOTP on: moto then checks the codes of the staff pool's authenticator sign-ins instead of taking any.
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' },
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

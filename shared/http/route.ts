@@ -14,7 +14,9 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Issue } from '../domain/errors';
+import { actorName, mayUse, parseGroupsClaim, type StaffMember } from '../domain/staff-access';
 import { log } from '../log';
+import type { RouteAuth } from '../routes';
 import { errorAnswer, HttpError } from './errors';
 
 type Schema<T> = z.ZodMiniType<T>;
@@ -29,6 +31,11 @@ export interface InputSpec<B, P, Q> {
   acceptTextPlain?: boolean;
   /** Also accept form posts (urlencoded or multipart), read as an object of strings. */
   acceptForm?: boolean;
+  /**
+   * The route's `auth` from the route table. For `staff` and `dpo` the caller's group is checked
+   * before anything else runs (401 without verified claims, 403 for the wrong group).
+   */
+  auth?: RouteAuth;
 }
 
 export type Input<B, P, Q> = { body: B; path: P; query: Q };
@@ -226,6 +233,54 @@ const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResu
   };
 };
 
+type JwtClaims = Record<string, unknown>;
+
+/** The claims API Gateway's JWT authoriser verified (locally: the local server), or undefined. */
+function jwtClaims(event: APIGatewayProxyEventV2): JwtClaims | undefined {
+  const ctx = event.requestContext as unknown as { authorizer?: { jwt?: { claims?: JwtClaims } } } | undefined;
+  const claims = ctx?.authorizer?.jwt?.claims;
+  return claims && typeof claims === 'object' ? claims : undefined;
+}
+
+const SIGN_IN_FIRST = 'Sign in first: this route needs a staff ID token (Authorization: Bearer <token>)';
+
+function memberFromClaims(claims: JwtClaims): StaffMember | undefined {
+  // The JWT authoriser also lets the pool's access tokens through (they name the client too); only
+  // ID tokens are accepted, as the local server does, so both modes answer alike.
+  if (claims.token_use !== undefined && claims.token_use !== 'id') return undefined;
+  const username = claims['cognito:username'];
+  if (typeof username !== 'string' || username === '') return undefined;
+  const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : undefined;
+  return { username, ...(email ? { email } : {}), groups: parseGroupsClaim(claims['cognito:groups']) };
+}
+
+/**
+ * The group check of people routes. API Gateway's JWT authoriser has already verified the token's
+ * signature, expiry, issuer and client; which group may do what is decided here, from the route table.
+ */
+const staffAccess = (auth: RouteAuth | undefined): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+  name: 'staffAccess',
+  before: ({ event }) => {
+    const claims = jwtClaims(event);
+    if (auth !== 'staff' && auth !== 'dpo') {
+      // Fail closed: a person's token reached a handler that never said which group may use it.
+      if (claims) throw new HttpError(403, 'forbidden', 'This route does not say which staff group may use it');
+      return;
+    }
+    const member = claims && memberFromClaims(claims);
+    if (!member) throw new HttpError(401, 'unauthorized', SIGN_IN_FIRST);
+    if (!mayUse(auth, member.groups)) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        auth === 'dpo'
+          ? 'Only the data protection officer may do this (group dpo, signed in with an authenticator code)'
+          : 'Only shop staff may do this (group staff or dpo)',
+      );
+    }
+  },
+});
+
 /** Start of every HTTP handler: `route({ body: Schema }).handler(async (event) => ...)`. */
 export const route = <B = undefined, P = undefined, Q = undefined>(spec: InputSpec<B, P, Q> = {}) =>
   middy<ParsedEvent<B, P, Q>, APIGatewayProxyResultV2>()
@@ -233,9 +288,21 @@ export const route = <B = undefined, P = undefined, Q = undefined>(spec: InputSp
     .use(requestLog() as MiddlewareObj<ParsedEvent<B, P, Q>>)
     .use(securityHeaders() as MiddlewareObj<ParsedEvent<B, P, Q>>)
     .use(httpErrors() as MiddlewareObj<ParsedEvent<B, P, Q>>)
+    .use(staffAccess(spec.auth) as MiddlewareObj<ParsedEvent<B, P, Q>>)
     .use(parseInput(spec));
 
-/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, "local"). */
+/** The signed-in person calling a `staff` or `dpo` route (the middleware has checked the group). */
+export function staffOf(event: APIGatewayProxyEventV2): StaffMember {
+  const claims = jwtClaims(event);
+  const member = claims && memberFromClaims(claims);
+  if (!member) throw new HttpError(401, 'unauthorized', SIGN_IN_FIRST);
+  return member;
+}
+
+/** How request history and the audit trail name the person calling a people route. */
+export const staffActor = (event: APIGatewayProxyEventV2): string => actorName(staffOf(event));
+
+/** Who called an IAM-authorised route (in AWS, the caller's ARN; locally, LOCAL_CALLER_ARN or a partner's). */
 export function callerOf(event: APIGatewayProxyEventV2): string {
   const ctx = event.requestContext as unknown as { authorizer?: { iam?: { userArn?: string } } };
   return ctx.authorizer?.iam?.userArn ?? 'unknown';

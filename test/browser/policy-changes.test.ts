@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
+import { staffHeaders } from '../helpers/staff-auth';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -60,15 +61,24 @@ const SUMMARY = {
 /** Publishes a version in force now (after any already published) and waits until the API serves it. */
 async function publishInForce(changes: string[], summary?: unknown) {
   const version = `pc-${randomUUID().slice(0, 8)}`;
-  const latest = Math.max(...(await call('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
-  const published = await call('POST', '/v1/admin/policies', {
-    version,
-    effectiveAt: new Date(Math.max(Date.now() - 1_000, latest + 1)).toISOString(),
-    url: `https://shop.example.com/privacy-policy/${version}`,
-    sha256: 'c'.repeat(64),
-    changes,
-    ...(summary ? { summary } : {}),
-  });
+  const latest = Math.max(
+    ...(await call('GET', '/v1/admin/policies', undefined, await staffHeaders('staff'))).body.items.map((v: { effectiveAt: string }) =>
+      Date.parse(v.effectiveAt),
+    ),
+  );
+  const published = await call(
+    'POST',
+    '/v1/admin/policies',
+    {
+      version,
+      effectiveAt: new Date(Math.max(Date.now() - 1_000, latest + 1)).toISOString(),
+      url: `https://shop.example.com/privacy-policy/${version}`,
+      sha256: 'c'.repeat(64),
+      changes,
+      ...(summary ? { summary } : {}),
+    },
+    await staffHeaders('dpo'),
+  );
   expect(published.status).toBe(201);
   await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
   return version;
@@ -90,14 +100,19 @@ describe('policy changes announced', () => {
   it('serves the change summary of the version in force in both languages, and refuses a summary in neither', async () => {
     const version = await publishInForce(['analytics'], SUMMARY);
     expect((await call('GET', '/v1/policy')).body).toMatchObject({ version, summary: SUMMARY });
-    const empty = await call('POST', '/v1/admin/policies', {
-      version: `pc-${randomUUID().slice(0, 8)}`,
-      effectiveAt: new Date(Date.now() + 86_400_000).toISOString(),
-      url: 'https://shop.example.com/privacy-policy/x',
-      sha256: 'd'.repeat(64),
-      changes: [],
-      summary: {},
-    });
+    const empty = await call(
+      'POST',
+      '/v1/admin/policies',
+      {
+        version: `pc-${randomUUID().slice(0, 8)}`,
+        effectiveAt: new Date(Date.now() + 86_400_000).toISOString(),
+        url: 'https://shop.example.com/privacy-policy/x',
+        sha256: 'd'.repeat(64),
+        changes: [],
+        summary: {},
+      },
+      await staffHeaders('dpo'),
+    );
     expect(empty.status).toBe(400);
   });
 

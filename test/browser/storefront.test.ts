@@ -14,6 +14,7 @@ import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
+import { staffHeaders } from '../helpers/staff-auth';
 import type { Json } from '../helpers/json';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -133,10 +134,13 @@ async function open(path: string, options: BrowserContextOptions & { gpc?: boole
   return { context, page };
 }
 
+/** Calls the API; the staff routes it reads and publishes through as the DPO (who may use them all). */
 const call = async (method: string, path: string, body?: unknown) => {
+  const signedIn = path.startsWith('/v1/admin/') ? await staffHeaders('dpo') : {};
   const res = await fetch(`${server.url}${path}`, {
     method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    headers: { ...signedIn, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../../infra/stage-config';
 import { TABLES } from '../../shared/resources';
 import { ROUTES, routeKey, type FunctionUses } from '../../shared/routes';
 import { WORKERS } from '../../shared/workers';
+import { STAFF_PASSWORD_POLICY, STAFF_TOKEN_VALIDITY } from '../../shared/staff-pool';
 import { BUCKETS } from '../../shared/resources';
 import type { Json } from '../helpers/json';
 
@@ -75,9 +76,10 @@ describe('stack: data', () => {
 });
 
 describe('stack: functions', () => {
-  it('has one function per route and per worker: Node.js 24 on arm64, traced, stage settings in the environment', () => {
+  it('has one function per route and per worker, and the staff pool trigger: Node.js 24 on arm64, traced, stage settings in the environment', () => {
     const fns = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length);
+    // ...and the staff pool's pre-token-generation trigger.
+    expect(Object.keys(fns)).toHaveLength(ROUTES.length + WORKERS.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -108,7 +110,8 @@ describe('stack: functions', () => {
   });
 
   it('gives every function its own log group with the stage retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1);
+    // Functions (routes, workers, the staff pool's trigger) and the API's access logs.
+    template.resourceCountIs('AWS::Logs::LogGroup', ROUTES.length + WORKERS.length + 1 + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: built.settings.logRetentionDays });
   });
 
@@ -182,12 +185,16 @@ describe('stack: functions', () => {
 });
 
 describe('stack: HTTP API', () => {
-  it('has exactly the routes of the route table, IAM-authorised where the table says so', () => {
+  it('has exactly the routes of the route table: IAM on machine routes, the staff JWT authoriser on people routes', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    expect(authorizerId).toBeDefined();
     for (const route of ROUTES) {
+      const people = route.auth === 'staff' || route.auth === 'dpo';
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey(route),
-        AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : 'NONE',
+        AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : people ? 'JWT' : 'NONE',
+        ...(people ? { AuthorizerId: { Ref: authorizerId } } : {}),
       });
     }
   });
@@ -212,6 +219,63 @@ describe('stack: HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: built.settings.allowedOrigins }),
     });
+  });
+});
+
+describe('stack: staff sign-in', () => {
+  const pool = () => Object.values(template.findResources('AWS::Cognito::UserPool'))[0] as Json;
+
+  it('has one user pool: admins create people, no self sign-up, strong passwords, TOTP (no SMS), threat protection', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    const props = pool().Properties;
+    expect(props.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(props.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: STAFF_PASSWORD_POLICY.minLength,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      TemporaryPasswordValidityDays: STAFF_PASSWORD_POLICY.tempPasswordValidityDays,
+    });
+    expect(props.MfaConfiguration).toBe('OPTIONAL');
+    expect(props.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(props.UserPoolTier).toBe('PLUS');
+    expect(props.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    // prod keeps its people: the pool is retained and protected from deletion.
+    expect(props.DeletionProtection).toBe('ACTIVE');
+  });
+
+  it('has the two groups and a browser client without secret, with short-lived tokens', () => {
+    for (const group of ['staff', 'dpo']) template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      IdTokenValidity: STAFF_TOKEN_VALIDITY.idTokenMinutes,
+      AccessTokenValidity: STAFF_TOKEN_VALIDITY.accessTokenMinutes,
+      RefreshTokenValidity: STAFF_TOKEN_VALIDITY.refreshTokenHours * 60,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('checks ID tokens of that pool and client with the JWT authoriser', () => {
+    const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: Match.anyValue() },
+    });
+  });
+
+  it('runs the pre-token-generation trigger, which may only read users (AdminGetUser)', () => {
+    const trigger = pool().Properties.LambdaConfig.PreTokenGeneration['Fn::GetAtt'][0] as string;
+    expect(trigger).toMatch(/^StaffAuthPreTokenGeneration/);
+    expect(actionsOf(policiesOf(trigger)).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual(['cognito-idp:AdminGetUser']);
+  });
+
+  it('outputs the pool and client ids for the console, the CLI and administrators', () => {
+    template.hasOutput('StaffUserPoolId', Match.anyValue());
+    template.hasOutput('StaffUserPoolClientId', Match.anyValue());
   });
 });
 

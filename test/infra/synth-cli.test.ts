@@ -32,7 +32,8 @@ describe('cdk synth (the devops path)', () => {
         expect(run.status, run.stderr).toBe(0);
         const template = JSON.parse(readFileSync(join(out, 'ShopPrivacy-prod.template.json'), 'utf8'));
         const functions = Object.values(template.Resources as Record<string, LambdaResource>).filter((r) => r.Type === 'AWS::Lambda::Function');
-        expect(functions).toHaveLength(ROUTES.length + WORKERS.length);
+        // ...and the staff pool's pre-token-generation trigger.
+        expect(functions).toHaveLength(ROUTES.length + WORKERS.length + 1);
         const assetDirs = functions.map((f) => f.Metadata['aws:asset:path']);
         expect(new Set(assetDirs).size, 'every function has its own asset').toBe(functions.length);
         for (const dir of assetDirs) {

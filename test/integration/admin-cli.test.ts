@@ -1,7 +1,8 @@
 /**
  * The staff CLI (`npm run admin`) as staff run it: a child process talking HTTP to the local server
  * (the one `npm start` runs), which invokes the real handlers against the emulator. The child gets
- * no AWS settings: on loopback it sends unsigned calls and never touches AWS itself.
+ * no AWS credentials: it signs in to the emulator's staff pool as a person (STAFF_USERNAME, ...) and
+ * sends that person's ID token.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
+import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
 import { requestStore } from '../../shared/adapters/wiring';
 import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
 import { newRequest, newRequestId } from '../../shared/domain/requests';
@@ -27,15 +29,29 @@ interface Run {
   stderr: string;
 }
 
+/** The demo staff person of this file's pool, as a person sets them for the CLI. */
+const signedInAsStaff = () => {
+  const pool = localStaffAuth()!;
+  return {
+    STAFF_USERNAME: pool.users.staff.username,
+    STAFF_PASSWORD: pool.users.staff.password,
+    PRIVACY_STAFF_CLIENT_ID: pool.userPoolClientId,
+    // The SDK's own per-service endpoint setting: the CLI's Cognito calls go to the emulator.
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: pool.cognitoEndpoint,
+    AWS_REGION: pool.region,
+  };
+};
+
 /** Runs `npm run admin -- ...args` the way the npm script does, without npm, against the test server. */
-const admin = (...args: string[]) =>
+const admin = (...args: string[]) => adminWith(signedInAsStaff(), ...args);
+const adminWith = (env: Record<string, string>, ...args: string[]) =>
   new Promise<Run>((resolve) => {
     execFile(
       process.execPath,
       // One process (tsx as a loader, not its CLI, which runs the script in a second one), so the
       // timeout's SIGTERM reaches the CLI itself. Generous: loading it takes seconds on a loaded machine.
       ['--import', 'tsx', join(REPO_ROOT, 'scripts/admin.ts'), ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' }, timeout: 100_000 },
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1', ...env }, timeout: 100_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -86,6 +102,25 @@ describe('admin CLI against the local server', () => {
     const run = await admin('policies', 'list', '--url', 'http://127.0.0.1:1');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Cannot reach http://127.0.0.1:1');
+  });
+
+  it('is refused a DPO command as a staff person: the API\u2019s 403 on stderr, exit 1', async () => {
+    const run = await admin('disclosures', 'list', '--url', server.url);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^HTTP 403 forbidden: .*data protection officer/);
+  });
+
+  it('exits 1 asking for a sign-in when no person is named for a deployed API', async () => {
+    const run = await adminWith({}, 'requests', 'list', '--url', 'https://abc123.execute-api.ap-southeast-1.amazonaws.com');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('set STAFF_USERNAME');
+  });
+
+  it('exits 1 naming the failed sign-in for a wrong password, and calls nothing', async () => {
+    const run = await adminWith({ ...signedInAsStaff(), STAFF_PASSWORD: 'not-the-password-1A!' }, 'requests', 'list', '--url', server.url);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^Sign-in failed: /);
+    expect(run.stdout).toBe('');
   });
 
   it('exits 2 with the usage text for an unknown command', async () => {

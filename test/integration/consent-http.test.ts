@@ -8,6 +8,7 @@ import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { itemsOf } from '../helpers/tables';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -19,6 +20,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url, { headers: { origin } });
+const staff = asStaff(call, 'staff');
+const dpo = asStaff(call, 'dpo');
 const visitor = () => `v-${randomUUID()}`;
 const choices = (analytics: boolean, marketing: boolean) => ({ necessary: true, analytics, marketing });
 
@@ -94,7 +97,7 @@ describe('consent over HTTP', () => {
     await call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: choices(true, false) });
     // Effective now, so the change is in force at once without waiting for a future instant.
     const version = `it-${randomUUID().slice(0, 8)}`;
-    const published = await call('POST', '/v1/admin/policies', {
+    const published = await dpo('POST', '/v1/admin/policies', {
       version,
       effectiveAt: new Date().toISOString(),
       url: `https://shop.example.com/privacy-policy/${version}`,
@@ -102,7 +105,7 @@ describe('consent over HTTP', () => {
       changes: ['analytics', 'marketing'],
     });
     expect(published.status).toBe(201);
-    const listed = await call('GET', '/v1/admin/policies');
+    const listed = await staff('GET', '/v1/admin/policies');
     expect(listed.body.items.map((v: { version: string }) => v.version)).toContain(version);
     const status = await call('GET', `/v1/consents/${visitorId}`);
     // Marketing was refused, so only analytics must be asked again.

@@ -21,6 +21,7 @@ import { deadlineDeps } from '../../shared/adapters/wiring';
 import { processJob } from '../../shared/domain/deadline-service';
 import { EVENT_BUS } from '../../shared/resources';
 import { httpClient } from '../helpers/http';
+import { asStaff, staffUsername } from '../helpers/staff-auth';
 
 const base = stageFromCdkJson('local');
 const settings = {
@@ -43,6 +44,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url);
+const staff = asStaff(call, 'staff');
+const dpo = asStaff(call, 'dpo');
 const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
 
 /** The shop's database in the example: what it erased, and the event ids it handled. */
@@ -81,10 +84,10 @@ async function openDeletion() {
 describe('events out and fulfilment', () => {
   it('publishes a completed delete, the example consumer erases and confirms, and the request shows the system done and closes', async () => {
     const { memberId, email, requestId } = await openDeletion();
-    const completed = await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased here' });
+    const completed = await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased here' });
     expect(completed.status).toBe(200);
     expect(completed.body).toMatchObject({ status: 'open', fulfilment: { systems: [{ system: 'shop-backend', action: 'erased', status: 'waiting' }] } });
-    expect((await call('GET', `/v1/admin/requests/${requestId}`)).body.fulfilment.systems).toEqual([
+    expect((await staff('GET', `/v1/admin/requests/${requestId}`)).body.fulfilment.systems).toEqual([
       { system: 'shop-backend', action: 'erased', status: 'waiting' },
     ]);
     // Carried out here, not complete: the requester is told only when every system has acted.
@@ -109,7 +112,7 @@ describe('events out and fulfilment', () => {
     expect(handled).toBeGreaterThanOrEqual(1);
     expect(shop.erased).toContain(memberId);
 
-    const detail = (await call('GET', `/v1/admin/requests/${requestId}`)).body;
+    const detail = (await staff('GET', `/v1/admin/requests/${requestId}`)).body;
     expect(detail.status).toBe('done');
     expect(detail.fulfilment.systems).toEqual([{ system: 'shop-backend', action: 'erased', status: 'done', at: expect.any(String) }]);
     expect(detail.history.map((h: { event: string }) => h.event)).toEqual(expect.arrayContaining(['carried_out:done', 'system:erased', 'completed:done']));
@@ -122,12 +125,27 @@ describe('events out and fulfilment', () => {
     expect((await call('POST', `/v1/fulfilment/requests/${requestId}`, { outcome: 'erased' }, { 'x-local-system': 'shop-backend' })).status).toBe(404);
   });
 
+  it('lets the DPO, not staff, close a request the system never confirmed, naming the DPO and the reason in history', async () => {
+    const { requestId } = await openDeletion();
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
+    const reason = 'The shop backend erased by hand (ticket 4711); its confirmation job is broken';
+    const refused = await staff('POST', `/v1/admin/requests/${requestId}/fulfilment-override`, { reason });
+    expect(refused.status).toBe(403);
+    expect((await staff('GET', `/v1/admin/requests/${requestId}`)).body.status).toBe('open');
+    const closed = await dpo('POST', `/v1/admin/requests/${requestId}/fulfilment-override`, { reason });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'done', fulfilment: { overridden: { reason }, systems: [{ system: 'shop-backend', status: 'waiting' }] } });
+    const detail = (await staff('GET', `/v1/admin/requests/${requestId}`)).body;
+    expect(detail.history.at(-1)).toMatchObject({ event: 'completed:done:override', note: reason });
+    expect(detail.history.at(-1).by).toContain(staffUsername('dpo'));
+  });
+
   it('keeps the request open while the system has not confirmed, and the staff reminder names it', async () => {
     const { requestId } = await openDeletion();
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
     const deps = deadlineDeps();
     const chain = (await deps.chains.get(requestId))!;
-    const request = (await call('GET', `/v1/admin/requests/${requestId}`)).body;
+    const request = (await staff('GET', `/v1/admin/requests/${requestId}`)).body;
     // The 2-days-before reminder's job, delivered when it is due (the clock moved to that moment).
     const at = new Date(Date.parse(request.dueAt) - 2 * 86_400_000);
     const outcome = await processJob(
@@ -137,6 +155,6 @@ describe('events out and fulfilment', () => {
     expect(outcome).toBe('acted');
     const reminder = (await mailTo(base.escalationAddress)).find((m) => m.subject.includes(requestId) && m.subject.startsWith('Reminder'));
     expect(reminder?.text).toContain('shop-backend (waiting)');
-    expect((await call('GET', `/v1/admin/requests/${requestId}`)).body.status).toBe('open');
+    expect((await staff('GET', `/v1/admin/requests/${requestId}`)).body.status).toBe('open');
   });
 });

@@ -12,6 +12,7 @@ import { deliverMail } from '../../scripts/lib/inbox';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 import { itemsOf } from '../helpers/tables';
 import type { Json } from '../helpers/json';
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url);
+const staff = asStaff(call, 'staff');
 const localLink = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
 const lastMailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address)).at(-1);
 const choices = { necessary: true, analytics: true, marketing: false };
@@ -58,7 +60,7 @@ const deleteMail = (email: string) => Buffer.from(`From: ${email}\r\nSubject: De
 /** Opens an authenticated access request for the member, completes it and downloads the export. */
 async function exportOf(m: { email: string }) {
   const { requestId } = await deliverMail(accessMail(m.email));
-  expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
+  expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
   const link = linkIn((await lastMailTo(m.email))!, '/v1/exports/download?token=')!;
   const download = await call('GET', localLink(link));
   expect(download.status).toBe(302);
@@ -81,7 +83,7 @@ describe('member links come only from the storefront backend', () => {
     expect(stolen.consents).toEqual([]);
 
     const { requestId } = await deliverMail(deleteMail(attacker.email));
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased' })).status).toBe(200);
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased' })).status).toBe(200);
     expect(await itemsOf('visits', `V#${visitorId}`)).toHaveLength(1);
     expect(await itemsOf('visits', `M#${victim.id}`)).toHaveLength(1);
 
@@ -136,7 +138,7 @@ describe('deactivated members are not profiled (policy 2.2)', () => {
     expect(after.status).toBe(202);
     expect(after.body).toEqual({ stored: 0, reason: 'profiling_stopped' });
 
-    const listed = await call('GET', `/v1/admin/visits?memberId=${m.id}`);
+    const listed = await staff('GET', `/v1/admin/visits?memberId=${m.id}`);
     expect(listed.body.items.map((v: { path: string }) => v.path)).toEqual(['/before-cancel']);
   });
 
@@ -145,7 +147,7 @@ describe('deactivated members are not profiled (policy 2.2)', () => {
     const known = await visitorWithVisit();
     expect((await call('PUT', `/v1/members/${m.id}/visitors/${known.visitorId}`)).status).toBe(200);
     const { requestId } = await deliverMail(deleteMail(m.email));
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased' })).status).toBe(200);
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased' })).status).toBe(200);
 
     expect((await call('PUT', `/v1/members/${m.id}/visitors/${known.visitorId}`)).body.error?.code).toBe('member_inactive');
     const again = await call('POST', '/v1/visits', {
@@ -155,6 +157,6 @@ describe('deactivated members are not profiled (policy 2.2)', () => {
       events: [{ type: 'pageview', path: '/x' }],
     });
     expect(again.body).toEqual({ stored: 0, reason: 'profiling_stopped' });
-    expect((await call('GET', `/v1/admin/visits?memberId=${m.id}`)).body.items).toEqual([]);
+    expect((await staff('GET', `/v1/admin/visits?memberId=${m.id}`)).body.items).toEqual([]);
   });
 });

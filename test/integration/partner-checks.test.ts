@@ -10,6 +10,7 @@ import { localPartnerKey } from '../../scripts/lib/local-aws';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { partnerHash } from '../../shared/domain/members';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -21,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url);
+const dpo = asStaff(call, 'dpo');
 const check = (partner: string | undefined, email: string, keyOf = partner) =>
   call(
     'POST',
@@ -55,7 +57,7 @@ describe('partner membership checks', () => {
     expect((await check(partnerA!.id, referredByB.email, partnerB!.id)).body).toEqual({ member: false });
     expect((await check(partnerB!.id, referredByB.email)).body).toEqual({ member: true });
 
-    const register = await call('GET', `/v1/admin/disclosures?memberId=${referredByA.id}`);
+    const register = await dpo('GET', `/v1/admin/disclosures?memberId=${referredByA.id}`);
     expect(register.body.items).toEqual([
       expect.objectContaining({ recipient: partnerA!.id, legalBasis: 'partner_membership_confirmation', note: 'answered yes' }),
     ]);

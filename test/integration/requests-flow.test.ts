@@ -13,6 +13,7 @@ import { startLocalServer } from '../../scripts/lib/local-server';
 import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import { itemsOf } from '../helpers/tables';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 import { partnerHash } from '../../shared/domain/members';
 import { localPartnerKey } from '../../scripts/lib/local-aws';
 
@@ -26,6 +27,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url);
+const staff = asStaff(call, 'staff');
+const dpo = asStaff(call, 'dpo');
 const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
 const sample = (name: string, from: string, as: string) =>
   Buffer.from(
@@ -58,7 +61,7 @@ describe('requests by e-mail', () => {
     const [ack] = await mailTo(m.email);
     expect(ack!.subject).toContain(outcome.requestId!);
     expect(ack!.text).toContain('ลบข้อมูลส่วนบุคคล');
-    const queue = await call('GET', '/v1/admin/requests?status=open&limit=100');
+    const queue = await staff('GET', '/v1/admin/requests?status=open&limit=100');
     expect(queue.body.items.map((r: { id: string }) => r.id)).toContain(outcome.requestId);
   });
 
@@ -82,7 +85,7 @@ describe('requests by e-mail', () => {
     const page = await call('GET', localLink(link), undefined, { accept: 'text/html' });
     expect(page.status).toBe(200);
     expect(page.text).toContain('<form method="post" action="/v1/requests/verify">');
-    expect((await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body.status).toBe('awaiting_confirmation');
+    expect((await staff('GET', `/v1/admin/requests/${outcome.requestId}`)).body.status).toBe('awaiting_confirmation');
 
     const token = new URL(link).searchParams.get('token')!;
     const confirmed = await call('POST', '/v1/requests/verify', `token=${encodeURIComponent(token)}`, {
@@ -90,7 +93,7 @@ describe('requests by e-mail', () => {
       accept: 'text/html',
     });
     expect(confirmed.status).toBe(200);
-    const request = (await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body;
+    const request = (await staff('GET', `/v1/admin/requests/${outcome.requestId}`)).body;
     expect(request).toMatchObject({ status: 'open', verifiedAt: expect.any(String) });
     expect(request.history.map((h: { event: string }) => h.event)).toEqual(['received:awaiting_confirmation', 'confirmed']);
     expect(await mailTo(m.email)).toHaveLength(2); // confirmation, then acknowledgement
@@ -103,7 +106,7 @@ describe('requests by e-mail', () => {
     const m = await member();
     const outcome = await deliverMail(sample('th-delete-utf8-base64.eml', 'Somchai.J@Example.com', m.email), verdicts);
     expect(outcome).toMatchObject({ outcome: 'rejected', reason });
-    expect((await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body).toMatchObject({ status: 'rejected', note: reason });
+    expect((await staff('GET', `/v1/admin/requests/${outcome.requestId}`)).body).toMatchObject({ status: 'rejected', note: reason });
     expect(await mailTo(m.email)).toEqual([]);
   });
 
@@ -164,7 +167,7 @@ describe('requests by web form', () => {
     const mail = await sentMail(endpoint);
     for (const [i, email] of people.entries()) {
       const requestId = answers[i]!.body.requestId as string;
-      const audit = (await call('GET', `/v1/admin/audit/${auditSubject({ id: requestId, email })}`)).body;
+      const audit = (await dpo('GET', `/v1/admin/audit/${auditSubject({ id: requestId, email })}`)).body;
       expect(audit.verification).toMatchObject({ ok: true });
       expect(audit.entries.filter((e: { action: string; requestId: string }) => e.action === 'request.received' && e.requestId === requestId)).toHaveLength(1);
       expect(mail.filter((m) => m.to.includes(email))).toHaveLength(1);
@@ -178,7 +181,7 @@ describe('requests by web form', () => {
     const { auditSubject } = await import('../../shared/domain/requests');
     const { requestStore } = await import('../../shared/adapters/wiring');
     for (const id of new Set(answers.map((a) => a.body.requestId as string))) {
-      const audit = (await call('GET', `/v1/admin/audit/${auditSubject({ id, email })}`)).body;
+      const audit = (await dpo('GET', `/v1/admin/audit/${auditSubject({ id, email })}`)).body;
       expect(audit.verification).toMatchObject({ ok: true });
       const appended = audit.entries.filter((e: { action: string; requestId: string }) => e.action === 'request.received' && e.requestId === id).length;
       // Appended once, or (when the chain stayed contended) still owed to the next delivery or the sweep.
@@ -220,7 +223,7 @@ describe('completing requests', () => {
     await call('POST', '/v1/orders', { orderId: `o-${randomUUID()}`, memberId: m.id, orderedAt: new Date().toISOString(), amount: 100, itemsCount: 1 });
 
     const { requestId } = await deliverMail(Buffer.from(`From: ${m.email}\r\nSubject: Delete my data\r\n\r\nPlease delete my personal data.\r\n`));
-    const done = await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased' });
+    const done = await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', note: 'erased' });
     expect(done).toMatchObject({ status: 200, body: { status: 'done', outcome: 'done' } });
 
     expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
@@ -230,14 +233,14 @@ describe('completing requests', () => {
     const notice = (await mailTo(m.email)).at(-1)!;
     expect(notice.text).toContain('Order records');
 
-    const audit = await call('GET', `/v1/admin/audit/${m.id}`);
+    const audit = await dpo('GET', `/v1/admin/audit/${m.id}`);
     expect(audit.body.verification).toMatchObject({ ok: true });
     expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['member.registered', 'request.received', 'member.erased', 'request.done']),
     );
 
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).headers.get('idempotent-replayed')).toBe('true');
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'x' })).status).toBe(409);
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).headers.get('idempotent-replayed')).toBe('true');
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'x' })).status).toBe(409);
   });
 
   it('refuses a request only with a reason, and tells the requester why', async () => {
@@ -245,8 +248,8 @@ describe('completing requests', () => {
     const { requestId } = await deliverMail(
       Buffer.from(`From: ${m.email}\r\nSubject: Please correct my address\r\n\r\nMy address is wrong, please update it.\r\n`),
     );
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected' })).body.error.code).toBe('reason_required');
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'We could not verify the new address' })).status).toBe(
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected' })).body.error.code).toBe('reason_required');
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'rejected', note: 'We could not verify the new address' })).status).toBe(
       200,
     );
     expect((await mailTo(m.email)).at(-1)!.text).toContain('We could not verify the new address');
@@ -257,16 +260,16 @@ describe('completing requests', () => {
     const { requestId } = await deliverMail(
       Buffer.from(`From: ${m.email}\r\nSubject: Please correct my name\r\n\r\nMy name is spelled wrong, please update it.\r\n`),
     );
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).body.error.code).toBe('no_changes');
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', changes: { name: 'Somchai Jaidee-Srisuk' } })).status).toBe(200);
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).body.error.code).toBe('no_changes');
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done', changes: { name: 'Somchai Jaidee-Srisuk' } })).status).toBe(200);
     expect((await itemsOf('members', m.id))[0]!.name).toBe('Somchai Jaidee-Srisuk');
-    const audit = (await call('GET', `/v1/admin/audit/${m.id}`)).body.entries;
+    const audit = (await dpo('GET', `/v1/admin/audit/${m.id}`)).body.entries;
     expect(audit.find((e: { action: string }) => e.action === 'member.corrected').details).toEqual({ fields: ['name'] });
   });
 
   it('delivers an access export with the disclosures behind a time-limited link', async () => {
     const m = await member('en');
-    const recorded = await call('POST', '/v1/admin/disclosures', {
+    const recorded = await dpo('POST', '/v1/admin/disclosures', {
       memberId: m.id,
       recipient: 'Central Court',
       legalBasis: 'required_by_law',
@@ -277,7 +280,7 @@ describe('completing requests', () => {
     expect(recorded.status).toBe(201);
     expect(
       (
-        await call('POST', '/v1/admin/disclosures', {
+        await dpo('POST', '/v1/admin/disclosures', {
           memberId: m.id,
           recipient: 'Police',
           legalBasis: 'required_by_law',
@@ -288,7 +291,7 @@ describe('completing requests', () => {
     ).toBe('reference_required');
 
     const { requestId } = await deliverMail(sample('en-access.eml', 'anna.lee@example.com', m.email));
-    expect((await call('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
+    expect((await staff('POST', `/v1/admin/requests/${requestId}/complete`, { outcome: 'done' })).status).toBe(200);
     const link = linkIn((await mailTo(m.email)).at(-1)!, '/v1/exports/download?token=')!;
     const download = await call('GET', localLink(link));
     expect(download.status).toBe(302);
@@ -313,7 +316,7 @@ describe('members, partners and the register', () => {
     const cancelled = await call('POST', `/v1/members/${m.id}/cancel`, { reason: 'closed in shop' });
     expect(cancelled.body).toMatchObject({ status: 'deactivated', marketingOptIn: false, deactivationReason: 'closed in shop' });
     expect((await call('POST', '/v1/partner/membership-checks', { emailHash: hash }, asPartner)).body).toEqual({ member: false });
-    const register = await call('GET', `/v1/admin/disclosures?memberId=${m.id}`);
+    const register = await dpo('GET', `/v1/admin/disclosures?memberId=${m.id}`);
     expect(register.body.items).toEqual([expect.objectContaining({ legalBasis: 'partner_membership_confirmation', note: 'answered yes' })]);
     expect((await call('POST', '/v1/partner/membership-checks', { emailHash: 'not-a-hash' }, asPartner)).status).toBe(400);
   });
@@ -346,7 +349,7 @@ describe('dispute hold', () => {
     expect(after.email).not.toBe(m.email);
     expect(after.holdQueue).toBeUndefined();
     expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
-    const audit = (await call('GET', `/v1/admin/audit/${m.id}`)).body;
+    const audit = (await dpo('GET', `/v1/admin/audit/${m.id}`)).body;
     expect(audit.verification.ok).toBe(true);
     expect(audit.entries.at(-1)).toMatchObject({ action: 'member.anonymised', actor: 'system:hold-sweep' });
   });
@@ -359,7 +362,7 @@ describe('folding repeats', () => {
     expect(waiting.outcome).toBe('awaiting_confirmation');
     const again = await deliverMail(sample('th-delete-utf8-base64.eml', 'Somchai.J@Example.com', m.email));
     expect(again).toMatchObject({ outcome: 'opened', requestId: waiting.requestId, folded: true });
-    const request = (await call('GET', `/v1/admin/requests/${waiting.requestId}`)).body;
+    const request = (await staff('GET', `/v1/admin/requests/${waiting.requestId}`)).body;
     expect(request.history.map((h: { event: string }) => h.event)).toEqual(['received:awaiting_confirmation', 'confirmed:authenticated_mail']);
   });
 });

@@ -18,6 +18,7 @@ import { NOTICE_LEASE_MS, subscriberKey } from '../../shared/domain/subscription
 import { QUEUES } from '../../shared/resources';
 import { WORKERS } from '../../shared/workers';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -30,6 +31,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url, { stringBodyType: 'application/x-www-form-urlencoded' });
+const staff = asStaff(call, 'staff');
 const mailTo = async (address: string) => (await sentMail(endpoint)).filter((m) => m.to.includes(address));
 const address = () => `sub-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -102,7 +104,7 @@ describe('unsubscribe by mail', () => {
     const outcome = await deliverMail(Buffer.from(`From: ${email}\r\nSubject: Unsubscribe\r\n\r\nPlease stop sending me newsletters.\r\n`));
     expect(outcome).toMatchObject({ outcome: 'opened', type: 'stop_marketing' });
     expect((await call('GET', `/v1/subscriptions/${email}`)).body).toMatchObject({ subscribed: false, via: 'email' });
-    expect((await call('GET', `/v1/admin/requests/${outcome.requestId}`)).body).toMatchObject({ status: 'done' });
+    expect((await staff('GET', `/v1/admin/requests/${outcome.requestId}`)).body).toMatchObject({ status: 'done' });
   });
 
   it('keeps an unauthenticated opt-out waiting for its link, with a deadline chain that will enforce it', async () => {

@@ -11,6 +11,7 @@ import { documentClient } from '../../shared/adapters/dynamodb';
 import { tableName } from '../../shared/config';
 import { itemsOf } from '../helpers/tables';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -22,6 +23,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const call = httpClient(() => server.url, { headers: { 'user-agent': CHROME } });
+const staff = asStaff(call, 'staff');
 const consent = async (visitorId: string, analytics: boolean) =>
   (await call('POST', '/v1/consents', { visitorId, policyVersion: '2024-01', choices: { necessary: true, analytics, marketing: false } })).body.token as string;
 const beacon = (visitorId: string, consentToken?: string, path = '/products/tea') => ({
@@ -42,7 +44,7 @@ describe('visits over HTTP', () => {
     const token = await consent(visitorId, true);
     const res = await call('POST', '/v1/visits', JSON.stringify(beacon(visitorId, token)), { 'content-type': 'text/plain;charset=UTF-8' });
     expect([res.status, res.body]).toEqual([202, { stored: 3 }]);
-    const listed = await call('GET', `/v1/admin/visits?visitorId=${visitorId}`);
+    const listed = await staff('GET', `/v1/admin/visits?visitorId=${visitorId}`);
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((i: { type: string }) => i.type)).toEqual(['leave', 'search', 'pageview']);
     expect(listed.body.items[2]).toMatchObject({
@@ -109,7 +111,7 @@ describe('visits over HTTP', () => {
     let next: string | undefined;
     let pages = 0;
     do {
-      const page = await call('GET', `/v1/admin/visits?memberId=${memberId}&limit=2${next ? `&next=${next}` : ''}`);
+      const page = await staff('GET', `/v1/admin/visits?memberId=${memberId}&limit=2${next ? `&next=${next}` : ''}`);
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((i: { at: string; visitorId: string }) => `${i.at}|${i.visitorId}`));
       next = page.body.next;
@@ -118,8 +120,8 @@ describe('visits over HTTP', () => {
     expect(seen).toHaveLength(18);
     expect([...seen].sort().reverse()).toEqual(seen);
     expect(new Set(seen.map((s) => s.split('|')[1]))).toEqual(new Set([phone, laptop]));
-    expect((await call('GET', `/v1/admin/visits?memberId=${memberId}&next=garbage!`)).status).toBe(400);
-    expect((await call('GET', '/v1/admin/visits')).status).toBe(400);
+    expect((await staff('GET', `/v1/admin/visits?memberId=${memberId}&next=garbage!`)).status).toBe(400);
+    expect((await staff('GET', '/v1/admin/visits')).status).toBe(400);
   });
 
   it('records an order once, answers a retry with the same record and refuses a changed one', async () => {

@@ -38,16 +38,27 @@ const usageErrorOf = (result: ParseResult) => {
 
 describe('admin CLI: commands to API calls', () => {
   it.each<[string, ParseResult]>([
-    ['requests list', { kind: 'call', command: 'requests list', json: false, call: { method: 'GET', path: '/v1/admin/requests', query: {} } }],
+    ['requests list', { kind: 'call', command: 'requests list', json: false, auth: 'staff', call: { method: 'GET', path: '/v1/admin/requests', query: {} } }],
     [
       'requests show R-ABCDEFGH23',
-      { kind: 'call', command: 'requests show', json: false, call: { method: 'GET', path: '/v1/admin/requests/R-ABCDEFGH23', query: {} } },
+      { kind: 'call', command: 'requests show', json: false, auth: 'staff', call: { method: 'GET', path: '/v1/admin/requests/R-ABCDEFGH23', query: {} } },
     ],
-    ['policies list', { kind: 'call', command: 'policies list', json: false, call: { method: 'GET', path: '/v1/admin/policies', query: {} } }],
-    ['audit verify member-1', { kind: 'call', command: 'audit verify', json: false, call: { method: 'GET', path: '/v1/admin/audit/member-1', query: {} } }],
-    ['audit show requests', { kind: 'call', command: 'audit show', json: false, call: { method: 'GET', path: '/v1/admin/audit/requests', query: {} } }],
+    ['policies list', { kind: 'call', command: 'policies list', json: false, auth: 'staff', call: { method: 'GET', path: '/v1/admin/policies', query: {} } }],
+    [
+      'audit verify member-1',
+      { kind: 'call', command: 'audit verify', json: false, auth: 'dpo', call: { method: 'GET', path: '/v1/admin/audit/member-1', query: {} } },
+    ],
+    [
+      'audit show requests',
+      { kind: 'call', command: 'audit show', json: false, auth: 'dpo', call: { method: 'GET', path: '/v1/admin/audit/requests', query: {} } },
+    ],
   ])('parses `%s` into its route with no query or body', (line, expected) => {
     expect(parse(line)).toEqual(expected);
+  });
+
+  it('takes --as staff|dpo (the local demo person to sign in as) and refuses anything else', () => {
+    expect(parse('audit verify member-1 --as staff')).toMatchObject({ kind: 'call', auth: 'dpo', as: 'staff' });
+    expect(usageErrorOf(parse('requests list --as admin'))).toContain('--as must be staff or dpo');
   });
 
   it('puts the request-queue filters in the query', () => {
@@ -199,11 +210,12 @@ describe('admin CLI: commands to API calls', () => {
     });
   });
 
-  it('calls only IAM-authorised admin routes of the route table, with their method and path', () => {
+  it('calls only people (staff or dpo) admin routes of the route table, with their method and path', () => {
     const byId = new Map(ROUTES.map((r) => [r.id, r]));
     for (const c of COMMANDS) {
       const route = byId.get(c.route);
-      expect(route, c.name).toMatchObject({ auth: 'iam', path: expect.stringMatching(/^\/v1\/admin\//) });
+      expect(route, c.name).toMatchObject({ auth: expect.stringMatching(/^(staff|dpo)$/), path: expect.stringMatching(/^\/v1\/admin\//) });
+      expect((parse(`${c.name} ${(c.args ?? []).map(() => 'x').join(' ')}`) as { auth?: string }).auth ?? route?.auth).toBe(route?.auth);
     }
     // Routes for machines (e.g. the newsletter sender's unsubscribe links) have no staff command.
     expect(new Set(COMMANDS.map((c) => c.route))).toEqual(

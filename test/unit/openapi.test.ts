@@ -9,12 +9,13 @@ import { jsonTree } from '../helpers/json';
 describe('API description', () => {
   const doc = openApiDocument();
 
-  it('lists every route of the route table with its method, and marks IAM routes', () => {
+  it('lists every route of the route table with its method, and marks IAM and staff-token routes', () => {
     for (const route of ROUTES) {
       const op = jsonTree(doc.paths)[route.path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(op?.operationId).toBe(route.id);
-      expect(op?.security).toEqual(route.auth === 'iam' ? [{ sigv4: [] }] : []);
+      expect(op?.security).toEqual(route.auth === 'public' ? [] : route.auth === 'iam' ? [{ sigv4: [] }] : [{ staffToken: [] }]);
+      if (route.auth === 'dpo') expect(op?.['x-staff-group']).toEqual(['dpo']);
     }
   });
 

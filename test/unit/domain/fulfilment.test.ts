@@ -18,6 +18,7 @@ import { anonymiseRequest, newRequest } from '../../../shared/domain/requests';
 import type { RequestType } from '../../../shared/domain/request-types';
 import { apiEvent, invoke } from '../../helpers/events';
 import { member, world } from '../../helpers/request-world';
+import { staffEvent } from '../../helpers/staff-auth';
 
 const SHOP: ConfirmingSystem = {
   id: 'shop-backend',
@@ -247,7 +248,7 @@ describe('fulfilment: the confirmation route and the request detail', () => {
     await w.sim.requests.create(request);
     await completeRequest(deps, request.id, { outcome: 'done' }, 'staff');
     await confirmFulfilment(w.deps, request.id, 'payments', { outcome: 'failed', reason: 'API down' });
-    const detail = await invoke(requestDetail({ requests: w.sim.requests }), systemEvent('arn:aws:iam::123456789012:role/staff', request.id, undefined));
+    const detail = await invoke(requestDetail({ requests: w.sim.requests }), staffEvent(apiEvent('get-policy', { pathParameters: { id: request.id } })));
     expect(detail.body.fulfilment.systems).toEqual([
       { system: 'shop-backend', action: 'erased', status: 'waiting' },
       expect.objectContaining({ system: 'payments', status: 'failed', reason: 'API down' }),

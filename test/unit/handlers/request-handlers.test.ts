@@ -8,6 +8,7 @@ import { handler as submitRequest } from '../../../functions/requests/submit-req
 import { handler as receiveEmail } from '../../../functions/email/receive-email';
 import { handler as completeRequest } from '../../../functions/admin/complete-request';
 import { apiEvent, invoke } from '../../helpers/events';
+import { staffEvent } from '../../helpers/staff-auth';
 
 const db = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -66,7 +67,7 @@ describe('submit-request', () => {
 
 describe('complete-request', () => {
   it('rejects a malformed reference with 400 before reading anything', async () => {
-    const event = post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete');
+    const event = staffEvent(post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete'));
     event.pathParameters = { id: "R-1' OR 1=1" };
     const res = await invoke(completeRequest, event);
     expect(res.status).toBe(400);
@@ -74,7 +75,7 @@ describe('complete-request', () => {
   });
 
   it('answers 404 for a request that does not exist', async () => {
-    const event = post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete');
+    const event = staffEvent(post('/v1/admin/requests/x/complete', { outcome: 'done' }, 'POST /v1/admin/requests/{id}/complete'));
     event.pathParameters = { id: 'R-ABCDEFGH23' };
     expect((await invoke(completeRequest, event)).status).toBe(404);
   });
@@ -134,7 +135,7 @@ describe('receive-email', () => {
 
 describe('get-raw-mail', () => {
   const get = (id: string) => {
-    const event = post(`/v1/admin/requests/${id}/raw`, undefined, 'GET /v1/admin/requests/{id}/raw');
+    const event = staffEvent(post(`/v1/admin/requests/${id}/raw`, undefined, 'GET /v1/admin/requests/{id}/raw'));
     event.requestContext.http.method = 'GET';
     event.body = undefined;
     event.pathParameters = { id };
@@ -189,7 +190,7 @@ describe('get-request', () => {
         ],
       },
     });
-    const event = post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}');
+    const event = staffEvent(post('/v1/admin/requests/R-ABCDEFGH23', undefined, 'GET /v1/admin/requests/{id}'));
     event.requestContext.http.method = 'GET';
     event.body = undefined;
     event.pathParameters = { id: 'R-ABCDEFGH23' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileRoutes, toApiGatewayEvent } from '../../../scripts/lib/local-server';
+import { apiGatewayClaims } from '../../../scripts/lib/local-staff-auth';
 import { ROUTES } from '../../../shared/routes';
 
 const route = ROUTES.find((r) => r.id === 'getConsent')!;
@@ -41,9 +42,20 @@ describe('local server', () => {
   });
 
   it('marks IAM routes with a local caller identity and public routes with none', () => {
-    const staff = ROUTES.find((r) => r.auth === 'iam')!;
-    const asStaff = toApiGatewayEvent(request(Buffer.alloc(0)), staff, {}).requestContext as unknown as { authorizer?: { iam: { userArn: string } } };
-    expect(asStaff.authorizer?.iam.userArn).toMatch(/local-staff/);
+    const machine = ROUTES.find((r) => r.auth === 'iam')!;
+    const asMachine = toApiGatewayEvent(request(Buffer.alloc(0)), machine, {}).requestContext as unknown as { authorizer?: { iam: { userArn: string } } };
+    expect(asMachine.authorizer?.iam.userArn).toMatch(/local-machine-caller/);
     expect((toApiGatewayEvent(request(Buffer.alloc(0)), route, {}).requestContext as unknown as { authorizer?: unknown }).authorizer).toBeUndefined();
+  });
+
+  it('passes a people route the verified claims as the JWT authoriser does, and an IAM route none of them', () => {
+    const claims = apiGatewayClaims({ 'cognito:username': 'somsri.k', 'cognito:groups': ['staff', 'dpo'], exp: 1795577300, email_verified: true });
+    expect(claims).toEqual({ 'cognito:username': 'somsri.k', 'cognito:groups': '[staff dpo]', exp: '1795577300', email_verified: 'true' });
+    const people = ROUTES.find((r) => r.auth === 'staff')!;
+    const ctx = toApiGatewayEvent(request(Buffer.alloc(0)), people, {}, [], claims).requestContext as unknown as { authorizer?: { jwt: { claims: unknown } } };
+    expect(ctx.authorizer?.jwt.claims).toEqual(claims);
+    const machine = ROUTES.find((r) => r.auth === 'iam')!;
+    const asMachine = toApiGatewayEvent(request(Buffer.alloc(0)), machine, {}, [], claims).requestContext as unknown as { authorizer?: { jwt?: unknown } };
+    expect(asMachine.authorizer?.jwt).toBeUndefined();
   });
 });
