@@ -10,6 +10,7 @@ import { WORKERS } from '../shared/workers';
 import { Alerts, EveryAlarmNotifies } from './constructs/alerts';
 import { ConsoleSite } from './constructs/console-site';
 import { DataStores } from './constructs/data';
+import { EventsOut } from './constructs/events-out';
 import { FunctionBundles } from './constructs/function-bundles';
 import { StorefrontEdge } from './constructs/edge';
 import { PrivacyHttpApi } from './constructs/http-api';
@@ -39,6 +40,7 @@ export class PrivacyStack extends Stack {
   readonly workers: Workers;
   readonly console: ConsoleSite;
   readonly edge: StorefrontEdge;
+  readonly eventsOut: EventsOut;
 
   constructor(scope: Construct, id: string, props: PrivacyStackProps) {
     super(scope, id, props);
@@ -49,6 +51,7 @@ export class PrivacyStack extends Stack {
     this.alerts = new Alerts(this, 'Alerts', { subscribers: settings.alarmSubscribers, retain });
     Aspects.of(this).add(new EveryAlarmNotifies(this.alerts.topic));
     this.data = new DataStores(this, 'Data', { retain, alerts: this.alerts, partners: settings.partners ?? [] });
+    this.eventsOut = new EventsOut(this, 'EventsOut', { bus: this.data.eventBus, consumers: settings.eventConsumers ?? [], alerts: this.alerts });
     this.staffAuth = new StaffAuth(this, 'StaffAuth', {
       retain,
       logRetention: retentionFor(settings.logRetentionDays),
@@ -87,6 +90,7 @@ export class PrivacyStack extends Stack {
       value: this.alerts.topic.topicArn,
       description: 'Alarms notify this topic; each subscriber confirms once (README: Alarms)',
     });
+    new CfnOutput(this, 'EventBusName', { value: this.data.eventBus.eventBusName, description: 'The bus of events out (schemas in events/schemas/)' });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     this.edge = new StorefrontEdge(this, 'Edge', { api: this.http.api, edgeKey: this.data.secrets.edgeKey });
     new CfnOutput(this, 'StorefrontUrl', {

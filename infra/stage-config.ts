@@ -11,6 +11,51 @@ import * as z from 'zod/mini';
 import type { PolicyVersion } from '../shared/domain/policy';
 import { BUCKETS } from '../shared/resources';
 import { PartnerId, PartnerPrincipalArn } from '../shared/schemas/common';
+import { EVENT_TYPES, type EventType } from '../shared/domain/events-out';
+import type { ConfirmingSystem } from '../shared/domain/fulfilment';
+
+const EventTypeName = z.enum(Object.keys(EVENT_TYPES) as [EventType, ...EventType[]]);
+
+/**
+ * A system of the shop that receives events out (issue 14). `sqs`: the stack makes the system a queue
+ * (its URL is a stack output) that the system's role reads; `lambda`: a function of this account is
+ * invoked with each event; `https`: an EventBridge API destination posts each event to the shop's
+ * endpoint with an auth header whose value is a Secrets Manager secret. Every kind retries and then
+ * parks the event on the consumer's dead-letter queue, whose alarm notifies the alarm topic.
+ */
+export const EventConsumer = z.strictObject({
+  id: PartnerId,
+  /** The event types it receives. */
+  events: z.array(EventTypeName).check(z.minLength(1)),
+  target: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sqs'), readerRoleArn: z.optional(PartnerPrincipalArn) }),
+    z.strictObject({
+      kind: z.literal('lambda'),
+      functionArn: z
+        .string()
+        .check(z.regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/, 'must be a Lambda function ARN')),
+    }),
+    z.strictObject({
+      kind: z.literal('https'),
+      endpoint: z.url({ protocol: /^https$/ }),
+      /** The secret whose value is sent in `header` (e.g. "Bearer ..." or an API key). */
+      secretArn: z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/, 'must be a Secrets Manager secret ARN')),
+      header: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), 'Authorization'),
+      /** Invocations per second at most (EventBridge's default is 300). */
+      ratePerSecond: z.optional(z.number().check(z.int(), z.positive(), z.lte(300))),
+    }),
+  ]),
+  /** Delivery attempts after the first before the event goes to the dead-letter queue (EventBridge allows 0-185). */
+  retries: z._default(z.number().check(z.int(), z.gte(0), z.lte(185)), 8),
+  /** How long EventBridge keeps trying, in hours (1-24). */
+  maxEventAgeHours: z._default(z.number().check(z.int(), z.gte(1), z.lte(24)), 24),
+  /**
+   * The IAM role (or user) the system confirms back as (fulfilment): when set, a request whose action
+   * event it receives stays open until it confirms, or a DPO overrides.
+   */
+  confirmRoleArn: z.optional(PartnerPrincipalArn),
+});
+export type EventConsumer = z.infer<typeof EventConsumer>;
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The published policy text the baseline version's hash is computed from. */
@@ -24,7 +69,13 @@ const StageSettings = z.strictObject({
   logRetentionDays: z.number().check(z.int(), z.positive()),
   consentTokenDays: z.number().check(z.int(), z.positive(), z.lte(395)),
   visitRetentionDays: z.number().check(z.int(), z.positive()),
-  policy: z.strictObject({ version: z.string(), effectiveAt: z.iso.datetime({ offset: true }), url: z.url() }),
+  policy: z.strictObject({
+    version: z.string(),
+    effectiveAt: z.iso.datetime({ offset: true }),
+    url: z.url(),
+    /** What the baseline version announces on the site (policy 7), per language. */
+    summary: z.optional(z.strictObject({ th: z.optional(z.string().check(z.minLength(1))), en: z.optional(z.string().check(z.minLength(1))) })),
+  }),
   /** Where the internet provider of a visit comes from (policy 1.2(5)); absent means not recorded. */
   isp: z.optional(
     z.discriminatedUnion('source', [
@@ -68,6 +119,10 @@ const StageSettings = z.strictObject({
     z
       .array(z.strictObject({ id: PartnerId, principalArn: PartnerPrincipalArn }))
       .check(z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'partner ids must be unique')),
+  ),
+  /** Systems of the shop that receive events out; see EventConsumer. */
+  eventConsumers: z.optional(
+    z.array(EventConsumer).check(z.refine((list) => new Set(list.map((c) => c.id)).size === list.length, 'event consumer ids must be unique')),
   ),
   /**
    * Who the alarms notify: e-mail addresses, `https://` endpoints (e.g. a chat webhook) or E.164
@@ -141,8 +196,15 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     PARTNERS: JSON.stringify(settings.partners ?? []),
     // The storefront's origins: where privacy-center sign-in links may point (CORS uses the same list).
     ALLOWED_ORIGINS: settings.allowedOrigins.join(' '),
+    // Ids, event types and role ARNs of the systems that confirm back (fulfilment); no secrets.
+    CONFIRMING_SYSTEMS: JSON.stringify(confirmingSystems(settings)),
     ...(settings.isp?.source === 'maxmind' ? { ASN_DATABASE_PATH: ASN_DATABASE_IN_BUNDLE } : {}),
   };
+}
+
+/** The event consumers that confirm back, as the domain sees them (fulfilment.ts). */
+export function confirmingSystems(settings: Pick<StageSettings, 'eventConsumers'>): ConfirmingSystem[] {
+  return (settings.eventConsumers ?? []).flatMap((c) => (c.confirmRoleArn ? [{ id: c.id, events: c.events, principalArn: c.confirmRoleArn }] : []));
 }
 
 /** CORS as API Gateway applies it; the local server emulates exactly this. */

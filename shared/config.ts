@@ -77,6 +77,8 @@ function runtimeEnvSchema() {
     PARTNERS: z._default(z.string(), '[]'),
     /** The stage's storefront origins, space-separated: pages privacy-center sign-in links may point to. */
     ALLOWED_ORIGINS: z.string().check(z.minLength(1)),
+    /** JSON list of the systems that confirm back (ids, event types, IAM principals); parsed where fulfilment is wired. */
+    CONFIRMING_SYSTEMS: z._default(z.string(), '[]'),
     POLICY_CACHE_SECONDS: withDefault(nonNegativeInt, 'POLICY_CACHE_SECONDS'),
     LINK_DAYS: withDefault(positiveInt, 'LINK_DAYS'),
     EXPORT_LINK_DAYS: withDefault(positiveInt, 'EXPORT_LINK_DAYS'),

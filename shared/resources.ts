@@ -265,6 +265,17 @@ export const QUEUES = {
 
 export type QueueKey = keyof typeof QUEUES;
 
+/**
+ * The stack's own EventBridge bus of events out (issue 14): state changes the shop's other systems
+ * act on. Consumers are configured per stage (`eventConsumers` in cdk.json).
+ */
+export const EVENT_BUS = {
+  id: 'Events',
+  envVar: 'EVENT_BUS_NAME',
+  purpose:
+    'Events out for the shop\u2019s other systems (request opened or completed, erasure due, deactivation, suppression, ...), one JSON Schema per type in events/schemas/.',
+} as const;
+
 /** Secrets the functions may read; in AWS from Secrets Manager, locally from the named env var. */
 export const SECRETS = {
   tokenKey: {

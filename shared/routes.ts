@@ -18,6 +18,8 @@ import {
   AuditPath,
   CancelMemberInput,
   CompleteRequestInput,
+  ConfirmFulfilmentInput,
+  OverrideFulfilmentInput,
   DisclosureInput,
   DisclosureQuery,
   MemberPath,
@@ -50,6 +52,8 @@ export interface FunctionUses {
   queues?: Partial<Record<QueueKey, 'send'[]>>;
   /** Sends mail through SES as the stage's sender address. */
   sendsMail?: boolean;
+  /** Puts events on the stack's own bus (events out: owed effects of request steps). */
+  publishesEvents?: boolean;
   /** Ships the stage's ASN database with the function when the stage looks providers up in one. */
   ispDatabase?: boolean;
   /** Publishes to the stage's alarm topic (SNS): breach deadlines reach whoever the alarms reach. */
@@ -145,6 +149,18 @@ export const getPolicyRoute = {
   publicBecause: STOREFRONT_PAGE,
   summary: 'The privacy-policy version in force',
   throttle: { rate: 200, burst: 400 },
+  uses: { tables: { policies: ['Query'] } },
+} satisfies RouteDef;
+
+export const policyVersionsRoute = {
+  id: 'policyVersions',
+  method: 'GET',
+  path: '/v1/policy/versions',
+  handler: 'consent/policy-versions',
+  auth: 'public',
+  publicBecause: 'The public announcement of policy changes (policy 7): published versions, dates, summaries and text hashes; it holds no personal data.',
+  summary: 'Every privacy-policy version with its date, change summary and the SHA-256 of its text (HTML page; JSON on request)',
+  throttle: { rate: 20, burst: 40 },
   uses: { tables: { policies: ['Query'] } },
 } satisfies RouteDef;
 
@@ -259,6 +275,7 @@ export const cancelMemberRoute = {
     secrets: ['tokenKey'],
     partnerKeys: true,
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { path: MemberPath, body: CancelMemberInput },
   activity: 'membership',
@@ -280,6 +297,7 @@ export const submitRequestRoute = {
     secrets: ['tokenKey', 'edgeKey'],
     queues: { deadlines: ['send'] },
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { body: SubmitRequestInput },
   activity: 'dataRequests',
@@ -312,6 +330,7 @@ export const confirmRequestRoute = {
     secrets: ['tokenKey'],
     queues: { deadlines: ['send'] },
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { body: TokenBody },
   activity: 'dataRequests',
@@ -397,6 +416,7 @@ export const completeRequestRoute = {
     secrets: ['tokenKey'],
     partnerKeys: true,
     sendsMail: true,
+    publishesEvents: true,
   },
   request: { path: RequestPath, body: CompleteRequestInput },
   activity: 'dataRequests',
@@ -501,6 +521,32 @@ export const getSuppressionRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { subscriptions: ['GetItem'] } },
   request: { path: EmailPath },
+} satisfies RouteDef;
+
+export const confirmFulfilmentRoute = {
+  id: 'confirmFulfilment',
+  method: 'POST',
+  path: '/v1/fulfilment/requests/{id}',
+  handler: 'fulfilment/confirm-fulfilment',
+  auth: 'iam', // machine: a system of the shop, identified by its own IAM role
+  summary:
+    'A system of the shop confirms its part of a request (erased / edited / suppressed / deactivated, or failed with a reason), signed as its own IAM role',
+  throttle: { rate: 20, burst: 40 },
+  uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
+  request: { path: RequestPath, body: ConfirmFulfilmentInput },
+} satisfies RouteDef;
+
+export const overrideFulfilmentRoute = {
+  id: 'overrideFulfilment',
+  method: 'POST',
+  path: '/v1/admin/requests/{id}/fulfilment-override',
+  handler: 'admin/override-fulfilment',
+  // A DPO alone closes a request without every system's confirmation.
+  auth: 'dpo',
+  summary: 'Close a carried-out request without every system’s confirmation, with the reason (DPO; audited)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
+  request: { path: RequestPath, body: OverrideFulfilmentInput },
 } satisfies RouteDef;
 
 export const recordDisclosureRoute = {
@@ -880,6 +926,7 @@ export const ROUTES: RouteDef[] = [
   getOpenApiRoute,
   getKitRoute,
   getPolicyRoute,
+  policyVersionsRoute,
   captureConsentRoute,
   getConsentRoute,
   recordVisitsRoute,
@@ -903,6 +950,8 @@ export const ROUTES: RouteDef[] = [
   lookupMemberRoute,
   getMemberRoute,
   getSuppressionRoute,
+  confirmFulfilmentRoute,
+  overrideFulfilmentRoute,
   recordDisclosureRoute,
   listDisclosuresRoute,
   getAuditRoute,

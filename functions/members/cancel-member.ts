@@ -1,6 +1,7 @@
 /** POST /v1/members/{memberId}/cancel (IAM): account cancelled in the shop: deactivate, keep for disputes (policy 2.2). */
 import { memberDataWithoutOrders, memberDeps } from '../../shared/adapters/wiring/members';
 import { suppressor } from '../../shared/adapters/wiring/subscriptions';
+import { eventPublisher } from '../../shared/adapters/wiring/common';
 import { cancelMember } from '../../shared/domain/member-service';
 import { ok } from '../../shared/http/responses';
 import { callerOf, route } from '../../shared/http/route';
@@ -12,4 +13,4 @@ export const makeHandler = (deps: Parameters<typeof cancelMember>[0]) =>
   );
 
 // Only cancelling suppresses marketing mail, so only this function carries the mailer.
-export const handler = makeHandler({ ...memberDeps(), data: memberDataWithoutOrders(), suppress: suppressor() });
+export const handler = makeHandler({ ...memberDeps(), data: memberDataWithoutOrders(), suppress: suppressor(), events: eventPublisher() });

@@ -1,7 +1,7 @@
 /**
  * The stateful resources, built from shared/resources.ts: DynamoDB tables (on demand, point-in-time
  * recovery, encrypted with the AWS-managed KMS key), the secrets, the buckets (versioned, with old
- * versions expiring soon after) and the queues with their dead-letter alarms. Exposed read-only to
+ * versions expiring soon after), the queues with their dead-letter alarms, and the bus of events out. Exposed read-only to
  * the rest of the stack, which grants each function only the actions its route declares.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -11,9 +11,11 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import {
   BUCKETS,
+  EVENT_BUS,
   QUEUES,
   SECRETS,
   TABLES,
@@ -45,6 +47,8 @@ export class DataStores extends Construct {
   readonly accessLogs: Bucket;
   readonly queues: Readonly<Record<QueueKey, Queue>>;
   readonly deadLetterAlarms: Readonly<Record<QueueKey, Alarm>>;
+  /** The stack's own bus of events out; its consumers are built by EventsOut from the stage settings. */
+  readonly eventBus: EventBus;
 
   constructor(scope: Construct, id: string, props: { retain: boolean; alerts: Alerts; partners?: readonly { id: string }[] }) {
     super(scope, id);
@@ -200,6 +204,8 @@ export class DataStores extends Construct {
       }),
     ) as Record<QueueKey, Queue>;
     this.deadLetterAlarms = alarms;
+
+    this.eventBus = new EventBus(this, EVENT_BUS.id, { description: EVENT_BUS.purpose.slice(0, 512) });
   }
 }
 

@@ -6,9 +6,11 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EVENT_SOURCE } from '../../shared/domain/events-out';
 import {
   ALARM_TOPIC,
   BUCKETS,
+  EVENT_BUS,
   PARTNER_SECRETS,
   QUEUES,
   SECRETS,
@@ -65,6 +67,17 @@ export function grantUses(fn: PrivacyFunction, uses: FunctionUses, data: DataSto
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [alerts.topic.topicArn] }));
     // The topic is encrypted with its own key: publishing needs a data key from it, nothing more.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [alerts.key.keyArn] }));
+  }
+  if (uses.publishesEvents) {
+    fn.addEnvironment(EVENT_BUS.envVar, data.eventBus.eventBusName);
+    // PutEvents on this one bus only; the source is fixed too, so no function can pose as another system.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [data.eventBus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+      }),
+    );
   }
   if (uses.sendsMail) {
     const { region, account } = Stack.of(fn);

@@ -5,11 +5,13 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, ResourceAlreadyExistsException } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/dynamodb';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ALARM_TOPIC, BUCKETS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
+import { EVENT_SOURCE } from '../../shared/domain/events-out';
+import { ALARM_TOPIC, BUCKETS, EVENT_BUS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
 import { createStaffPool, useLocalStaffAuth } from './local-staff-auth';
 
@@ -114,6 +116,41 @@ export async function createAlarmTopic(prefix: string, client = new SNSClient({}
   return TopicArn!;
 }
 
+/** The local queue every published event is copied to: what `npm run events` reads. */
+export const PUBLISHED_EVENTS_QUEUE = 'events-published';
+
+/**
+ * The bus of events out, as the stack builds it, with each `sqs` consumer of the stage getting its
+ * queue (`<prefix>-events-<id>`) and rule; other consumer kinds have no local stand-in. One more rule
+ * copies every event to the published-events queue. Idempotent; sets EVENT_BUS_NAME.
+ */
+export async function createEventBus(prefix: string, settings: StageSettings, events = new EventBridgeClient({}), sqs = new SQSClient({})) {
+  const busName = `${prefix}-${EVENT_BUS.id}`;
+  try {
+    await events.send(new CreateEventBusCommand({ Name: busName }));
+  } catch (error) {
+    if (!(error instanceof ResourceAlreadyExistsException) && (error as { name?: string }).name !== 'ResourceAlreadyExistsException') throw error;
+  }
+  const routes = [
+    { id: 'published', queue: `${prefix}-${PUBLISHED_EVENTS_QUEUE}`, pattern: { source: [EVENT_SOURCE] } },
+    ...(settings.eventConsumers ?? [])
+      .filter((c) => c.target.kind === 'sqs')
+      .map((c) => ({ id: c.id, queue: `${prefix}-events-${c.id}`, pattern: { source: [EVENT_SOURCE], 'detail-type': c.events } })),
+  ];
+  const queues: Record<string, string> = {};
+  for (const route of routes) {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: route.queue }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await events.send(new PutRuleCommand({ Name: `events-for-${route.id}`, EventBusName: busName, EventPattern: JSON.stringify(route.pattern) }));
+    await events.send(
+      new PutTargetsCommand({ Rule: `events-for-${route.id}`, EventBusName: busName, Targets: [{ Id: route.id, Arn: Attributes!.QueueArn! }] }),
+    );
+    queues[route.id] = QueueUrl!;
+  }
+  process.env[EVENT_BUS.envVar] = busName;
+  return { busName, queues };
+}
+
 /** The emulator sends mail only from verified identities, as SES does outside the sandbox for its own domain. */
 export async function verifySender(address: string, client = new SESv2Client({})) {
   for (const identity of [address, address.split('@')[1]!]) {
@@ -196,11 +233,12 @@ export async function prepareLocalAws(
   const buckets = await createBuckets(options.prefix);
   const queues = await createQueues(options.prefix);
   const alarmTopicArn = await createAlarmTopic(options.prefix);
+  const eventBus = await createEventBus(options.prefix, settings);
   await verifySender(settings.senderAddress);
   // The staff user pool, its groups and demo people: people routes need a signed-in person here too.
   const staffAuth =
     options.staffPool === false ? undefined : await createStaffPool({ endpoint: options.endpoint, prefix: options.prefix, region: process.env.AWS_REGION! });
   if (staffAuth) useLocalStaffAuth(staffAuth);
   oneTransactionAtATime(documentClient());
-  return { tables, buckets, queues, alarmTopicArn, staffAuth };
+  return { tables, buckets, queues, alarmTopicArn, eventBus, staffAuth };
 }

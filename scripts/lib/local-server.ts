@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { corsSettings, REPO_ROOT, type StageSettings } from '../../infra/stage-config';
+import { confirmingSystems, corsSettings, REPO_ROOT, type StageSettings } from '../../infra/stage-config';
 import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
 import { localStaffAuth, staffTokenVerifier, type StaffAuthConfig, type TokenCheck } from './local-staff-auth';
 
@@ -55,6 +55,8 @@ function encodeBody(bytes: Buffer, contentType: string | undefined): { body?: st
  * settings, as API Gateway's IAM authoriser would report it. Without it an IAM route sees LOCAL_CALLER_ARN.
  */
 export const LOCAL_PARTNER_HEADER = 'x-local-partner';
+/** Likewise `x-local-system: <event consumer id>` acts as that system's confirming role (fulfilment). */
+export const LOCAL_SYSTEM_HEADER = 'x-local-system';
 
 export function toApiGatewayEvent(
   req: { method: string; url: URL; headers: IncomingMessage['headers']; body: Buffer; sourceIp: string },
@@ -63,9 +65,11 @@ export function toApiGatewayEvent(
   partners: StageSettings['partners'] = [],
   /** For people routes: the verified token's claims, as the JWT authoriser passes them on. */
   jwtClaims?: Record<string, string>,
+  systems: { id: string; principalArn: string }[] = [],
 ): APIGatewayProxyEventV2 {
   const asPartner = partners.find((p) => p.id === req.headers[LOCAL_PARTNER_HEADER]);
-  const callerArn = asPartner?.principalArn ?? LOCAL_CALLER_ARN;
+  const asSystem = systems.find((s) => s.id === req.headers[LOCAL_SYSTEM_HEADER]);
+  const callerArn = asPartner?.principalArn ?? asSystem?.principalArn ?? LOCAL_CALLER_ARN;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -257,6 +261,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<{ s
         pathParameters,
         options.settings.partners,
         jwtClaims,
+        confirmingSystems(options.settings),
       );
       const handler = await handlerFor(hit.c.route);
       const result = await handler(event, lambdaContext(hit.c.route, event.requestContext.requestId));

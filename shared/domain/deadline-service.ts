@@ -10,6 +10,8 @@ import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
 import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
 import { auditSubject, isClosed, withEvent, type DataRequest } from './requests';
+import type { EventPublisher } from './events-out';
+import { lateSystems } from './fulfilment';
 import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
 import type { SubscriptionDeps } from './subscriptions';
 
@@ -21,6 +23,8 @@ export interface DeadlineDeps {
   mailer: Mailer;
   clock: Clock;
   subscriptions: SubscriptionDeps;
+  /** The bus of events out (an enforced unsubscribe is announced to the shop's other mailers). */
+  events?: EventPublisher;
   settings: {
     deadlines: DeadlineSettings;
     escalationAddress: string;
@@ -57,6 +61,7 @@ const effectDeps = (deps: DeadlineDeps): EffectDeps => ({
   mailer: deps.mailer,
   clock: deps.clock,
   subscriptions: deps.subscriptions,
+  ...(deps.events ? { events: deps.events } : {}),
 });
 
 /**
@@ -76,7 +81,10 @@ async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, 
   let owed: (r: DataRequest) => Owed[];
   if (milestone.startsWith('remind-')) {
     const daysLeft = Math.max(0, Math.round((Date.parse(request.dueAt) - now.getTime()) / DAY_MS));
-    owed = () => [staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft }))];
+    const waitingOn = lateSystems(request);
+    owed = () => [
+      staffMail(staffReminder({ requestId: request.id, type: request.type, dueAt: request.dueAt, daysLeft, ...(waitingOn.length ? { waitingOn } : {}) })),
+    ];
   } else if (milestone === 'due' && request.type === 'stop_marketing') {
     // Policy 6: the opt-out is applied by the deadline whether or not anyone handled it.
     change = { status: 'done', outcome: 'done', closedAt: now.toISOString(), note: 'enforced by deadline' };
@@ -91,7 +99,10 @@ async function act(deps: DeadlineDeps, request: DataRequest, milestone: string, 
     ];
   } else {
     const overdueDays = milestone === 'due' ? 0 : Number(milestone.slice('overdue-'.length));
-    owed = () => [staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays }))];
+    const waitingOn = lateSystems(request);
+    owed = () => [
+      staffMail(staffEscalation({ requestId: request.id, type: request.type, dueAt: request.dueAt, overdueDays, ...(waitingOn.length ? { waitingOn } : {}) })),
+    ];
     change = { overdue: true };
   }
   const record = (r: DataRequest) =>

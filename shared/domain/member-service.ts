@@ -6,6 +6,7 @@ import { anonymise, deactivate, upsertMember, type Locale, type Member } from '.
 import type { AuditLog, Clock, MemberStore, PersonalDataIndex, RequestStore } from './ports';
 import { anonymiseRequest } from './requests';
 import { InvalidInputError, NotFoundError } from './errors';
+import { outEvent, type EventPublisher } from './events-out';
 
 export interface MemberDeps {
   members: MemberStore;
@@ -14,7 +15,17 @@ export interface MemberDeps {
   holdDays: number;
   /** Adds the address to the suppression list (a deactivated member gets no marketing, policy 2.2). */
   suppress?: (email: string, via: 'staff') => Promise<unknown>;
+  /** The bus of events out: the shop's other systems deactivate and anonymise the member too. */
+  events?: EventPublisher;
 }
+
+/** The deactivation event of a member (its id is fixed by the deactivation, so a republish is recognised). */
+const deactivatedEvent = (m: Member, now: Date) =>
+  outEvent(
+    { type: 'member.deactivated', memberId: m.memberId, reason: 'cancellation', ...(m.holdUntil ? { holdUntil: m.holdUntil } : {}) },
+    `${m.memberId}:deactivated:${m.deactivatedAt ?? ''}`,
+    now,
+  );
 
 export async function putMember(
   deps: MemberDeps & { partnerIds: readonly string[] },
@@ -44,14 +55,21 @@ export async function cancelMember(
 ): Promise<Member> {
   const member = await deps.members.get(memberId);
   if (!member) throw new NotFoundError('Member');
-  if (member.status !== 'active') return member; // cancelling twice changes nothing
   const now = deps.clock.now();
+  if (member.status !== 'active') {
+    // Cancelling twice changes nothing, but publishes the deactivation again (same event id): a first
+    // call whose publish failed is finished by the storefront backend's retry.
+    if (member.status === 'deactivated') await deps.events?.publish([deactivatedEvent(member, now)]);
+    return member;
+  }
   // A deactivated member cannot be profiled (policy 2.2): their visitor ids store no further visits.
   await deps.data.stopProfiling(await deps.data.visitorIds(memberId), now);
   const deactivated = deactivate(member, reason, now, deps.holdDays);
   await deps.members.put(deactivated);
   await deps.suppress?.(deactivated.email, 'staff');
   await deps.audit.append({ subject: memberId, actor, action: 'member.deactivated', details: { reason, holdUntil: deactivated.holdUntil } });
+  // Last: a failure answers 5xx and the backend's retry (above) publishes it.
+  await deps.events?.publish([deactivatedEvent(deactivated, now)]);
   return deactivated;
 }
 
@@ -74,6 +92,9 @@ export async function anonymiseEndedHolds(deps: MemberDeps & { data: PersonalDat
     const consents = await deps.data.eraseConsentHistory(visitorIds);
     const requests = (await deps.requests.byEmail(member.email)).filter((r) => !r.anonymisedAt);
     for (const request of requests) await deps.requests.update(anonymiseRequest(request, now, SWEEP_ACTOR));
+    // Before the member leaves the sweep's index: a failed publish fails the run, and the retry or the
+    // next day's run does it all again (each step is idempotent; the event keeps its id).
+    await deps.events?.publish([outEvent({ type: 'member.anonymised', memberId: member.memberId }, `${member.memberId}:anonymised`, now)]);
     await deps.members.put(anonymise(member, now));
     await deps.audit.append({
       subject: member.memberId,

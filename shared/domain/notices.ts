@@ -576,7 +576,14 @@ export interface StaffReminderInput {
   daysLeft: number;
   queueUrl?: string;
   shopName?: string;
+  /** The shop's systems that have not confirmed their part yet (issue 14): the reminder names them. */
+  waitingOn?: string[];
 }
+
+/** The late systems of a carried-out request, as a sentence and a row of facts. */
+const waitingBlocks = (waitingOn: string[] | undefined): Block[] =>
+  waitingOn?.length ? [p(`Carried out here; waiting for these systems to confirm: ${waitingOn.join(', ')}.`)] : [];
+const waitingRows = (waitingOn: string[] | undefined): [string, string][] => (waitingOn?.length ? [['Waiting for', waitingOn.join(', ')]] : []);
 
 const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
@@ -588,6 +595,7 @@ export function staffReminder(input: StaffReminderInput, _locale: Locale = 'en')
   const left = input.daysLeft <= 0 ? 'due today' : `${days(input.daysLeft)} left`;
   const blocks: Block[] = [
     p(`Request ${input.requestId} (${type}) is not finished yet and is due on ${due}: ${left}.`),
+    ...waitingBlocks(input.waitingOn),
     {
       kind: 'facts',
       rows: [
@@ -595,6 +603,7 @@ export function staffReminder(input: StaffReminderInput, _locale: Locale = 'en')
         ['Request', type],
         ['Due', due],
         ['Days left', String(Math.max(0, input.daysLeft))],
+        ...waitingRows(input.waitingOn),
       ],
     },
   ];
@@ -615,6 +624,7 @@ export interface StaffEscalationInput {
   dueAt: string;
   overdueDays: number;
   shopName?: string;
+  waitingOn?: string[];
 }
 
 /** A request is past its deadline: someone must handle it now. */
@@ -628,6 +638,7 @@ export function staffEscalation(input: StaffEscalationInput, _locale: Locale = '
     subject: `Overdue: request ${input.requestId} (${type}) ${late}`,
     blocks: [
       p(`Request ${input.requestId} (${type}) was due on ${due} and ${late}. Please handle it now and record the reason for the delay.`),
+      ...waitingBlocks(input.waitingOn),
       {
         kind: 'facts',
         rows: [
@@ -635,6 +646,7 @@ export function staffEscalation(input: StaffEscalationInput, _locale: Locale = '
           ['Request', type],
           ['Due', due],
           ['Days overdue', String(Math.max(0, input.overdueDays))],
+          ...waitingRows(input.waitingOn),
         ],
       },
     ],

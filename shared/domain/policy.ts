@@ -16,7 +16,26 @@ export interface PolicyVersion {
   /** Categories whose terms this version changes; consents given to them earlier need renewal. */
   changes: Category[];
   publishedAt?: string;
-  summary?: string;
+  /**
+   * What changed, as announced on the site (policy 7): per language, or one text for both (older
+   * versions were published with a single string).
+   */
+  summary?: string | PolicySummary;
+}
+
+export interface PolicySummary {
+  th?: string;
+  en?: string;
+}
+
+/** A version's change summary in both languages (each falls back to the other); undefined when it has none. */
+export function summaryOf(version: Pick<PolicyVersion, 'summary'>): { th: string; en: string } | undefined {
+  const s = version.summary;
+  if (!s) return undefined;
+  if (typeof s === 'string') return s.trim() ? { th: s, en: s } : undefined;
+  const th = s.th?.trim() || s.en?.trim();
+  const en = s.en?.trim() || s.th?.trim();
+  return th && en ? { th, en } : undefined;
 }
 
 const byEffectiveDate = (a: PolicyVersion, b: PolicyVersion) => Date.parse(a.effectiveAt) - Date.parse(b.effectiveAt) || a.version.localeCompare(b.version);

@@ -28,6 +28,8 @@ import { owe, settleOwed, type Owed, type SettleResult } from './request-effects
 import { signLink } from './signed-link';
 import { subscriptionStatus } from './subscriptions';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { addressHash, outEvent, type EventData, type EventPublisher, type FieldChanges } from './events-out';
+import { awaitsSystems, systemsToConfirm, type ConfirmingSystem } from './fulfilment';
 import { unpackVisitRecord } from './visits';
 
 export interface CompletionSettings {
@@ -55,13 +57,29 @@ export interface CompletionDeps {
   suppress?: (email: string, via: 'staff') => Promise<unknown>;
   /** Told about effects that failed and stay owed (for logs; the sweep finishes them). */
   onUnsettled?: (requestId: string, failures: SettleResult['failures']) => void;
+  /** The bus of events out: the shop's other systems erase, deactivate, correct and suppress too. */
+  events?: EventPublisher;
+  /** The shop's systems that confirm back; a request they must act on closes when they all have. */
+  systems?: readonly ConfirmingSystem[];
 }
 
+/**
+ * The corrected fields of an edit. `name`, `email` and `locale` are the member record's; `phone` and
+ * `address` live only in the shop's other systems: they are passed on in the completion event and
+ * not kept here.
+ */
 export interface Correction {
   name?: string;
   email?: string;
   locale?: Locale;
+  phone?: string;
+  address?: FieldChanges['address'];
 }
+
+/** Correction fields this system holds on the member record. */
+const MEMBER_FIELDS = ['name', 'email', 'locale'] as const;
+/** Correction fields only other systems hold. */
+const PASSED_ON_FIELDS = ['phone', 'address'] as const;
 
 export interface CompletionInput {
   outcome: RequestOutcome;
@@ -161,7 +179,16 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
   const audit = async (action: string, details: Record<string, unknown>) => {
     audits.push({ subject: auditSubject(request), actor, action, requestId: request.id, details });
   };
-  const result: { kept?: KeptItem[]; downloadUrl?: string; downloadExpiresAt?: string; audits: AuditInput[] } = { audits };
+  // Events for the shop's other systems, owed with the closing write like the audit entries.
+  const events: EventData[] = [];
+  const result: {
+    kept?: KeptItem[];
+    downloadUrl?: string;
+    downloadExpiresAt?: string;
+    audits: AuditInput[];
+    events: EventData[];
+    changes?: FieldChanges;
+  } = { audits, events };
 
   switch (request.type) {
     case 'delete': {
@@ -181,6 +208,17 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
         status: deactivated.status,
         holdUntil: deactivated.holdUntil,
       });
+      events.push(
+        { type: 'address.suppressed', addressHash: addressHash(m.email), memberId: m.memberId, via: 'staff', requestId: request.id },
+        { type: 'member.erasure_due', requestId: request.id, memberId: m.memberId, dueAt: request.dueAt },
+        {
+          type: 'member.deactivated',
+          memberId: m.memberId,
+          reason: 'deletion',
+          requestId: request.id,
+          ...(deactivated.holdUntil ? { holdUntil: deactivated.holdUntil } : {}),
+        },
+      );
       result.kept = keptAfterDeactivation(deactivated, request.locale, true);
       break;
     }
@@ -190,21 +228,39 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
       const deactivated = deactivate(m, 'cancellation request', now, deps.settings.holdDays);
       await deps.members.put(deactivated);
       await audit('member.deactivated', { reason: 'cancellation request', holdUntil: deactivated.holdUntil });
+      events.push({
+        type: 'member.deactivated',
+        memberId: m.memberId,
+        reason: 'cancellation',
+        requestId: request.id,
+        ...(deactivated.holdUntil ? { holdUntil: deactivated.holdUntil } : {}),
+      });
       result.kept = keptAfterDeactivation(deactivated, request.locale, false);
       break;
     }
     case 'edit': {
       const m = needMember();
       const changes = input.changes ?? {};
-      const next: Member = { ...m, ...changes, ...(changes.email ? { email: normaliseEmail(changes.email) } : {}), updatedAt: now.toISOString() };
-      const changed = (['name', 'email', 'locale'] as const).filter((k) => changes[k] !== undefined && m[k] !== next[k]);
-      if (changed.length === 0)
+      const held = Object.fromEntries(MEMBER_FIELDS.flatMap((k) => (changes[k] !== undefined ? [[k, changes[k]]] : []))) as Pick<
+        Correction,
+        'name' | 'email' | 'locale'
+      >;
+      const next: Member = { ...m, ...held, ...(held.email ? { email: normaliseEmail(held.email) } : {}), updatedAt: now.toISOString() };
+      const changedHere = MEMBER_FIELDS.filter((k) => held[k] !== undefined && m[k] !== next[k]);
+      const passedOn = PASSED_ON_FIELDS.filter((k) => changes[k] !== undefined);
+      if (changedHere.length === 0 && passedOn.length === 0)
         throw new InvalidInputError('no_changes', 'An edit request completed as done needs the corrected fields in "changes"', [
-          { path: 'body.changes', message: 'give name, email or locale' },
+          { path: 'body.changes', message: 'give name, email, locale, phone or address' },
         ]);
-      await deps.members.put(next);
+      if (changedHere.length) await deps.members.put(next);
       // Field names only: the audit trail shows what changed without copying the personal data.
-      await audit('member.corrected', { fields: changed });
+      await audit('member.corrected', { fields: [...changedHere, ...passedOn] });
+      // The other systems get the values: the corrected member fields and what only they hold.
+      result.changes = {
+        ...Object.fromEntries(changedHere.map((k) => [k, next[k]])),
+        ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
+        ...(changes.address !== undefined ? { address: changes.address } : {}),
+      };
       break;
     }
     case 'access': {
@@ -229,6 +285,13 @@ async function perform(deps: CompletionDeps, request: DataRequest, input: Comple
       if (member) await deps.members.put({ ...member, marketingOptIn: false, updatedAt: now.toISOString() });
       await deps.suppress?.(request.email, 'staff');
       await audit('subscription.suppressed', { via: 'staff' });
+      events.push({
+        type: 'address.suppressed',
+        addressHash: addressHash(request.email),
+        ...(request.memberId ? { memberId: request.memberId } : {}),
+        via: 'staff',
+        requestId: request.id,
+      });
       break;
     }
     case 'other':
@@ -307,6 +370,11 @@ export async function previewCompletion(
 export async function completeRequest(deps: CompletionDeps, id: string, input: CompletionInput, actor: string) {
   const request = await deps.requests.get(id);
   if (!request) throw new NotFoundError('Request');
+  if (awaitsSystems(request)) {
+    // Carried out here already: a retry finishes what that left owed; the systems' confirmations close it.
+    if (input.outcome === 'done') return { request: await finish(deps, request), replayed: true };
+    throw new ConflictError('request_carried_out', `Request ${id} was carried out and waits for other systems; a DPO may close it without them`);
+  }
   if (isClosed(request)) {
     // A retry finishes what the first attempt left owed (its notice, its audit entries).
     if (request.outcome === input.outcome) return { request: await finish(deps, request), replayed: true };
@@ -316,7 +384,9 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
     throw new ConflictError('request_not_confirmed', `Request ${id} waits for the requester to confirm; it cannot be completed yet`);
   requireReason(input);
   const now = deps.clock.now();
-  const { audits, ...result } = input.outcome === 'done' ? await perform(deps, request, input, actor) : { audits: [] as AuditInput[] };
+  const { audits, events, changes, ...result } =
+    input.outcome === 'done' ? await perform(deps, request, input, actor) : { audits: [] as AuditInput[], events: [] as EventData[], changes: undefined };
+  const systems = input.outcome === 'done' ? systemsToConfirm(request.type, deps.systems ?? []) : [];
   const closed = withEvent(
     request,
     {
@@ -330,10 +400,36 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
     { at: now.toISOString(), event: `completed:${input.outcome}`, by: actor, ...(input.note ? { note: input.note } : {}) },
   );
   const notice = completionNotice(request, input, result, deps.settings.shopName);
+  events.push({
+    type: 'request.completed',
+    requestId: id,
+    requestType: request.type,
+    outcome: input.outcome,
+    ...(request.memberId ? { memberId: request.memberId } : {}),
+    ...(changes ? { changes } : {}),
+  });
+  // One effect for the step's events: one claim and one PutEvents, not one per event.
+  const eventsOwed: Owed[] = [{ id: 'event:completed', kind: 'event', events: events.map((data) => outEvent(data, `${id}:${data.type}`, now)) }];
+  const auditsOwed = audits.map((entry): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry }));
+  if (systems.length) {
+    // Carried out here; it stays open until every system confirmed (fulfilment.ts), and the requester's
+    // notice waits with it.
+    const carried = withEvent(
+      request,
+      {
+        needsAttention: false,
+        fulfilment: { carriedOutAt: now.toISOString(), systems, notice: { to: request.email, ...notice }, ...(input.note ? { note: input.note } : {}) },
+      },
+      { at: now.toISOString(), event: 'carried_out:done', by: actor, ...(input.note ? { note: input.note } : {}) },
+    );
+    const owing = owe(carried, [...auditsOwed, ...eventsOwed], now);
+    await deps.requests.update(owing);
+    return { request: await finish(deps, owing), replayed: false };
+  }
   const owing = owe(
     closed,
     [
-      ...audits.map((entry): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry })),
+      ...auditsOwed,
       {
         id: `audit:request.${input.outcome}`,
         kind: 'audit',
@@ -346,6 +442,7 @@ export async function completeRequest(deps: CompletionDeps, id: string, input: C
         },
       },
       { id: 'mail:completion', kind: 'mail', mail: { to: request.email, ...notice } },
+      ...eventsOwed,
     ],
     now,
   );

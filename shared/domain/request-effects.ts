@@ -19,6 +19,7 @@
  */
 import { canonicalJson } from './audit';
 import { ConflictError } from './errors';
+import { addressHash, outEvent, type EventPublisher, type OutEvent } from './events-out';
 import type { Locale } from './members';
 import type { AuditInput, AuditLog, Clock, Mailer, OutgoingMail, RequestStore, UnsubscribeVia } from './ports';
 import type { DataRequest } from './requests';
@@ -37,7 +38,12 @@ export type EffectWork =
   /** Start (or restart) the request's deadline chain. */
   | { kind: 'chain' }
   /** Put the request's address on the suppression list (and tell the customer, once). */
-  | { kind: 'suppress'; via: UnsubscribeVia; locale: Locale };
+  | { kind: 'suppress'; via: UnsubscribeVia; locale: Locale }
+  /**
+   * Publish a step's events on the stack's bus for the shop's other systems (events-out.ts), in one
+   * call: one claim and one PutEvents however many events the step has.
+   */
+  | { kind: 'event'; events: OutEvent[] };
 
 export type OwedEffect = EffectWork & {
   /** Unique within the request: a step owes the same effect id however often it runs. */
@@ -58,6 +64,8 @@ export interface EffectDeps {
   /** Starts the request's deadline chain; a chain effect waits (stays owed) where it is missing. */
   startChain?: (request: DataRequest) => Promise<unknown>;
   subscriptions?: SubscriptionDeps;
+  /** The bus of events out; an event effect waits (stays owed) where it is missing. */
+  events?: EventPublisher;
 }
 
 /** What a step owes, by id and work; `owe` stamps the time. */
@@ -137,6 +145,10 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       if (!deps.startChain) throw new Error('chain effect owed where no scheduler is wired');
       await deps.startChain(request);
       return [];
+    case 'event':
+      if (!deps.events) throw new Error('event effect owed where no event bus is wired');
+      await deps.events.publish(effect.events);
+      return [];
     case 'suppress': {
       if (!deps.subscriptions) throw new Error('suppress effect owed where no suppression list is wired');
       // As `unsubscribe` does, except that the customer's one notice becomes an owed mail instead of
@@ -146,8 +158,27 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       const key = subscriberKey(email);
       const now = deps.clock.now();
       await subscriptions.suppress(key, email, effect.via, now);
-      if (!(await subscriptions.markConfirmed(key, now))) return [];
+      // The newsletter sender and the shop's other mailers stop too (they match the address's hash).
+      const announced: Owed = {
+        id: 'event:address.suppressed',
+        kind: 'event',
+        events: [
+          outEvent(
+            {
+              type: 'address.suppressed',
+              addressHash: addressHash(email),
+              ...(request.memberId ? { memberId: request.memberId } : {}),
+              via: effect.via,
+              requestId: request.id,
+            },
+            `${request.id}:suppressed`,
+            now,
+          ),
+        ],
+      };
+      if (!(await subscriptions.markConfirmed(key, now))) return [announced];
       return [
+        announced,
         {
           id: 'mail:unsubscribed',
           kind: 'mail',

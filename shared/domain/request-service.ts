@@ -30,6 +30,7 @@ import { needsChain } from './deadline-chain';
 import { signLink, verifyLink } from './signed-link';
 import type { SubscriptionDeps } from './subscriptions';
 import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError } from './errors';
+import { outEvent, type EventPublisher } from './events-out';
 
 export interface RequestSettings {
   deadlines: DeadlineSettings;
@@ -55,6 +56,8 @@ export interface RequestDeps {
   subscriptions?: SubscriptionDeps;
   /** Told about effects that failed and stay owed (ids and error names only: it is for logs). */
   onUnsettled?: (requestId: string, failures: SettleResult['failures']) => void;
+  /** The bus of events out: the shop's other systems learn that a request opened. */
+  events?: EventPublisher;
 }
 
 const effectDeps = (deps: RequestDeps): EffectDeps => ({
@@ -64,6 +67,7 @@ const effectDeps = (deps: RequestDeps): EffectDeps => ({
   clock: deps.clock,
   ...(deps.deadlines ? { startChain: deps.deadlines } : {}),
   ...(deps.subscriptions ? { subscriptions: deps.subscriptions } : {}),
+  ...(deps.events ? { events: deps.events } : {}),
 });
 
 /**
@@ -83,6 +87,25 @@ async function finish(deps: RequestDeps, request: DataRequest, onFailure: 'throw
 
 /** An audit entry a step owes; one per action and request. */
 const auditOwed = (entry: AuditInput & { requestId: string }): Owed => ({ id: `audit:${entry.action}`, kind: 'audit', entry });
+
+/** The event an opened request owes: other systems may prepare (it names the member, never the address). */
+const openedEventOwed = (request: DataRequest, now: Date): Owed => ({
+  id: 'event:request.opened',
+  kind: 'event',
+  events: [
+    outEvent(
+      {
+        type: 'request.opened',
+        requestId: request.id,
+        requestType: request.type,
+        ...(request.memberId ? { memberId: request.memberId } : {}),
+        dueAt: request.dueAt,
+      },
+      `${request.id}:opened`,
+      now,
+    ),
+  ],
+});
 
 /** The deadline chain a request in this state owes, where chains are wired. */
 const chainOwed = (deps: RequestDeps, request: DataRequest, id: string): Owed | undefined =>
@@ -324,6 +347,7 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
             }),
             acknowledgementOwed(deps, changed),
             chainOwed(deps, changed, 'chain:opened'),
+            openedEventOwed(changed, now),
           ],
           now,
         )
@@ -353,6 +377,7 @@ export async function intakeEmail(deps: RequestDeps, mail: InboundMail): Promise
       // Confirmation goes to the address on file, never to a reply-to the sender chose.
       status === 'open' ? acknowledgementOwed(deps, request) : await confirmationOwed(deps, request, member.email, 'mail:confirmation'),
       chainOwed(deps, request, 'chain:received'),
+      status === 'open' && openedEventOwed(request, now),
     ],
     now,
   );
@@ -561,6 +586,7 @@ export async function confirmRequest(deps: RequestDeps, token: string) {
           auditOwed({ subject: member.memberId, actor: 'requester', action: 'request.confirmed', requestId: request.id }),
           acknowledgementOwed(deps, opened),
           chainOwed(deps, opened, 'chain:opened'),
+          openedEventOwed(opened, now),
         ],
         now,
       );

@@ -5,6 +5,7 @@
  * the change (request-effects.ts), so a failure after the write loses no entry and a retry adds none.
  */
 import { recordView } from './access-log';
+import { fulfilmentView } from './fulfilment';
 import { needsChain, plannedMilestones } from './deadline-chain';
 import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
@@ -72,6 +73,8 @@ export interface RequestDetail extends QueueItem {
   milestones: Milestone[];
   /** Repeats of the same request folded into this one (history entries of later mails). */
   folded: HistoryEntry[];
+  /** The other systems' part, per system (done / waiting / failed), without the notice that waits for them. */
+  fulfilment?: NonNullable<ReturnType<typeof fulfilmentView>>;
   note?: string;
   /** What is still owed (ids and kinds only: a pending mail may hold a live link). */
   owed?: { id: string; kind: string; since: string; claimedUntil?: string; claims?: number }[];
@@ -130,6 +133,7 @@ export async function requestDetail(deps: StaffReadDeps, id: string, actor: stri
       ...overdueDone.map((name) => ({ name, at: new Date(Date.parse(request.dueAt) + Number(name.slice(8)) * 86_400_000).toISOString(), done: true })),
     ],
     folded: request.history.filter((h) => FOLDED_EVENTS.has(h.event)),
+    ...(request.fulfilment ? { fulfilment: fulfilmentView(request) } : {}),
     ...(request.note ? { note: request.note } : {}),
     ...(request.owed?.length
       ? {

@@ -10,6 +10,7 @@ import { dueAt as dueDate, type DeadlineSettings } from './deadlines';
 import type { Locale } from './members';
 import type { RequestType } from './request-types';
 import type { OwedEffect } from './request-effects';
+import type { Fulfilment } from './fulfilment';
 
 /**
  * Life cycle of a request, in the order the staff queue lists its filters. `expired`: never confirmed
@@ -99,6 +100,8 @@ export interface DataRequest {
   anonymisedAt?: string;
   /** Effects a step owes and no delivery has finished yet (see request-effects.ts). */
   owed?: OwedEffect[];
+  /** Carried out here and waiting for the shop's other systems to confirm (see fulfilment.ts). */
+  fulfilment?: Fulfilment;
   /** Optimistic concurrency: every write increments it. */
   version: number;
 }
@@ -199,8 +202,9 @@ export const auditSubject = (r: Pick<DataRequest, 'id' | 'memberId' | 'email'>) 
  * dates, statuses, SES verdicts and a hash of the address.
  */
 export function anonymiseRequest(request: DataRequest, now: Date, by: string): DataRequest {
-  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, matched: _m, ...kept } = request;
-  const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail');
+  const { details: _d, subject: _s, note: _n, owed, replies, attachments, rawMailKey: _raw, matched: _m, fulfilment, ...kept } = request;
+  // Mail still owed names the requester; so does an event still owed that carries an edit's values.
+  const stillOwed = (owed ?? []).filter((o) => o.kind !== 'mail' && !(o.kind === 'event' && o.events.some((e) => 'changes' in e)));
   return withEvent(
     {
       ...kept,
@@ -212,10 +216,18 @@ export function anonymiseRequest(request: DataRequest, now: Date, by: string): D
       ...(attachments ? { attachments: attachments.map(({ contentType, size }) => ({ contentType, size })) } : {}),
       ...(replies ? { replies: replies.map(({ at, sesMessageId, authenticated }) => ({ at, sesMessageId, authenticated })) } : {}),
       ...(stillOwed.length ? { owed: stillOwed } : {}),
+      // The other systems' states stay; the notice waiting for them (address and text) goes.
+      ...(fulfilment ? { fulfilment: withoutNotice(fulfilment) } : {}),
     },
     {},
     { at: now.toISOString(), event: 'anonymised', by },
   );
+}
+
+/** A fulfilment without what names the requester: the notice waiting for the systems, and staff's note. */
+function withoutNotice(fulfilment: Fulfilment): Fulfilment {
+  const { notice: _notice, note: _note, ...rest } = fulfilment;
+  return rest;
 }
 
 export const isClosed = (r: Pick<DataRequest, 'status'>) => r.status === 'done' || r.status === 'rejected' || r.status === 'expired';

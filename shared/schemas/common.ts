@@ -24,5 +24,13 @@ export const PolicyVersionSchema = z.object({
   sha256: Sha256Hex,
   changes: z.array(Category),
   publishedAt: z.optional(IsoDateTime),
-  summary: z.optional(z.string()),
+  summary: z.optional(z.union([z.string(), z.strictObject({ th: z.optional(z.string()), en: z.optional(z.string()) })])),
 });
+
+/** A version's change summary as staff publish it: one text, or one per language (policy 7). */
+export const PolicySummaryInput = z.union([
+  z.string().check(z.maxLength(2000)),
+  z
+    .strictObject({ th: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))), en: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))) })
+    .check(z.refine((s) => Boolean(s.th || s.en), 'give the summary in Thai, English or both')),
+]);

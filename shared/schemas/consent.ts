@@ -1,7 +1,7 @@
 /** Request shapes of the consent and policy routes; the storefront depends on these names. */
 import * as z from 'zod/mini';
 import { COLLECTION_METHODS } from '../domain/consent';
-import { Category, HttpsUrl, IsoDateTime, PolicyVersionId, Sha256Hex, VisitorId } from './common';
+import { Category, HttpsUrl, IsoDateTime, PolicySummaryInput, PolicyVersionId, Sha256Hex, VisitorId } from './common';
 
 export const Choices = z.strictObject({
   necessary: z.literal(true, 'necessary cookies cannot be refused; must be true'),
@@ -26,6 +26,6 @@ export const PublishPolicyInput = z.strictObject({
   url: HttpsUrl,
   sha256: Sha256Hex,
   changes: z.array(Category).check(z.refine((a) => new Set(a).size === a.length, 'must not repeat a category')),
-  summary: z.optional(z.string().check(z.maxLength(2000))),
+  summary: z.optional(PolicySummaryInput),
 });
 export type PublishPolicyInput = z.infer<typeof PublishPolicyInput>;

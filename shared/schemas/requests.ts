@@ -5,6 +5,7 @@ import { LEGAL_BASES } from '../domain/ports';
 import { REQUEST_TYPES } from '../domain/request-types';
 import { QUEUE_VIEWS } from '../domain/request-queue';
 import { CHANNELS, REQUEST_OUTCOMES } from '../domain/requests';
+import { CONFIRMED_ACTIONS } from '../domain/fulfilment';
 import { IsoDateTime, MemberId, PartnerId } from './common';
 
 export const Email = z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254));
@@ -50,9 +51,28 @@ export const CompleteRequestInput = z.strictObject({
       name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
       email: z.optional(Email),
       locale: z.optional(Locale),
+      // Held by the shop's other systems only: passed on in the completion event, not stored here.
+      phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number: digits, spaces, ()- and an optional leading +'))),
+      address: z.optional(
+        z.strictObject({
+          line1: z.string().check(z.minLength(1), z.maxLength(200)),
+          line2: z.optional(z.string().check(z.maxLength(200))),
+          district: z.optional(z.string().check(z.maxLength(100))),
+          province: z.optional(z.string().check(z.maxLength(100))),
+          postalCode: z.optional(z.string().check(z.regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'))),
+          country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'))),
+        }),
+      ),
     }),
   ),
 });
+
+/** A system's confirmation of its part (fulfilment); `reason` is required when it failed. */
+export const ConfirmFulfilmentInput = z.strictObject({
+  outcome: z.enum([...CONFIRMED_ACTIONS, 'failed']),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+});
+export const OverrideFulfilmentInput = z.strictObject({ reason: z.string().check(z.minLength(3), z.maxLength(2000)) });
 
 export const DisclosureInput = z.strictObject({
   memberId: z.optional(MemberId),

@@ -314,6 +314,8 @@ const cut = (value: string, max: number) => (value.length > max ? value.slice(0,
 interface Policy {
   version: string;
   url?: string;
+  /** What this version changed, per language, as the shop announced it (policy 7). */
+  summary?: { th: string; en: string };
 }
 
 let policy: Policy | undefined;
@@ -626,6 +628,12 @@ function button(label: string, action: () => void, attrs: Record<string, string>
   return el;
 }
 
+/** The new version's change summary in the visitor's language, when the shop gave one. */
+function whatChanged() {
+  const summary = policy?.summary?.[LANG];
+  return summary ? h('p', { class: 'spk-p', 'data-shop-privacy': 'changes', text: summary }) : null;
+}
+
 function openBanner(changed: boolean) {
   ensureStyle();
   banner?.remove();
@@ -635,6 +643,7 @@ function openBanner(changed: boolean) {
     { class: 'spk-root spk-banner', role: 'region', 'aria-labelledby': 'spk-title', tabindex: '-1', lang: LANG, 'data-shop-privacy': 'banner' },
     h('h2', { class: 'spk-h', id: 'spk-title', text: t.title }),
     changed && h('p', { class: 'spk-p', text: t.changed }),
+    changed && whatChanged(),
     h('p', { class: 'spk-p' }, `${t.body} `, link),
     h(
       'div',
@@ -671,6 +680,7 @@ function openRenewal(categories: OptionalCategory[], valid: { analytics: boolean
     },
     h('h2', { class: 'spk-h', id: 'spk-title', text: t.title }),
     h('p', { class: 'spk-p', text: t.changed }),
+    whatChanged(),
     h('p', { class: 'spk-p' }, `${t.renew.replace('{categories}', categories.map((c) => t[c]).join(t.and))} `, link),
     h(
       'div',

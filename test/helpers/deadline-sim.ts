@@ -6,6 +6,7 @@
 import type { DeadlineDeps } from '../../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
 import { ConflictError } from '../../shared/domain/errors';
+import type { OutEvent } from '../../shared/domain/events-out';
 import type {
   AuditEntry,
   AuditInput,
@@ -214,6 +215,9 @@ export function simulation(start = new Date('2026-11-25T03:00:00.000Z')) {
   const mailer = new RecordingMailer(clock);
   const subscriptions = new MemorySubscriptionStore();
   const audit = new MemoryAudit();
+  /** Events put on the bus of events out, in order. */
+  const published: OutEvent[] = [];
+  const events = { publish: async (batch: OutEvent[]) => void published.push(...structuredClone(batch)) };
   const deps: DeadlineDeps = {
     requests,
     chains,
@@ -228,7 +232,8 @@ export function simulation(start = new Date('2026-11-25T03:00:00.000Z')) {
       clock,
       settings: { publicUrl: 'https://api.example.com', requestAddress: 'privacy@shop.example.com' },
     },
+    events,
     settings: { deadlines: DEFAULT_DEADLINES, escalationAddress: 'dpo@shop.example.com', maxDelaySeconds: 900, staleChainMinutes: 45 },
   };
-  return { clock, requests, chains, scheduler, mailer, subscriptions, audit, deps };
+  return { clock, requests, chains, scheduler, mailer, subscriptions, audit, published, deps };
 }

@@ -4,7 +4,7 @@
  * call a test forgot to mock fails instead of reaching anything.
  */
 import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
-import { ALARM_TOPIC, BUCKETS, QUEUES, TABLES } from '../../shared/resources';
+import { ALARM_TOPIC, BUCKETS, EVENT_BUS, QUEUES, TABLES } from '../../shared/resources';
 
 const settings = stageFromCdkJson('local');
 Object.assign(process.env, commonEnvironment(settings), {
@@ -21,3 +21,4 @@ for (const def of Object.values(TABLES)) process.env[def.envVar] = `test-${def.i
 for (const def of Object.values(BUCKETS)) process.env[def.envVar] = `test-${def.id.toLowerCase()}`;
 for (const def of Object.values(QUEUES)) process.env[def.envVar] = `https://sqs.ap-southeast-1.amazonaws.com/123456789012/test-${def.id}`;
 process.env[ALARM_TOPIC.envVar] = 'arn:aws:sns:ap-southeast-1:123456789012:test-Alarms';
+process.env[EVENT_BUS.envVar] = 'test-Events';

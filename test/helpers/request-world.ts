@@ -8,6 +8,7 @@ import type { Member } from '../../shared/domain/members';
 import type { AuditInput, DeadlineJob, OutgoingMail } from '../../shared/domain/ports';
 import type { InboundMail, RequestDeps } from '../../shared/domain/request-service';
 import type { DataRequest } from '../../shared/domain/requests';
+import type { OutEvent } from '../../shared/domain/events-out';
 import { simulation } from './deadline-sim';
 
 export const member: Member = {
@@ -26,7 +27,12 @@ export const deletionMail = (verdicts = pass): InboundMail => ({
   parsed: { from: { address: member.email }, subject: 'ขอลบข้อมูล', text: 'กรุณาลบข้อมูลส่วนบุคคลของฉัน' },
 });
 
-export type Failing = { mailer: (m: OutgoingMail) => boolean; audit: (e: AuditInput) => boolean; scheduler: () => boolean };
+export type Failing = {
+  mailer: (m: OutgoingMail) => boolean;
+  audit: (e: AuditInput) => boolean;
+  scheduler: () => boolean;
+  events: (e: OutEvent) => boolean;
+};
 
 /**
  * A world of in-memory stores whose mailer, audit log and scheduler each fail once, on the first
@@ -34,7 +40,18 @@ export type Failing = { mailer: (m: OutgoingMail) => boolean; audit: (e: AuditIn
  */
 export function world(fail: Partial<Failing> = {}) {
   const sim = simulation();
-  const armed = { mailer: Boolean(fail.mailer), audit: Boolean(fail.audit), scheduler: Boolean(fail.scheduler) };
+  const armed = { mailer: Boolean(fail.mailer), audit: Boolean(fail.audit), scheduler: Boolean(fail.scheduler), events: Boolean(fail.events) };
+  /** Every event accepted by the bus, in order (a repeat would show twice). */
+  const published: OutEvent[] = [];
+  const events = {
+    async publish(batch: OutEvent[]) {
+      if (armed.events && batch.some((e) => fail.events!(e))) {
+        armed.events = false;
+        throw Object.assign(new Error('EventBridge refused 1 of 1 events (ThrottlingException)'), { name: 'EventsNotPublished' });
+      }
+      published.push(...structuredClone(batch));
+    },
+  };
   const mailer = {
     async send(mail: OutgoingMail) {
       if (armed.mailer && fail.mailer!(mail)) {
@@ -79,8 +96,9 @@ export function world(fail: Partial<Failing> = {}) {
     },
     deadlines: (request: DataRequest) => startChain(chainDeps, request),
     subscriptions: sim.deps.subscriptions,
+    events,
   };
   const mailTo = (to: string) => sim.mailer.sent.filter((m) => m.to === to);
   const entries = (action: string, requestId?: string) => sim.audit.entries.filter((e) => e.action === action && (!requestId || e.requestId === requestId));
-  return { sim, deps, mailer, audit, scheduler, mailTo, entries };
+  return { sim, deps, mailer, audit, scheduler, events, published, mailTo, entries };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../infra/stage-config';
-import { BUCKETS, QUEUES, TABLES, type BucketKey, type QueueKey, type TableKey } from '../../shared/resources';
+import { BUCKETS, EVENT_BUS, QUEUES, TABLES, type BucketKey, type QueueKey, type TableKey } from '../../shared/resources';
 import { ROUTES } from '../../shared/routes';
 import { WORKERS } from '../../shared/workers';
 
@@ -29,8 +29,9 @@ describe('handler environment', () => {
       ...Object.keys(f.uses.tables ?? {}).map((k) => TABLES[k as TableKey].envVar),
       ...Object.keys(f.uses.buckets ?? {}).map((k) => BUCKETS[k as BucketKey].envVar),
       ...Object.keys(f.uses.queues ?? {}).map((k) => QUEUES[k as QueueKey].envVar),
+      ...(f.uses.publishesEvents ? [EVENT_BUS.envVar] : []),
     ]);
-    for (const def of [...Object.values(TABLES), ...Object.values(BUCKETS), ...Object.values(QUEUES)]) {
+    for (const def of [...Object.values(TABLES), ...Object.values(BUCKETS), ...Object.values(QUEUES), EVENT_BUS]) {
       if (!declared.has(def.envVar)) delete process.env[def.envVar];
     }
     vi.resetModules();

@@ -4,9 +4,13 @@ import { DynamoAuditLog } from '../audit-store';
 import { documentClient } from '../dynamodb';
 import { log } from '../../log';
 import { SesMailer } from '../mail';
+import { EventBridgePublisher } from '../event-bus';
+import { EVENT_BUS } from '../../resources';
 
 export const auditLog = () => new DynamoAuditLog(documentClient(), tableName('audit'));
 export const mailer = () => new SesMailer(runtimeConfig().SENDER_ADDRESS);
+/** The bus of events out; set on the functions whose declaration says `publishesEvents`. */
+export const eventPublisher = () => new EventBridgePublisher(requireEnv(EVENT_BUS.envVar));
 
 /** Set only on functions that write links into mail or pages (the API's own URL or the stage's custom domain). */
 export const publicUrl = () => requireEnv('PUBLIC_API_URL').replace(/\/+$/, '');

@@ -7,7 +7,7 @@ import { QUEUES } from '../../resources';
 import { systemClock } from '../clock';
 import { DynamoChainStore, SqsScheduler } from '../deadline-queue';
 import { documentClient } from '../dynamodb';
-import { auditLog, mailer } from './common';
+import { auditLog, eventPublisher, mailer } from './common';
 import { requestStore } from './request-store';
 import { subscriptionDeps } from './subscriptions';
 
@@ -37,6 +37,7 @@ export const deadlineDeps = () => {
     ...chainDeps(),
     audit: auditLog(),
     mailer: mailer(),
+    events: eventPublisher(),
     // Only enforcing an unsubscribe touches the suppression list: built on first use.
     get subscriptions() {
       subscriptions ??= subscriptionDeps();
@@ -62,6 +63,7 @@ export const owedEffectDeps = () => {
     requests: chains.requests,
     audit: auditLog(),
     mailer: mailer(),
+    events: eventPublisher(),
     clock: systemClock,
     startChain: (request: DataRequest) => startChain(chains, request),
     get subscriptions() {

@@ -6,6 +6,7 @@
 export * from './common';
 export * from './consent';
 export * from './deadlines';
+export * from './fulfilment';
 export * from './members';
 export * from './orders';
 export * from './policies';

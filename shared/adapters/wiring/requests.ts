@@ -6,9 +6,10 @@ import { documentClient } from '../dynamodb';
 import { S3Exports } from '../export-store';
 import { DynamoPersonalData } from '../personal-data';
 import { secretKey } from '../secrets';
-import { auditLog, mailer, publicUrl, reportUnsettled } from './common';
+import { auditLog, eventPublisher, mailer, publicUrl, reportUnsettled } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore, memberStore } from './members';
+import { configuredSystems } from './fulfilment';
 import { requestStore } from './request-store';
 import { subscriptionDeps, subscriptionReadDeps, suppressor } from './subscriptions';
 
@@ -18,6 +19,7 @@ export const requestDeps = () => ({
   onUnsettled: reportUnsettled,
   deadlines: chainStarter(),
   subscriptions: subscriptionDeps(),
+  events: eventPublisher(),
   requests: requestStore(),
   members: memberStore(),
   audit: auditLog(),
@@ -50,6 +52,8 @@ export const completionDeps = () => ({
   disclosures: disclosureStore(),
   exports: exportStore(),
   suppress: suppressor(),
+  events: eventPublisher(),
+  systems: configuredSystems(),
   audit: auditLog(),
   mailer: mailer(),
   signingKey: secretKey('tokenKey'),
