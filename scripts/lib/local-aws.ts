@@ -181,8 +181,15 @@ const ONE_TRANSACTION_AT_A_TIME = 'oneEmulatorTransactionAtATime';
  * container: under concurrent load the quota runs dry and the emulator's 500 reached callers. So the
  * local mode gives each transaction attempt the emulator to itself: it waits for the requests already
  * in flight, and requests that come after it wait for it; other requests still run side by side.
+ * A conditional write (Put, Update or Delete with a ConditionExpression) takes the same turn: moto
+ * checks the condition and writes in two steps, so two concurrent claims of one item could both
+ * succeed there, which DynamoDB never lets happen.
  * Idempotent per client.
  */
+const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+const isConditionalWrite = (commandName: string, input: unknown) =>
+  SINGLE_ITEM_WRITES.has(commandName) && typeof (input as { ConditionExpression?: unknown }).ConditionExpression === 'string';
+
 export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
   if (client.middlewareStack.identify().some((name) => name.startsWith(ONE_TRANSACTION_AT_A_TIME))) return;
   /** Settles when every transaction admitted so far has finished. */
@@ -191,7 +198,7 @@ export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
   const others = new Set<Promise<unknown>>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'TransactWriteItemsCommand') {
+      if (context.commandName === 'TransactWriteItemsCommand' || isConditionalWrite(context.commandName, args.input)) {
         // Taken now, synchronously: requests arriving later wait for this transaction instead.
         const before = [transactions, ...others];
         const attempt = Promise.allSettled(before).then(() => next(args));

@@ -5,7 +5,7 @@
  * as transient: a tiny loopback server answers it, so no other code has to.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +52,47 @@ describe('transactions against the emulator', () => {
     } finally {
       db.middlewareStack.remove('countTransactionsInFlight');
     }
+  });
+});
+
+describe('conditional writes against the emulator', () => {
+  it('are atomic from the local mode, as in DynamoDB: of 8 concurrent claims of one item exactly one wins', async () => {
+    const db = documentClient();
+    const table = process.env[TABLES.consents.envVar]!;
+    const key = { pk: `claim-${randomUUID()}`, sk: 'CURRENT' };
+    let inFlight = 0;
+    let most = 0;
+    // moto checks a condition and writes in two steps; a race between them is rare, so what is checked
+    // is the cause: no two conditional writes ever reach the emulator at once.
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'UpdateItemCommand') return next(args);
+        most = Math.max(most, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'deserialize', name: 'countConditionalWritesInFlight' },
+    );
+    const claims = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: 'SET claimedBy = :me',
+            ConditionExpression: 'attribute_not_exists(claimedBy)',
+            ExpressionAttributeValues: { ':me': `claimant-${i}` },
+          }),
+        ),
+      ),
+    );
+    db.middlewareStack.remove('countConditionalWritesInFlight');
+    expect(most).toBe(1);
+    expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
+    for (const c of claims) if (c.status === 'rejected') expect((c.reason as Error).name).toBe('ConditionalCheckFailedException');
   });
 });
 
