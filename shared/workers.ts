@@ -4,9 +4,15 @@
  */
 import type { FunctionUses } from './routes';
 
-import type { QueueKey } from './resources';
+import type { QueueKey, TableKey } from './resources';
+import { STREAMED_TABLES } from './domain/change-events';
 
-export type Trigger = { kind: 'ses' } | { kind: 'schedule'; expression: string } | { kind: 'queue'; queue: QueueKey; batchSize: number };
+export type Trigger =
+  | { kind: 'ses' }
+  | { kind: 'schedule'; expression: string }
+  | { kind: 'queue'; queue: QueueKey; batchSize: number }
+  /** The tables' DynamoDB Streams (new and old images), one event source mapping per table. */
+  | { kind: 'stream'; tables: readonly TableKey[]; batchSize: number };
 
 export interface WorkerDef {
   id: string;
@@ -101,4 +107,19 @@ export const WORKERS: WorkerDef[] = [
     },
     timeoutSeconds: 120,
   },
+  {
+    id: 'publishChanges',
+    handler: 'events/publish-changes',
+    summary:
+      'DynamoDB Streams of consents, disclosures and subscriptions: consent.changed, disclosure.recorded and the suppressions and resubscriptions made outside requests, put on the events bus',
+    trigger: { kind: 'stream', tables: STREAMED_TABLES, batchSize: 100 },
+    // Reads no table: the stream records carry the items; the tables' names only tell the records apart.
+    uses: { publishesEvents: true },
+    timeoutSeconds: 30,
+  },
+];
+
+/** The tables a stream worker reads: the stack and the local mode turn their streams on. */
+export const streamedTables = (workers: readonly WorkerDef[] = WORKERS) => [
+  ...new Set(workers.flatMap((w) => (w.trigger.kind === 'stream' ? w.trigger.tables : []))),
 ];

@@ -5,7 +5,7 @@
  * the rest of the stack, which grants each function only the actions its route declares.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableClass, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, StreamViewType, TableClass, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Duration } from 'aws-cdk-lib';
@@ -26,6 +26,7 @@ import {
   type TableDef,
   type TableKey,
 } from '../../shared/resources';
+import { streamedTables } from '../../shared/workers';
 import type { Alerts } from './alerts';
 
 /**
@@ -54,6 +55,7 @@ export class DataStores extends Construct {
     super(scope, id);
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    const streamed = new Set(streamedTables());
     this.tables = Object.fromEntries(
       (Object.entries(TABLES) as [TableKey, TableDef][]).map(([key, def]) => {
         const table = new TableV2(this, def.id, {
@@ -66,6 +68,8 @@ export class DataStores extends Construct {
           deletionProtection: props.retain,
           removalPolicy,
           ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+          // Old and new images: a suppression or resubscription is told by comparing the two (change-events.ts).
+          ...(streamed.has(key) ? { dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
           globalSecondaryIndexes: (def.indexes ?? []).map((ix) => ({
             indexName: ix.name,
             partitionKey: attr(ix.partitionKey),

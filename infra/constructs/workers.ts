@@ -8,12 +8,13 @@ import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aw
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BUCKETS } from '../../shared/resources';
+import { BUCKETS, TABLES } from '../../shared/resources';
 import { WORKERS, type WorkerDef } from '../../shared/workers';
 import type { StageSettings } from '../stage-config';
 import type { Alerts } from './alerts';
@@ -40,6 +41,8 @@ function concurrencyBound(trigger: WorkerDef['trigger']): string {
       return `Runs once per schedule tick (${trigger.expression}), plus at most two retries.`;
     case 'queue':
       return `Runs per batch of ${trigger.batchSize} from the ${trigger.queue} queue, which holds about one job per open request (each deadline chain has one message in flight); work beyond that waits in the queue.`;
+    case 'stream':
+      return `Runs per batch of up to ${trigger.batchSize} records, one batch at a time per stream shard of the ${trigger.tables.join(', ')} tables: a shard's records wait for the batch before them.`;
     case 'ses':
       return 'Runs once per mail received at the request address; asynchronous invocations Lambda cannot start at once wait in its internal queue rather than fail.';
   }
@@ -50,6 +53,9 @@ export class Workers extends Construct {
   readonly failures: Queue;
   readonly failureAlarm: Alarm;
   readonly receiptRuleSet?: ReceiptRuleSet;
+  /** Stream batches a stream worker could not publish after its retries (the records' positions, not the records). */
+  readonly streamFailures?: Queue;
+  readonly streamFailureAlarm?: Alarm;
 
   constructor(scope: Construct, id: string, props: WorkersProps) {
     super(scope, id);
@@ -91,7 +97,9 @@ export class Workers extends Construct {
       const failures =
         worker.trigger.kind === 'queue'
           ? `Invoked by the ${worker.trigger.queue} queue\u2019s event source mapping, never asynchronously: a failed message is retried by SQS and then moved by the queue\u2019s redrive policy to its dead-letter queue, which has an alarm.`
-          : 'Uses an on-failure destination (the failure queue, which has an alarm) instead of the older DLQ setting: it carries the event and the error.';
+          : worker.trigger.kind === 'stream'
+            ? 'Invoked by DynamoDB Streams event source mappings, never asynchronously: a failed batch is retried and bisected, then its position goes to the mappings\u2019 on-failure queue, which has an alarm.'
+            : 'Uses an on-failure destination (the failure queue, which has an alarm) instead of the older DLQ setting: it carries the event and the error.';
       Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: failures });
       acknowledgeInPacks(fn, 'LambdaDLQ', failures);
       acknowledgeFunctionDesign(fn, concurrencyBound(worker.trigger));
@@ -105,6 +113,8 @@ export class Workers extends Construct {
           reason:
             'Failed messages are retried by SQS and then moved by the queue\u2019s redrive policy to its dead-letter queue (with an alarm); an extra mapping destination would split the failures in two places.',
         });
+      } else if (worker.trigger.kind === 'stream') {
+        this.addStreams(fn, worker.trigger, props);
       } else if (worker.trigger.kind === 'schedule') {
         new Rule(this, `${worker.id}Schedule`, {
           description: worker.summary,
@@ -124,6 +134,52 @@ export class Workers extends Construct {
         });
         (this as { receiptRuleSet?: ReceiptRuleSet }).receiptRuleSet = ruleSet;
       }
+    }
+  }
+
+  /**
+   * One event source mapping per table. A batch whose events were not all published fails as a whole
+   * and is retried (halved each time, so one bad record is isolated); after the retries its position
+   * goes to an on-failure queue whose alarm reaches a person while the stream (24 h) still holds the
+   * records. Retries stop after 12 h for that reason, leaving half of the stream's retention to act.
+   */
+  private addStreams(fn: PrivacyFunction, trigger: Extract<WorkerDef['trigger'], { kind: 'stream' }>, props: WorkersProps) {
+    if (!this.streamFailures) {
+      const queue = new Queue(this, 'StreamFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the end of the line for stream batches that failed after retries; its alarm reaches the stage\u2019s alarm subscribers.',
+      });
+      Validations.of(queue).acknowledge({
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'On-failure queue of stream event source mappings, not a work queue: a person reads the positions from it and republishes.',
+      });
+      (this as { streamFailures?: Queue }).streamFailures = queue;
+      (this as { streamFailureAlarm?: Alarm }).streamFailureAlarm = props.alerts.alarm(this, 'StreamFailuresAlarm', {
+        alarmDescription:
+          'Table changes (consent, disclosure, suppression) could not be published as events after retries: their stream positions are on the stream failure queue; republish within 24 h of the change, while the stream still holds it.',
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+    for (const key of trigger.tables) {
+      const table = props.data.tables[key];
+      // The name only, to tell the records apart (change-events.ts); no table action is granted.
+      fn.addEnvironment(TABLES[key].envVar, table.tableName);
+      fn.addEventSource(
+        new DynamoEventSource(table, {
+          // From the oldest record the stream holds: a change written before the mapping existed is not skipped.
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          maxRecordAge: Duration.hours(12),
+          onFailure: new SqsDlq(this.streamFailures!),
+        }),
+      );
     }
   }
 }

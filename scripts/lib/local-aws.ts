@@ -13,6 +13,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { EVENT_SOURCE } from '../../shared/domain/events-out';
 import { ALARM_TOPIC, BUCKETS, EVENT_BUS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
+import { streamedTables } from '../../shared/workers';
 import { createStaffPool, useLocalStaffAuth } from './local-staff-auth';
 
 /** Dummy credentials and a region: the emulator accepts anything, the SDK insists on something. */
@@ -33,7 +34,8 @@ function attributeDefinitions(def: TableDef): AttributeDefinition[] {
 /** Creates every table (idempotent) named `<prefix>-<id>` and sets the env var handlers read. */
 export async function createTables(prefix: string, client = new DynamoDBClient({})): Promise<Record<string, string>> {
   const names: Record<string, string> = {};
-  for (const def of Object.values(TABLES) as TableDef[]) {
+  const streamed = new Set<string>(streamedTables());
+  for (const [key, def] of Object.entries(TABLES) as [string, TableDef][]) {
     const name = `${prefix}-${def.id}`;
     try {
       await client.send(
@@ -45,6 +47,8 @@ export async function createTables(prefix: string, client = new DynamoDBClient({
             { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
             ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
           ],
+          // The tables a stream worker reads stream here as in the stack (the local poller reads them).
+          ...(streamed.has(key) ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } } : {}),
           ...(def.indexes?.length
             ? {
                 GlobalSecondaryIndexes: def.indexes.map((ix) => ({
@@ -198,7 +202,7 @@ export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
   const others = new Set<Promise<unknown>>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'TransactWriteItemsCommand' || isConditionalWrite(context.commandName, args.input)) {
+      if (context.commandName === 'TransactWriteItemsCommand' || isConditionalWrite(context.commandName ?? '', args.input)) {
         // Taken now, synchronously: requests arriving later wait for this transaction instead.
         const before = [transactions, ...others];
         const attempt = Promise.allSettled(before).then(() => next(args));

@@ -27,10 +27,12 @@ const policiesOf = (fnLogicalId: string): Statement[] => {
     .filter((p: Json) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
     .flatMap((p: Json) => p.Properties.PolicyDocument.Statement);
 };
-const ALL_FUNCTIONS: { id: string; scope: 'Http' | 'Workers'; uses: FunctionUses }[] = [
+const ALL_FUNCTIONS: { id: string; scope: 'Http' | 'Workers'; uses: FunctionUses; streams?: number }[] = [
   ...ROUTES.map((r) => ({ id: r.id, scope: 'Http' as const, uses: r.uses })),
-  ...WORKERS.map((w) => ({ id: w.id, scope: 'Workers' as const, uses: w.uses })),
+  ...WORKERS.map((w) => ({ id: w.id, scope: 'Workers' as const, uses: w.uses, streams: w.trigger.kind === 'stream' ? w.trigger.tables.length : 0 })),
 ];
+/** What an event source mapping grants per stream it reads (change-streams.test.ts checks the resources). */
+const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const functionIdFor = (id: string) => {
   const scope = ALL_FUNCTIONS.find((f) => f.id === id)!.scope;
   return Object.entries(template.findResources('AWS::Lambda::Function')).find(([logical]) =>
@@ -138,6 +140,7 @@ describe('stack: functions', () => {
         .flat()
         .map((m) => (m === 'read' ? 's3:GetObject' : 's3:PutObject')),
       ...(f.uses.sendsMail ? ['ses:SendEmail'] : []),
+      ...Array.from({ length: f.streams ?? 0 }, () => STREAM_READ).flat(),
     ];
     expect(data.sort()).toEqual(declared.sort());
   });

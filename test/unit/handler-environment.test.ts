@@ -19,14 +19,16 @@ afterEach(() => {
 });
 
 const functions = [
-  ...ROUTES.map((r) => ({ id: r.id, handler: r.handler, uses: r.uses })),
-  ...WORKERS.map((w) => ({ id: w.id, handler: w.handler, uses: w.uses })),
+  ...ROUTES.map((r) => ({ id: r.id, handler: r.handler, uses: r.uses, streams: [] as readonly TableKey[] })),
+  ...WORKERS.map((w) => ({ id: w.id, handler: w.handler, uses: w.uses, streams: w.trigger.kind === 'stream' ? w.trigger.tables : [] })),
 ];
 
 describe('handler environment', () => {
   it.each(functions.map((f) => [f.id, f] as const))('%s starts with only the resources its declaration names', async (_id, f) => {
     const declared = new Set<string>([
       ...Object.keys(f.uses.tables ?? {}).map((k) => TABLES[k as TableKey].envVar),
+      // A stream worker gets the names of the tables it reads the streams of (and no access to them).
+      ...f.streams.map((k) => TABLES[k].envVar),
       ...Object.keys(f.uses.buckets ?? {}).map((k) => BUCKETS[k as BucketKey].envVar),
       ...Object.keys(f.uses.queues ?? {}).map((k) => QUEUES[k as QueueKey].envVar),
       ...(f.uses.publishesEvents ? [EVENT_BUS.envVar] : []),
