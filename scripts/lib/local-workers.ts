@@ -1,14 +1,18 @@
 /**
  * Stand-ins for what AWS runs around the functions: a poller that feeds the deadlines queue to its
  * worker (as the SQS event source mapping does, honouring partial batch failures, so moto's redrive
- * moves poison messages to the DLQ) and a timer for the scheduled jobs. Used by `npm start`.
+ * moves poison messages to the DLQ), a poller of the emulator's DynamoDB Streams for the stream
+ * worker (as the stream event source mapping does: from the oldest record, a failed batch read again)
+ * and a timer for the scheduled jobs. Used by `npm start`.
  */
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../infra/stage-config';
-import { QUEUES } from '../../shared/resources';
+import { QUEUES, TABLES, type TableKey } from '../../shared/resources';
 import { log } from '../../shared/log';
 import { WORKERS, type WorkerDef } from '../../shared/workers';
 
@@ -27,6 +31,31 @@ export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: numbe
   const loops: Promise<void>[] = [];
   const timers: NodeJS.Timeout[] = [];
   const scheduled = (options.workers ?? WORKERS).filter((w) => w.trigger.kind === 'schedule');
+  /** Wakes every idle stream poller at once when stopping, so none waits out its pause. */
+  const wake = new Set<() => void>();
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wake.add(done);
+    });
+
+  for (const worker of options.workers ?? WORKERS) {
+    if (worker.trigger.kind !== 'stream') continue;
+    const { tables, batchSize } = worker.trigger;
+    for (const table of tables) {
+      loops.push(
+        (async () => {
+          const handler = await load<(e: DynamoDBStreamEvent) => Promise<unknown>>(worker);
+          await pollStream({ worker, table, batchSize, handler, running: () => running, idle: () => idle(options.pollMs ?? 500) });
+        })(),
+      );
+    }
+  }
 
   for (const worker of options.workers ?? WORKERS) {
     if (worker.trigger.kind !== 'queue') continue;
@@ -105,7 +134,87 @@ export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: numbe
     async stop() {
       running = false;
       timers.forEach(clearInterval);
+      for (const done of [...wake]) done();
       await Promise.all(loops);
     },
   };
+}
+
+/** As the stream event source mapping retries a failed batch before it gives up on it (infra/constructs/workers.ts). */
+const STREAM_ATTEMPTS = 11;
+
+/** The record as Lambda hands it over: the SDK's dates become epoch seconds. */
+const asLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord =>
+  ({
+    ...record,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...record.dynamodb,
+      ...(record.dynamodb?.ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(record.dynamodb.ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
+    },
+  }) as DynamoDBRecord;
+
+/**
+ * Reads one table's stream from its oldest record, shard by shard (the emulator keeps one shard per
+ * table), and hands each batch to the worker. A batch the worker fails is read again from the same
+ * iterator, as many times as AWS would retry it; then it is logged and passed over, as AWS would send
+ * its position to the on-failure queue.
+ */
+async function pollStream(p: {
+  worker: WorkerDef;
+  table: TableKey;
+  batchSize: number;
+  handler: (e: DynamoDBStreamEvent) => Promise<unknown>;
+  running: () => boolean;
+  idle: () => Promise<void>;
+}) {
+  const dynamodb = new DynamoDBClient({});
+  const streams = new DynamoDBStreamsClient({});
+  const iterators = new Map<string, string | undefined>();
+  let streamArn: string | undefined;
+  let failures = 0;
+  while (p.running()) {
+    try {
+      if (!streamArn) {
+        const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: process.env[TABLES[p.table].envVar]! }));
+        streamArn = Table?.LatestStreamArn;
+        if (!streamArn) throw new Error(`the ${p.table} table has no stream`);
+      }
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      for (const shard of StreamDescription?.Shards ?? []) {
+        if (!iterators.has(shard.ShardId!)) {
+          const { ShardIterator } = await streams.send(
+            new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+          );
+          iterators.set(shard.ShardId!, ShardIterator);
+        }
+      }
+      let read = 0;
+      for (const [shardId, iterator] of iterators) {
+        if (!iterator || !p.running()) continue;
+        const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: p.batchSize }));
+        if (Records.length) {
+          try {
+            await p.handler({ Records: Records.map((r) => asLambdaRecord(r, streamArn!)) });
+            failures = 0;
+          } catch (error) {
+            if (++failures < STREAM_ATTEMPTS) {
+              log.error('local stream batch failed; reading it again', { worker: p.worker.id, table: p.table, error: (error as Error).message });
+              continue;
+            }
+            log.error('local stream batch failed after retries; passed over', { worker: p.worker.id, table: p.table, records: Records.length });
+            failures = 0;
+          }
+        }
+        read += Records.length;
+        iterators.set(shardId, NextShardIterator);
+      }
+      if (!read) await p.idle();
+    } catch (error) {
+      if (p.running()) log.error('local stream poller', { worker: p.worker.id, table: p.table, error: (error as Error).message });
+      await p.idle();
+    }
+  }
 }

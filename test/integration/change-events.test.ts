@@ -1,0 +1,87 @@
+/**
+ * Changes written outside request steps reach the bus through the tables' streams, against the
+ * emulator: a consent posted over HTTP, a disclosure recorded by the DPO and an unsubscribe by the
+ * link's one-click POST each end up on the local published-events queue (what `npm run events`
+ * shows), read by the local stream poller as `npm start` runs it, with no address in clear.
+ */
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageFromCdkJson } from '../../infra/stage-config';
+import { PUBLISHED_EVENTS_QUEUE } from '../../scripts/lib/local-aws';
+import { startLocalServer } from '../../scripts/lib/local-server';
+import { startLocalWorkers, type LocalWorkers } from '../../scripts/lib/local-workers';
+import type { Delivered } from '../../scripts/lib/published-events';
+import { addressHash } from '../../shared/domain/events-out';
+import { EVENT_BUS } from '../../shared/resources';
+import { WORKERS } from '../../shared/workers';
+import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
+
+const sqs = new SQSClient({});
+const prefix = process.env[EVENT_BUS.envVar]!.replace(new RegExp(`-${EVENT_BUS.id}$`), '');
+
+let server: Awaited<ReturnType<typeof startLocalServer>>;
+let workers: LocalWorkers | undefined;
+let published: string;
+beforeAll(async () => {
+  server = await startLocalServer({ settings: stageFromCdkJson('local'), port: 0 });
+  workers = startLocalWorkers({ workers: WORKERS.filter((w) => w.trigger.kind === 'stream') });
+  published = (await sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix}-${PUBLISHED_EVENTS_QUEUE}` }))).QueueUrl!;
+});
+afterAll(async () => {
+  await workers?.stop();
+  await server?.close();
+});
+
+const call = httpClient(() => server.url, { stringBodyType: 'application/x-www-form-urlencoded' });
+const dpo = asStaff(call, 'dpo');
+
+/** Events off the published-events queue (long polls, each answered as soon as a message arrives) until `found` says enough. */
+async function receiveUntil(found: (events: Delivered[]) => boolean): Promise<Delivered[]> {
+  const events: Delivered[] = [];
+  while (!found(events)) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: published, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }));
+    events.push(...Messages.map((m) => JSON.parse(m.Body!) as Delivered));
+  }
+  return events;
+}
+
+describe('change events through the streams (local mode)', () => {
+  it('publishes a consent, a disclosure and a one-click unsubscribe on the published-events queue, without the address in clear', async () => {
+    const visitorId = `v-${randomUUID()}`;
+    const memberId = `m-${randomUUID().slice(0, 8)}`;
+    const email = `${memberId}@example.com`;
+
+    const consent = await call('POST', '/v1/consents', {
+      visitorId,
+      policyVersion: '2024-01',
+      choices: { necessary: true, analytics: true, marketing: false },
+    });
+    expect(consent.status).toBe(201);
+    const disclosure = await dpo('POST', '/v1/admin/disclosures', {
+      recipient: 'Central Court',
+      legalBasis: 'required_by_law',
+      reference: 'Order 123/2569',
+      categories: ['orders'],
+      disclosedAt: new Date().toISOString(),
+    });
+    expect(disclosure.status).toBe(201);
+    const link = await call('POST', '/v1/admin/unsubscribe-links', { email });
+    const url = new URL(link.body.url);
+    expect((await call('POST', url.pathname + url.search, 'List-Unsubscribe=One-Click')).body).toEqual({ unsubscribed: true });
+
+    const mine = (events: Delivered[]) => ({
+      consent: events.filter((e) => e.detail.type === 'consent.changed' && e.detail.visitorId === visitorId),
+      disclosure: events.filter((e) => e.detail.type === 'disclosure.recorded' && e.detail.recipient === 'Central Court'),
+      suppressed: events.filter((e) => e.detail.type === 'address.suppressed' && e.detail.addressHash === addressHash(email)),
+    });
+    const events = await receiveUntil((seen) => Object.values(mine(seen)).every((found) => found.length > 0));
+    const { consent: consents, disclosure: disclosures, suppressed } = mine(events);
+
+    expect(consents.map((e) => e.detail)).toEqual([expect.objectContaining({ policyVersion: '2024-01', choices: { analytics: true, marketing: false } })]);
+    expect(disclosures.map((e) => e.detail)).toEqual([expect.objectContaining({ legalBasis: 'required_by_law', categories: ['orders'] })]);
+    expect(suppressed.map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'one-click' })]);
+    expect(events.every((e) => e.source === 'shop.privacy' && !JSON.stringify(e).includes(email))).toBe(true);
+  });
+});
