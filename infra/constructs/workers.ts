@@ -1,7 +1,8 @@
 /**
  * Functions that are not behind the API, built from shared/workers.ts: the inbound-mail handler
- * behind an SES receipt rule (raw mail to S3 first, then the Lambda), and scheduled jobs. Every
- * asynchronous invocation retries twice and then lands on a failure queue that raises an alarm.
+ * behind an SES receipt rule (raw mail to S3 first, then the Lambda), scheduled jobs, and the stream
+ * worker behind DynamoDB Streams. Every asynchronous invocation retries twice, and a stream batch ten
+ * times, and then lands on a failure queue that raises an alarm.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -53,9 +54,6 @@ export class Workers extends Construct {
   readonly failures: Queue;
   readonly failureAlarm: Alarm;
   readonly receiptRuleSet?: ReceiptRuleSet;
-  /** Stream batches a stream worker could not publish after its retries (the records' positions, not the records). */
-  readonly streamFailures?: Queue;
-  readonly streamFailureAlarm?: Alarm;
 
   constructor(scope: Construct, id: string, props: WorkersProps) {
     super(scope, id);
@@ -71,10 +69,11 @@ export class Workers extends Construct {
     });
     Validations.of(this.failures).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
-      reason: 'Failure queue for asynchronous invocations, not a work queue: nothing consumes it to redrive from.',
+      reason: 'Failure queue for asynchronous invocations and stream batches, not a work queue: nothing consumes it to redrive from.',
     });
     this.failureAlarm = props.alerts.alarm(this, 'FailuresAlarm', {
-      alarmDescription: 'An inbound mail or a scheduled job failed after retries; the event is on the failure queue (the raw mail is still in S3).',
+      alarmDescription:
+        'An inbound mail or a scheduled job failed after retries, or a batch of table changes could not be published as events: the event (or the stream position) is on the failure queue. The raw mail is still in S3; republish stream records within 24 h of the change, while the stream holds them.',
       metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -91,8 +90,8 @@ export class Workers extends Construct {
         environment: { PUBLIC_API_URL: props.publicUrl },
         timeout: Duration.seconds(worker.timeoutSeconds),
         ...(worker.memoryMb ? { memorySize: worker.memoryMb } : {}),
-        retryAttempts: 2,
-        onFailure: new SqsDestination(this.failures),
+        // Asynchronous invocations only: a stream worker is never invoked so, and its mappings have their own.
+        ...(worker.trigger.kind === 'stream' ? {} : { retryAttempts: 2, onFailure: new SqsDestination(this.failures) }),
       });
       const failures =
         worker.trigger.kind === 'queue'
@@ -140,31 +139,10 @@ export class Workers extends Construct {
   /**
    * One event source mapping per table. A batch whose events were not all published fails as a whole
    * and is retried (halved each time, so one bad record is isolated); after the retries its position
-   * goes to an on-failure queue whose alarm reaches a person while the stream (24 h) still holds the
+   * goes to the failure queue, whose alarm reaches a person while the stream (24 h) still holds the
    * records. Retries stop after 12 h for that reason, leaving half of the stream's retention to act.
    */
   private addStreams(fn: PrivacyFunction, trigger: Extract<WorkerDef['trigger'], { kind: 'stream' }>, props: WorkersProps) {
-    if (!this.streamFailures) {
-      const queue = new Queue(this, 'StreamFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the end of the line for stream batches that failed after retries; its alarm reaches the stage\u2019s alarm subscribers.',
-      });
-      Validations.of(queue).acknowledge({
-        id: 'Serverless-SQSRedrivePolicy',
-        reason: 'On-failure queue of stream event source mappings, not a work queue: a person reads the positions from it and republishes.',
-      });
-      (this as { streamFailures?: Queue }).streamFailures = queue;
-      (this as { streamFailureAlarm?: Alarm }).streamFailureAlarm = props.alerts.alarm(this, 'StreamFailuresAlarm', {
-        alarmDescription:
-          'Table changes (consent, disclosure, suppression) could not be published as events after retries: their stream positions are on the stream failure queue; republish within 24 h of the change, while the stream still holds it.',
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    }
     for (const key of trigger.tables) {
       const table = props.data.tables[key];
       // The name only, to tell the records apart (change-events.ts); no table action is granted.
@@ -177,7 +155,7 @@ export class Workers extends Construct {
           bisectBatchOnError: true,
           retryAttempts: 10,
           maxRecordAge: Duration.hours(12),
-          onFailure: new SqsDlq(this.streamFailures!),
+          onFailure: new SqsDlq(this.failures),
         }),
       );
     }
