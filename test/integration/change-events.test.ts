@@ -2,12 +2,14 @@
  * Changes written outside request steps reach the bus through the tables' streams, against the
  * emulator: a consent posted over HTTP, a disclosure recorded by the DPO and an unsubscribe by the
  * link's one-click POST each end up on the local published-events queue (what `npm run events`
- * shows), read by the local stream poller as `npm start` runs it, with no address in clear.
+ * shows), read by the local stream poller as `npm start` runs it, with no address in clear; an
+ * opt-out by mail, which its request step publishes, is not published a second time from the stream.
  */
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
+import { deliverMail } from '../../scripts/lib/inbox';
 import { PUBLISHED_EVENTS_QUEUE } from '../../scripts/lib/local-aws';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { startLocalWorkers, type LocalWorkers } from '../../scripts/lib/local-workers';
@@ -83,5 +85,22 @@ describe('change events through the streams (local mode)', () => {
     expect(disclosures.map((e) => e.detail)).toEqual([expect.objectContaining({ legalBasis: 'required_by_law', categories: ['orders'] })]);
     expect(suppressed.map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'one-click' })]);
     expect(events.every((e) => e.source === 'shop.privacy' && !JSON.stringify(e).includes(email))).toBe(true);
+  });
+
+  it('publishes an opt-out by mail once (by its request step), not again from the stream', async () => {
+    const byMail = `mail-${randomUUID().slice(0, 8)}@example.com`;
+    const byLink = `link-${randomUUID().slice(0, 8)}@example.com`;
+    const outcome = await deliverMail(Buffer.from(`From: ${byMail}\r\nSubject: Unsubscribe\r\n\r\nPlease stop sending me newsletters.\r\n`));
+    expect(outcome).toMatchObject({ outcome: 'opened', type: 'stop_marketing' });
+    // Written after the opt-out by mail on the same table: the stream delivers records in order, so
+    // once this one is published, the mail's record has been read too.
+    const link = await call('POST', '/v1/admin/unsubscribe-links', { email: byLink });
+    const url = new URL(link.body.url);
+    expect((await call('POST', url.pathname + url.search, 'List-Unsubscribe=One-Click')).status).toBe(200);
+
+    const suppressionOf = (events: Delivered[], email: string) =>
+      events.filter((e) => e.detail.type === 'address.suppressed' && e.detail.addressHash === addressHash(email));
+    const events = await receiveUntil((seen) => suppressionOf(seen, byMail).length > 0 && suppressionOf(seen, byLink).length > 0);
+    expect(suppressionOf(events, byMail).map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'email', requestId: outcome.requestId })]);
   });
 });
