@@ -43,15 +43,16 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     );
   }
 
-  async suppress(key: string, email: string, via: UnsubscribeVia, now: Date) {
+  async suppress(key: string, email: string, via: UnsubscribeVia, now: Date, requestId?: string) {
     const out = await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: key },
         // The first unsubscribe's time and channel are the record; later ones change nothing.
-        UpdateExpression:
-          'SET email = if_not_exists(email, :e), subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :now), via = if_not_exists(via, :via)',
-        ExpressionAttributeValues: { ':e': email, ':f': false, ':now': now.toISOString(), ':via': via },
+        UpdateExpression: `SET email = if_not_exists(email, :e), subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :now), via = if_not_exists(via, :via)${
+          requestId ? ', requestId = if_not_exists(requestId, :r)' : ''
+        }`,
+        ExpressionAttributeValues: { ':e': email, ':f': false, ':now': now.toISOString(), ':via': via, ...(requestId ? { ':r': requestId } : {}) },
         ReturnValues: 'UPDATED_OLD',
       }),
     );
@@ -65,7 +66,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         Key: { pk: key },
         // The old unsubscribe's time, channel and notice go: the next unsubscribe is a new one, told again.
         UpdateExpression:
-          'SET email = if_not_exists(email, :e), subscribed = :t, resubscribedAt = :now REMOVE unsubscribedAt, via, confirmedAt, noticeClaimedUntil',
+          'SET email = if_not_exists(email, :e), subscribed = :t, resubscribedAt = :now REMOVE unsubscribedAt, via, requestId, confirmedAt, noticeClaimedUntil',
         ExpressionAttributeValues: { ':e': email, ':t': true, ':now': now.toISOString() },
       }),
     );

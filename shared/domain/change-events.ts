@@ -32,7 +32,8 @@ export interface TableChange {
  * Suppressions that a request step already publishes as an owed effect (request-effects.ts for an
  * opt-out mail and an enforced deadline, request-completion.ts for staff): the stream leaves them
  * out, so each suppression is announced once. The subscription item's `via` (written only by the
- * first unsubscribe) tells them apart.
+ * first unsubscribe) tells them apart, and so does the request id a request step's suppression writes
+ * (request-effects.ts), which also covers a confirmed request form, written with `via` `link`.
  */
 const SUPPRESSIONS_PUBLISHED_BY_REQUESTS: ReadonlySet<UnsubscribeVia> = new Set(['email', 'deadline', 'staff']);
 
@@ -91,7 +92,8 @@ export function eventOfChange(change: TableChange): OutEvent | undefined {
       const addressHash = text(item, 'pk');
       if (!wasSuppressed && item.subscribed === false) {
         const via = text(item, 'via') as UnsubscribeVia;
-        if (SUPPRESSIONS_PUBLISHED_BY_REQUESTS.has(via)) return undefined;
+        // A request's confirmed form is written as `link` too: the request id it carries tells it apart.
+        if (SUPPRESSIONS_PUBLISHED_BY_REQUESTS.has(via) || typeof item.requestId === 'string') return undefined;
         const at = timeOf(item, 'unsubscribedAt', change.writtenAt);
         return outEvent({ type: 'address.suppressed', addressHash, via }, `subscriptions:${addressHash}:suppressed:${at.toISOString()}`, at);
       }

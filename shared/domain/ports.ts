@@ -217,8 +217,11 @@ export interface SubscriptionStore {
   getMany(keys: string[]): Promise<Subscription[]>;
   /** Remembers the address behind a link key, so a one-click unsubscribe knows whom to tell. */
   register(key: string, email: string, now: Date): Promise<void>;
-  /** Suppresses at once; the first unsubscribe's time and channel stay. Returns whether this call suppressed it. */
-  suppress(key: string, email: string, via: UnsubscribeVia, now: Date): Promise<boolean>;
+  /**
+   * Suppresses at once; the first unsubscribe's time and channel stay. Returns whether this call suppressed it.
+   * `requestId` marks a suppression a request step publishes itself, so the subscriptions stream does not (change-events.ts).
+   */
+  suppress(key: string, email: string, via: UnsubscribeVia, now: Date, requestId?: string): Promise<boolean>;
   /**
    * True only for the first caller: the customer is told once. For a caller that owes the notice
    * elsewhere (a request's owed mail); false also while a link delivery holds the notice's claim.

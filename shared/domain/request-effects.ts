@@ -157,7 +157,8 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       const email = normaliseEmail(request.email);
       const key = subscriberKey(email);
       const now = deps.clock.now();
-      await subscriptions.suppress(key, email, effect.via, now);
+      // Named by the request: its owed event below announces it, so the subscriptions stream does not.
+      await subscriptions.suppress(key, email, effect.via, now, request.id);
       // The newsletter sender and the shop's other mailers stop too (they match the address's hash).
       const announced: Owed = {
         id: 'event:address.suppressed',

@@ -3,16 +3,18 @@
  * emulator: a consent posted over HTTP, a disclosure recorded by the DPO and an unsubscribe by the
  * link's one-click POST each end up on the local published-events queue (what `npm run events`
  * shows), read by the local stream poller as `npm start` runs it, with no address in clear; an
- * opt-out by mail, which its request step publishes, is not published a second time from the stream.
+ * opt-out by mail or by a confirmed request form, which its request step publishes, is not published a
+ * second time from the stream.
  */
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { deliverMail } from '../../scripts/lib/inbox';
 import { PUBLISHED_EVENTS_QUEUE } from '../../scripts/lib/local-aws';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { startLocalWorkers, type LocalWorkers } from '../../scripts/lib/local-workers';
+import { linkIn, sentMail } from '../../scripts/lib/outbox';
 import type { Delivered } from '../../scripts/lib/published-events';
 import { addressHash } from '../../shared/domain/events-out';
 import { EVENT_BUS } from '../../shared/resources';
@@ -87,11 +89,17 @@ describe('change events through the streams (local mode)', () => {
     expect(events.every((e) => e.source === 'shop.privacy' && !JSON.stringify(e).includes(email))).toBe(true);
   });
 
-  it('publishes an opt-out by mail once (by its request step), not again from the stream', async () => {
+  it('publishes an opt-out by mail or by a confirmed form once (by its request step), not again from the stream', async () => {
     const byMail = `mail-${randomUUID().slice(0, 8)}@example.com`;
+    const byForm = `form-${randomUUID().slice(0, 8)}@example.com`;
     const byLink = `link-${randomUUID().slice(0, 8)}@example.com`;
     const outcome = await deliverMail(Buffer.from(`From: ${byMail}\r\nSubject: Unsubscribe\r\n\r\nPlease stop sending me newsletters.\r\n`));
     expect(outcome).toMatchObject({ outcome: 'opened', type: 'stop_marketing' });
+    const form = await call('POST', '/v1/requests', { email: byForm, type: 'stop_marketing', locale: 'en' });
+    expect(form.status).toBe(202);
+    const mail = (await sentMail(inject('motoEndpoint'))).find((m) => m.to.includes(byForm));
+    const token = new URL(linkIn(mail!, '/v1/requests/verify?token=')!).searchParams.get('token')!;
+    expect((await call('POST', '/v1/requests/verify', { token })).body).toMatchObject({ status: 'done' });
     // Written after the opt-out by mail on the same table: the stream delivers records in order, so
     // once this one is published, the mail's record has been read too.
     const link = await call('POST', '/v1/admin/unsubscribe-links', { email: byLink });
@@ -100,7 +108,8 @@ describe('change events through the streams (local mode)', () => {
 
     const suppressionOf = (events: Delivered[], email: string) =>
       events.filter((e) => e.detail.type === 'address.suppressed' && e.detail.addressHash === addressHash(email));
-    const events = await receiveUntil((seen) => suppressionOf(seen, byMail).length > 0 && suppressionOf(seen, byLink).length > 0);
+    const events = await receiveUntil((seen) => [byMail, byForm, byLink].every((email) => suppressionOf(seen, email).length > 0));
     expect(suppressionOf(events, byMail).map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'email', requestId: outcome.requestId })]);
+    expect(suppressionOf(events, byForm).map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'link', requestId: form.body.requestId })]);
   });
 });

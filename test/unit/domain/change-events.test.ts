@@ -126,6 +126,10 @@ describe('change events: subscriptions', () => {
     expect(eventOfChange(change('subscriptions', 'MODIFY', suppressedBy(via), registered))).toBeUndefined();
   });
 
+  it('leaves out a suppression a request step wrote (a confirmed request form is written with via link and its request id)', () => {
+    expect(eventOfChange(change('subscriptions', 'MODIFY', { ...suppressedBy('link'), requestId: 'R-ABCDEFGHJK' }, registered))).toBeUndefined();
+  });
+
   it('announces a resubscription as address.resubscribed', () => {
     const resubscribed = { ...registered, resubscribedAt: '2026-11-21T00:00:00.000Z' };
     const event = expectValid(eventOfChange(change('subscriptions', 'MODIFY', resubscribed, suppressedBy('link'))));
