@@ -534,6 +534,8 @@ export const confirmFulfilmentRoute = {
   throttle: { rate: 20, burst: 40 },
   uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
   request: { path: RequestPath, body: ConfirmFulfilmentInput },
+  // Closing a data-subject request across the shop's systems.
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const overrideFulfilmentRoute = {
@@ -547,6 +549,8 @@ export const overrideFulfilmentRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { requests: ['GetItem', 'PutItem', 'Query'], audit: AUDIT }, sendsMail: true, publishesEvents: true },
   request: { path: RequestPath, body: OverrideFulfilmentInput },
+  // Closing a data-subject request across the shop's systems.
+  activity: 'dataRequests',
 } satisfies RouteDef;
 
 export const recordDisclosureRoute = {

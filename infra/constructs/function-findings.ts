@@ -29,7 +29,7 @@ export function acknowledgeFunctionDesign(fn: PrivacyFunction, concurrencyBound:
     `${concurrencyBound} A reserved concurrency per function would carve fixed slices out of the account\u2019s pool (AWS keeps 100 unreserved) and fail deploys on accounts with a low quota.`,
   );
   const role = fn.role!;
-  // The statements live in the role's DefaultPolicy; acknowledge there, the narrowest construct.
+  // The statements live in the role itself (FunctionRole) or, for a plain role, its DefaultPolicy.
   const policy = role.node.tryFindChild('DefaultPolicy') ?? role;
   acknowledgeInPacks(
     policy,

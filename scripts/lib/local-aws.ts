@@ -191,8 +191,8 @@ const ONE_TRANSACTION_AT_A_TIME = 'oneEmulatorTransactionAtATime';
  * Idempotent per client.
  */
 const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
-const isConditionalWrite = (commandName: string, input: unknown) =>
-  SINGLE_ITEM_WRITES.has(commandName) && typeof (input as { ConditionExpression?: unknown }).ConditionExpression === 'string';
+const isConditionalWrite = (commandName: string | undefined, input: unknown) =>
+  SINGLE_ITEM_WRITES.has(commandName ?? '') && typeof (input as { ConditionExpression?: unknown }).ConditionExpression === 'string';
 
 export function oneTransactionAtATime(client: DynamoDBDocumentClient) {
   if (client.middlewareStack.identify().some((name) => name.startsWith(ONE_TRANSACTION_AT_A_TIME))) return;

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
+import { REPO_ROOT, stageFromCdkJson, type StageSettings } from '../../infra/stage-config';
 import { ROUTES } from '../../shared/routes';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshot } from './local-snapshot';
 import { prepareLocalAws } from './local-aws';
@@ -156,6 +156,8 @@ export async function startLocalSystem(
   options: {
     port?: number;
     stage?: string;
+    /** The stage's settings as given, instead of cdk.json's (a test's variant of a stage). */
+    settings?: StageSettings;
     tablePrefix?: string;
     writeState?: boolean;
     workers?: boolean;
@@ -164,7 +166,7 @@ export async function startLocalSystem(
     persist?: string;
   } = {},
 ): Promise<LocalSystem> {
-  const settings = stageFromCdkJson(options.stage ?? process.env.LOCAL_STAGE ?? 'local');
+  const settings = options.settings ?? stageFromCdkJson(options.stage ?? process.env.LOCAL_STAGE ?? 'local');
   // The port is fixed before anything is created, so links in mail can name it; and checked before
   // the emulator starts, so a taken port fails at once instead of after the whole start-up.
   const port = options.port === 0 ? await freePort() : (options.port ?? 3000);

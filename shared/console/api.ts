@@ -9,7 +9,7 @@ import type { ChainVerification } from '../domain/audit';
 import type { PolicyVersion } from '../domain/policy';
 import type { QueueView } from '../domain/request-queue';
 import type { RequestType } from '../domain/request-types';
-import type { CompleteRequestInput, DisclosureInput } from '../schemas/requests';
+import type { CompleteRequestInput, DisclosureInput, OverrideFulfilmentInput } from '../schemas/requests';
 import type { PublishPolicyInput } from '../schemas/consent';
 import type {
   AssignInput,
@@ -106,6 +106,9 @@ export class Api {
     this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/reclassify`, { body });
   comment = (id: string, body: z.infer<typeof CommentInput>) => this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/comments`, { body });
   assign = (id: string, body: z.infer<typeof AssignInput>) => this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/assign`, { body });
+  /** DPO only: closes a carried-out request without every system's confirmation, with the reason (audited). */
+  overrideFulfilment = (id: string, body: z.infer<typeof OverrideFulfilmentInput>) =>
+    this.call<unknown>('POST', `/v1/admin/requests/${encodeURIComponent(id)}/fulfilment-override`, { body });
   findMembers = (query: { email?: string; memberId?: string; visitorId?: string }) =>
     this.call<{ items: MemberMatch[] }>('GET', '/v1/admin/members', { query });
   member = (memberId: string) => this.call<MemberView>('GET', `/v1/admin/members/${encodeURIComponent(memberId)}`, { query: { visits: 20 } });

@@ -2,7 +2,8 @@
  * The staff console in a real browser (headless Chromium from Debian), on the local system `npm start`
  * runs (real handlers, the emulator's user pool and mail): staff sign in and work a request that came
  * in by mail through to the completion mail; the DPO signs in with TOTP and works the registers and a
- * member's audit; Thai and English; keyboard-only use; axe-core WCAG 2.2 AA on every page.
+ * member's audit; Thai and English; keyboard-only use; axe-core WCAG 2.2 AA on every page. A closed
+ * account waits for the shop's loyalty app (a system that confirms back) until the DPO overrides.
  * Screenshots go to test-results/.
  */
 import axe from 'axe-core';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../infra/stage-config';
+import { REPO_ROOT, type StageSettings, stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
 import { deliverMail } from '../../scripts/lib/inbox';
 import { startLocalSystem, type LocalSystem } from '../../scripts/lib/local-system';
@@ -34,11 +35,32 @@ let requestId: string;
 /** A second request (an English access request), worked with the keyboard alone. */
 let keyboardRequestId: string;
 
+/**
+ * The local stage plus one system that confirms back (issue 14): the shop's loyalty app, told when a
+ * member is deactivated. Only a closed account waits for it; the other requests here close at once.
+ */
+const LOYALTY_APP = 'loyalty-app';
+const localStage = stageFromCdkJson('local');
+const settings: StageSettings = {
+  ...localStage,
+  eventConsumers: [
+    ...(localStage.eventConsumers ?? []),
+    {
+      id: LOYALTY_APP,
+      events: ['member.deactivated'],
+      target: { kind: 'sqs' },
+      retries: 8,
+      maxEventAgeHours: 24,
+      confirmRoleArn: 'arn:aws:iam::000000000000:role/loyalty-app-confirms',
+    },
+  ],
+};
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   // What `npm start` serves: the bundle built by `npm run build:console`.
   buildConsole();
-  system = await startLocalSystem({ port: 0, tablePrefix: `console-${randomUUID().slice(0, 8)}` });
+  system = await startLocalSystem({ port: 0, settings, tablePrefix: `console-${randomUUID().slice(0, 8)}` });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -353,5 +375,57 @@ describe('staff console', () => {
       await page.waitForFunction(() => !document.querySelector('.loading'));
       expect(await axeViolations(page), path).toEqual([]);
     }
+  });
+
+  it('shows a closed account waiting for the loyalty app, refuses staff the override and lets the dpo close it with a reason', async () => {
+    const put = await fetch(`${system.url}/v1/members/${memberId}-cancel`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'john.smith@example.com', name: 'John', locale: 'en', marketingOptIn: false }),
+    });
+    expect(put.status).toBeLessThan(300);
+    const cancel = await deliverMail(readFileSync(join(REPO_ROOT, 'events', 'email', 'en-cancel-account.eml')));
+    expect(cancel).toMatchObject({ outcome: 'opened', type: 'cancel_account' });
+    const id = cancel.requestId!;
+
+    // Staff carry it out here: it stays open, waiting for the loyalty app; staff see why, but no override.
+    const staffPage = await signIn('staff');
+    await staffPage.goto(`${system.url}/console/requests/${id}`);
+    const completed = staffPage.waitForResponse((r) => r.url().endsWith(`/v1/admin/requests/${id}/complete`));
+    await staffPage.getByRole('button', { name: 'ยืนยันและแจ้งลูกค้า' }).click();
+    expect((await completed).status()).toBe(200);
+    const staffRow = staffPage.getByRole('table', { name: 'ระบบอื่นของร้าน' }).getByRole('row').filter({ hasText: LOYALTY_APP });
+    await shown(staffRow, 'รอการยืนยัน');
+    expect(await staffRow.textContent()).toContain('ปิดบัญชีของลูกค้า');
+    await shown(staffPage.getByTestId('request-status'), 'เปิดอยู่ (ดำเนินการแล้ว รอระบบอื่นยืนยัน)');
+    await shown(staffPage.getByText('หากระบบใดไม่ยืนยัน'));
+    expect(await staffPage.getByRole('button', { name: 'ปิดคำขอ', exact: true }).count()).toBe(0);
+    expect(await staffPage.getByRole('button', { name: 'ยืนยันและแจ้งลูกค้า' }).count()).toBe(0);
+
+    // The dpo closes it without the loyalty app, by keyboard alone; axe-clean before and after.
+    const page = await signIn('dpo', { bypassCSP: true });
+    await page.goto(`${system.url}/console/requests/${id}`);
+    await shown(page.getByRole('table', { name: 'ระบบอื่นของร้าน' }).getByRole('row').filter({ hasText: LOYALTY_APP }), 'รอการยืนยัน');
+    await page.waitForFunction(() => !document.querySelector('.loading'));
+    expect(await axeViolations(page), 'waiting, with the override form').toEqual([]);
+    await shot(page, 'request-systems-waiting');
+    const reason = 'The loyalty app closed the account by hand (ticket 4711)';
+    await tabUntil(page, (el) => el.id === 'override-reason');
+    await page.keyboard.type(reason);
+    await page.keyboard.press('Tab');
+    await focusedOn(page, 'BUTTON', 'ปิดคำขอ');
+    const overridden = page.waitForResponse((r) => r.url().endsWith(`/v1/admin/requests/${id}/fulfilment-override`));
+    await page.keyboard.press('Enter');
+    expect((await overridden).status()).toBe(200);
+    await shown(page.getByTestId('request-status'), /^เสร็จแล้ว$/);
+    const override = page.getByTestId('override');
+    await shown(override, reason);
+    expect(await override.textContent()).toContain(system.staffAuth.users.dpo.username);
+    await shown(page.locator('.timeline li'), 'completed:done:override');
+    // The loyalty app never confirmed: the override closes the request, it does not invent a confirmation.
+    await shown(page.getByRole('table', { name: 'ระบบอื่นของร้าน' }).getByRole('row').filter({ hasText: LOYALTY_APP }), 'รอการยืนยัน');
+    expect(await page.getByRole('button', { name: 'ปิดคำขอ', exact: true }).count()).toBe(0);
+    expect(await axeViolations(page), 'closed by the override').toEqual([]);
+    await shot(page, 'request-systems-overridden');
   });
 });

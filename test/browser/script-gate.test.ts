@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoBrowser, startDemoBrowser } from '../helpers/browser';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 
 let demo: DemoBrowser;
 beforeAll(async () => {
@@ -145,8 +146,9 @@ describe('third-party scripts held by consent', () => {
 
     const version = `gate-${randomUUID().slice(0, 8)}`;
     const call = httpClient(() => demo.url);
-    const latest = Math.max(...(await call('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
-    const published = await call('POST', '/v1/admin/policies', {
+    const dpo = asStaff(call, 'dpo');
+    const latest = Math.max(...(await dpo('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
+    const published = await dpo('POST', '/v1/admin/policies', {
       version,
       effectiveAt: new Date(Math.max(Date.now() - 1_000, latest + 1)).toISOString(),
       url: `https://shop.example.com/privacy-policy/${version}`,

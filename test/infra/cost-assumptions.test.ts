@@ -104,7 +104,9 @@ describe('cost model assumptions against the prod template', () => {
     const [id, fn] = beaconFunction();
     expect(fn.Properties.Environment.Variables.ISP_SOURCE).toBe('cloudfront');
     const grants = (Object.values(resources) as Resource[]).filter(
-      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(id.replace(/Function[0-9A-F]+$/, '')),
+      (r) =>
+        (r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(id.replace(/Function[0-9A-F]+$/, ''))) ||
+        (r.Type === 'AWS::IAM::Role' && r === resources[fn.Properties.Role['Fn::GetAtt'][0]]),
     );
     expect(JSON.stringify(grants)).toMatch(/EdgeOriginKey/);
   });

@@ -140,9 +140,12 @@ describe('events out: the bus and its consumers', () => {
 
   it('lets exactly the functions that settle request effects put events, on this bus, as this system\u2019s source', () => {
     const busId = ofType('AWS::Events::EventBus')[0]![0];
-    const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
-      (p.Properties.PolicyDocument.Statement as Json[]).filter((s) => s.Action === 'events:PutEvents'),
-    );
+    // Statements of plain policies and of the functions' own roles (inline `Policies`).
+    const documents = [
+      ...ofType('AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument),
+      ...ofType('AWS::IAM::Role').flatMap(([, r]) => ((r.Properties.Policies ?? []) as Json[]).map((p) => p.PolicyDocument)),
+    ];
+    const statements = documents.flatMap((d) => (d.Statement as Json[]).filter((s) => s.Action === 'events:PutEvents'));
     expect(statements.length).toBeGreaterThan(0);
     for (const s of statements) {
       expect(s.Resource).toEqual({ 'Fn::GetAtt': [busId, 'Arn'] });

@@ -23,9 +23,12 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 const policiesOf = (fnLogicalId: string): Statement[] => {
   const fn = template.toJSON().Resources[fnLogicalId];
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-  return Object.values(template.findResources('AWS::IAM::Policy'))
+  // A function's statements sit in its role (FunctionRole's inline `Policies`) or in policies attached to it.
+  const inline = (template.toJSON().Resources[roleId].Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement);
+  const attached = Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p: Json) => p.Properties.Roles.some((r: Json) => r.Ref === roleId))
     .flatMap((p: Json) => p.Properties.PolicyDocument.Statement);
+  return [...inline, ...attached];
 };
 const ALL_FUNCTIONS: { id: string; scope: 'Http' | 'Workers'; uses: FunctionUses; streams?: number }[] = [
   ...ROUTES.map((r) => ({ id: r.id, scope: 'Http' as const, uses: r.uses })),

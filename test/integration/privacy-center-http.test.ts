@@ -9,6 +9,7 @@ import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { sentMail } from '../../scripts/lib/outbox';
 import { httpClient } from '../helpers/http';
+import { asStaff } from '../helpers/staff-auth';
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 const settings = stageFromCdkJson('local');
@@ -99,7 +100,7 @@ describe('privacy center over HTTP', () => {
     const download = await fetch(made.body.url);
     expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="center-[^"]+\.json"$/);
     expect(await download.json()).toMatchObject({ format: 'shop-privacy-export/1', member: { memberId, email }, subscription: { subscribed: true } });
-    const audit = await call('GET', `/v1/admin/audit/${memberId}`);
+    const audit = await asStaff(call, 'dpo')('GET', `/v1/admin/audit/${memberId}`);
     expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain('member.exported');
   });
 

@@ -3,17 +3,19 @@
  * One request with everything staff need to decide: type and why, the original mail as text (never
  * the sender's HTML: Preact renders strings as text nodes), SES verdicts in words, the member, the
  * timeline with deadline milestones and folded repeats; and the actions: complete (with the server's
- * preview of the notice in the customer's language), reclassify, comment, assign.
+ * preview of the notice in the customer's language), reclassify, comment, assign. A request carried out
+ * here that waits for the shop's other systems lists each system's part; a DPO may close it without them.
  */
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { SystemFulfilment } from '../../domain/fulfilment';
 import { REQUEST_TYPES } from '../../domain/request-types';
 import type { HistoryEntry } from '../../domain/requests';
 import type { CompleteRequest, CompletionPreview, RequestDetail } from '../api';
 import { DaysLeft, ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { date, dateTime } from '../format';
-import { type Translate, typeLabel, useI18n, word } from '../i18n';
+import { type Lang, type Translate, typeLabel, useI18n, word } from '../i18n';
 import { href } from '../pages-base';
 
 const VERDICTS = ['spf', 'dkim', 'dmarc', 'spam', 'virus'] as const;
@@ -74,6 +76,104 @@ function Timeline({ request }: { request: RequestDetail }) {
           {t('due')}: <time dateTime={request.dueAt}>{dateTime(request.dueAt, lang)}</time>
         </li>
       </ul>
+    </section>
+  );
+}
+
+/**
+ * Carried out here and waiting for the other systems: still open, but not to be completed again (the
+ * server's `awaitsSystems` in shared/domain/fulfilment.ts, read from the detail it answers).
+ */
+const awaitsSystems = (r: RequestDetail) => r.status === 'open' && Boolean(r.fulfilment);
+
+/** A system's part in words, so the status never rests on colour: done (when), waiting, failed (when, why). */
+export function systemStatusWords(s: SystemFulfilment, t: Translate, lang: Lang): string {
+  const at = s.at ? dateTime(s.at, lang) : '–';
+  if (s.status === 'done') return t('systemDone', { at });
+  if (s.status === 'failed') return t('systemFailed', { at, reason: s.reason ?? '–' });
+  return t('systemWaiting');
+}
+
+/** DPO only (the route checks the same): closes the request without every system, with the reason. */
+function OverrideForm({ request, onDone }: { request: RequestDetail; onDone(): void }) {
+  const { t } = useI18n();
+  const { api } = useServices();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.overrideFulfilment(request.id, { reason: reason.trim() });
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} class="card" aria-labelledby="override-h">
+      <h3 id="override-h">{t('overrideTitle')}</h3>
+      <Field label={t('overrideReason')} id="override-reason" hint={t('overrideHint')}>
+        <textarea
+          id="override-reason"
+          rows={3}
+          required
+          minLength={3}
+          maxLength={2000}
+          aria-describedby="override-reason-hint"
+          value={reason}
+          onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+      </Field>
+      <ErrorNote error={error} />
+      <button type="submit" disabled={busy}>
+        {t('overrideConfirm')}
+      </button>
+    </form>
+  );
+}
+
+/** The other systems' part (issue 14): each system, what it is asked to do and where it stands. */
+function OtherSystems({ request, onDone }: { request: RequestDetail; onDone(): void }) {
+  const { t, lang } = useI18n();
+  const { person } = useServices();
+  const f = request.fulfilment!;
+  const waiting = awaitsSystems(request);
+  return (
+    <section aria-labelledby="systems-h">
+      <h2 id="systems-h">{t('otherSystems')}</h2>
+      <p>
+        {t('carriedOutAt', { at: dateTime(f.carriedOutAt, lang) })}
+        {waiting ? ` ${t('closesWhenConfirmed')}` : ''}
+      </p>
+      <table data-testid="systems" aria-labelledby="systems-h">
+        <thead>
+          <tr>
+            <th scope="col">{t('system')}</th>
+            <th scope="col">{t('systemAction')}</th>
+            <th scope="col">{t('status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {f.systems.map((s) => (
+            <tr key={s.system}>
+              <th scope="row">{s.system}</th>
+              <td>{word(t, `action_${s.action}`, s.action)}</td>
+              <td class={s.status === 'failed' ? 'bad' : ''}>{systemStatusWords(s, t, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {f.overridden ? (
+        <p class="notice" data-testid="override">
+          {t('overridden', { by: f.overridden.by, at: dateTime(f.overridden.at, lang), reason: f.overridden.reason })}
+        </p>
+      ) : null}
+      {waiting ? person?.role === 'dpo' ? <OverrideForm request={request} onDone={onDone} /> : <p>{t('overrideDpoOnly')}</p> : null}
     </section>
   );
 }
@@ -291,7 +391,10 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
           ) : null}
           <dl class="facts">
             <dt>{t('status')}</dt>
-            <dd data-testid="request-status">{word(t, `status_${r.status}`, r.status)}</dd>
+            <dd data-testid="request-status">
+              {word(t, `status_${r.status}`, r.status)}
+              {awaitsSystems(r) ? ` (${t('awaitingSystems')})` : ''}
+            </dd>
             <dt>{t('classifiedAs')}</dt>
             <dd>{typeLabel(r.type, lang)}</dd>
             <dt>{t('channel')}</dt>
@@ -387,11 +490,12 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
               ))}
             </section>
           ) : null}
+          {r.fulfilment ? <OtherSystems request={r} onDone={loaded.reload} /> : null}
           <Timeline request={r} />
           {live ? (
             <section aria-labelledby="actions-h">
               <h2 id="actions-h">{t('actions')}</h2>
-              {r.status === 'open' ? (
+              {r.status === 'open' && !awaitsSystems(r) ? (
                 <CompleteForm
                   request={r}
                   onDone={() => {

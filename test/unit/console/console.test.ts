@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { consoleHandler } from '../../../scripts/lib/console-serve';
 import type { Disclosure } from '../../../shared/domain/ports';
 import { toCsv } from '../../../shared/console/pages/disclosures';
-import { foldRepeats, milestoneWords } from '../../../shared/console/pages/request';
+import { foldRepeats, milestoneWords, systemStatusWords } from '../../../shared/console/pages/request';
 import { translator } from '../../../shared/console/i18n';
 import { allows, personOf } from '../../../shared/console/session';
 
@@ -91,6 +91,20 @@ describe('deadline milestones in words', () => {
     expect(milestoneWords('overdue-3', en)).toBe('Overdue day 3: reminded again');
     expect(milestoneWords('due', en)).toBe('Due (escalated, or applied automatically)');
     expect(milestoneWords('something-new', en)).toBe('something-new');
+  });
+});
+
+describe('other systems\u2019 part in words', () => {
+  it('says done and failed with when, and failed with the system\u2019s reason, in Thai and English', () => {
+    const at = '2026-11-02T03:04:00.000Z';
+    const en = translator('en');
+    const th = translator('th');
+    expect(systemStatusWords({ system: 'shop-backend', action: 'erased', status: 'waiting' }, en, 'en')).toBe('Waiting for confirmation');
+    expect(systemStatusWords({ system: 'shop-backend', action: 'erased', status: 'waiting' }, th, 'th')).toBe('รอการยืนยัน');
+    const done = systemStatusWords({ system: 'shop-backend', action: 'erased', status: 'done', at }, en, 'en');
+    expect(done).toMatch(/^Done \(.*2026.*\)$/);
+    const failed = systemStatusWords({ system: 'shop-backend', action: 'erased', status: 'failed', at, reason: 'orders under dispute' }, th, 'th');
+    expect(failed).toMatch(/^ล้มเหลว \(.*2569.*\): orders under dispute$/);
   });
 });
 
