@@ -79,9 +79,13 @@ describe('change streams in the stack', () => {
   it('lets the worker read only those streams, send failures only to its queue, and put events only on the bus; no table action', () => {
     const [fnId, fn] = streamWorker();
     const roleId = logicalIdOf(fn.Properties.Role);
-    const statements = ofType('AWS::IAM::Policy')
-      .filter(([, r]) => r.Properties.Roles.some((role: Json) => logicalIdOf(role) === roleId))
-      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Json[]);
+    // A function's statements sit in its role (inline `Policies`) or in policies attached to it.
+    const statements = [
+      ...((resources[roleId]!.Properties.Policies ?? []) as Json[]).flatMap((p) => p.PolicyDocument.Statement as Json[]),
+      ...ofType('AWS::IAM::Policy')
+        .filter(([, r]) => r.Properties.Roles.some((role: Json) => logicalIdOf(role) === roleId))
+        .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Json[]),
+    ];
     const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
     expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual(
       ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'].sort(),
