@@ -9,6 +9,7 @@ import { escapeHtml } from '../html';
 import { ACTIVITIES, DATA_CATEGORIES, LEGAL_BASES_S24, type ActivityKey, type Bilingual, type Processing, type Retention } from '../processing';
 import type { Disclosure } from './ports';
 import type { Processor } from './registers';
+import { csvCell } from './csv';
 
 export type RecordLocale = 'th' | 'en';
 
@@ -181,12 +182,6 @@ export function buildProcessingRecord(sources: RecordSources, locale: RecordLoca
     };
   });
 }
-
-/** A spreadsheet must not run a cell as a formula: text starting with = + - @ is prefixed with '. */
-const csvCell = (value: string) => {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** UTF-8 with a byte-order mark and CRLF line ends, as spreadsheet programs expect. */
 export function processingRecordCsv(rows: RecordRow[], locale: RecordLocale): string {

@@ -29,6 +29,7 @@ import { REQUEST_TYPE_LABELS } from '../domain/request-types';
 import type { VisitEventInput } from '../domain/visits';
 import { gateScripts, listedCookies, removeCookies, watchMarkedElements } from './script-gate';
 import { FLUSH_AT, MAX_EVENTS, MAX_HOLD_MS } from './batching';
+import { h } from './dom';
 
 export type Lang = 'th' | 'en';
 export type OptionalCategory = 'analytics' | 'marketing';
@@ -220,22 +221,6 @@ const SECURE = location.protocol === 'https:';
 const LISTED_COOKIES = listedCookies(script);
 
 // ---------------------------------------------------------------- small helpers
-
-type Child = Node | string | null | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | boolean | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name === 'text') el.textContent = String(value);
-    else el.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child) el.append(child);
-  return el;
-}
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 function randomId(length = 22): string {

@@ -14,6 +14,7 @@
  */
 import { REQUEST_TYPE_LABELS, type RequestType } from '../domain/request-types';
 import type { ShopPrivacyApi } from './kit';
+import { h } from './dom';
 
 type Lang = 'th' | 'en';
 type Status = 'awaiting_confirmation' | 'open' | 'done' | 'rejected' | 'expired';
@@ -134,22 +135,6 @@ const API = (me?.dataset.api || location.origin).replace(/\/+$/, '');
 const LANG: Lang = /^th/i.test(me?.dataset.lang ?? document.documentElement.lang) ? 'th' : 'en';
 const NONCE = me?.nonce ?? '';
 const kit = () => (window as Window & { ShopPrivacy?: ShopPrivacyApi }).ShopPrivacy;
-
-type Child = Node | string | null | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | boolean | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name === 'text') el.textContent = String(value);
-    else el.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child) el.append(child);
-  return el;
-}
 
 const day = (iso: string) =>
   new Date(iso).toLocaleDateString(LANG === 'th' ? 'th-TH' : 'en-GB', { timeZone: 'Asia/Bangkok', year: 'numeric', month: 'long', day: 'numeric' });

@@ -5,6 +5,7 @@
  * download it as CSV. The form is checked with the route's own schema before it is sent.
  */
 import { useState } from 'preact/hooks';
+import { csvCell } from '../../domain/csv';
 import { LEGAL_BASES } from '../../domain/ports';
 import { DisclosureInput } from '../../schemas/requests';
 import type { Disclosure, NewDisclosure } from '../api';
@@ -17,11 +18,7 @@ const CSV_COLUMNS = ['id', 'disclosedAt', 'recipient', 'legalBasis', 'reference'
 
 /** RFC 4180 CSV, with formula-leading cells neutralised so a spreadsheet never runs a cell as a formula. */
 export function toCsv(items: Disclosure[]): string {
-  const cell = (value: unknown) => {
-    let text = Array.isArray(value) ? value.join('; ') : value === undefined ? '' : String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  const cell = (value: unknown) => csvCell(Array.isArray(value) ? value.join('; ') : value === undefined ? '' : String(value));
   return [CSV_COLUMNS.join(','), ...items.map((d) => CSV_COLUMNS.map((c) => cell(d[c])).join(','))].join('\r\n');
 }
 
