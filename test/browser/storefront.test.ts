@@ -272,7 +272,7 @@ describe('storefront kit in Chromium', () => {
     await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
     const visitorId = await visitorIdOf(context);
-    await expect.poll(() => kitConsent(page)).toEqual({ necessary: true, analytics: false, marketing: false });
+    await expect.poll(() => kitConsent(page), { timeout: 30_000 }).toEqual({ necessary: true, analytics: false, marketing: false });
     expect(await banner(page).count()).toBe(0);
     expect(await page.locator('[data-shop-privacy="settings-button"]').isVisible()).toBe(true);
 
@@ -307,7 +307,9 @@ describe('storefront kit in Chromium', () => {
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
     const visitorId = await visitorIdOf(context);
-    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ v: expect.any(String), t: expect.any(String), a: true, m: true });
+    await expect
+      .poll(() => storedConsentCookie(context), { timeout: 30_000 })
+      .toMatchObject({ v: expect.any(String), t: expect.any(String), a: true, m: true });
 
     const calls = await page.evaluate(() => window.gtagCalls);
     const denied = { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
@@ -433,11 +435,11 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     await posted;
-    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ a: true, m: true });
+    await expect.poll(() => storedConsentCookie(context), { timeout: 30_000 }).toMatchObject({ a: true, m: true });
     const before = (await storedConsentCookie(context)).v as string;
     await page.reload();
     await page.waitForLoadState('load');
-    await expect.poll(() => kitConsent(page)).toEqual({ necessary: true, analytics: true, marketing: true });
+    await expect.poll(() => kitConsent(page), { timeout: 30_000 }).toEqual({ necessary: true, analytics: true, marketing: true });
     expect(await banner(page).count()).toBe(0);
 
     const version = `kit-${randomUUID().slice(0, 8)}`;
@@ -460,7 +462,7 @@ describe('storefront kit in Chromium', () => {
     const again = consentPosted(page);
     await page.getByRole('button', { name: 'ไม่อนุญาต' }).click();
     expect((await again).request().postDataJSON()).toMatchObject({ policyVersion: version });
-    await expect.poll(() => storedConsentCookie(context)).toMatchObject({ v: version, a: false, m: true });
+    await expect.poll(() => storedConsentCookie(context), { timeout: 30_000 }).toMatchObject({ v: version, a: false, m: true });
     expect(before).not.toBe(version);
   });
 
@@ -569,7 +571,7 @@ describe('storefront kit in Chromium', () => {
     const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/requests');
     await form.getByRole('button', { name: 'ส่งคำขอ' }).click();
     expect((await answered).status()).toBe(400);
-    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => email.getAttribute('aria-invalid'), { timeout: 30_000 }).toBe('true');
     const describedBy = (await email.getAttribute('aria-describedby'))!;
     expect(await page.locator(`#${describedBy}`).textContent()).toBe('โปรดกรอกอีเมลให้ถูกต้อง');
     expect(await form.getByRole('status').textContent()).toContain('โปรดแก้ไขช่องที่ระบุ');
@@ -580,7 +582,7 @@ describe('storefront kit in Chromium', () => {
     );
     await email.fill('somchai@example.com');
     await form.getByRole('button', { name: 'ส่งคำขอ' }).click();
-    await expect.poll(() => form.getByRole('status').textContent()).toContain('มีคำขอจากเครือข่ายของคุณมากเกินไป');
+    await expect.poll(() => form.getByRole('status').textContent(), { timeout: 30_000 }).toContain('มีคำขอจากเครือข่ายของคุณมากเกินไป');
     expect(await email.getAttribute('aria-invalid')).toBeNull();
   });
 
@@ -629,7 +631,7 @@ describe('storefront kit in Chromium', () => {
       collectionMethod: 'settings',
     });
     expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: true, marketing: false });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy'))).toBe('settings-button');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-shop-privacy')), { timeout: 30_000 }).toBe('settings-button');
   });
 
   it('passes axe-core\u2019s WCAG 2.2 AA checks in the banner, the settings dialog and the request form (with errors shown)', async () => {
@@ -650,7 +652,7 @@ describe('storefront kit in Chromium', () => {
     await page.goto(`${server.url}/demo/privacy.html?lang=en`);
     const form = page.locator('[data-shop-privacy-request-form]');
     await form.getByRole('button', { name: 'Send request' }).click();
-    await expect.poll(() => form.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => form.getByLabel('Email address').getAttribute('aria-invalid'), { timeout: 30_000 }).toBe('true');
     const inForm = await axeViolations(page, '[data-shop-privacy-request-form]');
     expect(inForm.violations).toEqual([]);
     expect(inForm.passes).toEqual(expect.arrayContaining(['color-contrast', 'label']));
