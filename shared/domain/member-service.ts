@@ -14,7 +14,7 @@ export interface MemberDeps {
   clock: Clock;
   holdDays: number;
   /** Adds the address to the suppression list (a deactivated member gets no marketing, policy 2.2). */
-  suppress?: (email: string, via: 'staff') => Promise<unknown>;
+  suppress?: (email: string, via: 'account-cancelled') => Promise<unknown>;
   /** The bus of events out: the shop's other systems deactivate and anonymise the member too. */
   events?: EventPublisher;
 }
@@ -66,7 +66,9 @@ export async function cancelMember(
   await deps.data.stopProfiling(await deps.data.visitorIds(memberId), now);
   const deactivated = deactivate(member, reason, now, deps.holdDays);
   await deps.members.put(deactivated);
-  await deps.suppress?.(deactivated.email, 'staff');
+  // Its own `via`: the stream worker announces it as address.suppressed (a request's suppression is
+  // announced by the request instead).
+  await deps.suppress?.(deactivated.email, 'account-cancelled');
   await deps.audit.append({ subject: memberId, actor, action: 'member.deactivated', details: { reason, holdUntil: deactivated.holdUntil } });
   // Last: a failure answers 5xx and the backend's retry (above) publishes it.
   await deps.events?.publish([deactivatedEvent(deactivated, now)]);

@@ -6,6 +6,7 @@
 import { escapeHtml } from '../html';
 import type { Locale } from './members';
 import { REQUEST_TYPE_LABELS, type RequestType } from './request-types';
+import type { UnsubscribeVia } from './ports';
 
 export type { Locale };
 
@@ -470,8 +471,6 @@ export function noAccountFound(input: NoAccountFoundInput, locale: Locale): Noti
   });
 }
 
-export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff' | 'privacy-center';
-
 export interface UnsubscribeConfirmedInput {
   via: UnsubscribeVia;
   shopName?: string;
@@ -497,6 +496,10 @@ const VIA: Record<UnsubscribeVia, Record<Locale, string>> = {
   staff: {
     th: 'เจ้าหน้าที่ของบริษัทฯ ได้ดำเนินการตามคำขอของท่านแล้ว',
     en: 'Our staff have carried out your request.',
+  },
+  'account-cancelled': {
+    th: 'บริษัทฯ ได้ดำเนินการเนื่องจากท่านยกเลิกบัญชีสมาชิก (นโยบายความเป็นส่วนตัว ข้อ 2.2)',
+    en: 'We have done this because you cancelled your member account (clause 2.2 of our privacy policy).',
   },
   'privacy-center': {
     th: 'บริษัทฯ ได้ดำเนินการตามที่ท่านปิดการรับข่าวสารในหน้าข้อมูลส่วนบุคคลของท่าน',

@@ -194,7 +194,7 @@ export interface ExportStore {
   put(requestId: string, document: unknown): Promise<string>;
 }
 
-export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff' | 'privacy-center';
+export type UnsubscribeVia = 'link' | 'one-click' | 'email' | 'deadline' | 'staff' | 'privacy-center' | 'account-cancelled';
 
 export interface Subscription {
   /** SHA-256 of the lower-cased address. */

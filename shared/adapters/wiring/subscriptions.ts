@@ -34,7 +34,7 @@ export const subscriptionDeps = () => ({
  */
 export const suppressor = () => {
   let deps: ReturnType<typeof subscriptionDeps> | undefined;
-  return async (email: string, via: 'staff') => {
+  return async (email: string, via: 'staff' | 'account-cancelled') => {
     deps ??= subscriptionDeps();
     const result = await unsubscribe(deps, { key: subscriberKey(email), email }, via);
     // The suppression holds; failing the call lets its caller's retry send the notice still owed.

@@ -112,7 +112,7 @@ describe('change events: disclosures', () => {
 });
 
 describe('change events: subscriptions', () => {
-  it.each(['link', 'one-click', 'privacy-center'])('announces a suppression by %s as address.suppressed with the address hash', (via) => {
+  it.each(['link', 'one-click', 'privacy-center', 'account-cancelled'])('announces a suppression by %s as address.suppressed with the address hash', (via) => {
     const event = expectValid(eventOfChange(change('subscriptions', 'MODIFY', suppressedBy(via), registered)));
     expect(event).toMatchObject({ type: 'address.suppressed', addressHash: hash, via, occurredAt: '2026-11-20T02:00:00.000Z' });
     expect(JSON.stringify(event)).not.toContain('somchai');

@@ -189,7 +189,11 @@ function memberWorld(failOnce: boolean) {
   const stored = new Map<string, Member>([[member.memberId, { ...member }]]);
   let failing = failOnce;
   const published: OutEvent[] = [];
+  const suppressed: { email: string; via: string }[] = [];
   const deps = {
+    suppress: async (email: string, via: 'account-cancelled') => {
+      suppressed.push({ email, via });
+    },
     members: {
       get: async (id: string) => stored.get(id),
       put: async (m: Member) => {
@@ -222,12 +226,12 @@ function memberWorld(failOnce: boolean) {
       },
     },
   };
-  return { w, stored, deps, published };
+  return { w, stored, deps, published, suppressed };
 }
 
 describe('events out: member changes outside requests', () => {
   it('publishes a cancellation; when the bus fails, the storefront backend’s retry publishes it with the same id', async () => {
-    const { stored, deps, published } = memberWorld(true);
+    const { stored, deps, published, suppressed } = memberWorld(true);
     await expect(cancelMember(deps, member.memberId, 'account closed', 'backend')).rejects.toThrow(/EventBridge refused/);
     expect(stored.get(member.memberId)?.status).toBe('deactivated');
     await cancelMember(deps, member.memberId, 'account closed', 'backend');
@@ -235,6 +239,8 @@ describe('events out: member changes outside requests', () => {
     expect(published[0]).toMatchObject({ memberId: member.memberId, reason: 'cancellation', holdUntil: stored.get(member.memberId)?.holdUntil });
     await cancelMember(deps, member.memberId, 'account closed', 'backend');
     expect(new Set(published.map((e) => e.eventId)).size).toBe(1);
+    // Suppressed once, under its own `via`, which the stream worker announces as address.suppressed.
+    expect(suppressed).toEqual([{ email: member.email, via: 'account-cancelled' }]);
     seen.push(...published);
   });
 
