@@ -1,7 +1,7 @@
 /**
  * Changes written outside request steps reach the bus through the tables' streams, against the
- * emulator: a consent posted over HTTP, a disclosure recorded by the DPO and an unsubscribe by the
- * link's one-click POST each end up on the local published-events queue (what `npm run events`
+ * emulator: a consent posted over HTTP, a disclosure recorded by the DPO, an unsubscribe by the
+ * link's one-click POST and a member account cancelled by the storefront backend each end up on the local published-events queue (what `npm run events`
  * shows), read by the local stream poller as `npm start` runs it, with no address in clear; an
  * opt-out by mail or by a confirmed request form, which its request step publishes, is not published a
  * second time from the stream.
@@ -52,7 +52,7 @@ async function receiveUntil(found: (events: Delivered[]) => boolean): Promise<De
 }
 
 describe('change events through the streams (local mode)', () => {
-  it('publishes a consent, a disclosure and a one-click unsubscribe on the published-events queue, without the address in clear', async () => {
+  it('publishes a consent, a disclosure, a one-click unsubscribe and a cancelled account'"'"'s suppression on the published-events queue, without the address in clear', async () => {
     const visitorId = `v-${randomUUID()}`;
     const memberId = `m-${randomUUID().slice(0, 8)}`;
     const email = `${memberId}@example.com`;
@@ -74,19 +74,26 @@ describe('change events through the streams (local mode)', () => {
     const link = await call('POST', '/v1/admin/unsubscribe-links', { email });
     const url = new URL(link.body.url);
     expect((await call('POST', url.pathname + url.search, 'List-Unsubscribe=One-Click')).body).toEqual({ unsubscribed: true });
+    // A member account the storefront backend cancels: the address is suppressed (policy 2.2) and announced.
+    const cancelledId = `m-${randomUUID().slice(0, 8)}`;
+    const cancelledEmail = `${cancelledId}@example.com`;
+    expect((await call('PUT', `/v1/members/${cancelledId}`, { email: cancelledEmail, locale: 'th', marketingOptIn: true })).status).toBeLessThan(300);
+    expect((await call('POST', `/v1/members/${cancelledId}/cancel`, { reason: 'closed by the customer' })).status).toBe(200);
 
     const mine = (events: Delivered[]) => ({
       consent: events.filter((e) => e.detail.type === 'consent.changed' && e.detail.visitorId === visitorId),
       disclosure: events.filter((e) => e.detail.type === 'disclosure.recorded' && e.detail.recipient === 'Central Court'),
       suppressed: events.filter((e) => e.detail.type === 'address.suppressed' && e.detail.addressHash === addressHash(email)),
+      cancelled: events.filter((e) => e.detail.type === 'address.suppressed' && e.detail.addressHash === addressHash(cancelledEmail)),
     });
     const events = await receiveUntil((seen) => Object.values(mine(seen)).every((found) => found.length > 0));
-    const { consent: consents, disclosure: disclosures, suppressed } = mine(events);
+    const { consent: consents, disclosure: disclosures, suppressed, cancelled } = mine(events);
 
     expect(consents.map((e) => e.detail)).toEqual([expect.objectContaining({ policyVersion: '2024-01', choices: { analytics: true, marketing: false } })]);
     expect(disclosures.map((e) => e.detail)).toEqual([expect.objectContaining({ legalBasis: 'required_by_law', categories: ['orders'] })]);
     expect(suppressed.map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'one-click' })]);
-    expect(events.every((e) => e.source === 'shop.privacy' && !JSON.stringify(e).includes(email))).toBe(true);
+    expect(cancelled.map((e) => e.detail)).toEqual([expect.objectContaining({ via: 'account-cancelled' })]);
+    expect(events.every((e) => e.source === 'shop.privacy' && !JSON.stringify(e).includes(email) && !JSON.stringify(e).includes(cancelledEmail))).toBe(true);
   });
 
   it('publishes an opt-out by mail or by a confirmed form once (by its request step), not again from the stream', async () => {
