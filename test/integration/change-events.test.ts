@@ -52,7 +52,7 @@ async function receiveUntil(found: (events: Delivered[]) => boolean): Promise<De
 }
 
 describe('change events through the streams (local mode)', () => {
-  it('publishes a consent, a disclosure, a one-click unsubscribe and a cancelled account'"'"'s suppression on the published-events queue, without the address in clear', async () => {
+  it('publishes a consent, a disclosure, a one-click unsubscribe and the suppression of a cancelled account on the published-events queue, without the address in clear', async () => {
     const visitorId = `v-${randomUUID()}`;
     const memberId = `m-${randomUUID().slice(0, 8)}`;
     const email = `${memberId}@example.com`;
