@@ -1,12 +1,13 @@
 /**
  * Requests table: pk = request id. The staff queue is the byStatus index (status, "dueAt#id"), so
  * open requests come soonest due first without a scan. Rate-limit counters live in the same table
- * under "QUOTA#..." keys and expire by TTL.
+ * under "QUOTA#..." keys and expire by TTL; "OPEN#<address hash>#<type>" items name the open web
+ * request of an address and type (the guard against concurrent duplicate submissions).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../domain/errors';
-import type { Page, QueueFilter, RequestStore, SaveOutcome } from '../domain/ports';
+import type { OpenSlotOutcome, Page, QueueFilter, RequestStore, SaveOutcome } from '../domain/ports';
 import { isClosed, type DataRequest, type RequestStatus } from '../domain/requests';
 import { decodeCursor, encodeCursor, isConditionFailure, queryAll } from './dynamodb';
 
@@ -22,6 +23,12 @@ const toItem = (r: DataRequest): Item => ({
   ...(r.owed?.length ? { owedQueue: OWED_QUEUE, owedSince: `${r.owed.map((o) => o.since).sort()[0]}#${r.id}` } : {}),
 });
 const sentMailKey = (messageId: string) => `SENT#${messageId}`;
+const openSlotKey = (slot: string) => `OPEN#${slot}`;
+/** The slot's condition failed, or DynamoDB cancelled the transaction for a concurrent one on the same slot. */
+const lostTheSlot = (error: unknown) =>
+  isConditionFailure(error) ||
+  ((error as { name?: string }).name === 'TransactionCanceledException' &&
+    ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'));
 const strip = ({ pk: _pk, dueKey: _d, owedQueue: _q, owedSince: _s, openEmail: _o, ...r }: Item): DataRequest => r;
 
 export class DynamoRequestStore implements RequestStore {
@@ -37,6 +44,33 @@ export class DynamoRequestStore implements RequestStore {
     } catch (error) {
       if (isConditionFailure(error)) return 'duplicate';
       throw error;
+    }
+  }
+
+  async createOpen(request: DataRequest, slot: string, replacing?: string): Promise<OpenSlotOutcome> {
+    const slotKey = openSlotKey(slot);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: toItem(request), ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: slotKey, requestId: request.id },
+                ConditionExpression: replacing === undefined ? 'attribute_not_exists(pk)' : 'attribute_not_exists(pk) OR requestId = :replacing',
+                ...(replacing === undefined ? {} : { ExpressionAttributeValues: { ':replacing': replacing } }),
+              },
+            },
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      if (!lostTheSlot(error)) throw error;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: slotKey }, ConsistentRead: true }));
+      // Gone again between the two reads (a replacement in flight): the caller tries once more.
+      return { created: false, holder: typeof Item?.requestId === 'string' ? Item.requestId : (replacing ?? '') };
     }
   }
 

@@ -13,6 +13,8 @@ export interface Clock {
 }
 
 export type SaveOutcome = 'created' | 'duplicate';
+/** What `createOpen` did: created the request, or found the (address, type) slot held by another request. */
+export type OpenSlotOutcome = { created: true } | { created: false; holder: string };
 
 export interface ConsentStore {
   /** Appends the history entry and replaces the visitor's current state, atomically. */
@@ -117,6 +119,12 @@ export interface QueueFilter {
 export interface RequestStore {
   /** 'duplicate' when a request with this id exists (an SES redelivery). */
   create(request: import('./requests').DataRequest): Promise<SaveOutcome>;
+  /**
+   * Creates a web request as the one open request of its address and type: the request and a slot
+   * naming it are written together, the slot only if it is free or still names `replacing` (a holder
+   * found closed). So two concurrent submissions of the same form cannot both create a request.
+   */
+  createOpen(request: import('./requests').DataRequest, slot: string, replacing?: string): Promise<OpenSlotOutcome>;
   get(id: string): Promise<import('./requests').DataRequest | undefined>;
   /** Writes a new version; ConflictError if someone else wrote in between. */
   update(request: import('./requests').DataRequest): Promise<void>;

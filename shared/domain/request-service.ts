@@ -4,6 +4,7 @@
  * on a link sent to the address on file. Repeats fold into the open request; confirmation mails are
  * rate-limited per address and submissions per source, so neither channel can flood an inbox.
  */
+import { createHash } from 'node:crypto';
 import type { DeadlineSettings } from './deadlines';
 import { classifyRequest } from './email-classification';
 import { normaliseEmail, type Locale } from './members';
@@ -173,6 +174,11 @@ async function openSibling(deps: RequestDeps, email: string, type: RequestType) 
   return (await deps.requests.openByEmail(email)).find((r) => r.type === type && !isClosed(r));
 }
 
+/** The slot that makes a web request the one open request of its address and type (a hash: no address in a key). */
+const openSlot = (email: string, type: RequestType) => `${createHash('sha256').update(email).digest('hex')}#${type}`;
+/** Attempts at taking a slot whose holder turns out closed (each attempt replaces that holder). */
+const SLOT_ATTEMPTS = 3;
+
 export async function submitWebRequest(
   deps: RequestDeps,
   input: { email: string; type: RequestType; details?: string; locale?: Locale },
@@ -181,53 +187,70 @@ export async function submitWebRequest(
   const now = deps.clock.now();
   if (!(await deps.requests.takeQuota(`source:${source.ip}`, deps.settings.limits.requestsPerSourcePerDay, now))) throw new RateLimitedError();
   const email = normaliseEmail(input.email);
-  const sibling = await openSibling(deps, email, input.type);
-  if (sibling) {
-    let current = sibling;
-    if (sibling.status === 'awaiting_confirmation') {
-      const again = await confirmationOwed(deps, sibling, email, `mail:confirmation:${sibling.version + 1}`);
-      // Lost to a concurrent write: that writer answered the same person; nothing more is owed here.
-      if (again) current = (await updateOwing(deps, owe({ ...sibling, version: sibling.version + 1 }, [again], now))) ?? sibling;
+  let sibling = await openSibling(deps, email, input.type);
+  /** Found by the slot, not the index: submitted at the same moment (a double click), so already mailed. */
+  let concurrent = false;
+  let replacing: string | undefined;
+  for (let attempt = 0; !sibling && attempt < SLOT_ATTEMPTS; attempt++) {
+    const request = newRequest(
+      {
+        id: newRequestId(),
+        type: input.type,
+        channel: 'web',
+        email,
+        locale: input.locale ?? 'th',
+        ...(input.details ? { details: input.details } : {}),
+        status: 'awaiting_confirmation',
+      },
+      now,
+      deps.settings.deadlines,
+      'requester',
+    );
+    const owing = owe(
+      request,
+      [
+        auditOwed({
+          subject: auditSubject(request),
+          actor: 'requester',
+          action: 'request.received',
+          requestId: request.id,
+          details: { channel: 'web', type: request.type },
+        }),
+        // An unsubscribe is enforced by its deadline even if nobody ever clicks the link (policy 6).
+        chainOwed(deps, request, 'chain:received'),
+        await confirmationOwed(deps, request, email, 'mail:confirmation'),
+      ],
+      now,
+    );
+    // The index read above cannot see a submission made at the same moment: the slot can.
+    const outcome = await deps.requests.createOpen(owing, openSlot(email, input.type), replacing);
+    if (outcome.created) {
+      // The answer is the same whether or not a mail went out or an account exists: nothing to probe.
+      // It is 202 even when an effect failed: the request is stored with what it owes, and the sweep finishes it.
+      await finish(deps, owing, 'report');
+      return { requestId: request.id, status: request.status };
     }
-    // A repeat also finishes whatever an earlier failure left owed.
-    await finish(deps, current, 'report');
-    return { requestId: sibling.id, status: sibling.status };
+    const holder = outcome.holder ? await deps.requests.get(outcome.holder) : undefined;
+    if (holder && !isClosed(holder)) {
+      sibling = holder;
+      concurrent = true;
+    } else replacing = outcome.holder;
   }
-  const request = newRequest(
-    {
-      id: newRequestId(),
-      type: input.type,
-      channel: 'web',
-      email,
-      locale: input.locale ?? 'th',
-      ...(input.details ? { details: input.details } : {}),
-      status: 'awaiting_confirmation',
-    },
-    now,
-    deps.settings.deadlines,
-    'requester',
-  );
-  const owing = owe(
-    request,
-    [
-      auditOwed({
-        subject: auditSubject(request),
-        actor: 'requester',
-        action: 'request.received',
-        requestId: request.id,
-        details: { channel: 'web', type: request.type },
-      }),
-      // An unsubscribe is enforced by its deadline even if nobody ever clicks the link (policy 6).
-      chainOwed(deps, request, 'chain:received'),
-      await confirmationOwed(deps, request, email, 'mail:confirmation'),
-    ],
-    now,
-  );
-  await deps.requests.create(owing);
-  // The answer is the same whether or not a mail went out or an account exists: nothing to probe.
-  // It is 202 even when an effect failed: the request is stored with what it owes, and the sweep finishes it.
-  await finish(deps, owing, 'report');
-  return { requestId: request.id, status: request.status };
+  if (!sibling) throw new ConflictError('request_changed', 'The same request was being submitted at the same moment; please send it again');
+  return foldIntoSibling(deps, sibling, email, now, !concurrent);
+}
+
+/** A repeat of an open request: nothing new opens; a later repeat gets its confirmation link again (rate-limited). */
+async function foldIntoSibling(deps: RequestDeps, sibling: DataRequest, email: string, now: Date, resendLink: boolean) {
+  let current = sibling;
+  if (resendLink && sibling.status === 'awaiting_confirmation') {
+    const again = await confirmationOwed(deps, sibling, email, `mail:confirmation:${sibling.version + 1}`);
+    // Lost to a concurrent write: that writer answered the same person; nothing more is owed here.
+    if (again) current = (await updateOwing(deps, owe({ ...sibling, version: sibling.version + 1 }, [again], now))) ?? sibling;
+  }
+  // A repeat also finishes whatever an earlier failure left owed.
+  await finish(deps, current, 'report');
+  return { requestId: sibling.id, status: sibling.status };
 }
 
 export interface InboundMail {

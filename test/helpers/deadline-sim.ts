@@ -27,10 +27,20 @@ import { FixedClock } from './memory-stores';
 
 export class MemoryRequestStore implements RequestStore {
   readonly items = new Map<string, DataRequest>();
+  /** Open-request slots: (address, type) -> the request holding it. */
+  readonly slots = new Map<string, string>();
   async create(r: DataRequest) {
     if (this.items.has(r.id)) return 'duplicate' as const;
     this.items.set(r.id, structuredClone(r));
     return 'created' as const;
+  }
+  async createOpen(r: DataRequest, slot: string, replacing?: string) {
+    const holder = this.slots.get(slot);
+    if (holder !== undefined && holder !== replacing) return { created: false as const, holder };
+    if (this.items.has(r.id)) throw new Error(`request ${r.id} exists`);
+    this.slots.set(slot, r.id);
+    this.items.set(r.id, structuredClone(r));
+    return { created: true as const };
   }
   async get(id: string) {
     const r = this.items.get(id);

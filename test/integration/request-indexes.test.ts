@@ -32,6 +32,26 @@ async function pages<T>(read: (cursor?: string) => Promise<{ items: T[]; next?: 
 }
 
 describe('sweep indexes against the emulator', () => {
+  it('lets one request hold an open slot: a second is refused with the holder, and takes it only by replacing that holder', async () => {
+    const store = requests();
+    const make = () =>
+      newRequest(
+        { id: newRequestId(), type: 'delete', channel: 'web', email: `slot-${randomUUID()}@example.com`, locale: 'en', status: 'awaiting_confirmation' },
+        past,
+        DEFAULT_DEADLINES,
+        'test',
+      );
+    const slot = `${randomUUID()}#delete`;
+    const [a, b, c] = [make(), make(), make()];
+    expect(await store.createOpen(a, slot)).toEqual({ created: true });
+    expect(await store.createOpen(b, slot)).toEqual({ created: false, holder: a.id });
+    expect(await store.get(b.id)).toBeUndefined();
+    expect(await store.createOpen(b, slot, 'R-SOMEONEELS')).toEqual({ created: false, holder: a.id });
+    expect(await store.createOpen(b, slot, a.id)).toEqual({ created: true });
+    expect(await store.createOpen(c, slot, a.id)).toEqual({ created: false, holder: b.id });
+    expect((await store.get(b.id))?.id).toBe(b.id);
+  });
+
   it('lists a request while it owes an effect, oldest first, and not once the effect is done', async () => {
     const store = requests();
     const request = newRequest(

@@ -174,10 +174,12 @@ describe('requests by web form', () => {
     }
   });
 
-  it('answers 8 simultaneous submissions from one address with a 202 each, and loses no audit entry', async () => {
+  it('answers 8 simultaneous submissions from one address with a 202 each, opens one request, sends one mail and loses no audit entry', async () => {
     const email = `same-${randomUUID().slice(0, 8)}@example.com`;
     const answers = await Promise.all(Array.from({ length: 8 }, () => call('POST', '/v1/requests', { email, type: 'access', locale: 'en' })));
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
+    expect(new Set(answers.map((a) => a.body.requestId)).size).toBe(1);
+    expect(await mailTo(email)).toHaveLength(1);
     const { auditSubject } = await import('../../shared/domain/requests');
     const { requestStore } = await import('../../shared/adapters/wiring');
     for (const id of new Set(answers.map((a) => a.body.requestId as string))) {

@@ -249,6 +249,34 @@ describe('submitting reads only what folding needs', () => {
     expect(again.requestId).toBe(first.requestId);
     expect(historyReads).toBe(0);
   });
+
+  it('opens one request and sends one mail for five identical submissions at the same moment (a double click)', async () => {
+    const w = world();
+    const email = 'twice@example.com';
+    // The index the repeat check reads cannot see a request written at the same moment; the slot can.
+    w.sim.requests.openByEmail = async () => [];
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => submitWebRequest(w.deps, { email, type: 'delete', locale: 'en' }, { ip: '198.51.100.7' })),
+    );
+    expect(new Set(answers.map((a) => a.requestId)).size).toBe(1);
+    expect([...w.sim.requests.items.values()].filter((r) => r.email === email)).toHaveLength(1);
+    expect(w.mailTo(email)).toHaveLength(1);
+  });
+
+  it('opens a new request once the open one for that address and type is closed (the slot passes on)', async () => {
+    const w = world();
+    const email = 'again@example.com';
+    w.sim.requests.openByEmail = async () => [];
+    const first = await submitWebRequest(w.deps, { email, type: 'delete' }, { ip: '198.51.100.7' });
+    const stored = (await w.sim.requests.get(first.requestId))!;
+    await w.sim.requests.update({ ...stored, version: stored.version + 1, status: 'expired', closedAt: w.sim.clock.now().toISOString() });
+    const second = await submitWebRequest(w.deps, { email, type: 'delete' }, { ip: '198.51.100.7' });
+    expect(second.requestId).not.toBe(first.requestId);
+    expect(second.status).toBe('awaiting_confirmation');
+    // A different type is its own slot.
+    const other = await submitWebRequest(w.deps, { email, type: 'access' }, { ip: '198.51.100.7' });
+    expect(other.requestId).not.toBe(second.requestId);
+  });
 });
 
 describe('the unsubscribe notice', () => {
