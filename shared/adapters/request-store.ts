@@ -24,6 +24,7 @@ const toItem = (r: DataRequest): Item => ({
 });
 const sentMailKey = (messageId: string) => `SENT#${messageId}`;
 const openSlotKey = (slot: string) => `OPEN#${slot}`;
+const SLOT_KEPT_AFTER_DUE_S = 30 * 86_400;
 /** The slot's condition failed, or DynamoDB cancelled the transaction for a concurrent one on the same slot. */
 const lostTheSlot = (error: unknown) =>
   isConditionFailure(error) ||
@@ -57,7 +58,9 @@ export class DynamoRequestStore implements RequestStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { pk: slotKey, requestId: request.id },
+                // Gone by TTL a month after the holder's due date: by then it is closed, and the slot (an
+                // address hash) is not kept longer than the request it guards.
+                Item: { pk: slotKey, requestId: request.id, expiresAt: Math.floor(Date.parse(request.dueAt) / 1000) + SLOT_KEPT_AFTER_DUE_S },
                 ConditionExpression: replacing === undefined ? 'attribute_not_exists(pk)' : 'attribute_not_exists(pk) OR requestId = :replacing',
                 ...(replacing === undefined ? {} : { ExpressionAttributeValues: { ':replacing': replacing } }),
               },
