@@ -6,7 +6,10 @@ import { startChain } from '../../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
 import type { Member } from '../../shared/domain/members';
 import type { AuditInput, DeadlineJob, OutgoingMail } from '../../shared/domain/ports';
+import type { CompletionDeps } from '../../shared/domain/request-completion';
 import type { InboundMail, RequestDeps } from '../../shared/domain/request-service';
+import { newRequest } from '../../shared/domain/requests';
+import type { RequestType } from '../../shared/domain/request-types';
 import type { DataRequest } from '../../shared/domain/requests';
 import type { OutEvent } from '../../shared/domain/events-out';
 import { simulation } from './deadline-sim';
@@ -101,4 +104,55 @@ export function world(fail: Partial<Failing> = {}) {
   const mailTo = (to: string) => sim.mailer.sent.filter((m) => m.to === to);
   const entries = (action: string, requestId?: string) => sim.audit.entries.filter((e) => e.action === action && (!requestId || e.requestId === requestId));
   return { sim, deps, mailer, audit, scheduler, events, published, mailTo, entries };
+}
+
+/**
+ * A world for carrying out a request: the world above, the member (kept as completion writes it),
+ * the data a completion reads and erases (none unless `data` says), and an open request of `type`.
+ */
+export function completionWorld(
+  options: { type?: RequestType; fail?: Partial<Failing>; id?: string; data?: Partial<CompletionDeps['data']>; deps?: Partial<CompletionDeps> } = {},
+) {
+  const w = world(options.fail);
+  let stored: Member = { ...member };
+  const deps: CompletionDeps = {
+    ...w.deps,
+    members: {
+      get: async () => stored,
+      put: async (m) => {
+        stored = m;
+      },
+    },
+    data: {
+      visitorIds: async () => [],
+      stopProfiling: async () => undefined,
+      eraseVisits: async () => 0,
+      eraseConsentHistory: async () => 0,
+      consentHistory: async () => [],
+      visits: async () => [],
+      orders: async () => [],
+      ...options.data,
+    },
+    disclosures: { forMember: async () => [] },
+    suppressionList: { get: async () => undefined },
+    exports: { put: async () => 'exports/x.json' },
+    settings: { publicUrl: 'https://api.example.com', holdDays: 730, exportLinkDays: 7 },
+    ...options.deps,
+  };
+  const request = newRequest(
+    {
+      id: options.id ?? 'R-EEEEEEEEEE',
+      type: options.type ?? 'delete',
+      channel: 'email',
+      email: member.email,
+      memberId: member.memberId,
+      locale: 'en',
+      status: 'open',
+    },
+    w.sim.clock.now(),
+    DEFAULT_DEADLINES,
+    'test',
+  );
+  const stateOf = async () => (await w.sim.requests.get(request.id))!;
+  return { w, deps, request, member: () => stored, stateOf };
 }

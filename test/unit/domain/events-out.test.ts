@@ -10,15 +10,13 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../infra/stage-config';
-import { DEFAULT_DEADLINES } from '../../../shared/domain/deadlines';
 import { addressHash, EVENT_TYPES, outEvent, schemaFileOf, type EventType, type OutEvent } from '../../../shared/domain/events-out';
 import type { Member } from '../../../shared/domain/members';
-import { completeRequest, type CompletionDeps, type CompletionInput } from '../../../shared/domain/request-completion';
+import { completeRequest, type CompletionInput } from '../../../shared/domain/request-completion';
 import { SWEEP_GRACE_MS, sweepOwedEffects } from '../../../shared/domain/request-effects';
 import { confirmRequest, intakeEmail } from '../../../shared/domain/request-service';
-import { newRequest } from '../../../shared/domain/requests';
 import type { RequestType } from '../../../shared/domain/request-types';
-import { deletionMail, member, pass, world } from '../../helpers/request-world';
+import { completionWorld as sharedCompletionWorld, deletionMail, member, pass, world } from '../../helpers/request-world';
 import { anonymiseEndedHolds, cancelMember } from '../../../shared/domain/member-service';
 import { deactivate } from '../../../shared/domain/members';
 
@@ -36,40 +34,14 @@ const publishedBy = (w: ReturnType<typeof world>) => {
 };
 const typesOf = (events: OutEvent[]) => events.map((e) => e.type).sort();
 
-function completionWorld(fail: Parameters<typeof world>[0] = {}, type: RequestType = 'delete') {
-  const w = world(fail);
-  let stored: Member = { ...member };
-  const deps: CompletionDeps = {
-    ...w.deps,
-    members: {
-      get: async () => stored,
-      put: async (m) => {
-        stored = m;
-      },
-    },
-    data: {
-      visitorIds: async () => ['visitor-0001'],
-      stopProfiling: async () => undefined,
-      eraseVisits: async () => 3,
-      eraseConsentHistory: async () => 1,
-      consentHistory: async () => [],
-      visits: async () => [],
-      orders: async () => [],
-    },
-    disclosures: { forMember: async () => [] },
-    suppressionList: { get: async () => undefined },
-    exports: { put: async () => 'exports/x.json' },
-    suppress: async () => undefined,
-    settings: { publicUrl: 'https://api.example.com', holdDays: 730, exportLinkDays: 7 },
-  };
-  const request = newRequest(
-    { id: 'R-EEEEEEEEEE', type, channel: 'email', email: member.email, memberId: member.memberId, locale: 'en', status: 'open' },
-    w.sim.clock.now(),
-    DEFAULT_DEADLINES,
-    'test',
-  );
-  return { w, deps, request, member: () => stored };
-}
+/** A completion that erases a visitor's records and suppresses the address, as the real one does. */
+const completionWorld = (fail: Parameters<typeof world>[0] = {}, type: RequestType = 'delete') =>
+  sharedCompletionWorld({
+    fail,
+    type,
+    data: { visitorIds: async () => ['visitor-0001'], eraseVisits: async () => 3, eraseConsentHistory: async () => 1 },
+    deps: { suppress: async () => undefined },
+  });
 
 describe('events out: what each step publishes', () => {
   it('publishes request.opened for an authenticated mail, naming the member and never the address', async () => {

@@ -11,13 +11,12 @@ import { makeHandler as requestDetail } from '../../../functions/admin/get-reque
 import { processJob, startChain } from '../../../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../../../shared/domain/deadlines';
 import { confirmFulfilment, overrideFulfilment, type ConfirmingSystem } from '../../../shared/domain/fulfilment';
-import type { Member } from '../../../shared/domain/members';
-import { completeRequest, type CompletionDeps } from '../../../shared/domain/request-completion';
+import { completeRequest } from '../../../shared/domain/request-completion';
 import { SWEEP_GRACE_MS, sweepOwedEffects } from '../../../shared/domain/request-effects';
-import { anonymiseRequest, newRequest } from '../../../shared/domain/requests';
+import { anonymiseRequest } from '../../../shared/domain/requests';
 import type { RequestType } from '../../../shared/domain/request-types';
 import { apiEvent, invoke } from '../../helpers/events';
-import { member, world } from '../../helpers/request-world';
+import { completionWorld, member, type world } from '../../helpers/request-world';
 import { staffEvent } from '../../helpers/staff-auth';
 
 const SHOP: ConfirmingSystem = {
@@ -28,41 +27,8 @@ const SHOP: ConfirmingSystem = {
 const PAYMENTS: ConfirmingSystem = { id: 'payments', events: ['member.erasure_due'], principalArn: 'arn:aws:iam::123456789012:role/payments' };
 const NEWSLETTER: ConfirmingSystem = { id: 'newsletter', events: ['address.suppressed'], principalArn: 'arn:aws:iam::123456789012:role/newsletter' };
 
-function setup(type: RequestType = 'delete', systems: ConfirmingSystem[] = [SHOP, PAYMENTS, NEWSLETTER], fail: Parameters<typeof world>[0] = {}) {
-  const w = world(fail);
-  let stored: Member = { ...member };
-  const deps: CompletionDeps = {
-    ...w.deps,
-    members: {
-      get: async () => stored,
-      put: async (m) => {
-        stored = m;
-      },
-    },
-    data: {
-      visitorIds: async () => [],
-      stopProfiling: async () => undefined,
-      eraseVisits: async () => 0,
-      eraseConsentHistory: async () => 0,
-      consentHistory: async () => [],
-      visits: async () => [],
-      orders: async () => [],
-    },
-    disclosures: { forMember: async () => [] },
-    suppressionList: { get: async () => undefined },
-    exports: { put: async () => 'exports/x.json' },
-    settings: { publicUrl: 'https://api.example.com', holdDays: 730, exportLinkDays: 7 },
-    systems,
-  };
-  const request = newRequest(
-    { id: 'R-FFFFFFFFFF', type, channel: 'email', email: member.email, memberId: member.memberId, locale: 'en', status: 'open' },
-    w.sim.clock.now(),
-    DEFAULT_DEADLINES,
-    'test',
-  );
-  const stateOf = async () => (await w.sim.requests.get(request.id))!;
-  return { w, deps, request, stateOf };
-}
+const setup = (type: RequestType = 'delete', systems: ConfirmingSystem[] = [SHOP, PAYMENTS, NEWSLETTER], fail: Parameters<typeof world>[0] = {}) =>
+  completionWorld({ type, fail, id: 'R-FFFFFFFFFF', deps: { systems } });
 
 describe('fulfilment: a carried-out request waits for the systems that act on it', () => {
   it('keeps a delete open with each erasing system waiting, and holds the requester\u2019s notice back', async () => {
