@@ -8,7 +8,7 @@ import { decideHop, delayUntil, needsChain, nextMilestone, type Milestone } from
 import { DAY_MS, type DeadlineSettings } from './deadlines';
 import { ConflictError } from './errors';
 import { staffEscalation, staffReminder } from './notices';
-import type { AuditLog, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
+import type { AuditLog, ChainState, ChainStore, Clock, DeadlineJob, Mailer, RequestStore, Scheduler } from './ports';
 import { auditSubject, isClosed, withEvent, type DataRequest } from './requests';
 import type { EventPublisher } from './events-out';
 import { lateSystems } from './fulfilment';
@@ -227,18 +227,31 @@ export async function expireUnconfirmed(
 export async function sweepChains(
   deps: Pick<DeadlineDeps, 'requests' | 'chains' | 'scheduler' | 'clock' | 'settings'>,
 ): Promise<{ checked: number; restarted: number }> {
-  const now = deps.clock.now();
-  const staleBefore = new Date(now.getTime() - deps.settings.staleChainMinutes * 60_000);
+  const staleBefore = new Date(deps.clock.now().getTime() - deps.settings.staleChainMinutes * 60_000);
+  return restartQuietChains(deps.chains, staleBefore, async (chain) => {
+    const request = await deps.requests.get(chain.requestId);
+    return request !== undefined && needsChain(request) && (await startChain(deps, request));
+  });
+}
+
+/**
+ * Walks the chains quiet since `staleBefore`, page by page, through the sparse byQuietChain index:
+ * `restart` says whether it restarted a chain; one it did not restart no longer needs one and is retired.
+ */
+export async function restartQuietChains(
+  chains: Pick<ChainStore, 'quietSince' | 'retire'>,
+  staleBefore: Date,
+  restart: (chain: ChainState & { requestId: string }) => Promise<boolean>,
+): Promise<{ checked: number; restarted: number }> {
   let checked = 0;
   let restarted = 0;
   let cursor: string | undefined;
   do {
-    const page = await deps.chains.quietSince(staleBefore, 100, cursor);
+    const page = await chains.quietSince(staleBefore, 100, cursor);
     for (const chain of page.items) {
       checked++;
-      const request = await deps.requests.get(chain.requestId);
-      if (request && needsChain(request) && (await startChain(deps, request))) restarted++;
-      else await deps.chains.retire(chain.requestId, chain.chainId);
+      if (await restart(chain)) restarted++;
+      else await chains.retire(chain.requestId, chain.chainId);
     }
     cursor = page.next;
   } while (cursor);

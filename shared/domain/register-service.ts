@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { DATA_CATEGORIES, type DataCategory } from '../processing';
 import { decideChainHop, delayUntil } from './deadline-chain';
-import type { HopOutcome } from './deadline-service';
+import { restartQuietChains, type HopOutcome } from './deadline-service';
 import { ConflictError, InvalidInputError, NotFoundError, type Issue } from './errors';
 import type { Locale } from './members';
 import { agreementExpiryNotice, breachDeadlineNotice, breachSubjectNotice } from './notices';
@@ -325,20 +325,11 @@ export async function processRegisterJob(deps: RegisterDeps, job: RegisterJob): 
 export async function sweepRegisters(deps: RegisterDeps): Promise<{ checked: number; restarted: number; settled: number }> {
   const now = deps.clock.now();
   const staleBefore = new Date(now.getTime() - deps.settings.staleChainMinutes * 60_000);
-  let checked = 0;
-  let restarted = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.chains.quietSince(staleBefore, 100, cursor);
-    for (const chain of page.items) {
-      checked++;
-      const [kind, id] = chain.requestId.split(':') as [RegisterKind, string];
-      const entry = kind === 'breach' || kind === 'processor' ? await deps.registers.get(kind, id) : undefined;
-      if (entry && registerNeedsChain(kind, entry, now) && (await startRegisterChain(deps, kind, entry))) restarted++;
-      else await deps.chains.retire(chain.requestId, chain.chainId);
-    }
-    cursor = page.next;
-  } while (cursor);
+  const { checked, restarted } = await restartQuietChains(deps.chains, staleBefore, async (chain) => {
+    const [kind, id] = chain.requestId.split(':') as [RegisterKind, string];
+    const entry = kind === 'breach' || kind === 'processor' ? await deps.registers.get(kind, id) : undefined;
+    return entry !== undefined && registerNeedsChain(kind, entry, now) && (await startRegisterChain(deps, kind, entry));
+  });
   let settled = 0;
   for (const kind of ['breach', 'processor'] as const) {
     for (const entry of await deps.registers.list(kind)) {
