@@ -1,17 +1,9 @@
-/**
- * The staff console in a real browser (headless Chromium from Debian), on the local system `npm start`
- * runs (real handlers, the emulator's user pool and mail): staff sign in and work a request that came
- * in by mail through to the completion mail; the DPO signs in with TOTP and works the registers and a
- * member's audit; Thai and English; keyboard-only use; axe-core WCAG 2.2 AA on every page. A closed
- * account waits for the shop's loyalty app (a system that confirms back) until the DPO overrides.
- * Screenshots go to test-results/.
- */
-import axe from 'axe-core';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTP } from 'otpauth';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type StageSettings, stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
@@ -21,9 +13,7 @@ import { sentMail } from '../../scripts/lib/outbox';
 import { createStaffUser } from '../../scripts/lib/local-staff-auth';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** Playwright's wait for any element or response: generous for a loaded 2-core machine; a quick one never waits this long. */
 const UI_TIMEOUT_MS = 60_000;
 
@@ -61,18 +51,7 @@ beforeAll(async () => {
   // What `npm start` serves: the bundle built by `npm run build:console`.
   buildConsole();
   system = await startLocalSystem({ port: 0, settings, tablePrefix: `console-${randomUUID().slice(0, 8)}` });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // The sample mail's sender is this member; the mail opens a delete request (DMARC passes).
   const put = await fetch(`${system.url}/v1/members/${memberId}`, {
     method: 'PUT',
@@ -134,15 +113,6 @@ async function signInAs(page: Page, user: { username: string; password: string; 
   }
   await shown(nav);
   return page;
-}
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async (tags) => {
-    const engine = (window as unknown as { axe: typeof axe }).axe;
-    const r = await engine.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }));
-  }, WCAG_TAGS);
 }
 
 /** Waits (Playwright's auto-waiting) until the locator, or one holding `text`, is visible. */

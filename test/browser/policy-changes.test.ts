@@ -1,21 +1,12 @@
-/**
- * Policy changes announced on the site (policy 7), in headless Chromium against the real handlers:
- * `GET /v1/policy` carries the change summary of the version in force, the kit's renewal banner says
- * what changed in the visitor's language (Thai and English pages), and the public page of versions
- * lists every version with its date, summary and the SHA-256 of its text, passing axe-core's WCAG
- * 2.2 AA checks.
- */
-import axe from 'axe-core';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { staffHeaders } from '../helpers/staff-auth';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** Generous for a loaded 2-core machine; tests await the element that proves a state. */
 const UI_TIMEOUT_MS = 60_000;
 
@@ -25,10 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startLocalServer({ settings, port: 0, extra: async (req, res, url) => serveDemo(req, res, url) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -82,18 +70,6 @@ async function publishInForce(changes: string[], summary?: unknown) {
   expect(published.status).toBe(201);
   await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
   return version;
-}
-
-async function axeViolations(page: Page, selector: string) {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(
-    async ([sel, tags]) => {
-      const engine = (window as unknown as { axe: typeof axe }).axe;
-      const r = await engine.run(sel as string, { runOnly: { type: 'tag', values: tags as string[] } });
-      return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }));
-    },
-    [selector, WCAG_TAGS] as const,
-  );
 }
 
 describe('policy changes announced', () => {

@@ -1,13 +1,8 @@
-/**
- * The DPO's register pages of the staff console in headless Chromium, against the real handlers and
- * the emulator: the DPO records a breach and downloads the s39 record (the API's CSV, with its BOM);
- * a staff member who is not the DPO sees neither; axe-core finds no WCAG 2.2 AA violation.
- */
-import axe from 'axe-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations, launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
@@ -16,8 +11,6 @@ import { startLocalServer } from '../../scripts/lib/local-server';
 import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
 import { staffToken, type StaffRole } from '../helpers/staff-auth';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** Playwright's wait for an element, a navigation or a download: generous for a loaded 2-core machine. */
 const UI_TIMEOUT_MS = 60_000;
 
@@ -43,7 +36,7 @@ beforeAll(async () => {
     }),
   });
   server = await startLocalServer({ settings, port: 0, extra: serveConsole });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   for (const c of contexts) await c.close();
@@ -72,15 +65,6 @@ async function signedIn(role: StaffRole, path: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${server.url}/console${path}`);
   return page;
-}
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async (tags) => {
-    const engine = (window as unknown as { axe: typeof axe }).axe;
-    const r = await engine.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }));
-  }, WCAG_TAGS);
 }
 
 /** The datetime-local value of an instant, in Bangkok (UTC+7 all year). */

@@ -15,6 +15,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 export const UI_TIMEOUT_MS = 60_000;
 
+/** Debian's headless Chromium, quiet: no sandbox (containers), no GPU, no background traffic. */
+export const launchChromium = () =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+
 export interface DemoBrowser {
   url: string;
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
@@ -30,18 +45,7 @@ export async function startDemoBrowser(extra?: (req: IncomingMessage, res: Serve
   });
   let browser: Browser;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   } catch (error) {
     await server.close();
     throw error;
@@ -62,13 +66,13 @@ export async function startDemoBrowser(extra?: (req: IncomingMessage, res: Serve
   };
 }
 
-/** axe-core's WCAG 2.2 AA violations inside `selector`. */
-export async function axeViolations(page: Page, selector: string) {
+/** axe-core's WCAG 2.2 AA violations inside `selector` (the whole document without one). */
+export async function axeViolations(page: Page, selector?: string) {
   await page.addScriptTag({ content: axe.source });
   return page.evaluate(
     async ([sel, tags]) => {
       const engine = (window as unknown as { axe: typeof axe }).axe;
-      const r = await engine.run(sel as string, { runOnly: { type: 'tag', values: tags as string[] } });
+      const r = await engine.run(sel ?? document, { runOnly: { type: 'tag', values: tags as string[] } });
       return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }));
     },
     [selector, WCAG_TAGS] as const,
