@@ -170,6 +170,10 @@ export const TABLES = {
     envVar: 'SUBSCRIPTIONS_TABLE',
     // pk = SHA-256 of the lower-cased address: the key in unsubscribe links, with no address in clear.
     partitionKey: pk,
+    indexes: [
+      // Sparse: only addresses whose unsubscribe notice is still owed (a failed send), oldest first, for the sweep.
+      { name: 'byOwedNotice', partitionKey: { name: 'noticeQueue', type: 'S' }, sortKey: { name: 'noticeOwedSince', type: 'S' } },
+    ],
     processing: {
       activities: ['marketingPreferences'],
       retention: {

@@ -90,13 +90,14 @@ export const WORKERS: WorkerDef[] = [
     id: 'sweepChains',
     handler: 'deadlines/sweep-chains',
     summary:
-      'Hourly: restart the deadline chain of any open request, breach or agreement whose chain went quiet, and finish the effects requests and registers still owe',
+      'Hourly: restart the deadline chain of any open request, breach or agreement whose chain went quiet, and finish the effects requests and registers still owe and the unsubscribe notices whose send failed',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
     uses: {
       tables: {
         requests: ['Query', 'GetItem', 'PutItem', 'UpdateItem'],
         audit: ['Query', 'PutItem'],
-        subscriptions: ['GetItem', 'UpdateItem'],
+        // Query: the unsubscribe notices still owed (byOwedNotice).
+        subscriptions: ['Query', 'GetItem', 'UpdateItem'],
         registers: ['Query', 'GetItem', 'PutItem', 'UpdateItem'],
         members: ['GetItem'],
       },

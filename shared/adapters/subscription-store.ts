@@ -1,10 +1,14 @@
 /** Subscriptions table (the suppression list): pk = SHA-256 of the lower-cased address. */
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Locale } from '../domain/members';
 import type { Subscription, SubscriptionStore, UnsubscribeVia } from '../domain/ports';
 import { isConditionFailure } from './dynamodb';
 
-type Item = Omit<Subscription, 'key'> & { pk: string };
-const toSubscription = ({ pk, ...rest }: Item): Subscription => ({ key: pk, ...rest });
+type Item = Omit<Subscription, 'key'> & { pk: string; noticeQueue?: string };
+const toSubscription = ({ pk, noticeQueue: _q, ...rest }: Item): Subscription => ({ key: pk, ...rest });
+/** The one partition of the sparse byOwedNotice index: only addresses whose notice is still owed carry it. */
+const NOTICE_QUEUE = 'OWED';
+const OWED_MARKERS = 'noticeQueue, noticeOwedSince, noticeLocale';
 
 export class DynamoSubscriptionStore implements SubscriptionStore {
   constructor(
@@ -65,8 +69,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         TableName: this.table,
         Key: { pk: key },
         // The old unsubscribe's time, channel and notice go: the next unsubscribe is a new one, told again.
-        UpdateExpression:
-          'SET email = if_not_exists(email, :e), subscribed = :t, resubscribedAt = :now REMOVE unsubscribedAt, via, requestId, confirmedAt, noticeClaimedUntil',
+        UpdateExpression: `SET email = if_not_exists(email, :e), subscribed = :t, resubscribedAt = :now REMOVE unsubscribedAt, via, requestId, confirmedAt, noticeClaimedUntil, ${OWED_MARKERS}`,
         ExpressionAttributeValues: { ':e': email, ':t': true, ':now': now.toISOString() },
       }),
     );
@@ -75,21 +78,36 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async markConfirmed(key: string, now: Date) {
     return this.conditionalUpdate({
       Key: { pk: key },
-      UpdateExpression: 'SET confirmedAt = :now',
+      // The notice goes with the request's own mail: nothing is owed here any more.
+      UpdateExpression: `SET confirmedAt = :now REMOVE ${OWED_MARKERS}`,
       // A link delivery sending the notice right now keeps it: one notice, whoever sends it.
       ConditionExpression: 'attribute_not_exists(confirmedAt) AND (attribute_not_exists(noticeClaimedUntil) OR noticeClaimedUntil <= :now)',
       ExpressionAttributeValues: { ':now': now.toISOString() },
     });
   }
 
-  async claimNotice(key: string, now: Date, until: Date) {
+  async claimNotice(key: string, now: Date, until: Date, locale: Locale) {
     return this.conditionalUpdate({
       Key: { pk: key },
-      UpdateExpression: 'SET noticeClaimedUntil = :until',
+      UpdateExpression:
+        'SET noticeClaimedUntil = :until, noticeQueue = :q, noticeOwedSince = if_not_exists(noticeOwedSince, :now), noticeLocale = if_not_exists(noticeLocale, :locale)',
       ConditionExpression:
         'attribute_exists(pk) AND attribute_not_exists(confirmedAt) AND (attribute_not_exists(noticeClaimedUntil) OR noticeClaimedUntil <= :now)',
-      ExpressionAttributeValues: { ':now': now.toISOString(), ':until': until.toISOString() },
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':until': until.toISOString(), ':q': NOTICE_QUEUE, ':locale': locale },
     });
+  }
+
+  async owedNotices(before: Date, limit: number) {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byOwedNotice',
+        KeyConditionExpression: 'noticeQueue = :q AND noticeOwedSince < :before',
+        ExpressionAttributeValues: { ':q': NOTICE_QUEUE, ':before': before.toISOString() },
+        Limit: limit,
+      }),
+    );
+    return (Items as Item[]).map(toSubscription);
   }
 
   async noticeSent(key: string, now: Date) {
@@ -97,7 +115,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: key },
-        UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :now) REMOVE noticeClaimedUntil',
+        UpdateExpression: `SET confirmedAt = if_not_exists(confirmedAt, :now) REMOVE noticeClaimedUntil, ${OWED_MARKERS}`,
         ExpressionAttributeValues: { ':now': now.toISOString() },
       }),
     );

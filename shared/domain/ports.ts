@@ -215,6 +215,10 @@ export interface Subscription {
   confirmedAt?: string;
   /** A delivery sending the notice holds it until then; a failed send clears it (see `claimNotice`). */
   noticeClaimedUntil?: string;
+  /** Since when the notice has been owed (set by the first claim, gone once sent): the sweep finishes it. */
+  noticeOwedSince?: string;
+  /** The language the notice is owed in. */
+  noticeLocale?: import('./members').Locale;
   linkIssuedAt?: string;
   /** When the customer last asked for newsletters again after an unsubscribe. */
   resubscribedAt?: string;
@@ -235,8 +239,13 @@ export interface SubscriptionStore {
    * elsewhere (a request's owed mail); false also while a link delivery holds the notice's claim.
    */
   markConfirmed(key: string, now: Date): Promise<boolean>;
-  /** True for the one delivery that may send the notice now (not sent yet, no live claim); it holds the claim until `until`. */
-  claimNotice(key: string, now: Date, until: Date): Promise<boolean>;
+  /**
+   * True for the one delivery that may send the notice now (not sent yet, no live claim); it holds the
+   * claim until `until`. The first claim also marks the notice owed (in `locale`), for the sweep.
+   */
+  claimNotice(key: string, now: Date, until: Date, locale: import('./members').Locale): Promise<boolean>;
+  /** Notices owed since before `before` (a failed send, a delivery that died), oldest first. */
+  owedNotices(before: Date, limit: number): Promise<Subscription[]>;
   /** The notice went out: it is never owed again. */
   noticeSent(key: string, now: Date): Promise<void>;
   /** A failed send gives its claim (`until`) back, so the next click takes the notice at once. */

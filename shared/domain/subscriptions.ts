@@ -53,9 +53,9 @@ export const NOTICE_LEASE_MS = 5 * 60_000;
  * Suppresses the address at once and tells the customer, once. The suppression is written first and
  * never rolled back. The notice is owed until it is sent: a delivery claims it (so of concurrent
  * clicks only one sends), sends, then marks it sent; a failed send gives the claim back and is
- * answered as `noticeFailure`, so the next click, mail or staff action for the address sends it.
- * Idempotent: a replayed link, a second click or a duplicate job changes nothing and sends nothing
- * more once the notice is out.
+ * answered as `noticeFailure`; the next click, mail or staff action for the address, or the hourly
+ * sweep (`sendOwedNotices`), sends it. Idempotent: a replayed link, a second click or a duplicate job
+ * changes nothing and sends nothing more once the notice is out.
  */
 export async function unsubscribe(
   deps: SubscriptionDeps,
@@ -69,17 +69,48 @@ export async function unsubscribe(
   // A key we never issued a link for: nothing to suppress or tell, answered like any other.
   if (!email) return { suppressed: false };
   const suppressed = await deps.subscriptions.suppress(target.key, email, via, now);
+  const { failure } = await sendNotice(deps, { key: target.key, email, via, locale });
+  return failure === undefined ? { suppressed } : { suppressed, noticeFailure: failure };
+}
+
+/**
+ * Claims, sends and marks sent the unsubscribe notice. `sent` false with no failure: already sent, or
+ * another delivery holds it; a `failure` leaves it owed.
+ */
+async function sendNotice(
+  deps: SubscriptionDeps,
+  notice: { key: string; email: string; via: UnsubscribeVia; locale: Locale },
+): Promise<{ sent: boolean; failure?: unknown }> {
+  const now = deps.clock.now();
   const until = new Date(now.getTime() + NOTICE_LEASE_MS);
-  if (!(await deps.subscriptions.claimNotice(target.key, now, until))) return { suppressed };
+  if (!(await deps.subscriptions.claimNotice(notice.key, now, until, notice.locale))) return { sent: false };
   try {
-    await deps.mailer.send({ to: email, ...unsubscribeConfirmed({ via, shopName: deps.settings.shopName }, locale) });
-  } catch (noticeFailure) {
-    // Still owed; if giving the claim back fails too, the lease runs out and the next click sends it.
-    await deps.subscriptions.releaseNotice(target.key, until).catch(() => undefined);
-    return { suppressed, noticeFailure };
+    await deps.mailer.send({ to: notice.email, ...unsubscribeConfirmed({ via: notice.via, shopName: deps.settings.shopName }, notice.locale) });
+  } catch (failure) {
+    // Still owed; if giving the claim back fails too, the lease runs out and the sweep sends it.
+    await deps.subscriptions.releaseNotice(notice.key, until).catch(() => undefined);
+    return { sent: false, failure };
   }
-  await deps.subscriptions.noticeSent(target.key, now);
-  return { suppressed };
+  await deps.subscriptions.noticeSent(notice.key, now);
+  return { sent: true };
+}
+
+/**
+ * The sweep's part: unsubscribe notices owed for longer than a delivery's lease (their send failed
+ * or the delivery died), read through the sparse byOwedNotice index, each sent once (the claim keeps
+ * a click at the same moment from sending it too). Failures stay owed for the next run.
+ */
+export async function sendOwedNotices(deps: SubscriptionDeps, batch = 50): Promise<{ sent: number; failed: number }> {
+  const owed = await deps.subscriptions.owedNotices(new Date(deps.clock.now().getTime() - NOTICE_LEASE_MS), batch);
+  let sent = 0;
+  let failed = 0;
+  for (const s of owed) {
+    if (!s.via) continue;
+    const outcome = await sendNotice(deps, { key: s.key, email: s.email, via: s.via, locale: s.noticeLocale ?? 'th' });
+    if (outcome.sent) sent++;
+    else if (outcome.failure !== undefined) failed++;
+  }
+  return { sent, failed };
 }
 
 export async function subscriptionStatus(deps: { subscriptions: Pick<SubscriptionStore, 'get'> }, email: string) {

@@ -23,6 +23,7 @@ import type {
   UnsubscribeVia,
 } from '../../shared/domain/ports';
 import { isClosed, type DataRequest, type RequestStatus } from '../../shared/domain/requests';
+import type { Locale } from '../../shared/domain/members';
 import { FixedClock } from './memory-stores';
 
 export class MemoryRequestStore implements RequestStore {
@@ -152,26 +153,47 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     const s = this.items.get(key);
     if (!s || s.confirmedAt || (s.noticeClaimedUntil && s.noticeClaimedUntil > now.toISOString())) return false;
     s.confirmedAt = now.toISOString();
+    delete s.noticeOwedSince;
+    delete s.noticeLocale;
     return true;
   }
-  async claimNotice(key: string, now: Date, until: Date) {
+  async claimNotice(key: string, now: Date, until: Date, locale: Locale) {
     const s = this.items.get(key);
     if (!s || s.confirmedAt || (s.noticeClaimedUntil && s.noticeClaimedUntil > now.toISOString())) return false;
     s.noticeClaimedUntil = until.toISOString();
+    s.noticeOwedSince ??= now.toISOString();
+    s.noticeLocale ??= locale;
     return true;
+  }
+  async owedNotices(before: Date, limit: number) {
+    return [...this.items.values()]
+      .filter((s) => s.noticeOwedSince !== undefined && s.noticeOwedSince < before.toISOString())
+      .sort((a, b) => a.noticeOwedSince!.localeCompare(b.noticeOwedSince!))
+      .slice(0, limit)
+      .map((s) => structuredClone(s));
   }
   async noticeSent(key: string, now: Date) {
     const s = this.items.get(key);
     if (!s) return;
     s.confirmedAt ??= now.toISOString();
     delete s.noticeClaimedUntil;
+    delete s.noticeOwedSince;
+    delete s.noticeLocale;
   }
   async releaseNotice(key: string, until: Date) {
     const s = this.items.get(key);
     if (s?.noticeClaimedUntil === until.toISOString()) delete s.noticeClaimedUntil;
   }
   async resubscribe(key: string, email: string, now: Date) {
-    const { unsubscribedAt: _u, via: _v, confirmedAt: _c, noticeClaimedUntil: _n, ...kept } = this.items.get(key) ?? { key, email };
+    const {
+      unsubscribedAt: _u,
+      via: _v,
+      confirmedAt: _c,
+      noticeClaimedUntil: _n,
+      noticeOwedSince: _o,
+      noticeLocale: _l,
+      ...kept
+    } = this.items.get(key) ?? { key, email };
     this.items.set(key, { ...kept, key, email: kept.email ?? email, subscribed: true, resubscribedAt: now.toISOString() });
   }
 }

@@ -80,20 +80,26 @@ describe('the unsubscribe notice in the suppression list', () => {
     const now = new Date();
     const until = new Date(now.getTime() + NOTICE_LEASE_MS);
     // Only an address we issued a link for or suppressed has a notice to claim.
-    expect(await store.claimNotice(key, now, until)).toBe(false);
+    expect(await store.claimNotice(key, now, until, 'th')).toBe(false);
     await store.suppress(key, 'x@example.com', 'one-click', now);
 
-    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimNotice(key, now, until)));
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimNotice(key, now, until, 'th')));
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await store.markConfirmed(key, now)).toBe(false);
     await store.releaseNotice(key, new Date(until.getTime() + 1)); // not our claim: stays
-    expect(await store.claimNotice(key, now, until)).toBe(false);
+    expect(await store.claimNotice(key, now, until, 'th')).toBe(false);
     await store.releaseNotice(key, until);
-    expect(await store.claimNotice(key, now, until)).toBe(true);
+    // Owed since the first claim, in its language, and listed for the sweep by the sparse index.
+    const owedKeys = async (before: Date) => (await store.owedNotices(before, 100)).map((o) => o.key);
+    expect(await owedKeys(new Date(now.getTime() + 1))).toContain(key);
+    expect(await owedKeys(now)).not.toContain(key);
+    expect((await store.owedNotices(new Date(now.getTime() + 1), 100)).find((o) => o.key === key)).toMatchObject({ noticeLocale: 'th', via: 'one-click' });
+    expect(await store.claimNotice(key, now, until, 'th')).toBe(true);
     await store.noticeSent(key, now);
+    expect(await owedKeys(new Date(now.getTime() + 1))).not.toContain(key);
     expect(await store.get(key)).toMatchObject({ confirmedAt: now.toISOString() });
     expect((await store.get(key))?.noticeClaimedUntil).toBeUndefined();
-    expect(await store.claimNotice(key, new Date(until.getTime() + 1), until)).toBe(false);
+    expect(await store.claimNotice(key, new Date(until.getTime() + 1), until, 'th')).toBe(false);
     expect(await store.markConfirmed(key, now)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import {
   checkSubscriptions,
   keyFromToken,
   NOTICE_LEASE_MS,
+  sendOwedNotices,
   subscriberKey,
   subscriptionStatus,
   unsubscribe,
@@ -75,6 +76,43 @@ describe('unsubscribe', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('leaves a notice whose send failed to the hourly sweep when nobody clicks again: sent once, in the customer\u2019s language', async () => {
+    const deps = setup();
+    const sent = (deps.mailer as unknown as { sent: { subject: string }[] }).sent;
+    await unsubscribeLink(deps, 'a@example.com');
+    const key = subscriberKey('a@example.com');
+    const send = deps.mailer.send.bind(deps.mailer);
+    deps.mailer.send = vi.fn(send).mockRejectedValueOnce(new Error('SES throttled'));
+    expect(await unsubscribe(deps, { key }, 'one-click', 'en')).toMatchObject({ suppressed: true, noticeFailure: expect.any(Error) });
+    // Within a delivery's lease the notice is not the sweep's yet.
+    expect(await sendOwedNotices(deps)).toEqual({ sent: 0, failed: 0 });
+    (deps.clock as FixedClock).advance(NOTICE_LEASE_MS + 1);
+    expect(await sendOwedNotices(deps)).toEqual({ sent: 1, failed: 0 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.subject).toMatch(/[A-Za-z]/);
+    expect(sent[0]!.subject).not.toMatch(/[\u0E00-\u0E7F]/);
+    // Nothing owed any more: neither the sweep nor a click sends it again.
+    (deps.clock as FixedClock).advance(NOTICE_LEASE_MS + 1);
+    expect(await sendOwedNotices(deps)).toEqual({ sent: 0, failed: 0 });
+    expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: false });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('keeps a notice owed when the sweep\u2019s send fails too, and the next run sends it', async () => {
+    const deps = setup();
+    const sent = (deps.mailer as unknown as { sent: unknown[] }).sent;
+    await unsubscribeLink(deps, 'a@example.com');
+    const key = subscriberKey('a@example.com');
+    const send = deps.mailer.send.bind(deps.mailer);
+    deps.mailer.send = vi.fn(send).mockRejectedValueOnce(new Error('SES throttled')).mockRejectedValueOnce(new Error('SES throttled'));
+    await unsubscribe(deps, { key }, 'one-click');
+    (deps.clock as FixedClock).advance(NOTICE_LEASE_MS + 1);
+    expect(await sendOwedNotices(deps)).toEqual({ sent: 0, failed: 1 });
+    (deps.clock as FixedClock).advance(3_600_000);
+    expect(await sendOwedNotices(deps)).toEqual({ sent: 1, failed: 0 });
+    expect(sent).toHaveLength(1);
+  });
+
   it('sends one notice for 5 concurrent one-clicks, also when the first send fails', async () => {
     const deps = setup();
     const sent = (deps.mailer as unknown as { sent: unknown[] }).sent;
@@ -101,7 +139,7 @@ describe('unsubscribe', () => {
     const key = subscriberKey('a@example.com');
     const now = deps.clock.now();
     const until = new Date(now.getTime() + NOTICE_LEASE_MS);
-    expect(await deps.subscriptions.claimNotice(key, now, until)).toBe(true);
+    expect(await deps.subscriptions.claimNotice(key, now, until, 'th')).toBe(true);
     expect(await deps.subscriptions.markConfirmed(key, now)).toBe(false);
     expect(await unsubscribe(deps, { key }, 'one-click')).toEqual({ suppressed: true });
     expect((deps.mailer as unknown as { sent: unknown[] }).sent).toHaveLength(0);
