@@ -114,9 +114,13 @@ const addTo = (list: string[] | undefined, value: string | undefined): string[] 
 // ---------------------------------------------------------------------------------------------
 // Stored items -> partials
 
+/** The tables whose streams feed the reports. */
+export const REPORT_STREAMS = ['visits', 'consents', 'requests'] as const;
+export type ReportStream = (typeof REPORT_STREAMS)[number];
+
 /** One new item from a stream: which table, and its images as the store wrote them. */
 export interface NewItem {
-  table: 'visits' | 'consents' | 'requests';
+  table: ReportStream;
   kind: 'INSERT' | 'MODIFY' | 'REMOVE';
   newItem?: Record<string, unknown>;
   oldItem?: Record<string, unknown>;
