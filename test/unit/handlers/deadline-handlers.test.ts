@@ -109,12 +109,21 @@ describe('one-click unsubscribe', () => {
     const updates = () => db.commandCalls(UpdateCommand).map((c) => c.args[0].input.UpdateExpression);
 
     expect(await invoke(oneClick, post('List-Unsubscribe=One-Click'))).toMatchObject({ status: 200, body: { unsubscribed: true } });
-    expect(updates()).toEqual([expect.stringContaining('subscribed = :f'), 'SET noticeClaimedUntil = :until', 'REMOVE noticeClaimedUntil']);
+    // The claim marks the notice owed (for the sweep); giving the claim back keeps it owed.
+    expect(updates()).toEqual([
+      expect.stringContaining('subscribed = :f'),
+      expect.stringContaining('SET noticeClaimedUntil = :until, noticeQueue = :q'),
+      'REMOVE noticeClaimedUntil',
+    ]);
 
     db.resetHistory();
     expect((await invoke(oneClick, post('List-Unsubscribe=One-Click'))).status).toBe(200);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
-    expect(updates()).toEqual([expect.stringContaining('subscribed = :f'), 'SET noticeClaimedUntil = :until', expect.stringContaining('SET confirmedAt')]);
+    expect(updates()).toEqual([
+      expect.stringContaining('subscribed = :f'),
+      expect.stringContaining('SET noticeClaimedUntil = :until'),
+      expect.stringMatching(/^SET confirmedAt .* REMOVE noticeClaimedUntil, noticeQueue/),
+    ]);
   });
 
   it.each([
