@@ -241,6 +241,9 @@ describe('report aggregation', () => {
     expect(Math.abs((row!.medianMs as number) / 4000 - 1)).toBeLessThan(0.2);
     expect(Math.abs((row!.p75Ms as number) / 6000 - 1)).toBeLessThan(0.2);
     expect(percentile({}, 0.5)).toBeNull();
+    // A time on page from a leave event alone still counts its visitor: one visitor's time is suppressed.
+    const [alone] = sectionOf(report('traffic', days([visit('v1', '2026-11-25T03:00:00.000Z', [{ t: 'leave', p: '/q', d: 9000 }])])).sections, 'pages').rows;
+    expect(alone).toEqual({ path: '/q', pageViews: SUPPRESSED, visitors: SUPPRESSED, medianMs: SUPPRESSED, p75Ms: SUPPRESSED });
   });
 
   it('caps a closed day at the top pages plus other, and drops query rows under the threshold', () => {
