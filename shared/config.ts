@@ -60,6 +60,8 @@ function runtimeEnvSchema() {
     SENDER_ADDRESS: z.email(),
     ISP_SOURCE: z.enum(['none', 'cloudfront', 'maxmind']),
     ASN_DATABASE_PATH: z.optional(z.string().check(z.minLength(1))),
+    /** `true` on a function CloudFront calls at its function URL (a route's edgeOrigin): requests without the edge key get 403. */
+    EDGE_KEY_REQUIRED: z._default(z.enum(['true', 'false']), 'false'),
     SHOP_NAME: z.string().check(z.minLength(1)),
     ESCALATION_ADDRESS: z.email(),
     /** Where the DPO's register reminders go (breach deadlines, expiring agreements). */

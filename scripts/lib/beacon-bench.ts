@@ -245,6 +245,7 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
     },
     { assumption: 'kit / policy cache lifetime', value: `${deployed.kitCacheSeconds} s (?v=) / ${deployed.policyCacheSeconds} s` },
     { assumption: 'through CloudFront (ISP source)', value: `${deployed.viaCloudFront ? 'yes' : 'no'} (${deployed.ispSource})` },
+    { assumption: 'beacons reach', value: deployed.beaconsViaApiGateway ? 'API Gateway' : 'the beacon function\u2019s URL (no API Gateway)' },
   ]);
   const lines = visitCostPerMillionPageViews(profile);
   const sum = total(lines);

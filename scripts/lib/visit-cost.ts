@@ -9,7 +9,7 @@ import { retentionFor } from '../../infra/stack';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { KIT_IMMUTABLE_CACHE, maxAgeSeconds, SHORT_PUBLIC_CACHE } from '../../shared/http/cache-control';
 import { TABLES, type TableDef } from '../../shared/resources';
-import { recordVisitsRoute, type RouteRuntime } from '../../shared/routes';
+import { recordVisitsRoute, type RouteRuntime, servedByApiGateway } from '../../shared/routes';
 import { FLUSH_AT } from '../../shared/storefront/batching';
 import type { VisitEventInput } from '../../shared/domain/visits';
 import { beaconsPerPageView, type SessionAssumptions, type VisitProfile } from './cost-model';
@@ -28,6 +28,8 @@ export interface DeployedVisitSettings {
   logRetentionDays: number;
   /** Browsers reach the storefront routes through CloudFront. */
   viaCloudFront: boolean;
+  /** Beacons pass through API Gateway (false: CloudFront calls the beacon function's URL, the route's edgeOrigin). */
+  beaconsViaApiGateway: boolean;
   ispSource: string;
   kitCacheSeconds: number;
   policyCacheSeconds: number;
@@ -47,6 +49,7 @@ export function deployedVisitSettings(stage = 'prod'): DeployedVisitSettings {
     retentionDays: settings.visitRetentionDays,
     logRetentionDays: Number(retentionFor(settings.logRetentionDays)),
     viaCloudFront: true,
+    beaconsViaApiGateway: servedByApiGateway(recordVisitsRoute),
     ispSource: settings.isp?.source ?? 'none',
     kitCacheSeconds: maxAgeSeconds(KIT_IMMUTABLE_CACHE),
     policyCacheSeconds: maxAgeSeconds(SHORT_PUBLIC_CACHE),
@@ -117,6 +120,7 @@ export function visitProfile(m: VisitMeasurements, deployed = deployedVisitSetti
     policyFetchesPerPageView: session.policyFetchesPerSession / session.pageViewsPerSession,
     edgeHitRatio: deployed.viaCloudFront ? EDGE_HIT_RATIO : 0,
     viaCloudFront: deployed.viaCloudFront,
+    beaconsViaApiGateway: deployed.beaconsViaApiGateway,
     beaconRequestBytes: m.beaconBodyBytes + REQUEST_HEADER_BYTES,
     kitResponseBytes: m.kitGzippedBytes + ANSWER_HEADER_BYTES,
     policyResponseBytes: POLICY_RESPONSE_BYTES,

@@ -18,6 +18,7 @@ const profile: VisitProfile = {
   policyFetchesPerPageView: 0.1,
   edgeHitRatio: 0.5,
   viaCloudFront: true,
+  beaconsViaApiGateway: true,
   beaconRequestBytes: 1024,
   kitResponseBytes: 10_240,
   policyResponseBytes: 1024,
@@ -78,6 +79,14 @@ describe('visit cost model', () => {
     expect(visitCostPerMillionPageViews(direct).some((l) => l.item.startsWith('CloudFront'))).toBe(false);
     expect(line('API Gateway', direct)).toBeCloseTo(0.7, 6);
     expect(line('Data transfer out from API Gateway', direct)).toBeCloseTo(0.148237 * (0.09 / 0.12), 5);
+  });
+
+  it('with beacons at the function URL, bills API Gateway only for origin GETs, Lambda still for every beacon, and no access log lines for beacons', () => {
+    const urlBeacons = { ...profile, beaconsViaApiGateway: false, accessLogBytesPerRequest: 1024 };
+    expect(line('API Gateway', urlBeacons)).toBeCloseTo(0.1, 6); // 100,000 origin GETs only
+    expect(line('Lambda requests', urlBeacons)).toBeCloseTo(0.12, 6); // 500,000 beacons + 100,000 GETs, as before
+    // 500,000 beacons x 1 KiB of function log + 100,000 access log lines x 1 KiB (none for the beacons)
+    expect(line('CloudWatch Logs ingestion', urlBeacons)).toBeCloseTo((600_000 * 1024 * 0.5) / 1024 ** 3, 6);
   });
 
   it('counts a beacon per FLUSH_AT events, per hide and at the session\u2019s end', () => {
