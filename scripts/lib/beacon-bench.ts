@@ -224,7 +224,11 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
   console.table([
     { assumption: 'page views per session', value: SESSION.pageViewsPerSession },
     { assumption: 'events per page view (page view with its visible time, searches)', value: SESSION.eventsPerPageView.toFixed(2) },
-    { assumption: 'tab hidden before the session ends (each sends what is held)', value: SESSION.hidesBeforeEnd },
+    { assumption: 'tab hidden before the session ends (each sends what is held, without fetchLater)', value: SESSION.hidesBeforeEnd },
+    {
+      assumption: 'page views on browsers with fetchLater (a hide sends nothing); assumed: Chromium-based browsers\u2019 share in Thailand',
+      value: SESSION.deferredFetchShare,
+    },
     { assumption: 'kit sends at (events)', value: SESSION.flushAtEvents },
     { assumption: 'beacons per page view', value: profile.beaconsPerPageView.toFixed(3) },
     { assumption: 'kit / policy fetched per session (browser cache misses)', value: `${SESSION.kitFetchesPerSession} / ${SESSION.policyFetchesPerSession}` },

@@ -191,18 +191,24 @@ export interface SessionAssumptions {
   pageViewsPerSession: number;
   /** Events the kit records per page view (a page view carries its visible time: one event) plus searches. */
   eventsPerPageView: number;
-  /** Times a session's tab is hidden (another tab, another app) before its end: each sends what is held. */
+  /** Times a session's tab is hidden (another tab, another app) before its end: each sends what is held, on a browser without fetchLater. */
   hidesBeforeEnd: number;
+  /**
+   * Share of page views on browsers with `fetchLater`: there a hide hands the queue to the browser
+   * as a deferred request, taken back when the tab is shown again, so a hide sends nothing (a hide
+   * longer than the rest of the hold still sends, as the hold's timer would have).
+   */
+  deferredFetchShare: number;
   /** The kit sends when this many events are held (and at the latest at the bounded delay, or when the tab hides). */
   flushAtEvents: number;
   kitFetchesPerSession: number;
   policyFetchesPerSession: number;
 }
 
-/** Beacons per page view: every `flushAtEvents` events, every hide, and the session's end. */
+/** Beacons per page view: every `flushAtEvents` events, every hide on a browser without fetchLater, and the session's end. */
 export function beaconsPerPageView(a: SessionAssumptions): number {
   const events = a.pageViewsPerSession * a.eventsPerPageView;
-  const flushes = Math.max(Math.ceil(events / a.flushAtEvents), 1 + a.hidesBeforeEnd);
+  const flushes = Math.max(Math.ceil(events / a.flushAtEvents), 1 + a.hidesBeforeEnd * (1 - a.deferredFetchShare));
   return flushes / a.pageViewsPerSession;
 }
 

@@ -94,6 +94,7 @@ describe('visit cost model', () => {
       pageViewsPerSession: 5,
       eventsPerPageView: 1.2,
       hidesBeforeEnd: 1,
+      deferredFetchShare: 0,
       flushAtEvents: 10,
       kitFetchesPerSession: 1,
       policyFetchesPerSession: 1,
@@ -101,6 +102,21 @@ describe('visit cost model', () => {
     expect(beaconsPerPageView(session)).toBeCloseTo(2 / 5, 6);
     expect(beaconsPerPageView({ ...session, hidesBeforeEnd: 0 })).toBeCloseTo(1 / 5, 6);
     expect(beaconsPerPageView({ ...session, pageViewsPerSession: 20, hidesBeforeEnd: 0 })).toBeCloseTo(3 / 20, 6); // 24 events: 3 beacons
+  });
+
+  it('counts a hide as a beacon only on browsers without fetchLater', () => {
+    const session = {
+      pageViewsPerSession: 5,
+      eventsPerPageView: 1.2,
+      hidesBeforeEnd: 2,
+      deferredFetchShare: 1,
+      flushAtEvents: 10,
+      kitFetchesPerSession: 1,
+      policyFetchesPerSession: 1,
+    };
+    expect(beaconsPerPageView(session)).toBeCloseTo(1 / 5, 6); // only the session's end
+    expect(beaconsPerPageView({ ...session, deferredFetchShare: 0.5 })).toBeCloseTo(2 / 5, 6); // the end and half of 2 hides
+    expect(beaconsPerPageView({ ...session, deferredFetchShare: 0 })).toBeCloseTo(3 / 5, 6);
   });
 });
 
