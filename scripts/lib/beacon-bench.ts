@@ -210,7 +210,7 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
     {
       handlerCpuUs: cpu.handlerCpuUs,
       loadMs: fn?.loadMs ?? 0,
-      kitGzippedBytes: kitSize().gzipped,
+      kitServedBytes: kitSize().brotli,
       beaconBodyBytes: Buffer.byteLength(JSON.stringify(body)),
       recordsPerBeacon: records.length,
       recordBytes: records.reduce((n, r) => n + itemSize(r), 0) / records.length,

@@ -111,7 +111,8 @@ export interface VisitMeasurements {
   handlerCpuUs: number;
   /** The beacon function's module load (a cold start's INIT), measured at one full core. */
   loadMs: number;
-  kitGzippedBytes: number;
+  /** The kit as its function serves it to browsers (brotli, which every current browser accepts over HTTPS). */
+  kitServedBytes: number;
   /** The beacon a session sends, packed as the handler packs it. */
   beaconBodyBytes: number;
   recordsPerBeacon: number;
@@ -132,7 +133,7 @@ export function visitProfile(m: VisitMeasurements, deployed = deployedVisitSetti
     viaCloudFront: deployed.viaCloudFront,
     beaconsViaApiGateway: deployed.beaconsViaApiGateway,
     beaconRequestBytes: m.beaconBodyBytes + REQUEST_HEADER_BYTES,
-    kitResponseBytes: m.kitGzippedBytes + ANSWER_HEADER_BYTES,
+    kitResponseBytes: m.kitServedBytes + ANSWER_HEADER_BYTES,
     policyResponseBytes: POLICY_RESPONSE_BYTES,
     recordsPerBeacon: m.recordsPerBeacon,
     recordBytes: m.recordBytes,

@@ -84,6 +84,8 @@ describe('cost model assumptions against the prod template', () => {
     expect(kit.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['v'] });
     expect(kit.MaxTTL).toBeGreaterThanOrEqual(model.kitCacheSeconds);
     expect(kit.MinTTL).toBe(0);
+    // The normalised Accept-Encoding reaches the kit's function and keys the cache: the brotli answer the model prices is kept apart.
+    expect(kit.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingBrotli).toBe(true);
     const policy = cachePolicyOf(getPolicyRoute.path);
     expect(policy.MaxTTL).toBeGreaterThanOrEqual(model.policyCacheSeconds);
     expect(policy.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
