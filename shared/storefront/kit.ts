@@ -502,7 +502,10 @@ function track(event: VisitEvent) {
   queue.push(event);
   writeQueue(queue);
   if (queue.length >= FLUSH_AT) flush();
-  else scheduleFlush();
+  // Recorded while hidden, after the queue was handed over: handed over again with it, or sent now.
+  else if (deferred) {
+    if (!defer()) flush();
+  } else scheduleFlush();
 }
 
 /** Sends the queue when its oldest event reaches MAX_HOLD_MS (at once if it already has). */

@@ -453,7 +453,7 @@ describe('storefront kit in Chromium', () => {
     expect(items.map((i) => i.path).sort()).toEqual(['/demo/', '/demo/', '/demo/product.html']);
   });
 
-  it('with fetchLater, a tab hidden and then closed delivers its events exactly once: the deferred request, sent by the browser', async () => {
+  it('with fetchLater, a tab hidden and then closed delivers its events exactly once, those recorded while hidden too: the deferred request, sent by the browser', async () => {
     const context = await newContext({ locale: 'th-TH' });
     await context.addInitScript(countVisitSends);
     const page = await context.newPage();
@@ -462,11 +462,14 @@ describe('storefront kit in Chromium', () => {
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
     const visitorId = await visitorIdOf(context);
-    await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
 
     await setVisibility(page, 'hidden');
     expect(await visitSends(page)).toBe(0);
     expect(await visitDefers(page)).toEqual({ registered: 1, aborted: 0 });
+    // An event recorded while hidden (the page's own script): the deferred request is replaced by one that carries it too.
+    await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
+    expect(await visitSends(page)).toBe(0);
+    expect(await visitDefers(page)).toEqual({ registered: 2, aborted: 1 });
     const handled = nextBeaconHandled();
     // Closing a hidden tab: its pagehide finds the queue handed over already and sends nothing itself.
     await page.close({ runBeforeUnload: true });
