@@ -43,7 +43,12 @@ describe('get-kit, compressed', () => {
     const event = apiEvent('get-policy');
     event.queryStringParameters = { v: KIT_VERSION };
     event.headers = { ...event.headers, 'accept-encoding': 'br,gzip' };
-    const res = (await handler(event as never, {} as never)) as { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded?: boolean };
+    const res = (await handler(event as never, {} as never)) as {
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+      isBase64Encoded?: boolean;
+    };
     expect(res.statusCode).toBe(200);
     expect(res.headers).toMatchObject({ 'content-encoding': 'br', vary: 'accept-encoding', 'cache-control': IMMUTABLE_CACHE });
     expect(res.isBase64Encoded).toBe(true);
