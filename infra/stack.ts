@@ -92,7 +92,7 @@ export class PrivacyStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.data.eventBus.eventBusName, description: 'The bus of events out (schemas in events/schemas/)' });
     new CfnOutput(this, 'ApiUrl', { value: this.http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
-    this.edge = new StorefrontEdge(this, 'Edge', { api: this.http.api, edgeKey: this.data.secrets.edgeKey });
+    this.edge = new StorefrontEdge(this, 'Edge', { api: this.http.api, edgeKey: this.data.secrets.edgeKey, functionUrls: this.http.functionUrls });
     new CfnOutput(this, 'StorefrontUrl', {
       value: `https://${this.edge.distribution.distributionDomainName}`,
       description: 'What storefront pages call (data-api of the kit): CloudFront in front of the API',

@@ -68,6 +68,11 @@ const StageSettings = z.strictObject({
   senderAddress: z.email(),
   logRetentionDays: z.number().check(z.int(), z.positive()),
   consentTokenDays: z.number().check(z.int(), z.positive(), z.lte(395)),
+  /**
+   * Days a raw visit record lives before TTL removes it. Prod keeps 90 (data minimisation): the
+   * reports keep daily aggregates with no personal data, counted from the visits table's stream as
+   * records arrive, so a raw record need only live long enough to be counted and checked.
+   */
   visitRetentionDays: z.number().check(z.int(), z.positive()),
   policy: z.strictObject({
     version: z.string(),

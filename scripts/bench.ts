@@ -247,7 +247,9 @@ if (process.argv[1]?.endsWith('bench.ts')) {
   await benchDeadlines();
   (await import('./lib/reports-bench')).printReportsBench();
   const kit = kitSize();
-  console.log(`\nStorefront kit (GET /v1/kit.js): ${(kit.minified / KB).toFixed(1)} KB minified, ${(kit.gzipped / KB).toFixed(1)} KB gzipped`);
+  console.log(
+    `\nStorefront kit (GET /v1/kit.js): ${(kit.minified / KB).toFixed(1)} KB minified, ${(kit.gzipped / KB).toFixed(1)} KB gzipped, ${(kit.brotli / KB).toFixed(1)} KB brotli (as served)`,
+  );
   printConsoleFigures(await consoleFigures());
   rmSync(OUT, { recursive: true, force: true });
 }

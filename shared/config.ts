@@ -65,6 +65,8 @@ function runtimeEnvSchema() {
       z.enum(['true', 'false']),
       z.transform((raw) => raw === 'true'),
     ),
+    /** `true` on a function CloudFront calls at its function URL (a route's edgeOrigin): requests without the edge key get 403. */
+    EDGE_KEY_REQUIRED: z._default(z.enum(['true', 'false']), 'false'),
     SHOP_NAME: z.string().check(z.minLength(1)),
     ESCALATION_ADDRESS: z.email(),
     /** Where the DPO's register reminders go (breach deadlines, expiring agreements). */

@@ -49,7 +49,15 @@ function operation(route: RouteDef) {
       '2XX': { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
       '4XX': { description: 'The request was refused; the body says why', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },
-    'x-throttle': route.throttle,
+    ...(route.throttle ? { 'x-throttle': route.throttle } : {}),
+    // Not an API Gateway route: the storefront's CloudFront distribution (the kit's data-api) calls
+    // the function's URL for this path; called at the API's own address it is not found.
+    ...(route.edgeOrigin
+      ? {
+          description: 'Served through the storefront\u2019s CloudFront distribution only (the kit\u2019s data-api), not at the API\u2019s own address.',
+          'x-edge-origin': route.edgeOrigin,
+        }
+      : {}),
   };
 }
 

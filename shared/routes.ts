@@ -81,8 +81,19 @@ export interface RouteDef {
   /** For public routes: why they have no authoriser (recorded with the cdk-nag acknowledgement). */
   publicBecause?: string;
   summary: string;
-  /** Steady rate and burst for this route alone, so a flood on one route cannot starve the others. */
-  throttle: { rate: number; burst: number };
+  /**
+   * Steady rate and burst for this route alone at API Gateway, so a flood on one route cannot starve
+   * the others. Absent on a route that is not served by API Gateway (`edgeOrigin`).
+   */
+  throttle?: { rate: number; burst: number };
+  /**
+   * How the storefront's CloudFront distribution reaches a route that is not an API Gateway route.
+   * `functionUrl`: the route's function's Lambda function URL, as a second origin of the same
+   * distribution (no API Gateway request fee on a hot path); the function answers 403 to any request
+   * without the edge key, so it is reachable only through the distribution. The local server serves
+   * such a route like any other.
+   */
+  edgeOrigin?: 'functionUrl';
   uses: FunctionUses;
   request?: { body?: z.ZodMiniType; path?: z.ZodMiniType; query?: z.ZodMiniType };
   /**
@@ -199,10 +210,11 @@ export const recordVisitsRoute = {
   handler: 'visits/record-visits',
   auth: 'public',
   publicBecause:
-    'Visit beacons sent by shoppers\u2019 browsers (navigator.sendBeacon) on every storefront page; stored only under a signed consent token or recorded consent, throttled per route.',
+    'Visit beacons sent by shoppers\u2019 browsers (navigator.sendBeacon) on every storefront page; stored only under a signed consent token or recorded consent; reachable only through the storefront\u2019s CloudFront distribution (edge key).',
   summary: 'Storefront beacon: store 1-50 visit events if the visitor allowed analytics',
-  // The busiest route by far: its own, larger budget, so a flood here cannot starve consent or requests.
-  throttle: { rate: 500, burst: 1000 },
+  // The busiest route by far: an API Gateway request would cost more than everything else a beacon
+  // costs (npm run bench, cost model), so CloudFront calls the function's URL instead.
+  edgeOrigin: 'functionUrl',
   uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey', 'edgeKey'], ispDatabase: true },
   request: { body: BeaconInput },
   // Visit logging's cost is mostly per beacon: settings chosen from the bench's figures (README: Cost).
@@ -1018,6 +1030,9 @@ export const ROUTES: RouteDef[] = [
   getSiteReportRoute,
   getComplianceReportRoute,
 ];
+
+/** Whether API Gateway serves this route (every route but those CloudFront sends to a function URL). */
+export const servedByApiGateway = (r: Pick<RouteDef, 'edgeOrigin'>) => r.edgeOrigin === undefined;
 
 /** "GET /v1/policy": the key API Gateway uses for a route (and for its throttling settings). */
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -1,13 +1,15 @@
 /**
  * CloudFront in front of what storefront pages call: the kit and the policy cached at the edge
  * (their own Cache-Control decides for how long), every other storefront route passed through
- * uncached. CloudFront adds the viewer's ASN and address, and the stack's edge key as an origin
+ * uncached. Routes with an `edgeOrigin` (the beacons) go to their function's URL, a second origin,
+ * with the same edge key: no API Gateway on the hot path. CloudFront adds the viewer's ASN and address, and the stack's edge key as an origin
  * header: the beacon function believes those headers only with that key (shared/adapters/isp.ts), so
  * the API may stay reachable directly for signed staff and backend calls without a client being able
  * to forge its provider or address. The staff console has a distribution of its own.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import {
   AllowedMethods,
   CachedMethods,
@@ -24,7 +26,7 @@ import {
   CacheHeaderBehavior,
   CacheCookieBehavior,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlOrigin, HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { EDGE_KEY_HEADER } from '../../shared/adapters/isp';
@@ -55,6 +57,8 @@ export interface StorefrontEdgeProps {
   api: HttpApi;
   /** The value CloudFront sends in EDGE_KEY_HEADER; resolved by CloudFormation, never in the template. */
   edgeKey: Secret;
+  /** Function URLs CloudFront calls for a path instead of the API (routes with an edgeOrigin), by path. */
+  functionUrls?: Record<string, FunctionUrl>;
 }
 
 export class StorefrontEdge extends Construct {
@@ -63,9 +67,10 @@ export class StorefrontEdge extends Construct {
   constructor(scope: Construct, id: string, props: StorefrontEdgeProps) {
     super(scope, id);
     const { stack } = props.api;
+    const edgeKeyHeader = { [EDGE_KEY_HEADER]: props.edgeKey.secretValue.unsafeUnwrap() };
     const origin = new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-      customHeaders: { [EDGE_KEY_HEADER]: props.edgeKey.secretValue.unsafeUnwrap() },
+      customHeaders: edgeKeyHeader,
     });
     const passThrough = new OriginRequestPolicy(this, 'StorefrontRequests', {
       comment: 'Storefront routes: the headers they read, CloudFront viewer ASN and address, every query string, no cookies',
@@ -107,16 +112,30 @@ export class StorefrontEdge extends Construct {
       additionalBehaviors: {
         [getKitRoute.path]: cachedBehavior(cached('Kit', CacheQueryStringBehavior.allowList('v'))),
         [getPolicyRoute.path]: cachedBehavior(cached('Policy', CacheQueryStringBehavior.none())),
+        // Uncached, every method (POST, and OPTIONS for a preflight), the same viewer headers; the
+        // Host header is not forwarded (a function URL answers only to its own host name).
+        ...Object.fromEntries(
+          Object.entries(props.functionUrls ?? {}).map(([path, url]) => [
+            path,
+            {
+              origin: new FunctionUrlOrigin(url, { customHeaders: edgeKeyHeader }),
+              viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+              allowedMethods: AllowedMethods.ALLOW_ALL,
+              cachePolicy: CachePolicy.CACHING_DISABLED,
+              originRequestPolicy: passThrough,
+            },
+          ]),
+        ),
       },
     });
     const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
     acknowledge(
       'AwsSolutions-CFR1',
-      'The shop sells to anyone who reaches it; the policy and the law (PDPA) ask for no country blocks, and the API throttles every route.',
+      'The shop sells to anyone who reaches it; the policy and the law (PDPA) ask for no country blocks; the API throttles every route it serves, and the beacon function (its own origin) is bounded by Lambda\u2019s concurrency.',
     );
     acknowledge(
       'AwsSolutions-CFR2',
-      'Every route behind it is throttled per route at API Gateway and validates its input (zod, 4xx); a WAF web ACL would add a fee per request to the hot path (beacons) for protection the throttles already give. Devops may attach one without changing the stack.',
+      'Every API route behind it is throttled per route at API Gateway, the beacon function\u2019s URL is bounded by Lambda\u2019s concurrency, and every route validates its input (zod, 4xx); a WAF web ACL would add a fee per request to the hot path (beacons) that is larger than what the path costs without it. Devops may attach one without changing the stack.',
     );
     acknowledge(
       'AwsSolutions-CFR3',

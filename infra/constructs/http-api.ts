@@ -3,6 +3,8 @@
  * routes (storefront backend, newsletter sender, partners), the staff pool's JWT authoriser for
  * people routes (`staff`, `dpo`; the group is checked by the route middleware), JSON access logs, and throttling per route so a flood on one public
  * route cannot starve the others (the account's request quota is shared by every API in the region).
+ * A route with an `edgeOrigin` gets its function but no API route: a function URL that the storefront's
+ * CloudFront distribution calls instead (infra/constructs/edge.ts).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, type HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -10,9 +12,9 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpIamAuthorizer, type HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { LoggingFormat, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { CfnPermission, type FunctionUrl, FunctionUrlAuthType, HttpMethod as UrlMethod, LoggingFormat, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ROUTES, routeKey, type RouteDef } from '../../shared/routes';
+import { ROUTES, routeKey, servedByApiGateway, type RouteDef } from '../../shared/routes';
 import { ASN_DATABASE_IN_BUNDLE, corsSettings, REPO_ROOT, type StageSettings } from '../stage-config';
 import { basename, resolve } from 'node:path';
 import type { DataStores } from './data';
@@ -49,6 +51,8 @@ export class PrivacyHttpApi extends Construct {
   readonly api: HttpApi;
   readonly functions: Record<string, PrivacyFunction> = {};
   readonly routes: Record<string, HttpRoute> = {};
+  /** Function URLs of the routes CloudFront reaches without API Gateway (their edgeOrigin), by route path. */
+  readonly functionUrls: Record<string, FunctionUrl> = {};
 
   constructor(scope: Construct, id: string, props: PrivacyHttpApiProps) {
     super(scope, id);
@@ -79,6 +83,10 @@ export class PrivacyHttpApi extends Construct {
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of props.routes ?? ROUTES) {
       const fn = this.functionFor(route, props);
+      if (!servedByApiGateway(route)) {
+        this.functionUrls[route.path] = this.functionUrlFor(route, fn, cors);
+        continue;
+      }
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
@@ -91,6 +99,7 @@ export class PrivacyHttpApi extends Construct {
         if (!route.publicBecause) throw new Error(`Public route ${routeKey(route)} must say why it is public (publicBecause)`);
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: route.publicBecause });
       }
+      if (!route.throttle) throw new Error(`API route ${routeKey(route)} must declare its throttle`);
       routeSettings[routeKey(route)] = { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst };
     }
     (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
@@ -98,6 +107,31 @@ export class PrivacyHttpApi extends Construct {
   }
 
   readonly url: string;
+
+  /**
+   * A public function URL for a route CloudFront calls directly (its edgeOrigin). Auth NONE: origin
+   * access control would sign with a body hash header that navigator.sendBeacon cannot send; the
+   * function refuses requests without the edge key instead (EDGE_KEY_REQUIRED). CORS as the API's.
+   */
+  private functionUrlFor(route: RouteDef, fn: PrivacyFunction, cors: ReturnType<typeof corsSettings>): FunctionUrl {
+    if (route.auth !== 'public' || !route.publicBecause) throw new Error(`Edge-origin route ${routeKey(route)} must be public and say why (publicBecause)`);
+    const url = fn.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      cors: {
+        allowedOrigins: cors.allowOrigins,
+        allowedMethods: [UrlMethod[route.method]],
+        allowedHeaders: cors.allowHeaders,
+        exposedHeaders: cors.exposeHeaders,
+        maxAge: Duration.seconds(cors.maxAgeSeconds),
+      },
+    });
+    // The two permissions Lambda needs for a URL with auth NONE (lambda:InvokeFunctionUrl and
+    // lambda:InvokeFunction, principal *), on this function only.
+    const reason = `The beacon URL is public by design: ${route.publicBecause} The function answers 403 to any request without the edge key CloudFront adds, before reading it; origin access control cannot be used (its signature needs a body hash header navigator.sendBeacon cannot send).`;
+    for (const permission of fn.node.children.filter((c) => c instanceof CfnPermission && c.node.id.startsWith('invoke-function')))
+      acknowledgeInPacks(permission, 'LambdaFunctionPublicAccessProhibited', reason);
+    return url;
+  }
 
   private functionFor(route: RouteDef, props: PrivacyHttpApiProps): PrivacyFunction {
     const fn = new PrivacyFunction(this, `${route.id[0]!.toUpperCase()}${route.id.slice(1)}Function`, {
@@ -108,6 +142,7 @@ export class PrivacyHttpApi extends Construct {
       environment: {
         PUBLIC_API_URL: props.settings.publicBaseUrl ?? this.api.apiEndpoint,
         ...(route.runtime?.requestLogSample !== undefined ? { REQUEST_LOG_SAMPLE: String(route.runtime.requestLogSample) } : {}),
+        ...(servedByApiGateway(route) ? {} : { EDGE_KEY_REQUIRED: 'true' }),
       },
       ...(route.runtime?.memoryMb ? { memorySize: route.runtime.memoryMb } : {}),
       ...(route.runtime?.activeTracing === false ? { tracing: Tracing.DISABLED } : {}),
@@ -119,7 +154,7 @@ export class PrivacyHttpApi extends Construct {
         : {}),
     });
     grantUses(fn, route.uses, props.data, props.settings);
-    acknowledgeSynchronousFunction(fn);
+    acknowledgeSynchronousFunction(fn, servedByApiGateway(route) ? 'API Gateway' : 'CloudFront at its function URL');
     if (route.runtime?.activeTracing === false) {
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaTracing',
@@ -129,17 +164,18 @@ export class PrivacyHttpApi extends Construct {
     }
     acknowledgeFunctionDesign(
       fn,
-      `Invoked only by API Gateway, which throttles this route to ${route.throttle.rate} requests/s (burst ${route.throttle.burst}); that bounds how many copies run at once.`,
+      route.throttle
+        ? `Invoked only by API Gateway, which throttles this route to ${route.throttle.rate} requests/s (burst ${route.throttle.burst}); that bounds how many copies run at once.`
+        : 'Invoked by CloudFront at its function URL (requests without the edge key are refused at once); the account\u2019s concurrency bounds how many copies run at once, and Lambda throttles beyond it.',
     );
     this.functions[route.id] = fn;
     return fn;
   }
 }
 
-/** Findings that do not apply to a function API Gateway invokes synchronously. */
-export function acknowledgeSynchronousFunction(fn: PrivacyFunction) {
-  const reason =
-    'Invoked synchronously by API Gateway, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.';
+/** Findings that do not apply to a function invoked synchronously (by API Gateway, or CloudFront at its URL). */
+export function acknowledgeSynchronousFunction(fn: PrivacyFunction, invoker = 'API Gateway') {
+  const reason = `Invoked synchronously by ${invoker}, never asynchronously: the caller gets the error, so there is nothing to send to a DLQ or failure destination.`;
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
   Validations.of(fn).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason });
   acknowledgeInPacks(fn, 'LambdaDLQ', reason);

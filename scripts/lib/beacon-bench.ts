@@ -210,7 +210,7 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
     {
       handlerCpuUs: cpu.handlerCpuUs,
       loadMs: fn?.loadMs ?? 0,
-      kitGzippedBytes: kitSize().gzipped,
+      kitServedBytes: kitSize().brotli,
       beaconBodyBytes: Buffer.byteLength(JSON.stringify(body)),
       recordsPerBeacon: records.length,
       recordBytes: records.reduce((n, r) => n + itemSize(r), 0) / records.length,
@@ -224,7 +224,11 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
   console.table([
     { assumption: 'page views per session', value: SESSION.pageViewsPerSession },
     { assumption: 'events per page view (page view with its visible time, searches)', value: SESSION.eventsPerPageView.toFixed(2) },
-    { assumption: 'tab hidden before the session ends (each sends what is held)', value: SESSION.hidesBeforeEnd },
+    { assumption: 'tab hidden before the session ends (each sends what is held, without fetchLater)', value: SESSION.hidesBeforeEnd },
+    {
+      assumption: 'page views on browsers with fetchLater (a hide sends nothing); assumed: Chromium-based browsers\u2019 share in Thailand',
+      value: SESSION.deferredFetchShare,
+    },
     { assumption: 'kit sends at (events)', value: SESSION.flushAtEvents },
     { assumption: 'beacons per page view', value: profile.beaconsPerPageView.toFixed(3) },
     { assumption: 'kit / policy fetched per session (browser cache misses)', value: `${SESSION.kitFetchesPerSession} / ${SESSION.policyFetchesPerSession}` },
@@ -245,6 +249,7 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
     },
     { assumption: 'kit / policy cache lifetime', value: `${deployed.kitCacheSeconds} s (?v=) / ${deployed.policyCacheSeconds} s` },
     { assumption: 'through CloudFront (ISP source)', value: `${deployed.viaCloudFront ? 'yes' : 'no'} (${deployed.ispSource})` },
+    { assumption: 'beacons reach', value: deployed.beaconsViaApiGateway ? 'API Gateway' : 'the beacon function\u2019s URL (no API Gateway)' },
   ]);
   const lines = visitCostPerMillionPageViews(profile);
   const sum = total(lines);

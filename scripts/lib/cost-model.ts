@@ -68,6 +68,12 @@ export interface VisitProfile {
   edgeHitRatio: number;
   /** Whether browsers reach the API through CloudFront (its request and transfer fees apply). */
   viaCloudFront: boolean;
+  /**
+   * Whether beacons pass through API Gateway (its request fee and access log line). False when
+   * CloudFront calls the beacon function's URL: a function URL has no fee of its own, Lambda's
+   * request fee stays.
+   */
+  beaconsViaApiGateway: boolean;
   /** Bytes on the wire: the beacon's request, the kit (compressed) and the policy answers. */
   beaconRequestBytes: number;
   kitResponseBytes: number;
@@ -114,7 +120,8 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
   const beacons = p.beaconsPerPageView * MILLION;
   const gets = (p.kitFetchesPerPageView + p.policyFetchesPerPageView) * MILLION;
   const originGets = gets * (1 - p.edgeHitRatio);
-  const apiRequests = beacons + originGets;
+  const apiRequests = (p.beaconsViaApiGateway ? beacons : 0) + originGets;
+  const lambdaRequests = beacons + originGets;
   const records = beacons * p.recordsPerBeacon;
   const storedBytes = records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES);
   const coldStarts = beacons * p.coldStartsPerBeacon;
@@ -134,8 +141,11 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
     lines.push({ item: 'Data transfer out from API Gateway (kit, policy, beacon answers)', usd: (responseBytes / GB) * INTERNET_USD_PER_GB_OUT });
   }
   lines.push(
-    { item: 'API Gateway HTTP API requests (beacons, kit and policy at the origin)', usd: per(apiRequests, HTTP_API_USD_PER_MILLION_REQUESTS) },
-    { item: 'Lambda requests', usd: per(apiRequests, LAMBDA_USD_PER_MILLION_REQUESTS) },
+    {
+      item: `API Gateway HTTP API requests (${p.beaconsViaApiGateway ? 'beacons, ' : ''}kit and policy at the origin${p.beaconsViaApiGateway ? '' : '; beacons go to the function URL'})`,
+      usd: per(apiRequests, HTTP_API_USD_PER_MILLION_REQUESTS),
+    },
+    { item: 'Lambda requests', usd: per(lambdaRequests, LAMBDA_USD_PER_MILLION_REQUESTS) },
     {
       item: `Lambda duration (beacons: arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms; kit and policy: ${p.getMemoryMb} MB, ${p.getBilledMs} ms)`,
       usd: lambdaSeconds(beacons, p.memoryMb, p.billedMsPerBeacon) + lambdaSeconds(originGets, p.getMemoryMb, p.getBilledMs),
@@ -181,18 +191,24 @@ export interface SessionAssumptions {
   pageViewsPerSession: number;
   /** Events the kit records per page view (a page view carries its visible time: one event) plus searches. */
   eventsPerPageView: number;
-  /** Times a session's tab is hidden (another tab, another app) before its end: each sends what is held. */
+  /** Times a session's tab is hidden (another tab, another app) before its end: each sends what is held, on a browser without fetchLater. */
   hidesBeforeEnd: number;
+  /**
+   * Share of page views on browsers with `fetchLater`: there a hide hands the queue to the browser
+   * as a deferred request, taken back when the tab is shown again, so a hide sends nothing (a hide
+   * longer than the rest of the hold still sends, as the hold's timer would have).
+   */
+  deferredFetchShare: number;
   /** The kit sends when this many events are held (and at the latest at the bounded delay, or when the tab hides). */
   flushAtEvents: number;
   kitFetchesPerSession: number;
   policyFetchesPerSession: number;
 }
 
-/** Beacons per page view: every `flushAtEvents` events, every hide, and the session's end. */
+/** Beacons per page view: every `flushAtEvents` events, every hide on a browser without fetchLater, and the session's end. */
 export function beaconsPerPageView(a: SessionAssumptions): number {
   const events = a.pageViewsPerSession * a.eventsPerPageView;
-  const flushes = Math.max(Math.ceil(events / a.flushAtEvents), 1 + a.hidesBeforeEnd);
+  const flushes = Math.max(Math.ceil(events / a.flushAtEvents), 1 + a.hidesBeforeEnd * (1 - a.deferredFetchShare));
   return flushes / a.pageViewsPerSession;
 }
 

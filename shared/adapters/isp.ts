@@ -98,6 +98,18 @@ export function viewerAddressOf(edgeKey: SigningKey) {
     headers[EDGE_KEY_HEADER] && sameKey(headers[EDGE_KEY_HEADER], await edgeKey()) ? viewerAddress(headers['cloudfront-viewer-address']) : undefined;
 }
 
+/**
+ * For a function CloudFront calls at its Lambda function URL (a route's `edgeOrigin`): whether a
+ * request carries the stack's edge key, i.e. came through the distribution. The URL itself is
+ * public (its auth is NONE: CloudFront's origin access control would need a body hash header that
+ * navigator.sendBeacon cannot send), so this check is what keeps direct calls out.
+ */
+export function cameThroughEdge(edgeKey: SigningKey) {
+  return async (headers: Record<string, string | undefined>): Promise<boolean> =>
+    // No key sent: refused without reading the secret.
+    Boolean(headers[EDGE_KEY_HEADER]) && sameKey(headers[EDGE_KEY_HEADER], await edgeKey());
+}
+
 /** CloudFront's facts (viewer address, ASN and provider), for requests that prove they came through the stack's distribution. */
 export function cloudFrontLookup(edgeKey: SigningKey): IspLookup {
   return async (_ip, headers) => {

@@ -339,6 +339,8 @@ function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
     ad_user_data: state(c.marketing),
     ad_personalization: state(c.marketing),
   });
+  // A deferred request still waiting is taken back: its events follow the new choice below.
+  settleDeferred();
   if (!choices) {
     // Asked again: events not sent yet wait for the answer.
     held.push(...readQueue());
@@ -444,6 +446,13 @@ async function renewFor(current: Policy, kept: Stored) {
  * or left for anything but another page of this site (closed, another site, another app): then
  * navigator.sendBeacon, which the browser delivers after the page is gone. A page's visible time
  * rides on its page view when that is still held (one event per page instead of two).
+ *
+ * Where the browser has `fetchLater` (Chromium 135+), hiding or leaving sends nothing yet: the queue
+ * is handed to the browser as a deferred request, which it sends when the page is closed or left
+ * (so nothing is lost) or, at the latest, when the oldest event reaches MAX_HOLD_MS. When the page
+ * becomes visible again, or moves on to another page of the shop, the request is aborted if it has
+ * not gone out, and the queue, still in sessionStorage, carries on: a tab switched away from and
+ * back costs no request. Browsers without it send at every hide, as above.
  */
 
 /** Events of this page held until the visitor decides; dropped if analytics is refused. */
@@ -493,7 +502,10 @@ function track(event: VisitEvent) {
   queue.push(event);
   writeQueue(queue);
   if (queue.length >= FLUSH_AT) flush();
-  else scheduleFlush();
+  // Recorded while hidden, after the queue was handed over: handed over again with it, or sent now.
+  else if (deferred) {
+    if (!defer()) flush();
+  } else scheduleFlush();
 }
 
 /** Sends the queue when its oldest event reaches MAX_HOLD_MS (at once if it already has). */
@@ -507,15 +519,70 @@ function scheduleFlush() {
   else flushTimer = setTimeout(flush, MAX_HOLD_MS - waited);
 }
 
+/** `window.fetchLater` (Deferred fetch, Chromium 135+): sends `init`'s request when the page goes away or after `activateAfter` ms. */
+type FetchLater = (url: string, init: RequestInit & { activateAfter?: number }) => { readonly activated: boolean };
+
+/** The queue handed to the browser at the last hide: its first `count` events, and how to call it back. */
+let deferred: { result: { readonly activated: boolean }; abort: AbortController; count: number } | undefined;
+
+const beaconBody = (events: VisitEvent[]) => JSON.stringify({ visitorId: visitorId(), sessionId: sessionId(), consentToken: stored?.t, events });
+
+/**
+ * Takes back the deferred request of the last hide: aborted if the browser has not sent it (the
+ * queue still holds its events), or, if it has, its events are dropped from the queue.
+ */
+function settleDeferred() {
+  if (!deferred) return;
+  const { result, abort, count } = deferred;
+  deferred = undefined;
+  if (result.activated) writeQueue(readQueue().slice(count));
+  else abort.abort();
+}
+
+/**
+ * At a hide or a departure: hands the queue to the browser as a deferred request, due when the
+ * oldest event reaches MAX_HOLD_MS, and keeps it queued; false where that cannot be done (no
+ * fetchLater, no sessionStorage, a queue larger than one beacon, or the browser's quota refuses it).
+ */
+function defer(): boolean {
+  settleDeferred();
+  const fetchLater = (window as unknown as { fetchLater?: FetchLater }).fetchLater;
+  if (typeof fetchLater !== 'function' || !storageWorks || !choices?.analytics) return false;
+  const queue = readQueue();
+  if (!queue.length) return true;
+  if (queue.length > MAX_EVENTS) return false;
+  const waited = Date.now() - Date.parse(queue[0]!.at);
+  const abort = new AbortController();
+  try {
+    const result = fetchLater(`${API}/v1/visits`, {
+      method: 'POST',
+      body: beaconBody(queue),
+      credentials: 'omit',
+      headers: { 'content-type': 'text/plain' },
+      signal: abort.signal,
+      activateAfter: Math.max(0, MAX_HOLD_MS - (Number.isFinite(waited) ? waited : MAX_HOLD_MS)),
+    });
+    deferred = { result, abort, count: queue.length };
+  } catch {
+    return false; // e.g. QuotaExceededError: sent now instead
+  }
+  // The deferred request keeps the bound while the page is hidden: no timer of its own.
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  return true;
+}
+
 function flush() {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
   // Undecided (asked again): what was queued waits in `held` for the answer.
   if (!choices?.analytics) return;
+  // What a deferred request already sent is not sent again; one not yet sent is replaced by this.
+  settleDeferred();
   const queue = readQueue();
   writeQueue([]);
   while (queue.length) {
-    const body = JSON.stringify({ visitorId: visitorId(), sessionId: sessionId(), consentToken: stored?.t, events: queue.splice(0, MAX_EVENTS) });
+    const body = beaconBody(queue.splice(0, MAX_EVENTS));
     const url = `${API}/v1/visits`;
     let sent = false;
     try {
@@ -559,7 +626,17 @@ function leave() {
     writeQueue(queue);
   } else track({ type: 'leave', path: cut(location.pathname, 2048), durationMs, at: now() });
   // The next page of this site picks the queue up; anything else may be the tab's last moment.
-  if (!(staysOnSite && storageWorks)) flush();
+  if (staysOnSite && storageWorks) settleDeferred();
+  else if (!defer()) flush();
+}
+
+/** The page is shown again (visible, or back from the back/forward cache): the queue carries on here. */
+function resume() {
+  left = false;
+  staysOnSite = false;
+  visibleSince = Date.now();
+  settleDeferred();
+  scheduleFlush();
 }
 
 /** Notes navigations to another document of this site (Navigation API, else a click on a same-origin link). */
@@ -968,18 +1045,12 @@ async function start() {
   watchNavigations();
   addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') leave();
-    else if (left) {
-      left = false;
-      staysOnSite = false;
-      visibleSince = Date.now();
-    }
+    else if (left) resume();
   });
   addEventListener('pagehide', leave);
   addEventListener('pageshow', (e) => {
     if (e.persisted) {
-      left = false;
-      staysOnSite = false;
-      visibleSince = Date.now();
+      resume();
       trackPage();
     }
   });

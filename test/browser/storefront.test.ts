@@ -123,8 +123,41 @@ function countVisitSends() {
     bump(input instanceof Request ? input.url : input);
     return send(input, init);
   };
+  // Deferred requests (fetchLater) are counted apart: registering one sends nothing yet. Its abort is counted too.
+  type FetchLater = (url: string, init: RequestInit & { activateAfter?: number }) => { activated: boolean };
+  const later = (window as unknown as { fetchLater?: FetchLater }).fetchLater;
+  if (typeof later !== 'function') return;
+  const count = (key: string) => sessionStorage.setItem(key, String(Number(sessionStorage.getItem(key) ?? '0') + 1));
+  (window as unknown as { fetchLater: FetchLater }).fetchLater = (url, init) => {
+    if (String(url).includes('/v1/visits')) {
+      count('visitDefers');
+      init.signal?.addEventListener('abort', () => count('visitDeferAborts'));
+    }
+    return later.call(window, url, init);
+  };
 }
 const visitSends = async (page: Page) => Number(await page.evaluate(() => sessionStorage.getItem('visitSends') ?? '0'));
+/** Deferred requests (fetchLater) the page registered for /v1/visits, and how many of them it aborted. */
+const visitDefers = async (page: Page) =>
+  page.evaluate(() => ({
+    registered: Number(sessionStorage.getItem('visitDefers') ?? '0'),
+    aborted: Number(sessionStorage.getItem('visitDeferAborts') ?? '0'),
+  }));
+/** Browsers without fetchLater (Safari, Firefox, older Chromium): the kit sends at every hide. */
+function withoutFetchLater() {
+  delete (Window.prototype as unknown as { fetchLater?: unknown }).fetchLater;
+  delete (window as unknown as { fetchLater?: unknown }).fetchLater;
+}
+/**
+ * The tab hidden (another tab or app) or shown again, as the kit sees it: headless Chromium has no
+ * window to hide, so the document's visibility is set and its visibilitychange event fired.
+ */
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((to) => {
+    Object.defineProperty(document, 'visibilityState', { value: to, configurable: true });
+    Object.defineProperty(document, 'hidden', { value: to === 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  }, state);
 
 async function open(path: string, options: BrowserContextOptions & { gpc?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const { gpc, ...contextOptions } = options;
@@ -289,6 +322,7 @@ describe('storefront kit in Chromium', () => {
     // same tab, so the same sessionStorage) loads; any send there would have been counted.
     await page.goto(`${server.url}/v1/health`);
     expect(await visitSends(page)).toBe(0);
+    expect((await visitDefers(page)).registered).toBe(0);
     expect(beaconsOf(visitorId)).toEqual([]);
     expect(await visitsOf(visitorId)).toEqual([]);
     expect((await call('GET', `/v1/consents/${visitorId}`)).body.choices).toEqual({ necessary: true, analytics: false, marketing: false });
@@ -380,6 +414,97 @@ describe('storefront kit in Chromium', () => {
     const items = await visitsOf(visitorId);
     expect(items.map((i) => i.path)).toEqual(['/demo/', '/demo/product.html', '/demo/']);
     for (const item of items) expect(item.durationMs).toBeGreaterThan(0);
+  });
+
+  it('with fetchLater, a hidden tab sends nothing: shown again the deferred request is aborted, and the queue goes out once, later, with every event', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    expect(await page.evaluate(() => typeof (window as unknown as { fetchLater?: unknown }).fetchLater)).toBe('function');
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+
+    await setVisibility(page, 'hidden');
+    // Handed to the browser, not sent: the queue stays in the tab.
+    expect(await visitSends(page)).toBe(0);
+    expect(await visitDefers(page)).toEqual({ registered: 1, aborted: 0 });
+    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('shop_privacy_q') ?? '[]').length)).toBe(1);
+    await setVisibility(page, 'visible');
+    // Taken back before the browser sent it; the queue carries on.
+    expect(await visitDefers(page)).toEqual({ registered: 1, aborted: 1 });
+
+    await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
+    await page.waitForURL('**/demo/product.html');
+    await page.waitForLoadState('load');
+    expect(await visitSends(page)).toBe(0);
+    expect(beaconsOf(visitorId)).toEqual([]);
+
+    const handled = nextBeaconHandled();
+    await page.close({ runBeforeUnload: true });
+    await handled;
+    const sent = beaconsOf(visitorId);
+    expect(sent).toHaveLength(1);
+    // The first page's two visible spells (before and after the hide), then the product page.
+    expect(sent[0]!.types).toEqual(['pageview', 'leave', 'pageview']);
+    const items = await visitsOf(visitorId);
+    expect(items.map((i) => i.path).sort()).toEqual(['/demo/', '/demo/', '/demo/product.html']);
+  });
+
+  it('with fetchLater, a tab hidden and then closed delivers its events exactly once, those recorded while hidden too: the deferred request, sent by the browser', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+
+    await setVisibility(page, 'hidden');
+    expect(await visitSends(page)).toBe(0);
+    expect(await visitDefers(page)).toEqual({ registered: 1, aborted: 0 });
+    // An event recorded while hidden (the page's own script): the deferred request is replaced by one that carries it too.
+    await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
+    expect(await visitSends(page)).toBe(0);
+    expect(await visitDefers(page)).toEqual({ registered: 2, aborted: 1 });
+    const handled = nextBeaconHandled();
+    // Closing a hidden tab: its pagehide finds the queue handed over already and sends nothing itself.
+    await page.close({ runBeforeUnload: true });
+    await handled;
+    const sent = beaconsOf(visitorId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.types).toEqual(['pageview', 'search']);
+    expect(sent[0]!.contentType).toMatch(/^text\/plain/);
+    expect((await visitsOf(visitorId)).map((i) => i.type).sort()).toEqual(['pageview', 'search']);
+  });
+
+  it('without fetchLater, sends what is held by sendBeacon at every hide, and a tab closed mid-batch still delivers', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(withoutFetchLater);
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    expect(await page.evaluate(() => 'fetchLater' in window)).toBe(false);
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    expect((await posted).status()).toBe(201);
+    const visitorId = await visitorIdOf(context);
+
+    const atHide = nextBeaconHandled();
+    await setVisibility(page, 'hidden');
+    await atHide;
+    expect(await visitSends(page)).toBe(1);
+    expect(beaconsOf(visitorId).map((b) => b.types)).toEqual([['pageview']]);
+    await setVisibility(page, 'visible');
+    await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
+
+    const atClose = nextBeaconHandled();
+    await page.close({ runBeforeUnload: true });
+    await atClose;
+    expect(beaconsOf(visitorId).map((b) => b.types)).toEqual([['pageview'], ['search', 'leave']]);
   });
 
   it('sends a batch once it holds FLUSH_AT events, and a smaller one after the bounded delay, while the page stays open', async () => {

@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../../infra/stage-config';
 import { deployedVisitSettings } from '../../scripts/lib/visit-cost';
 import { EDGE_KEY_HEADER } from '../../shared/adapters/isp';
 import { TABLES } from '../../shared/resources';
-import { getKitRoute, getPolicyRoute, recordVisitsRoute } from '../../shared/routes';
+import { getKitRoute, getPolicyRoute, recordVisitsRoute, routeKey } from '../../shared/routes';
 
 const context = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
 /** The template as CloudFormation JSON (untyped, as `Template.toJSON` gives it). */
@@ -84,6 +84,8 @@ describe('cost model assumptions against the prod template', () => {
     expect(kit.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['v'] });
     expect(kit.MaxTTL).toBeGreaterThanOrEqual(model.kitCacheSeconds);
     expect(kit.MinTTL).toBe(0);
+    // The normalised Accept-Encoding reaches the kit's function and keys the cache: the brotli answer the model prices is kept apart.
+    expect(kit.ParametersInCacheKeyAndForwardedToOrigin.EnableAcceptEncodingBrotli).toBe(true);
     const policy = cachePolicyOf(getPolicyRoute.path);
     expect(policy.MaxTTL).toBeGreaterThanOrEqual(model.policyCacheSeconds);
     expect(policy.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
@@ -91,11 +93,14 @@ describe('cost model assumptions against the prod template', () => {
 
   it('edge: forwards CloudFront\u2019s viewer ASN and address with the edge key the beacon function checks, never the Host header', () => {
     expect(model.ispSource).toBe('cloudfront');
-    const [origin] = distribution().Origins;
-    expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
-    const header = origin.OriginCustomHeaders.find((h: { HeaderName: string }) => h.HeaderName === EDGE_KEY_HEADER);
-    // Resolved by CloudFormation from the secret at deploy: never a value in the template.
-    expect(JSON.stringify(header.HeaderValue)).toMatch(/resolve:secretsmanager/);
+    // Both origins, the API and the beacon function's URL, get the key.
+    expect(distribution().Origins).toHaveLength(2);
+    for (const origin of distribution().Origins) {
+      expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+      const header = origin.OriginCustomHeaders.find((h: { HeaderName: string }) => h.HeaderName === EDGE_KEY_HEADER);
+      // Resolved by CloudFormation from the secret at deploy: never a value in the template.
+      expect(JSON.stringify(header.HeaderValue)).toMatch(/resolve:secretsmanager/);
+    }
     const policy = (Object.values(resources) as Resource[]).find((r) => r.Type === 'AWS::CloudFront::OriginRequestPolicy')!.Properties
       .OriginRequestPolicyConfig;
     expect(policy.HeadersConfig.Headers).toEqual([...FORWARDED_HEADERS]);
@@ -109,5 +114,31 @@ describe('cost model assumptions against the prod template', () => {
         (r.Type === 'AWS::IAM::Role' && r === resources[fn.Properties.Role['Fn::GetAtt'][0]]),
     );
     expect(JSON.stringify(grants)).toMatch(/EdgeOriginKey/);
+  });
+
+  it('beacons: CloudFront sends POST /v1/visits to the beacon function\u2019s URL, uncached, with no API Gateway route for it (the model prices no API Gateway fee for beacons)', () => {
+    expect(model.beaconsViaApiGateway).toBe(false);
+    const [id, fn] = beaconFunction();
+    const behavior = distribution().CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === recordVisitsRoute.path);
+    expect(behavior.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'OPTIONS']));
+    // AWS's managed CachingDisabled policy.
+    expect(behavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    expect(behavior.OriginRequestPolicyId).toEqual(distribution().DefaultCacheBehavior.OriginRequestPolicyId);
+    const origin = distribution().Origins.find((o: { Id: string }) => o.Id === behavior.TargetOriginId);
+    // The origin's domain is the host name of this function's URL.
+    const urlId = (Object.entries(resources) as [string, Resource][]).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Url' && JSON.stringify(r.Properties.TargetFunctionArn).includes(id),
+    )![0];
+    expect(JSON.stringify(origin.DomainName)).toContain(urlId);
+    expect(resources[urlId]!.Properties.AuthType).toBe('NONE');
+    expect(resources[urlId]!.Properties.Cors.AllowOrigins).toEqual(context.stages.prod.allowedOrigins);
+    // Reachable only through the distribution: the function refuses requests without the edge key.
+    expect(fn.Properties.Environment.Variables.EDGE_KEY_REQUIRED).toBe('true');
+    const routes = (Object.values(resources) as Resource[]).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
+    expect(routes).not.toContain(routeKey(recordVisitsRoute));
+    expect(routes.length).toBeGreaterThan(0);
+    // Every other function is reached through API Gateway only.
+    const otherUrls = (Object.values(resources) as Resource[]).filter((r) => r.Type === 'AWS::Lambda::Url');
+    expect(otherUrls).toHaveLength(1);
   });
 });

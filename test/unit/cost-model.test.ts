@@ -18,6 +18,7 @@ const profile: VisitProfile = {
   policyFetchesPerPageView: 0.1,
   edgeHitRatio: 0.5,
   viaCloudFront: true,
+  beaconsViaApiGateway: true,
   beaconRequestBytes: 1024,
   kitResponseBytes: 10_240,
   policyResponseBytes: 1024,
@@ -80,11 +81,20 @@ describe('visit cost model', () => {
     expect(line('Data transfer out from API Gateway', direct)).toBeCloseTo(0.148237 * (0.09 / 0.12), 5);
   });
 
+  it('with beacons at the function URL, bills API Gateway only for origin GETs, Lambda still for every beacon, and no access log lines for beacons', () => {
+    const urlBeacons = { ...profile, beaconsViaApiGateway: false, accessLogBytesPerRequest: 1024 };
+    expect(line('API Gateway', urlBeacons)).toBeCloseTo(0.1, 6); // 100,000 origin GETs only
+    expect(line('Lambda requests', urlBeacons)).toBeCloseTo(0.12, 6); // 500,000 beacons + 100,000 GETs, as before
+    // 500,000 beacons x 1 KiB of function log + 100,000 access log lines x 1 KiB (none for the beacons)
+    expect(line('CloudWatch Logs ingestion', urlBeacons)).toBeCloseTo((600_000 * 1024 * 0.5) / 1024 ** 3, 6);
+  });
+
   it('counts a beacon per FLUSH_AT events, per hide and at the session\u2019s end', () => {
     const session = {
       pageViewsPerSession: 5,
       eventsPerPageView: 1.2,
       hidesBeforeEnd: 1,
+      deferredFetchShare: 0,
       flushAtEvents: 10,
       kitFetchesPerSession: 1,
       policyFetchesPerSession: 1,
@@ -92,6 +102,21 @@ describe('visit cost model', () => {
     expect(beaconsPerPageView(session)).toBeCloseTo(2 / 5, 6);
     expect(beaconsPerPageView({ ...session, hidesBeforeEnd: 0 })).toBeCloseTo(1 / 5, 6);
     expect(beaconsPerPageView({ ...session, pageViewsPerSession: 20, hidesBeforeEnd: 0 })).toBeCloseTo(3 / 20, 6); // 24 events: 3 beacons
+  });
+
+  it('counts a hide as a beacon only on browsers without fetchLater', () => {
+    const session = {
+      pageViewsPerSession: 5,
+      eventsPerPageView: 1.2,
+      hidesBeforeEnd: 2,
+      deferredFetchShare: 1,
+      flushAtEvents: 10,
+      kitFetchesPerSession: 1,
+      policyFetchesPerSession: 1,
+    };
+    expect(beaconsPerPageView(session)).toBeCloseTo(1 / 5, 6); // only the session's end
+    expect(beaconsPerPageView({ ...session, deferredFetchShare: 0.5 })).toBeCloseTo(2 / 5, 6); // the end and half of 2 hides
+    expect(beaconsPerPageView({ ...session, deferredFetchShare: 0 })).toBeCloseTo(3 / 5, 6);
   });
 });
 

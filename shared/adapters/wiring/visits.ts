@@ -2,7 +2,7 @@
 import { runtimeConfig, tableName } from '../../config';
 import { systemClock } from '../clock';
 import { documentClient } from '../dynamodb';
-import { ispLookup } from '../isp';
+import { cameThroughEdge, ispLookup } from '../isp';
 import { secretKey } from '../secrets';
 import { DynamoVisitStore } from '../visit-store';
 import { consentStore } from './consent';
@@ -17,6 +17,8 @@ export const visitDeps = () => ({
   clock: systemClock,
   retentionDays: runtimeConfig().VISIT_RETENTION_DAYS,
   isp: ispLookup(runtimeConfig().ISP_SOURCE, runtimeConfig().ASN_DATABASE_PATH, secretKey('edgeKey')),
+  // Deployed behind CloudFront at a function URL: only requests through the distribution are served.
+  ...(runtimeConfig().EDGE_KEY_REQUIRED === 'true' ? { cameThroughEdge: cameThroughEdge(secretKey('edgeKey')) } : {}),
 });
 
 export const visitQueryDeps = () => ({ visits: visitStore() });

@@ -1,14 +1,19 @@
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler, makeHandler } from '../../../functions/visits/record-visits';
-import { cloudFrontLookup } from '../../../shared/adapters/isp';
+import { cameThroughEdge, cloudFrontLookup } from '../../../shared/adapters/isp';
 import { visitDeps } from '../../../shared/adapters/wiring/visits';
 import { issueConsentToken } from '../../../shared/domain/consent-token';
 import { apiEvent, invoke } from '../../helpers/events';
 
 const db = mockClient(DynamoDBDocumentClient);
+/** The configuration and the visits wiring as a fresh cold start loads them (the configuration is read once per module). */
+const importFresh = async () => ({
+  config: await import('../../../shared/config'),
+  wiring: await import('../../../shared/adapters/wiring/visits'),
+});
 const key = Buffer.from(process.env.TOKEN_SECRET!);
 const choices = { necessary: true as const, analytics: true, marketing: false };
 const token = issueConsentToken({ visitorId: 'v-0123456789', receiptId: 'r-1', policyVersion: '2024-01', choices }, key, new Date(), 30).token;
@@ -51,6 +56,38 @@ describe('record-visits', () => {
     await invoke(edged, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers }));
     expect(written()[0]).toMatchObject({ ip: '203.0.113.77' });
     expect(written()[0]).not.toHaveProperty('asn');
+  });
+
+  it('deployed behind the edge at its function URL, answers 403 without the right edge key, before reading the body, and stores nothing', async () => {
+    const edgeKey = 'edge-key-of-this-test-0123456789abcdef';
+    const key = async () => Buffer.from(edgeKey);
+    const gated = makeHandler({ ...visitDeps(), isp: cloudFrontLookup(key), cameThroughEdge: cameThroughEdge(key) });
+    const headers = { 'content-type': 'text/plain' };
+    for (const sent of [{}, { 'x-shop-edge-key': `${edgeKey}x` }, { 'x-shop-edge-key': '' }]) {
+      const res = await invoke(gated, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers: { ...headers, ...sent } }));
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ error: { code: 'forbidden' } });
+    }
+    // Refused before the body is read: an invalid body without the key is 403 too, not 400.
+    expect((await invoke(gated, apiEvent('record-visits', { rawBody: '{', headers }))).status).toBe(403);
+    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(QueryCommand)).toHaveLength(0);
+    const through = await invoke(gated, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers: { ...headers, 'X-Shop-Edge-Key': edgeKey } }));
+    expect(through).toMatchObject({ status: 202, body: { stored: 2 } });
+  });
+
+  it('requires the edge key exactly where the stack says the function sits behind the edge (EDGE_KEY_REQUIRED)', async () => {
+    expect(visitDeps()).not.toHaveProperty('cameThroughEdge');
+    vi.stubEnv('EDGE_KEY_REQUIRED', 'true');
+    vi.resetModules();
+    try {
+      const { config, wiring } = await importFresh();
+      expect(config.runtimeConfig().EDGE_KEY_REQUIRED).toBe('true');
+      expect(wiring.visitDeps()).toHaveProperty('cameThroughEdge');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 
   it('reads the current consent and the profiling stop in one eventually consistent, projected query (the cheap read)', async () => {
