@@ -4,6 +4,7 @@
  * page is one entry here and its component in pages/.
  */
 import type { ComponentType } from 'preact';
+import { lazy } from 'preact-iso';
 import type { Key } from './i18n';
 import { BreachesPage, BreachPage } from './pages/breaches';
 import { DisclosuresPage } from './pages/disclosures';
@@ -16,9 +17,16 @@ import { ProcessorsPage } from './pages/processors';
 import { QueuePage } from './pages/queue';
 import { RequestPage } from './pages/request';
 import { UnsubscribePage } from './pages/unsubscribe';
+import { REPORTS } from './report-pages';
 import type { Role } from './session';
 
 export { BASE, href } from './pages-base';
+
+/**
+ * The report pages with their charts (Chart.js) and labels load on first use, as a chunk of their own
+ * (esbuild splits at this dynamic import): the console's first load does not carry them.
+ */
+const ReportPage = lazy(() => import('./pages/reports').then((m) => m.ReportPage));
 
 export interface ConsolePage {
   /** preact-iso path pattern under BASE, e.g. `/requests/:id`. */
@@ -36,6 +44,13 @@ export const PAGES: ConsolePage[] = [
   { path: '/members', component: MembersPage, role: 'staff', nav: 'navMembers' },
   { path: '/members/:id', component: MemberPage, role: 'staff' },
   { path: '/unsubscribe', component: UnsubscribePage, role: 'staff', nav: 'navUnsubscribe' },
+  // One page per report, gated by the report's own role; the first of each kind is in the navigation, the rest are its tabs.
+  ...REPORTS.map((report) => ({
+    path: report.pagePath,
+    component: ReportPage,
+    role: report.role,
+    nav: report.name === 'traffic' ? ('navReports' as const) : report.name === 'consent' ? ('navComplianceReports' as const) : undefined,
+  })),
   { path: '/registers/disclosures', component: DisclosuresPage, role: 'dpo', nav: 'navDisclosures' },
   { path: '/registers/partners', component: PartnerChecksPage, role: 'dpo', nav: 'navPartners' },
   { path: '/registers/policies', component: PoliciesPage, role: 'dpo', nav: 'navPolicies' },
