@@ -100,12 +100,15 @@ function sectionChart(report: ConsoleReport, section: ReportSection, lang: Lang,
   return { spec, summary: `${parts.join('. ')}.` };
 }
 
+/** A bar chart's height from its rows and series, so one row is not one giant bar (set through the CSSOM, which the CSP allows). */
+const barChartRem = (spec: ChartSpec) => Math.min(24, 6 + spec.labels.length * (1.2 * spec.series.length + 0.8));
+
 /** The canvas with the chart; its accessible name says what the chart shows (the table beside it has every number). */
 function ReportChart({ chart }: { chart: SectionChart }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => (canvas.current ? drawChart(canvas.current, chart.spec) : undefined), [chart]);
   return (
-    <div class="chart">
+    <div class="chart" style={chart.spec.kind === 'bar' ? { height: `${barChartRem(chart.spec)}rem` } : undefined}>
       <canvas ref={canvas} role="img" aria-label={chart.summary} />
     </div>
   );
@@ -167,9 +170,9 @@ function Section({ report, section, from, to }: { report: ConsoleReport; section
         </>
       )}
       <p class="no-print">
-        <button type="button" onClick={download}>
+        {/* Its section in the name: every section has one of these buttons. */}
+        <button type="button" onClick={download} aria-label={`${t('downloadCsv')}: ${title}`}>
           {t('downloadCsv')}
-          <span class="visually-hidden">: {title}</span>
         </button>
       </p>
       <ErrorNote error={error} />
