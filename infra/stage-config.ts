@@ -86,6 +86,11 @@ const StageSettings = z.strictObject({
       z.strictObject({ source: z.literal('maxmind'), database: z.string().check(z.minLength(1)) }),
     ]),
   ),
+  /**
+   * Reports (policy 1.2). `topSearchQueries`: aggregate what visitors typed into search (normalised;
+   * shown only when at least 5 distinct visitors searched it); off by default, the shop turns it on.
+   */
+  reports: z.optional(z.strictObject({ topSearchQueries: z._default(z.boolean(), false) })),
   /** Shown in mail to customers. */
   shopName: z.string().check(z.minLength(1)),
   /** The mailbox address whose mail the SES receipt rule hands to the request intake (policy 2.1). */
@@ -180,6 +185,7 @@ export function commonEnvironment(settings: StageSettings): Record<string, strin
     VISIT_RETENTION_DAYS: String(settings.visitRetentionDays),
     SENDER_ADDRESS: settings.senderAddress,
     ISP_SOURCE: settings.isp?.source ?? 'none',
+    REPORTS_TOP_SEARCH_QUERIES: String(settings.reports?.topSearchQueries ?? false),
     SHOP_NAME: settings.shopName,
     ESCALATION_ADDRESS: settings.escalationAddress,
     DPO_ADDRESS: settings.dpoAddress ?? settings.escalationAddress,

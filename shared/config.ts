@@ -60,6 +60,11 @@ function runtimeEnvSchema() {
     SENDER_ADDRESS: z.email(),
     ISP_SOURCE: z.enum(['none', 'cloudfront', 'maxmind']),
     ASN_DATABASE_PATH: z.optional(z.string().check(z.minLength(1))),
+    /** reports.topSearchQueries: whether search text is aggregated at all. */
+    REPORTS_TOP_SEARCH_QUERIES: z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((raw) => raw === 'true'),
+    ),
     SHOP_NAME: z.string().check(z.minLength(1)),
     ESCALATION_ADDRESS: z.email(),
     /** Where the DPO's register reminders go (breach deadlines, expiring agreements). */

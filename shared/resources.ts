@@ -204,6 +204,26 @@ export const TABLES = {
     purpose:
       'The DPO\u2019s registers: processors and their confidentiality agreements (policy 5), personal-data breaches with the 72-hour deadline (PDPA s37(4)); never deleted.',
   },
+  reports: {
+    id: 'Reports',
+    envVar: 'REPORTS_TABLE',
+    // pk = "DAY#<Bangkok day>", sk = "PART#<table>#<first sequence number>#<last>#<n>" (one partial per
+    // stream batch and day, keyed by the batch so a redelivered batch writes nothing twice) or "CLOSED"
+    // (the day's counts once closed). Reading a range is one Query per day, never a Scan.
+    partitionKey: pk,
+    sortKey: sk,
+    processing: {
+      activities: ['visitAnalytics'],
+      retention: {
+        rule: {
+          th: 'ค่าแฮชแบบมีคีย์ของรหัสผู้เยี่ยมชมและรหัสการเข้าชมเก็บไว้จนปิดยอดของวันนั้น (เช้าวันถัดไป) หลังจากนั้นเหลือเพียงจำนวนนับซึ่งไม่ระบุตัวบุคคล',
+          en: 'keyed hashes of visitor and session ids only until the day is closed (the next morning); then counts only, which identify no one',
+        },
+      },
+    },
+    purpose:
+      'Report counters (policy 1.2: to improve the site): per-day partials from the visits, consents and requests streams, merged into counts only when the day closes.',
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableKey = keyof typeof TABLES;
@@ -290,6 +310,13 @@ export const SECRETS = {
     localEnvVar: 'EDGE_SECRET',
     purpose:
       'Shared value CloudFront adds to every request it forwards (x-shop-edge-key): only such a request\u2019s CloudFront-Viewer-ASN and CloudFront-Viewer-Address are believed.',
+  },
+  reportKey: {
+    id: 'ReportHashKey',
+    arnEnvVar: 'REPORT_SECRET_ARN',
+    localEnvVar: 'REPORT_SECRET',
+    purpose:
+      'HMAC key of the truncated visitor and session hashes that report partials keep until their day closes: without it the hashes cannot be matched to a visitor id.',
   },
 } as const;
 

@@ -6,13 +6,24 @@ import type { FunctionUses } from './routes';
 
 import type { QueueKey, TableKey } from './resources';
 import { STREAMED_TABLES } from './domain/change-events';
+import { REPORT_STREAMS } from './domain/reports/aggregate';
 
 export type Trigger =
   | { kind: 'ses' }
   | { kind: 'schedule'; expression: string }
   | { kind: 'queue'; queue: QueueKey; batchSize: number }
-  /** The tables' DynamoDB Streams (new and old images), one event source mapping per table. */
-  | { kind: 'stream'; tables: readonly TableKey[]; batchSize: number };
+  /** The tables' DynamoDB Streams, one event source mapping per table. */
+  | {
+      kind: 'stream';
+      tables: readonly TableKey[];
+      batchSize: number;
+      /** Tables whose old images this worker never reads: streamed with new images only, unless another worker needs both. */
+      newImagesOnly?: readonly TableKey[];
+      /** Lambda gathers records for up to this long before invoking: fewer, larger batches. */
+      batchingWindowSeconds?: number;
+      /** Deletions (erasure, TTL expiry) are filtered out by the event source mapping: they never invoke the worker. */
+      ignoreRemoves?: boolean;
+    };
 
 export interface WorkerDef {
   id: string;
@@ -117,9 +128,46 @@ export const WORKERS: WorkerDef[] = [
     uses: { publishesEvents: true },
     timeoutSeconds: 30,
   },
+  {
+    id: 'aggregateReports',
+    handler: 'reports/aggregate-reports',
+    summary:
+      'DynamoDB Streams of visits, consents and requests: one report partial per batch and Bangkok day (policy 1.2), written once even when the batch comes again',
+    // Large batches gathered for up to 5 minutes: a few invocations and writes per hour whatever the traffic.
+    trigger: {
+      kind: 'stream',
+      tables: REPORT_STREAMS,
+      batchSize: 1000,
+      batchingWindowSeconds: 300,
+      newImagesOnly: ['visits'],
+      ignoreRemoves: true,
+    },
+    // Writes partials only (conditional puts in one transaction); reads no source table: the records carry the items.
+    uses: { tables: { reports: ['PutItem'] }, secrets: ['reportKey'] },
+    timeoutSeconds: 60,
+  },
+  {
+    id: 'closeReportDays',
+    handler: 'reports/close-report-days',
+    summary: 'Daily after the Bangkok day ends: merge each finished day\u2019s report partials into counts only and delete the partials and their hashes',
+    // 18:00 UTC is 01:00 in Bangkok: an hour after the day ends, long after the last batching window.
+    trigger: { kind: 'schedule', expression: 'cron(0 18 * * ? *)' },
+    uses: { tables: { reports: ['Query', 'PutItem', 'BatchWriteItem'] } },
+    timeoutSeconds: 120,
+  },
 ];
 
 /** The tables a stream worker reads: the stack and the local mode turn their streams on. */
 export const streamedTables = (workers: readonly WorkerDef[] = WORKERS) => [
   ...new Set(workers.flatMap((w) => (w.trigger.kind === 'stream' ? w.trigger.tables : []))),
 ];
+
+/**
+ * What each streamed table's stream carries: new images only when no worker reading it needs the old
+ * ones (the visits table: records are written once), else both (a suppression or a closed request is
+ * told by comparing the two).
+ */
+export function streamViewOf(table: TableKey, workers: readonly WorkerDef[] = WORKERS): 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' {
+  const readers = workers.flatMap((w) => (w.trigger.kind === 'stream' && w.trigger.tables.includes(table) ? [w.trigger] : []));
+  return readers.every((t) => t.newImagesOnly?.includes(table)) ? 'NEW_IMAGE' : 'NEW_AND_OLD_IMAGES';
+}

@@ -26,7 +26,7 @@ import {
   type TableDef,
   type TableKey,
 } from '../../shared/resources';
-import { streamedTables } from '../../shared/workers';
+import { streamedTables, streamViewOf } from '../../shared/workers';
 import type { Alerts } from './alerts';
 
 /**
@@ -68,8 +68,8 @@ export class DataStores extends Construct {
           deletionProtection: props.retain,
           removalPolicy,
           ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
-          // Old and new images: a suppression or resubscription is told by comparing the two (change-events.ts).
-          ...(streamed.has(key) ? { dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
+          // Old and new images where a worker compares the two (a suppression, a closed request); new only for visits.
+          ...(streamed.has(key) ? { dynamoStream: StreamViewType[streamViewOf(key)] } : {}),
           globalSecondaryIndexes: (def.indexes ?? []).map((ix) => ({
             indexName: ix.name,
             partitionKey: attr(ix.partitionKey),
@@ -219,6 +219,8 @@ const WHY_NO_ROTATION: Record<SecretKey, string> = {
     'An HMAC key, not a credential for another service: there is no rotation target, and rotating it invalidates every outstanding token (consent cookies, mailed links). Rotate by hand (new secret version) when compromised.',
   edgeKey:
     'A value shared by the CloudFront distribution (origin header) and the beacon function, not a credential for another service: CloudFormation writes it into the distribution at deploy, so a rotation is a new secret version followed by a deploy.',
+  reportKey:
+    'An HMAC key, not a credential for another service: it keys the visitor hashes report partials keep until their day closes. Rotating it by hand (new secret version) only splits the distinct counts of the day it happens on.',
 };
 
 /** Why each data bucket is not replicated: what it holds is short-lived and kept elsewhere too. */

@@ -9,7 +9,7 @@ import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aw
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
@@ -156,6 +156,9 @@ export class Workers extends Construct {
           retryAttempts: 10,
           maxRecordAge: Duration.hours(12),
           onFailure: new SqsDlq(this.failures),
+          ...(trigger.batchingWindowSeconds ? { maxBatchingWindow: Duration.seconds(trigger.batchingWindowSeconds) } : {}),
+          // Filtered out by the mapping, deletions (erasure, TTL expiry) cost no invocation at all.
+          ...(trigger.ignoreRemoves ? { filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY') })] } : {}),
         }),
       );
     }

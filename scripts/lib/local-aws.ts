@@ -11,9 +11,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/dynamodb';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { EVENT_SOURCE } from '../../shared/domain/events-out';
-import { ALARM_TOPIC, BUCKETS, EVENT_BUS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef } from '../../shared/resources';
+import { ALARM_TOPIC, BUCKETS, EVENT_BUS, PARTNER_SECRETS, QUEUES, SECRETS, TABLES, type TableDef, type TableKey } from '../../shared/resources';
 import { commonEnvironment, type StageSettings } from '../../infra/stage-config';
-import { streamedTables } from '../../shared/workers';
+import { streamedTables, streamViewOf } from '../../shared/workers';
 import { createStaffPool, useLocalStaffAuth } from './local-staff-auth';
 
 /** Dummy credentials and a region: the emulator accepts anything, the SDK insists on something. */
@@ -48,7 +48,7 @@ export async function createTables(prefix: string, client = new DynamoDBClient({
             ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
           ],
           // The tables a stream worker reads stream here as in the stack (the local poller reads them).
-          ...(streamed.has(key) ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } } : {}),
+          ...(streamed.has(key) ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewOf(key as TableKey) } } : {}),
           ...(def.indexes?.length
             ? {
                 GlobalSecondaryIndexes: def.indexes.map((ix) => ({
@@ -170,6 +170,7 @@ export async function verifySender(address: string, client = new SESv2Client({})
 export const LOCAL_SECRETS: Record<keyof typeof SECRETS, string> = {
   tokenKey: 'local-development-signing-key-not-for-production-use',
   edgeKey: 'local-development-edge-key-not-for-production-use',
+  reportKey: 'local-development-report-key-not-for-production-use',
 };
 
 /** A partner's local-only key (a deployed stage keeps one secret per partner in Secrets Manager). */
