@@ -4,7 +4,7 @@
  * console's first load); the English table is typed against the Thai one, so a missing word fails the
  * type check. Report, section and column titles are not here: they come from shared/reports/labels.ts.
  */
-import { useI18n } from '../i18n';
+import { type Lang, useI18n } from '../i18n';
 
 const th = {
   reportsTitle: 'รายงาน',
@@ -50,10 +50,14 @@ const en: Record<keyof Words, string> = {
 export type ReportWord = keyof Words;
 export type ReportWords = (key: ReportWord, vars?: Record<string, string | number>) => string;
 
+/** The report pages' words in one language. */
+export function reportWords(lang: Lang): ReportWords {
+  const words = lang === 'th' ? th : en;
+  return (key, vars = {}) => words[key].replace(/\{(\w+)\}/g, (_, n: string) => String(vars[n] ?? ''));
+}
+
 /** The report pages' words in the console's current language, with the console's own words (`t`) beside them. */
 export function useReportWords() {
   const i18n = useI18n();
-  const words = i18n.lang === 'th' ? th : en;
-  const w: ReportWords = (key, vars = {}) => words[key].replace(/\{(\w+)\}/g, (_, n: string) => String(vars[n] ?? ''));
-  return { ...i18n, w };
+  return { ...i18n, w: reportWords(i18n.lang) };
 }

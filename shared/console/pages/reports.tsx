@@ -30,7 +30,7 @@ const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 const pageLink = (report: ConsoleReport, from: string, to: string) => `${href(report.pagePath)}?from=${from}&to=${to}`;
 
 /** A cell as the table shows it: "< 5" as it is, days with the console's formatter (Buddhist era in Thai), labels in words. */
-function cellText(column: ReportColumn, value: ReportValue, lang: Lang, t: Translate): string {
+export function cellText(column: ReportColumn, value: ReportValue, lang: Lang, t: Translate): string {
   if (value === null) return '—';
   if (value === SUPPRESSED) return SUPPRESSED;
   if (typeof value === 'number') {
@@ -54,13 +54,13 @@ function seriesColumns(section: ReportSection): ReportColumn[] {
   return counts.length ? counts : numeric.filter((c) => c.kind === numeric[0]?.kind);
 }
 
-interface SectionChart {
+export interface SectionChart {
   spec: ChartSpec;
   /** The chart in words, for the canvas's accessible name (the table carries every number). */
   summary: string;
 }
 
-function sectionChart(report: ConsoleReport, section: ReportSection, lang: Lang, t: Translate, w: ReportWords): SectionChart | undefined {
+export function sectionChart(report: ConsoleReport, section: ReportSection, lang: Lang, t: Translate, w: ReportWords): SectionChart | undefined {
   if (section.chart === 'none' || section.rows.length === 0) return undefined;
   const axis = section.columns[0];
   const columns = seriesColumns(section);
@@ -97,7 +97,8 @@ function sectionChart(report: ConsoleReport, section: ReportSection, lang: Lang,
   const suppressed = rows.reduce((n, row) => n + columns.filter((c) => row[c.key] === SUPPRESSED).length, 0);
   if (suppressed) parts.push(w('chartSuppressed', { n: suppressed }));
   if (rows.length < section.rows.length) parts.push(w('chartTopRows', { n: rows.length }));
-  return { spec, summary: `${parts.join('. ')}.` };
+  // Thai separates sentences with a space, English with a full stop.
+  return { spec, summary: lang === 'th' ? parts.join(' ') : `${parts.join('. ')}.` };
 }
 
 /** A bar chart's height from its rows and series, so one row is not one giant bar (set through the CSSOM, which the CSP allows). */
