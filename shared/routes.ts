@@ -33,6 +33,7 @@ import {
 } from './schemas/requests';
 import { SessionInput, SignInLinkInput, SubscriptionSwitchInput } from './schemas/privacy-center';
 import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
+import { ReportPath, ReportQuery } from './schemas/reports';
 import { AssignInput, CommentInput, CompletionPreviewInput, MemberLookupQuery, MemberViewQuery, ReclassifyInput } from './schemas/staff';
 
 /** Who may call a route; see `RouteDef.auth`. */
@@ -924,6 +925,37 @@ export const getProcessingRecordRoute = {
   request: { query: ProcessingRecordQuery },
 } satisfies RouteDef;
 
+/**
+ * Reports (policy 1.2: visit data is collected to improve the site). Reading one records nothing
+ * personal (every number counts several people or none, small ones are suppressed, and requests are
+ * counted by type only), so unlike the visit list no `viewed` audit entry is written.
+ */
+export const getSiteReportRoute = {
+  id: 'getSiteReport',
+  method: 'GET',
+  path: '/v1/reports/{report}',
+  handler: 'reports/get-site-report',
+  auth: 'staff',
+  summary:
+    'A report about the site (traffic, searches, technology) for a range of Bangkok days, as JSON sections or CSV (UTF-8 with BOM), Thai or English; counts of fewer than 5 visitors show as "< 5" (staff)',
+  throttle: { rate: 2, burst: 5 },
+  uses: { tables: { reports: ['Query'] } },
+  request: { path: ReportPath, query: ReportQuery },
+} satisfies RouteDef;
+
+export const getComplianceReportRoute = {
+  id: 'getComplianceReport',
+  method: 'GET',
+  path: '/v1/admin/reports/{report}',
+  handler: 'reports/get-compliance-report',
+  auth: 'dpo',
+  summary:
+    'A compliance report (consent, requests) for a range of Bangkok days, as JSON sections or CSV; requests overdue now are read from the staff queue\u2019s index (DPO)',
+  throttle: { rate: 2, burst: 5 },
+  uses: { tables: { reports: ['Query'], requests: ['Query'] } },
+  request: { path: ReportPath, query: ReportQuery },
+} satisfies RouteDef;
+
 /** Every route, in the order the API description lists them. */
 export const ROUTES: RouteDef[] = [
   getHealthRoute,
@@ -983,6 +1015,8 @@ export const ROUTES: RouteDef[] = [
   recordPdpcNotificationRoute,
   decideBreachNoticeRoute,
   getProcessingRecordRoute,
+  getSiteReportRoute,
+  getComplianceReportRoute,
 ];
 
 /** "GET /v1/policy": the key API Gateway uses for a route (and for its throttling settings). */

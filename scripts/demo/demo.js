@@ -16,7 +16,7 @@
       }
       const status = document.getElementById('search-status');
       if (status) status.textContent = document.documentElement.lang === 'th' ? `พบ ${shown} รายการ` : `${shown} product(s) found`;
-      if (kit) kit.trackSearch('product', query);
+      if (kit) kit.trackSearch('product', query, shown);
     });
   }
 

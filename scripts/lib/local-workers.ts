@@ -25,7 +25,12 @@ export interface LocalWorkers {
   runSchedules(): Promise<void>;
 }
 
-export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: number; workers?: WorkerDef[] } = {}): LocalWorkers {
+/** Told after a stream worker handled a batch: tests await this instead of polling for its effect. */
+export type StreamBatchListener = (batch: { worker: string; table: TableKey; records: number }) => void;
+
+export function startLocalWorkers(
+  options: { pollMs?: number; scheduleMs?: number; workers?: WorkerDef[]; onStreamBatch?: StreamBatchListener } = {},
+): LocalWorkers {
   const sqs = new SQSClient({});
   let running = true;
   const loops: Promise<void>[] = [];
@@ -51,7 +56,15 @@ export function startLocalWorkers(options: { pollMs?: number; scheduleMs?: numbe
       loops.push(
         (async () => {
           const handler = await load<(e: DynamoDBStreamEvent) => Promise<unknown>>(worker);
-          await pollStream({ worker, table, batchSize, handler, running: () => running, idle: () => idle(options.pollMs ?? 500) });
+          await pollStream({
+            worker,
+            table,
+            batchSize,
+            handler,
+            running: () => running,
+            idle: () => idle(options.pollMs ?? 500),
+            ...(options.onStreamBatch ? { onBatch: options.onStreamBatch } : {}),
+          });
         })(),
       );
     }
@@ -169,6 +182,7 @@ async function pollStream(p: {
   handler: (e: DynamoDBStreamEvent) => Promise<unknown>;
   running: () => boolean;
   idle: () => Promise<void>;
+  onBatch?: StreamBatchListener;
 }) {
   const dynamodb = new DynamoDBClient({});
   const streams = new DynamoDBStreamsClient({});
@@ -199,6 +213,7 @@ async function pollStream(p: {
           try {
             await p.handler({ Records: Records.map((r) => asLambdaRecord(r, streamArn!)) });
             failures = 0;
+            p.onBatch?.({ worker: p.worker.id, table: p.table, records: Records.length });
           } catch (error) {
             if (++failures < STREAM_ATTEMPTS) {
               log.error('local stream batch failed; reading it again', { worker: p.worker.id, table: p.table, error: (error as Error).message });

@@ -18,6 +18,8 @@ export interface VisitEventInput {
   title?: string;
   searchKind?: string;
   query?: string;
+  /** A search's result count: 0 marks a search without results (searches report). */
+  results?: number;
   durationMs?: number;
   orderId?: string;
   total?: number;
@@ -125,6 +127,8 @@ export interface StoredEvent {
   ti?: string;
   k?: string;
   q?: string;
+  /** search results */
+  n?: number;
   d?: number;
   o?: string;
   v?: number;
@@ -147,6 +151,7 @@ export function storedEvent(e: VisitEventInput): StoredEvent {
   if (k) event.k = k;
   const q = text(e.query, FIELD_BUDGET.query);
   if (q) event.q = q;
+  if (e.results !== undefined) event.n = e.results;
   if (e.durationMs !== undefined) event.d = e.durationMs;
   const o = text(e.orderId, FIELD_BUDGET.orderId);
   if (o) event.o = o;
@@ -274,6 +279,7 @@ export interface VisitView {
   title?: string;
   searchKind?: string;
   query?: string;
+  results?: number;
   durationMs?: number;
   orderId?: string;
   total?: number;
@@ -301,6 +307,7 @@ export function unpackVisitRecord(record: VisitRecord): VisitView[] {
         title: e.ti,
         searchKind: e.k,
         query: e.q,
+        results: e.n,
         durationMs: e.d,
         orderId: e.o,
         total: e.v,

@@ -68,3 +68,8 @@ export interface Report {
   generatedAt: string;
   sections: ReportSection[];
 }
+
+/** `{report}` of the report routes: any word here, so an unknown report is a 404 rather than a 400. */
+export const ReportPath = z.object({
+  report: z.string().check(z.regex(/^[a-z][a-zA-Z]{0,39}$/, 'must be a report name')),
+});

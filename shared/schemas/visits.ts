@@ -13,6 +13,8 @@ const base = {
   title: text(512),
   searchKind: text(64),
   query: text(512),
+  /** A search's result count (the searches report counts those without results). */
+  results: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1e9))),
   durationMs: z.optional(z.number().check(z.int(), z.gte(0), z.lte(86_400_000))),
   orderId: text(128),
   total: z.optional(z.number().check(z.gte(0), z.lte(1e10))),

@@ -51,8 +51,8 @@ export interface ShopPrivacyApi {
   hasConsent(category: Category): boolean;
   /** Opens the settings dialog (e.g. from a "Cookie settings" link in the footer). */
   showSettings(): void;
-  /** Records a search (kind e.g. "product", the query optional), with analytics consent only. */
-  trackSearch(kind: string, query?: string): void;
+  /** Records a search (kind e.g. "product", the query and its result count optional), with analytics consent only. */
+  trackSearch(kind: string, query?: string, results?: number): void;
   /** The current choices, or null while the visitor has not chosen under the current policy. */
   consent(): Choices | null;
   /** Turns an element into the request form, the address pre-filled (the privacy center uses it). */
@@ -937,9 +937,18 @@ const api: ShopPrivacyApi = {
   showSettings: () => {
     if (document.body) showSettings();
   },
-  trackSearch(kind, query) {
+  trackSearch(kind, query, results) {
     if (typeof kind !== 'string' || !kind) return;
-    track({ type: 'search', searchKind: cut(kind, 64), ...(query ? { query: cut(String(query), 512) } : {}), path: cut(location.pathname, 2048), at: now() });
+    // A whole count only: the searches report counts searches that found nothing (results 0).
+    const count = Number.isSafeInteger(results) && (results as number) >= 0 ? { results: results as number } : {};
+    track({
+      type: 'search',
+      searchKind: cut(kind, 64),
+      ...(query ? { query: cut(String(query), 512) } : {}),
+      ...count,
+      path: cut(location.pathname, 2048),
+      at: now(),
+    });
   },
   consent: () => (choices ? { ...choices } : null),
   requestForm: (host, email) => mountRequestForm(host, email),
