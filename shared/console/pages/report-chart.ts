@@ -39,6 +39,8 @@ export interface ChartSpec {
   series: ChartSeries[];
   /** The language of the labels, for number formatting on the axis. */
   locale: string;
+  /** Every series counts something (whole numbers on the value axis). */
+  integers: boolean;
   /** Per label: some value there is suppressed; the chart writes `suppressedMark` at its foot instead of drawing nothing. */
   suppressedAt: boolean[];
   suppressedMark: string;
@@ -141,6 +143,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): () => voi
   Chart.defaults.color = style.color;
   const horizontal = spec.kind === 'bar';
   const numbers = new Intl.NumberFormat(spec.locale);
+  const valueTicks = { precision: spec.integers ? 0 : 2, callback: (v: number | string) => numbers.format(Number(v)) };
   const config: ChartConfiguration<'line' | 'bar', (number | null)[], string> = {
     type: spec.kind === 'line' ? 'line' : 'bar',
     data: { labels: spec.labels, datasets: datasets(spec) },
@@ -153,8 +156,9 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): () => voi
       animation: false,
       plugins: { legend: { position: 'bottom', labels: { usePointStyle: spec.kind === 'line' } } },
       scales: {
-        x: { stacked: spec.kind === 'stacked', beginAtZero: true, ...(horizontal ? { ticks: { callback: (v) => numbers.format(Number(v)) } } : {}) },
-        y: { stacked: spec.kind === 'stacked', beginAtZero: true, ...(horizontal ? {} : { ticks: { callback: (v) => numbers.format(Number(v)) } }) },
+        // Counts are whole numbers: no 0.5 steps on the value axis.
+        x: { stacked: spec.kind === 'stacked', beginAtZero: true, ...(horizontal ? { ticks: valueTicks } : {}) },
+        y: { stacked: spec.kind === 'stacked', beginAtZero: true, ...(horizontal ? {} : { ticks: valueTicks }) },
       },
     },
   };

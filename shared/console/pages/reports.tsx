@@ -77,6 +77,7 @@ export function sectionChart(report: ConsoleReport, section: ReportSection, lang
     labels,
     series,
     locale: NUMBER_LOCALE[lang],
+    integers: columns.every((c) => c.kind === 'count'),
     suppressedAt: rows.map((row) => columns.some((c) => row[c.key] === SUPPRESSED)),
     suppressedMark: SUPPRESSED,
   };
