@@ -245,6 +245,7 @@ if (process.argv[1]?.endsWith('bench.ts')) {
     Buffer.from(process.env.TOKEN_SECRET!),
   );
   await benchDeadlines();
+  (await import('./lib/reports-bench')).printReportsBench();
   const kit = kitSize();
   console.log(`\nStorefront kit (GET /v1/kit.js): ${(kit.minified / KB).toFixed(1)} KB minified, ${(kit.gzipped / KB).toFixed(1)} KB gzipped`);
   printConsoleFigures(await consoleFigures());

@@ -227,3 +227,76 @@ export function deadlineChainCost(p: ChainProfile): CostLine[] {
     { item: 'SES mail', usd: (p.mailsSent / 1000) * SES_USD_PER_THOUSAND_EMAILS },
   ];
 }
+
+/** How the reports (policy 1.2) turn page views into stream batches and writes; printed by the bench beside the figure. */
+export interface ReportsProfile {
+  /** Traffic the figure is for: batches follow the clock (one per window) as much as the traffic. */
+  pageViewsPerDay: number;
+  /** Visit records per page view (beacons per page view times records per beacon). */
+  visitRecordsPerPageView: number;
+  /** Consent receipts and request writes per page view (their streams feed the reports too). */
+  otherRecordsPerPageView: number;
+  /** The event source mappings' batching window and largest batch. */
+  batchingWindowSeconds: number;
+  maxBatchSize: number;
+  /** Streams read (one mapping each): the visits stream and the others (consents, requests). */
+  streams: number;
+  /** Bytes of partial (JSON) per visit record, measured on a synthetic day by the bench. */
+  partialBytesPerRecord: number;
+  memoryMb: number;
+  billedMsPerBatch: number;
+  /** Daily closes: each reads a day's partials and writes one closed item, then deletes the partials. */
+  closesPerDay: number;
+  closedDayBytes: number;
+  /** How long closed days are kept (storage and point-in-time recovery). */
+  keptDays: number;
+}
+
+/** Write units of an item of `bytes` (1 per started KB). */
+const writeUnits = (bytes: number) => Math.max(1, Math.ceil((bytes + DYNAMODB_ITEM_OVERHEAD_BYTES) / 1024));
+
+/**
+ * The reports' cost per million page views: stream reads by Lambda are free, so what is billed is
+ * one invocation per batch, one conditional put of the batch's partial, the daily close (reading the
+ * partials, one closed item, deleting the partials) and the closed days' storage.
+ */
+export function reportsCostPerMillionPageViews(p: ReportsProfile): CostLine[] {
+  const pageViewsPerMonth = p.pageViewsPerDay * DAYS_PER_MONTH;
+  const perMillion = MILLION / pageViewsPerMonth;
+  const visitRecordsPerDay = p.pageViewsPerDay * p.visitRecordsPerPageView;
+  const windowsPerDay = 86_400 / p.batchingWindowSeconds;
+  // A batch closes at the window or at the batch size, whichever comes first; a quiet stream sends none.
+  const visitBatchesPerDay = Math.max(visitRecordsPerDay / p.maxBatchSize, Math.min(windowsPerDay, visitRecordsPerDay));
+  const otherBatchesPerDay = Math.min(windowsPerDay * (p.streams - 1), p.pageViewsPerDay * p.otherRecordsPerPageView);
+  const batchesPerDay = visitBatchesPerDay + otherBatchesPerDay;
+  const partialBytes = (visitRecordsPerDay * p.partialBytesPerRecord) / visitBatchesPerDay;
+  const partialWritesPerDay = visitBatchesPerDay * writeUnits(partialBytes) + otherBatchesPerDay;
+  const closeReadUnitsPerDay = p.closesPerDay * ((visitBatchesPerDay * (partialBytes + DYNAMODB_ITEM_OVERHEAD_BYTES)) / 4096) * 0.5;
+  const closeWritesPerDay = p.closesPerDay * (writeUnits(p.closedDayBytes) + batchesPerDay);
+  const monthly = (perDay: number) => perDay * DAYS_PER_MONTH * perMillion;
+  const per = (n: number, usdPerMillion: number) => (n / MILLION) * usdPerMillion;
+  const storedBytes = (p.closedDayBytes + DYNAMODB_ITEM_OVERHEAD_BYTES) * p.keptDays;
+  return [
+    {
+      item: `Lambda requests (${Math.round(batchesPerDay)} batches a day)`,
+      usd: per(monthly(batchesPerDay + p.closesPerDay), LAMBDA_USD_PER_MILLION_REQUESTS),
+    },
+    {
+      item: `Lambda duration (arm64, ${p.memoryMb} MB, ${p.billedMsPerBatch} ms per batch)`,
+      usd: monthly(batchesPerDay + p.closesPerDay) * (p.memoryMb / 1024) * (p.billedMsPerBatch / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND,
+    },
+    {
+      item: `DynamoDB writes: one partial per batch (${(partialBytes / 1024).toFixed(1)} KB), the closed day and the partials' deletion`,
+      usd: per(monthly(partialWritesPerDay + closeWritesPerDay), DYNAMODB_USD_PER_MILLION_WRITE_UNITS),
+    },
+    { item: 'DynamoDB reads by the daily close (eventually consistent)', usd: per(monthly(closeReadUnitsPerDay), DYNAMODB_USD_PER_MILLION_READ_UNITS) },
+    {
+      // A month's storage of every closed day kept, spread over the month's page views; PITR as on every Standard table.
+      item: `Storage and point-in-time recovery of ${p.keptDays} closed days (${(p.closedDayBytes / 1024).toFixed(0)} KB each)`,
+      usd: (storedBytes / GB) * (DYNAMODB_USD_PER_GB_MONTH + DYNAMODB_PITR_USD_PER_GB_MONTH) * (MILLION / pageViewsPerMonth),
+    },
+  ];
+}
+
+/** The reports' budget per million page views (issue 12). */
+export const REPORTS_BUDGET_USD_PER_MILLION_PAGE_VIEWS = 0.1;

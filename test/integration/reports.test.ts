@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { startLocalWorkers, type LocalWorkers } from '../../scripts/lib/local-workers';
+import { clockShift } from '../../shared/adapters/clock';
 import { bangkokDay } from '../../shared/domain/reports/aggregate';
+import { itemsOf } from '../helpers/tables';
 import { WORKERS } from '../../shared/workers';
 import { httpClient } from '../helpers/http';
 import { asStaff, staffHeaders } from '../helpers/staff-auth';
@@ -31,7 +33,9 @@ const handled = (atLeast: number) =>
 beforeAll(async () => {
   server = await startLocalServer({ settings: stageFromCdkJson('local'), port: 0 });
   workers = startLocalWorkers({
-    workers: WORKERS.filter((w) => w.id === 'aggregateReports'),
+    workers: WORKERS.filter((w) => w.id === 'aggregateReports' || w.id === 'closeReportDays'),
+    // The close runs when the test moves the clock, as `npm run clock` makes it run, not on a timer.
+    scheduleMs: 3_600_000,
     onStreamBatch: ({ table, records }) => {
       if (table !== 'visits') return;
       visitRecordsHandled += records;
@@ -40,6 +44,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  clockShift.set(0);
   await workers?.stop();
   await server?.close();
 });
@@ -96,6 +101,22 @@ describe('reports over HTTP (local mode)', () => {
     expect(lines[0]).toBe('Page,Page views,Visitors,"Time on page, median (ms)","Time on page, 75th percentile (ms)"');
     const row = pages.rows.find((r: { path: string }) => r.path === path);
     expect(lines).toContain([path, row.pageViews, row.visitors, row.medianMs, row.p75Ms].join(','));
+  });
+
+  it('closes the day when the local clock moves past it: the same numbers, read from counts only, the partials gone', async () => {
+    const day = bangkokDay(new Date());
+    const before = await staff('GET', `/v1/reports/traffic?from=${day}&to=${day}`);
+    expect((await itemsOf('reports', `DAY#${day}`)).some((i) => String(i.sk).startsWith('PART#'))).toBe(true);
+    clockShift.set(86_400_000);
+    try {
+      await workers!.runSchedules();
+    } finally {
+      // Back to now before reading: the staff token would have expired a day on.
+      clockShift.set(0);
+    }
+    expect((await itemsOf('reports', `DAY#${day}`)).map((i) => i.sk)).toEqual(['CLOSED']);
+    const after = await staff('GET', `/v1/reports/traffic?from=${day}&to=${day}`);
+    expect(after.body.sections).toEqual(before.body.sections);
   });
 
   it('refuses staff the DPO\u2019s reports (403) and strangers every report (401)', async () => {

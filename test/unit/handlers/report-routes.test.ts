@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeHandler as complianceHandler } from '../../../functions/reports/get-compliance-report';
 import { makeHandler as siteHandler } from '../../../functions/reports/get-site-report';
 import { documentClient } from '../../../shared/adapters/dynamodb';
-import { DynamoReportStore } from '../../../shared/adapters/report-store';
+import { DynamoReportStore, encodeReportData } from '../../../shared/adapters/report-store';
 import { DynamoRequestStore } from '../../../shared/adapters/request-store';
 import { apiEvent, invoke } from '../../helpers/events';
 import { staffEvent } from '../../helpers/staff-auth';
@@ -26,7 +26,7 @@ beforeEach(() => {
     if (input.IndexName === 'byStatus')
       return { Items: [{ pk: 'R1', id: 'R1', type: 'delete', status: 'open', dueAt: '2026-11-01T00:00:00.000Z', dueKey: 'x', history: [] }] };
     return input.ExpressionAttributeValues[':d'] === 'DAY#2026-11-25'
-      ? { Items: [{ pk: 'DAY#2026-11-25', sk: 'CLOSED', data: JSON.stringify(closedDay) }] }
+      ? { Items: [{ pk: 'DAY#2026-11-25', sk: 'CLOSED', data: encodeReportData(closedDay) }] }
       : { Items: [] };
   });
 });

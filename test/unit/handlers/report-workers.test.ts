@@ -4,7 +4,7 @@
  * changes no count, removals write nothing; the daily close turns partials into counts only and
  * deletes them.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeHandler as aggregateHandler } from '../../../functions/reports/aggregate-reports';
 import { makeHandler as closeHandler } from '../../../functions/reports/close-report-days';
 import { documentClient } from '../../../shared/adapters/dynamodb';
-import { DynamoReportStore } from '../../../shared/adapters/report-store';
+import { decodeReportData, DynamoReportStore, encodeReportData } from '../../../shared/adapters/report-store';
 import type { ReportStream } from '../../../shared/domain/reports/aggregate';
 import { readReport } from '../../../shared/domain/reports/service';
 
@@ -38,6 +38,8 @@ beforeEach(() => {
     Items: [...table.values()].filter((item) => item.pk === input.ExpressionAttributeValues[':d']).sort((a, b) => String(a.sk).localeCompare(String(b.sk))),
   }));
   db.on(PutCommand).callsFake((input) => {
+    if (input.ConditionExpression && table.has(`${input.Item.pk}|${input.Item.sk}`))
+      throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
     table.set(`${input.Item.pk}|${input.Item.sk}`, input.Item);
     return {};
   });
@@ -77,13 +79,26 @@ const traffic = async () =>
   (await readReport({ store, clock, topSearchQueries: false }, 'traffic', { from: '2026-11-25', to: '2026-11-25' })).sections[0]!.rows;
 
 describe('aggregate-reports', () => {
-  it('writes the batch as one conditional transaction keyed by the table and its first and last sequence numbers', async () => {
+  it('writes a one-day batch as one conditional put keyed by the table and its first and last sequence numbers, with no visitor id', async () => {
     expect(await aggregate({ Records: fiveVisitors() })).toEqual({ days: 1, outcome: 'written' });
-    const [call] = db.commandCalls(TransactWriteCommand);
-    const put = call!.args[0].input.TransactItems![0]!.Put!;
-    expect(put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'DAY#2026-11-25', sk: 'PART#visits#100#104#0' } });
-    expect(String(put.Item!.data)).not.toContain('visitor-');
+    const puts = db.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'DAY#2026-11-25', sk: 'PART#visits#100#104#0' } });
+    expect(JSON.stringify(decodeReportData(puts[0]!.Item!.data))).not.toContain('visitor-');
     expect(await traffic()).toEqual([{ day: '2026-11-25', pageViews: 5, visitors: 5, sessions: 5 }]);
+  });
+
+  it('writes a batch spanning two Bangkok days as one conditional transaction, all or nothing', async () => {
+    const lateRecord = visitRecord(105, 'visitor-late');
+    const image = lateRecord.dynamodb!.NewImage as Record<string, { S?: string }>;
+    image.at = { S: '2026-11-25T17:00:01.000Z' };
+    expect(await aggregate({ Records: [...fiveVisitors(), lateRecord] })).toEqual({ days: 2, outcome: 'written' });
+    const [call] = db.commandCalls(TransactWriteCommand);
+    expect(call!.args[0].input.TransactItems!.map((t) => [t.Put!.Item!.pk, t.Put!.Item!.sk, t.Put!.ConditionExpression])).toEqual([
+      ['DAY#2026-11-25', 'PART#visits#100#105#0', 'attribute_not_exists(pk)'],
+      ['DAY#2026-11-26', 'PART#visits#100#105#0', 'attribute_not_exists(pk)'],
+    ]);
+    expect(await aggregate({ Records: [...fiveVisitors(), lateRecord] })).toEqual({ days: 2, outcome: 'duplicate' });
   });
 
   it('does not count a redelivered batch twice', async () => {
@@ -95,7 +110,7 @@ describe('aggregate-reports', () => {
   it('writes nothing for removals (erasure, TTL expiry)', async () => {
     await aggregate({ Records: fiveVisitors() });
     expect(await aggregate({ Records: fiveVisitors().map((_, i) => visitRecord(200 + i, `visitor-${i}`, 'REMOVE')) })).toEqual({ days: 0, outcome: 'empty' });
-    expect(db.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(db.commandCalls(PutCommand)).toHaveLength(1);
     expect(await traffic()).toEqual([{ day: '2026-11-25', pageViews: 5, visitors: 5, sessions: 5 }]);
   });
 });
@@ -116,7 +131,7 @@ describe('close-report-days', () => {
     expect([...table.keys()]).toEqual(['DAY#2026-11-25|CLOSED']);
     const closed = table.get('DAY#2026-11-25|CLOSED')!;
     expect(closed.merged).toEqual(['PART#visits#100#102#0', 'PART#visits#110#112#0']);
-    expect(JSON.parse(String(closed.data)).traffic.c).toEqual({ pageViews: 6, visitors: 5, sessions: 5 });
+    expect(decodeReportData<{ traffic: { c: unknown } }>(closed.data).traffic.c).toEqual({ pageViews: 6, visitors: 5, sessions: 5 });
     expect(await traffic()).toEqual(before);
   });
 
@@ -127,7 +142,7 @@ describe('close-report-days', () => {
     table.set('DAY#2026-11-25|PART#visits#100#104#0', {
       pk: 'DAY#2026-11-25',
       sk: 'PART#visits#100#104#0',
-      data: '{"cells":{"traffic":{"c":{"pageViews":5}}},"sessions":{}}',
+      data: encodeReportData({ cells: { traffic: { c: { pageViews: 5 } } }, sessions: {} }),
     });
     expect(await traffic()).toEqual([{ day: '2026-11-25', pageViews: 5, visitors: 5, sessions: 5 }]);
     const today = await closeHandler({ store, clock: { now: () => new Date('2026-11-25T10:00:00.000Z') } })();
