@@ -17,7 +17,7 @@ import { ProcessorsPage } from './pages/processors';
 import { QueuePage } from './pages/queue';
 import { RequestPage } from './pages/request';
 import { UnsubscribePage } from './pages/unsubscribe';
-import { REPORTS } from './report-pages';
+import { type ConsoleReport, REPORTS } from './report-pages';
 import type { Role } from './session';
 
 export { BASE, href } from './pages-base';
@@ -36,7 +36,16 @@ export interface ConsolePage {
   role: Role;
   /** Shown in the navigation under this label; pages without one are reached by links. */
   nav?: Key;
+  /** Other pages this navigation entry stands for (its tabs): the entry is marked current on them too. */
+  navAlso?: string[];
 }
+
+/** The report pages' navigation: one entry per role, on its first report, standing for the role's other reports (its tabs). */
+const REPORT_NAV: Record<Role, Key> = { staff: 'navReports', dpo: 'navComplianceReports' };
+const reportNav = (report: ConsoleReport) => {
+  const ofRole = REPORTS.filter((r) => r.role === report.role);
+  return report === ofRole[0] ? { nav: REPORT_NAV[report.role], navAlso: ofRole.slice(1).map((r) => r.pagePath) } : {};
+};
 
 export const PAGES: ConsolePage[] = [
   { path: '/queue', component: QueuePage, role: 'staff', nav: 'navQueue' },
@@ -49,7 +58,7 @@ export const PAGES: ConsolePage[] = [
     path: report.pagePath,
     component: ReportPage,
     role: report.role,
-    nav: report.name === 'traffic' ? ('navReports' as const) : report.name === 'consent' ? ('navComplianceReports' as const) : undefined,
+    ...reportNav(report),
   })),
   { path: '/registers/disclosures', component: DisclosuresPage, role: 'dpo', nav: 'navDisclosures' },
   { path: '/registers/partners', component: PartnerChecksPage, role: 'dpo', nav: 'navPartners' },

@@ -39,8 +39,9 @@ let server: Awaited<ReturnType<typeof startLocalServer>>;
 let browser: Browser;
 let workers: LocalWorkers | undefined;
 const contexts: BrowserContext[] = [];
-/** Today in Bangkok: the day the visits fall on. */
-const today = bangkokDay(new Date());
+/** The Bangkok day the visits fall on, and how many visitors the report API counted on it. */
+let visitDay = bangkokDay(new Date());
+let countedVisitors: number | undefined;
 
 async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
   const context = await browser.newContext(options);
@@ -72,7 +73,7 @@ async function reportOf(name: 'traffic', from: string, to: string): Promise<Repo
   expect(res.status).toBe(200);
   return (await res.json()) as Report;
 }
-const todayOf = (report: Report) => report.sections.find((s) => s.id === 'daily')?.rows.find((r) => r.day === today);
+const dailyRowOf = (report: Report, day: string) => report.sections.find((s) => s.id === 'daily')?.rows.find((r) => r.day === day);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -157,9 +158,23 @@ const csvRows = (text: string) =>
 describe('the console\u2019s report pages', () => {
   // First: the data every later test reads.
   it('counts the demo shop\u2019s visitors who accepted analytics in the traffic report, once the worker has run', async () => {
-    for (let i = 0; i < VISITORS; i++) await browseWithAnalytics();
+    // Browsing across Bangkok midnight would split the visitors over two days (each under 5, so
+    // suppressed): then they browse again, all on the new day.
+    let rounds = 0;
+    do {
+      visitDay = bangkokDay(new Date());
+      rounds++;
+      for (let i = 0; i < VISITORS; i++) await browseWithAnalytics();
+    } while (bangkokDay(new Date()) !== visitDay);
     // The proof that the worker has counted every visitor: the report API shows them (no fixed wait).
-    await expect.poll(async () => todayOf(await reportOf('traffic', today, today))?.visitors, { timeout: REPORT_COUNTS_TIMEOUT_MS }).toBe(VISITORS);
+    const visitors = async () => {
+      const value = dailyRowOf(await reportOf('traffic', visitDay, visitDay), visitDay)?.visitors;
+      return typeof value === 'number' ? value : 0;
+    };
+    await expect.poll(visitors, { timeout: REPORT_COUNTS_TIMEOUT_MS }).toBeGreaterThanOrEqual(VISITORS);
+    countedVisitors = await visitors();
+    // Exactly the five, unless some of a first round fell on this day too.
+    if (rounds === 1) expect(countedVisitors).toBe(VISITORS);
   });
 
   it('lets the DPO open the traffic report by keyboard, see charts and tables, and download the daily CSV with the table\u2019s numbers', async () => {
@@ -183,9 +198,8 @@ describe('the console\u2019s report pages', () => {
     const headers = await table.locator('thead th').allTextContents();
     expect(headers).toEqual(['Day', 'Page views', 'Visitors', 'Sessions']);
     const shownRows = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? '')));
-    const todayShown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', dateStyle: 'long' }).format(new Date(`${today}T00:00:00Z`));
-    const todayRow = shownRows.find((r) => r[0] === todayShown);
-    expect(todayRow?.[2]).toBe(String(VISITORS));
+    const visitDayShown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', dateStyle: 'long' }).format(new Date(`${visitDay}T00:00:00Z`));
+    expect(shownRows.find((r) => r[0] === visitDayShown)?.[2]).toBe(String(countedVisitors));
 
     // Download CSV of the daily section, by keyboard: the API's CSV, whose numbers are the table's.
     const button = daily.getByRole('button', { name: 'Download CSV: Daily traffic' });
@@ -200,7 +214,7 @@ describe('the console\u2019s report pages', () => {
       // Numbers as the table shows them (digit grouping aside), "< 5" as it is.
       expect(cells.slice(1)).toEqual(shownRows[i]!.slice(1).map((c) => c.replace(/,/g, '')));
     });
-    expect(csvBody.find((r) => r[0] === today)?.[2]).toBe(String(VISITORS));
+    expect(csvBody.find((r) => r[0] === visitDay)?.[2]).toBe(String(countedVisitors));
 
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'console-report-traffic.png'), fullPage: true });
@@ -228,7 +242,7 @@ describe('the console\u2019s report pages', () => {
 
   it('has no WCAG 2.2 AA violation on any report page the DPO opens', async () => {
     for (const name of ['traffic', 'searches', 'technology', 'consent', 'requests']) {
-      const page = await signedIn('dpo', `/reports/${name}?from=${today}&to=${today}`);
+      const page = await signedIn('dpo', `/reports/${name}?from=${visitDay}&to=${visitDay}`);
       await page.locator('.report-section').first().waitFor();
       expect(await page.getByRole('alert').count()).toBe(0);
       expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
@@ -240,7 +254,8 @@ describe('the console\u2019s report pages', () => {
     const page = await signedIn('staff', '/reports/searches');
     await page.getByRole('heading', { level: 1, name: 'Reports: Searches' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main menu' });
-    expect(await nav.getByRole('link', { name: 'Site reports' }).count()).toBe(1);
+    // The one entry for the site reports stands for each of them (marked current on its tabs too).
+    expect(await nav.getByRole('link', { name: 'Site reports' }).getAttribute('aria-current')).toBe('page');
     expect(await nav.getByRole('link', { name: 'Compliance reports' }).count()).toBe(0);
     expect(await page.getByRole('navigation', { name: 'Reports' }).getByRole('link').allTextContents()).toEqual(['Traffic', 'Searches', 'Technology']);
 

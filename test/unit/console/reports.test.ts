@@ -28,11 +28,11 @@ describe('report pages', () => {
       ['consent', 'dpo', '/v1/admin/reports/consent', '/reports/consent'],
       ['requests', 'dpo', '/v1/admin/reports/requests', '/reports/requests'],
     ]);
-    // The registry gates each page by the same role, and lists one navigation entry per kind.
+    // The registry gates each page by the same role, and lists one navigation entry per role, marked current on that role's other reports too.
     for (const r of REPORTS) expect(PAGES.find((p) => p.path === r.pagePath)?.role).toBe(r.role);
-    expect(PAGES.filter((p) => p.path.startsWith('/reports/') && p.nav).map((p) => [p.path, p.role])).toEqual([
-      ['/reports/traffic', 'staff'],
-      ['/reports/consent', 'dpo'],
+    expect(PAGES.filter((p) => p.path.startsWith('/reports/') && p.nav).map((p) => [p.path, p.role, p.nav, p.navAlso])).toEqual([
+      ['/reports/traffic', 'staff', 'navReports', ['/reports/searches', '/reports/technology']],
+      ['/reports/consent', 'dpo', 'navComplianceReports', ['/reports/requests']],
     ]);
   });
 
