@@ -3,13 +3,15 @@
  * The report pages (issue 12; policy 1.2: visit data is collected to improve the site): one page per
  * report at /console/reports/<name>?from=YYYY-MM-DD&to=YYYY-MM-DD, so a link shows the same days to
  * whoever opens it. This module (with Chart.js and the labels) is a chunk of its own, loaded when a
- * report is first opened. Each section of the API's answer is a chart, its data table right under it and a CSV download of that section; suppressed cells
- * ("< 5") stay "< 5" in the table and are gaps in the chart, never a number. Titles, columns and notes
- * come from shared/reports/labels.ts, the same labels the CSV uses.
+ * report is first opened. Each section of the API's answer is a chart, its data table right under it
+ * and a CSV download of that section; suppressed cells stay "< 5" in the table and are gaps marked
+ * "< 5" in the chart, never a number. Titles, columns and notes come from shared/reports/labels.ts,
+ * the same labels the CSV uses.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { COMMON_LABELS, columnLabel, NOTE_LABELS, REPORT_LABELS, sectionTitle } from '../../reports/labels';
+import { checkReportRange } from '../../domain/reports/range';
 import { MAX_REPORT_DAYS, type Report, type ReportColumn, type ReportSection, type ReportValue, SUPPRESSED } from '../../schemas/reports';
 import { ErrorNote, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
@@ -26,7 +28,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_BARS = 10;
 const NUMBER_LOCALE: Record<Lang, string> = { th: 'th-TH', en: 'en-GB' };
 
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 const pageLink = (report: ConsoleReport, from: string, to: string) => `${href(report.pagePath)}?from=${from}&to=${to}`;
 
 /** A cell as the table shows it: "< 5" as it is, days with the console's formatter (Buddhist era in Thai), labels in words. */
@@ -182,27 +183,41 @@ function Section({ report, section, from, to }: { report: ConsoleReport; section
   );
 }
 
-/** Days as asked in the address, or the last seven Bangkok days when absent or not a day. */
-function rangeOf(query: Record<string, string>): { from: string; to: string } {
+/** Why a range is refused, in the reader's words; the rules are the report routes' own (checkReportRange). */
+function rangeProblem(range: { from: string; to: string }, w: ReportWords): string | undefined {
+  try {
+    checkReportRange(range);
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === 'range_too_long' ? w('reportTooLong', { n: MAX_REPORT_DAYS }) : code === 'invalid_day' ? w('reportNoSuchDay') : w('reportBadRange');
+  }
+}
+
+/** Days as asked in the address, or the last seven Bangkok days when absent, with why the address's were refused. */
+export function rangeOf(query: Record<string, string>, w: ReportWords): { from: string; to: string; problem?: string } {
   const fallback = lastSevenBangkokDays();
-  return { from: DAY.test(query.from ?? '') ? query.from! : fallback.from, to: DAY.test(query.to ?? '') ? query.to! : fallback.to };
+  const asked = { from: query.from ?? fallback.from, to: query.to ?? fallback.to };
+  const problem = rangeProblem(asked, w);
+  return problem ? { ...fallback, problem } : asked;
 }
 
 function ReportView({ report }: { report: ConsoleReport }) {
   const { lang, w } = useReportWords();
   const { api, person } = useServices();
   const { query, route } = useLocation();
-  const { from, to } = rangeOf(query);
+  const { from, to, problem } = rangeOf(query, w);
   const [draft, setDraft] = useState({ from, to });
-  const [rangeError, setRangeError] = useState('');
+  const [rangeError, setRangeError] = useState(problem ?? '');
   useEffect(() => setDraft({ from, to }), [from, to]);
+  useEffect(() => setRangeError(problem ?? ''), [problem]);
   const loaded = useLoad<Report>(() => api.report(report, { from, to }), [report.apiPath, from, to]);
   const labels = REPORT_LABELS[report.name];
 
   const show = (e: Event) => {
     e.preventDefault();
-    if (!DAY.test(draft.from) || !DAY.test(draft.to) || draft.from > draft.to) return setRangeError(w('reportBadRange'));
-    if (dayNumber(draft.to) - dayNumber(draft.from) + 1 > MAX_REPORT_DAYS) return setRangeError(w('reportTooLong', { n: MAX_REPORT_DAYS }));
+    const refused = rangeProblem(draft, w);
+    if (refused) return setRangeError(refused);
     setRangeError('');
     route(pageLink(report, draft.from, draft.to));
   };

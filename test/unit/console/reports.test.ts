@@ -11,7 +11,7 @@ import { buildConsole } from '../../../scripts/build-console';
 import { translator } from '../../../shared/console/i18n';
 import { PAGES } from '../../../shared/console/pages';
 import { reportWords } from '../../../shared/console/pages/report-words';
-import { cellText, sectionChart } from '../../../shared/console/pages/reports';
+import { cellText, rangeOf, sectionChart } from '../../../shared/console/pages/reports';
 import { lastSevenBangkokDays, REPORTS } from '../../../shared/console/report-pages';
 import { SUPPRESSED, type ReportSection } from '../../../shared/schemas/reports';
 
@@ -40,6 +40,17 @@ describe('report pages', () => {
     // 18:00 UTC on 26 November is 01:00 on 27 November in Bangkok.
     expect(lastSevenBangkokDays(Date.parse('2026-11-26T18:00:00Z'))).toEqual({ from: '2026-11-21', to: '2026-11-27' });
     expect(lastSevenBangkokDays(Date.parse('2026-11-26T16:59:59Z'))).toEqual({ from: '2026-11-20', to: '2026-11-26' });
+  });
+});
+
+describe('the range in the address', () => {
+  it('keeps a real range, and shows the default week with the reason when the address names a day that does not exist, a backwards or a too long range', () => {
+    expect(rangeOf({ from: '2026-11-01', to: '2026-11-07' }, en.w)).toEqual({ from: '2026-11-01', to: '2026-11-07' });
+    const week = lastSevenBangkokDays();
+    expect(rangeOf({ from: '2026-02-31', to: '2026-03-02' }, en.w)).toEqual({ ...week, problem: 'Choose a real day in both fields' });
+    expect(rangeOf({ from: '2026-11-07', to: '2026-11-01' }, en.w).problem).toBe('The first day must not be after the last day');
+    expect(rangeOf({ from: '2024-01-01', to: '2026-01-01' }, th.w).problem).toBe('รายงานหนึ่งครอบคลุมได้ไม่เกิน 366 วัน');
+    expect(rangeOf({}, en.w)).toEqual(week);
   });
 });
 
