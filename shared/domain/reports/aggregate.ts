@@ -206,7 +206,10 @@ function addVisitRecord(partials: (day: string) => DayPartial, item: Record<stri
       if (at < ends.first[0]) ends.first = [at, event.p];
       if (at >= ends.last[0]) ends.last = [at, event.p];
     } else if (event.t === 'leave' && event.p && typeof event.d === 'number') {
-      addDuration(cellOf(partial, `page:${event.p}`), event.d);
+      // The visitor counts toward the page's row, so a time from one visitor is suppressed like any small row.
+      const page = cellOf(partial, `page:${event.p}`);
+      addDuration(page, event.d);
+      page.v = addTo(page.v, visitor);
     } else if (event.t === 'search') {
       const zero = event.n === 0 ? 1 : 0;
       const daily = cellOf(partial, 'searches');

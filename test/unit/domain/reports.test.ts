@@ -12,7 +12,9 @@ import {
 } from '../../../shared/domain/reports/aggregate';
 import { buildReport, type DayOfCounts } from '../../../shared/domain/reports/build';
 import { reportCsv, UTF8_BOM } from '../../../shared/domain/reports/csv';
+import { storedEvent } from '../../../shared/domain/visits';
 import { SUPPRESSED, type ReportSection } from '../../../shared/schemas/reports';
+import { VisitEvent } from '../../../shared/schemas/visits';
 
 const settings: AggregationSettings = { topSearchQueries: true, hash: (id) => `h(${id})` };
 const generatedAt = new Date('2026-11-26T00:00:00Z');
@@ -239,6 +241,9 @@ describe('report aggregation', () => {
     expect(Math.abs((row!.medianMs as number) / 4000 - 1)).toBeLessThan(0.2);
     expect(Math.abs((row!.p75Ms as number) / 6000 - 1)).toBeLessThan(0.2);
     expect(percentile({}, 0.5)).toBeNull();
+    // A time on page from a leave event alone still counts its visitor: one visitor's time is suppressed.
+    const [alone] = sectionOf(report('traffic', days([visit('v1', '2026-11-25T03:00:00.000Z', [{ t: 'leave', p: '/q', d: 9000 }])])).sections, 'pages').rows;
+    expect(alone).toEqual({ path: '/q', pageViews: SUPPRESSED, visitors: SUPPRESSED, medianMs: SUPPRESSED, p75Ms: SUPPRESSED });
   });
 
   it('caps a closed day at the top pages plus other, and drops query rows under the threshold', () => {
@@ -251,6 +256,15 @@ describe('report aggregation', () => {
     expect(closed['page:other']?.c).toEqual({ pageViews: 10, visitors: 5 });
     expect(closed['query:x']?.c.searches).toBe(5);
     expect(closed['query:only me']).toBeUndefined();
+  });
+});
+
+describe('search result counts in beacons', () => {
+  it('accepts a whole, non-negative result count on a search and stores it as n', () => {
+    expect(VisitEvent.safeParse({ type: 'search', searchKind: 'product', results: 0 }).success).toBe(true);
+    expect(VisitEvent.safeParse({ type: 'search', searchKind: 'product', results: -1 }).success).toBe(false);
+    expect(VisitEvent.safeParse({ type: 'search', searchKind: 'product', results: 1.5 }).success).toBe(false);
+    expect(storedEvent({ type: 'search', searchKind: 'product', results: 0 })).toEqual({ t: 'search', k: 'product', n: 0 });
   });
 });
 
