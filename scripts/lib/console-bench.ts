@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the staff console's weight (each built file, minified and gzipped) and its first
+ * `npm run bench`: the staff console's weight (each built file, minified and gzipped; the first load's
+ * files apart from the chunks loaded on first use, such as the report pages with Chart.js) and its first
  * load in Chromium: from navigation start until the sign-in form is on screen, with a cold cache
  * (a fresh browser context per load), served by the local server with its production headers. Reported,
  * never asserted: figures depend on the machine.
@@ -17,7 +18,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LOADS = 5;
 
 export interface ConsoleFigures {
-  files: { name: string; bytes: number; gzipped: number }[];
+  /** `firstLoad`: the page, its stylesheet, the entry script and what it imports; `onFirstUse`: chunks loaded when a page needs them. */
+  files: { name: string; bytes: number; gzipped: number; when: 'firstLoad' | 'onFirstUse' }[];
   /** Median first-load time in ms, or why it was not measured. */
   firstLoadMs: number | string;
 }
@@ -28,10 +30,14 @@ export async function consoleFigures(): Promise<ConsoleFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'console-bench-'));
   try {
     const built = buildConsole(dir);
-    const files = [built.js, built.css, 'index.html'].map((name) => {
+    const file = (name: string, when: 'firstLoad' | 'onFirstUse') => {
       const bytes = readFileSync(join(dir, name));
-      return { name, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
-    });
+      return { name, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length, when };
+    };
+    const files = [
+      ...[built.js, ...built.preload, built.css, 'index.html'].map((name) => file(name, 'firstLoad')),
+      ...built.lazy.map((name) => file(name, 'onFirstUse')),
+    ];
     if (!existsSync(CHROMIUM)) return { files, firstLoadMs: `not measured: no Chromium at ${CHROMIUM}` };
     const serve = consoleHandler({
       dir,
@@ -66,9 +72,14 @@ export async function consoleFigures(): Promise<ConsoleFigures> {
 
 export function printConsoleFigures(figures: ConsoleFigures) {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-  const total = figures.files.reduce((sum, f) => sum + f.gzipped, 0);
-  console.log(`\nStaff console (/console/): ${kb(total)} gzipped in all`);
-  for (const f of figures.files) console.log(`  ${f.name.padEnd(28)} ${kb(f.bytes).padStart(9)} minified ${kb(f.gzipped).padStart(9)} gzipped`);
+  const firstLoad = figures.files.filter((f) => f.when === 'firstLoad');
+  const total = firstLoad.reduce((sum, f) => sum + f.gzipped, 0);
+  const line = (f: ConsoleFigures['files'][number]) =>
+    console.log(`  ${f.name.padEnd(28)} ${kb(f.bytes).padStart(9)} minified ${kb(f.gzipped).padStart(9)} gzipped`);
+  console.log(`\nStaff console (/console/): first load ${kb(total)} gzipped in all`);
+  for (const f of firstLoad) line(f);
+  console.log('  loaded on first use (reports-*: the report pages with Chart.js):');
+  for (const f of figures.files.filter((f) => f.when === 'onFirstUse')) line(f);
   console.log(
     `  first load to the sign-in form, cold cache, local server (median of ${LOADS}): ${typeof figures.firstLoadMs === 'number' ? `${figures.firstLoadMs.toFixed(0)} ms` : figures.firstLoadMs}`,
   );

@@ -23,7 +23,9 @@ import type {
   ReclassifyInput,
   RequestDetail,
 } from '../schemas/staff';
+import type { Report } from '../schemas/reports';
 import type { ConsoleConfig } from './config';
+import type { ConsoleReport } from './report-pages';
 import type { Session } from './session';
 
 export type CompleteRequest = z.infer<typeof CompleteRequestInput>;
@@ -70,6 +72,35 @@ export class Api {
     path: string,
     options: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
   ): Promise<T> {
+    const text = await (await this.send(method, path, options)).text();
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
+    }
+  }
+
+  /**
+   * Saves a file the API answers (a CSV) under the name its content-disposition gives, else
+   * `fallbackName`: fetched with the person's token, since a plain link cannot send the Authorization
+   * header, and handed to the browser as an object URL. The bytes are kept as sent (the CSV's BOM too).
+   */
+  async download(path: string, query: Record<string, string | number | undefined>, fallbackName: string): Promise<void> {
+    const res = await this.send('GET', path, { query });
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: res.headers.get('content-type') ?? 'text/csv;charset=utf-8' }));
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 0);
+  }
+
+  /** The fetch every call shares: the bearer token, the query, and an ApiError for any answer but 2xx. */
+  private async send(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    options: { query?: Record<string, string | number | undefined>; body?: unknown },
+  ): Promise<Response> {
     const token = this.session.idToken;
     if (!token) throw new ApiError(401, 'signed_out', 'Not signed in');
     const query = new URLSearchParams();
@@ -80,6 +111,7 @@ export class Api {
       headers: { authorization: `Bearer ${token}`, ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
+    if (res.ok) return res;
     const text = await res.text();
     let json: unknown;
     try {
@@ -87,13 +119,10 @@ export class Api {
     } catch {
       json = undefined;
     }
-    if (!res.ok) {
-      const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
-      // API Gateway's JWT authoriser answers an expired token with 401 and its own body.
-      if (res.status === 401) this.session.end('expired');
-      throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? (text.slice(0, 200) || `HTTP ${res.status}`), error?.issues);
-    }
-    return json as T;
+    const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
+    // API Gateway's JWT authoriser answers an expired token with 401 and its own body.
+    if (res.status === 401) this.session.end('expired');
+    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? (text.slice(0, 200) || `HTTP ${res.status}`), error?.issues);
   }
 
   queue = (status: QueueView, filter: { type?: RequestType | ''; next?: string } = {}) =>
@@ -117,5 +146,7 @@ export class Api {
   recordDisclosure = (body: NewDisclosure) => this.call<Disclosure>('POST', '/v1/admin/disclosures', { body });
   policies = () => this.call<{ current: string; items: PolicyVersion[] }>('GET', '/v1/admin/policies');
   publishPolicy = (body: NewPolicy) => this.call<PolicyVersion>('POST', '/v1/admin/policies', { body });
+  /** A report for Bangkok days `from`..`to`, its labels then read from shared/reports/labels.ts. */
+  report = (report: ConsoleReport, query: { from: string; to: string }) => this.call<Report>('GET', report.apiPath, { query });
   suppression = (email: string) => this.call<SubscriptionAnswer>('GET', `/v1/admin/suppressions/${encodeURIComponent(email)}`);
 }

@@ -57,7 +57,7 @@ function Nav() {
       <ul>
         {PAGES.filter((p) => p.nav && allows(person?.role, p.role)).map((p) => (
           <li key={p.path}>
-            <a href={href(p.path)} aria-current={path.startsWith(href(p.path)) ? 'page' : undefined}>
+            <a href={href(p.path)} aria-current={[p.path, ...(p.navAlso ?? [])].some((q) => path.startsWith(href(q))) ? 'page' : undefined}>
               {t(p.nav!)}
             </a>
           </li>

@@ -240,6 +240,8 @@ const th = {
   overrideHint: 'เฉพาะ DPO: เหตุผลจะถูกบันทึกในประวัติคำขอและบันทึกการตรวจสอบ',
   overrideConfirm: 'ปิดคำขอ',
   overrideDpoOnly: 'หากระบบใดไม่ยืนยัน เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล (DPO) ปิดคำขอได้โดยระบุเหตุผล',
+  navReports: 'รายงานเว็บไซต์',
+  navComplianceReports: 'รายงานการปฏิบัติตามกฎหมาย',
 };
 
 export type Key = keyof typeof th;
@@ -468,6 +470,8 @@ const en: Record<Key, string> = {
   overrideHint: 'DPO only: the reason is kept in the request\u2019s history and the audit log',
   overrideConfirm: 'Close the request',
   overrideDpoOnly: 'If a system does not confirm, the data protection officer (DPO) can close the request with a reason',
+  navReports: 'Site reports',
+  navComplianceReports: 'Compliance reports',
 };
 
 const STRINGS: Record<Lang, Record<Key, string>> = { th, en };

@@ -6,7 +6,6 @@
  */
 import { useState } from 'preact/hooks';
 import type { RecordRow } from '../../domain/processing-record';
-import { ApiError } from '../api';
 import { ErrorNote, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import type { Lang } from '../i18n';
@@ -60,7 +59,7 @@ const HEADERS: Record<Lang, Record<(typeof COLUMNS)[number], string>> = {
 
 export function ProcessingRecordPage() {
   const { w, lang: uiLang } = useRegisterWords();
-  const { api, config, session } = useServices();
+  const { api } = useServices();
   const [lang, setLang] = useState<Lang>(uiLang);
   const record = useLoad(() => api.call<RecordAnswer>('GET', '/v1/admin/processing-record', { query: { lang } }), [lang]);
   const [error, setError] = useState<unknown>();
@@ -68,16 +67,7 @@ export function ProcessingRecordPage() {
   /** The API's own CSV, as bytes (its BOM kept), fetched with the signed-in person's token. */
   const download = async () => {
     try {
-      const res = await fetch(`${config.apiBaseUrl}/v1/admin/processing-record?format=csv&lang=${lang}`, {
-        headers: { authorization: `Bearer ${session.idToken ?? ''}` },
-      });
-      if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, res.statusText);
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `processing-record-${lang}.csv`;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'text/csv;charset=utf-8' }));
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 0);
+      await api.download('/v1/admin/processing-record', { format: 'csv', lang }, `processing-record-${lang}.csv`);
       setError(undefined);
     } catch (e) {
       setError(e);
