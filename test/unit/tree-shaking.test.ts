@@ -1,0 +1,53 @@
+/**
+ * Handler bundles carry only what the handler uses (issue 13: the mail-sending functions were 55 to
+ * 120 KB over their floor). esbuild drops an unused module-level value only when it can tell that
+ * building it has no side effects; these tests keep the shared modules that way.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BUNDLING } from '../../infra/bundling';
+import { REPO_ROOT } from '../../infra/stage-config';
+
+/** Bundles `contents` (an entry in the project root) with the deployed settings; answers output bytes per input file. */
+async function bundleBytes(contents: string, plugins: Plugin[] = []): Promise<{ text: string; bytesOf: (file: string) => number }> {
+  const out = await build({
+    ...BUNDLING,
+    external: [...BUNDLING.external],
+    sourcemap: false,
+    absWorkingDir: REPO_ROOT,
+    stdin: { contents, resolveDir: REPO_ROOT, loader: 'ts' },
+    write: false,
+    outfile: 'out.js',
+    metafile: true,
+    logLevel: 'silent',
+    plugins,
+  });
+  const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
+  return { text: out.outputFiles[0]!.text, bytesOf: (file) => inputs[file]?.bytesInOutput ?? 0 };
+}
+
+/**
+ * Makes esbuild treat the project's TypeScript files under `dir` as having side effects (the
+ * package.json says none), so that importing one keeps every module-level statement it cannot prove pure.
+ */
+const withSideEffects = (dir: string): Plugin => ({
+  name: 'with-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const path = `${join(args.resolveDir, args.path)}.ts`;
+      return path.startsWith(join(REPO_ROOT, dir)) && existsSync(path) ? { path, sideEffects: true } : undefined;
+    });
+  },
+});
+
+describe('tree shaking', () => {
+  const schemaModules = readdirSync(join(REPO_ROOT, 'shared', 'schemas')).filter((f) => f.endsWith('.ts'));
+
+  it.each(schemaModules)('drops every schema of shared/schemas/%s that a bundle does not use', async (file) => {
+    const name = file.replace(/\.ts$/, '');
+    const { bytesOf } = await bundleBytes(`import './shared/schemas/${name}';`, [withSideEffects('shared/schemas/')]);
+    expect(bytesOf(`shared/schemas/${file}`)).toBe(0);
+  });
+});
