@@ -10,7 +10,7 @@
  * public URL) are set only on the functions that use them and are read where a capability is wired.
  */
 import * as z from 'zod/mini';
-import { TABLES, type TableKey } from './resources';
+import { TABLE_ENV_VARS, type TableKey } from './resources';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -116,7 +116,7 @@ export function requireEnv(name: string): string {
   return value;
 }
 
-export const tableName = (key: TableKey) => requireEnv(TABLES[key].envVar);
+export const tableName = (key: TableKey) => requireEnv(TABLE_ENV_VARS[key]);
 
 /** The stage name alone, for the health check: its bundle stays free of the schema. */
 export const stage = () => requireEnv('STAGE');

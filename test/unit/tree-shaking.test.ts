@@ -9,6 +9,7 @@ import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLING } from '../../infra/bundling';
 import { REPO_ROOT } from '../../infra/stage-config';
+import { TABLES } from '../../shared/resources';
 
 /** Bundles `contents` (an entry in the project root) with the deployed settings; answers output bytes per input file. */
 async function bundleBytes(contents: string, plugins: Plugin[] = []): Promise<{ text: string; bytesOf: (file: string) => number }> {
@@ -49,5 +50,11 @@ describe('tree shaking', () => {
     const name = file.replace(/\.ts$/, '');
     const { bytesOf } = await bundleBytes(`import './shared/schemas/${name}';`, [withSideEffects('shared/schemas/')]);
     expect(bytesOf(`shared/schemas/${file}`)).toBe(0);
+  });
+
+  it('finds a table\u2019s name without bundling the definitions of the tables', async () => {
+    const { text } = await bundleBytes("import { tableName } from './shared/config';\nexport const requests = () => tableName('requests');");
+    expect(text).toContain('REQUESTS_TABLE');
+    for (const def of Object.values(TABLES)) expect(text, def.id).not.toContain(def.purpose.slice(0, 30));
   });
 });
