@@ -11,7 +11,7 @@ import { BUNDLING } from '../../infra/bundling';
 import { REPO_ROOT } from '../../infra/stage-config';
 import { TABLES } from '../../shared/resources';
 
-/** Bundles `contents` (an entry in the project root) with the deployed settings; answers output bytes per input file. */
+/** Bundles `contents` (an entry in the project root) with the deployed settings; answers the output and its bytes from a file or folder. */
 async function bundleBytes(contents: string, plugins: Plugin[] = []): Promise<{ text: string; bytesOf: (file: string) => number }> {
   const out = await build({
     ...BUNDLING,
@@ -26,7 +26,10 @@ async function bundleBytes(contents: string, plugins: Plugin[] = []): Promise<{ 
     plugins,
   });
   const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
-  return { text: out.outputFiles[0]!.text, bytesOf: (file) => inputs[file]?.bytesInOutput ?? 0 };
+  return {
+    text: out.outputFiles[0]!.text,
+    bytesOf: (file) => Object.entries(inputs).reduce((sum, [input, { bytesInOutput }]) => sum + (input.startsWith(file) ? bytesInOutput : 0), 0),
+  };
 }
 
 /**
@@ -56,5 +59,16 @@ describe('tree shaking', () => {
     const { text } = await bundleBytes("import { tableName } from './shared/config';\nexport const requests = () => tableName('requests');");
     expect(text).toContain('REQUESTS_TABLE');
     for (const def of Object.values(TABLES)) expect(text, def.id).not.toContain(def.purpose.slice(0, 30));
+  });
+
+  it.each(['members', 'fulfilment'])('keeps no zod in a bundle that imports shared/adapters/wiring/%s but never reads its settings', async (name) => {
+    const { bytesOf } = await bundleBytes(`import './shared/adapters/wiring/${name}';`, [withSideEffects('shared/')]);
+    expect(bytesOf('node_modules/zod/')).toBe(0);
+  });
+
+  it('gives the request form the viewer\u2019s address without the ASN database reader', async () => {
+    const { bytesOf } = await bundleBytes("export { handler } from './functions/requests/submit-request';");
+    expect(bytesOf('shared/adapters/viewer-address.ts')).toBeGreaterThan(0);
+    expect(bytesOf('node_modules/mmdb-lib/')).toBe(0);
   });
 });
