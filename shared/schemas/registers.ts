@@ -5,10 +5,10 @@
 import * as z from 'zod/mini';
 import { BREACH_ID, PROCESSOR_ID, RISK_LEVELS } from '../domain/registers';
 import { DATA_CATEGORY_KEYS } from '../processing';
-import { IsoDateTime } from './common';
+import { IsoDateTime, isoDate, isoDateTime } from './common';
 
 const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-const CalendarDate = /* @__PURE__ */ (() => z.iso.date({ error: 'must be a date, YYYY-MM-DD' }))();
+const CalendarDate = /* @__PURE__ */ (() => isoDate({ error: 'must be a date, YYYY-MM-DD' }))();
 const Categories = /* @__PURE__ */ (() => z.array(z.enum(DATA_CATEGORY_KEYS)).check(z.minLength(1), z.maxLength(DATA_CATEGORY_KEYS.length)))();
 
 export const ProcessorPath = /* @__PURE__ */ (() => z.object({ id: z.string().check(z.regex(PROCESSOR_ID, 'must be a processor id like P-ABCDEFGH23')) }))();
@@ -59,5 +59,5 @@ export const RegisterJobSchema = /* @__PURE__ */ (() =>
     chainId: z.string().check(z.minLength(1), z.maxLength(64)),
     hop: z.number().check(z.int(), z.gte(0)),
     milestone: z.string().check(z.regex(/^(remind-\d+h|escalate-\d+h|overdue-\d+h|expires-\d+d|expired)$/)),
-    at: z.iso.datetime(),
+    at: isoDateTime(),
   }))();

@@ -3,6 +3,7 @@
  * Module-level schemas are pure-annotated so bundles keep only those they use (see common.ts).
  */
 import * as z from 'zod/mini';
+import { isoDateTime } from './common';
 import { Email, TokenQuery } from './requests';
 
 export { TokenQuery };
@@ -25,5 +26,5 @@ export const DeadlineJobSchema = /* @__PURE__ */ (() =>
     chainId: z.string().check(z.minLength(1), z.maxLength(64)),
     hop: z.number().check(z.int(), z.gte(0)),
     milestone: z.string().check(z.regex(/^(remind-\d+(\.\d+)?d|due|overdue-\d+)$/)),
-    at: z.iso.datetime(),
+    at: isoDateTime(),
   }))();
