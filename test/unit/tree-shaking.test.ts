@@ -71,4 +71,10 @@ describe('tree shaking', () => {
     expect(bytesOf('shared/adapters/viewer-address.ts')).toBeGreaterThan(0);
     expect(bytesOf('node_modules/mmdb-lib/')).toBe(0);
   });
+
+  it('keeps the other ISO schemas (time, duration) out of a bundle that checks dates and date-times', async () => {
+    const { text } = await bundleBytes("export { IsoDateTime, isoDate } from './shared/schemas/common';");
+    expect(text).toContain('ZodMiniISODateTime');
+    for (const other of ['ZodMiniISOTime', 'ZodMiniISODuration']) expect(text).not.toContain(other);
+  });
 });
