@@ -10,7 +10,7 @@
  * public URL) are set only on the functions that use them and are read where a capability is wired.
  */
 import * as z from 'zod/mini';
-import { TABLES, type TableKey } from './resources';
+import { TABLE_ENV_VARS, type TableKey } from './resources';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -31,25 +31,44 @@ export const RUNTIME_DEFAULTS = {
 } as const;
 
 /**
+ * Whole numbers and the list of days are checked as text by regular expressions and turned into
+ * numbers after the check (withDefaults): zod/mini's number schemas, or a pipe through a refinement
+ * into a transform, and its defaults would add ~3 KB of zod to every function for what a regular
+ * expression says. At most 15 digits, so every value is a safe integer.
+ */
+const POSITIVE_INT = /^0*[1-9]\d{0,14}$/;
+const WHOLE_NUMBER = /^0*\d{1,15}$/;
+/** Positive numbers (a digit other than 0 somewhere), comma-separated, spaces allowed around each. */
+const DAYS_LIST = /^\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*(,\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*)*$/;
+
+/** The settings that are whole numbers: checked as text by the schema, answered as numbers. */
+const WHOLE_NUMBER_SETTINGS = [
+  'CONSENT_TOKEN_DAYS',
+  'VISIT_RETENTION_DAYS',
+  'DISPUTE_HOLD_DAYS',
+  'MAILS_PER_ADDRESS_PER_DAY',
+  'REQUESTS_PER_SOURCE_PER_DAY',
+  'REQUEST_DUE_DAYS',
+  'UNSUBSCRIBE_DUE_DAYS',
+  'UNCONFIRMED_EXPIRY_DAYS',
+  'POLICY_CACHE_SECONDS',
+  'LINK_DAYS',
+  'EXPORT_LINK_DAYS',
+  'MAX_JOB_DELAY_SECONDS',
+  'STALE_CHAIN_MINUTES',
+] as const;
+type WholeNumberSetting = (typeof WHOLE_NUMBER_SETTINGS)[number];
+
+/**
  * Every variable the functions' code reads, by its name in the environment. Built on first use, so a
  * bundle that never checks the configuration (the health check) carries no schema.
  */
 function runtimeEnvSchema() {
-  // Strings checked by refinements and turned into numbers by a transform: the number schemas of
-  // zod/mini would add ~2 KB to every bundle for what a regular expression says.
-  const wholeNumber = (min: number, message: string) =>
-    z.pipe(z.string().check(z.refine((raw) => /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) && Number(raw) >= min, message)), z.transform(Number));
-  const positiveInt = wholeNumber(1, 'must be a positive integer');
-  const nonNegativeInt = wholeNumber(0, 'must be a whole number');
-  const withDefault = (schema: typeof positiveInt, key: keyof typeof RUNTIME_DEFAULTS) => z._default(schema, RUNTIME_DEFAULTS[key]);
-  const daysList = z.pipe(
-    z
-      .string()
-      .check(
-        z.refine((raw) => raw.split(',').every((d) => /^\s*\d+(\.\d+)?\s*$/.test(d) && Number(d) > 0), 'must be a comma-separated list of positive numbers'),
-      ),
-    z.transform((raw) => raw.split(',').map((d) => Number(d.trim()))),
-  );
+  const positiveInt = z.string().check(z.regex(POSITIVE_INT, 'must be a positive integer'));
+  const nonNegativeInt = z.string().check(z.regex(WHOLE_NUMBER, 'must be a whole number'));
+  // Unset takes its value from RUNTIME_DEFAULTS (see withDefaults).
+  const tuning = (schema: typeof positiveInt) => z.optional(schema);
+  const daysList = z.string().check(z.regex(DAYS_LIST, 'must be a comma-separated list of positive numbers'));
 
   return z.object({
     STAGE: z.string().check(z.minLength(1)),
@@ -60,13 +79,10 @@ function runtimeEnvSchema() {
     SENDER_ADDRESS: z.email(),
     ISP_SOURCE: z.enum(['none', 'cloudfront', 'maxmind']),
     ASN_DATABASE_PATH: z.optional(z.string().check(z.minLength(1))),
-    /** reports.topSearchQueries: whether search text is aggregated at all. */
-    REPORTS_TOP_SEARCH_QUERIES: z.pipe(
-      z.enum(['true', 'false']),
-      z.transform((raw) => raw === 'true'),
-    ),
-    /** `true` on a function CloudFront calls at its function URL (a route's edgeOrigin): requests without the edge key get 403. */
-    EDGE_KEY_REQUIRED: z._default(z.enum(['true', 'false']), 'false'),
+    /** reports.topSearchQueries: whether search text is aggregated at all (answered as a boolean). */
+    REPORTS_TOP_SEARCH_QUERIES: z.enum(['true', 'false']),
+    /** `true` on a function CloudFront calls at its function URL (a route's edgeOrigin): requests without the edge key get 403. Unset: false. */
+    EDGE_KEY_REQUIRED: z.optional(z.enum(['true', 'false'])),
     SHOP_NAME: z.string().check(z.minLength(1)),
     ESCALATION_ADDRESS: z.email(),
     /** Where the DPO's register reminders go (breach deadlines, expiring agreements). */
@@ -80,27 +96,56 @@ function runtimeEnvSchema() {
     REMIND_DAYS_BEFORE: daysList,
     UNCONFIRMED_EXPIRY_DAYS: positiveInt,
     INBOUND_MAIL_PREFIX: z.string().check(z.minLength(1)),
-    /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. */
-    PARTNERS: z._default(z.string(), '[]'),
+    /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. Unset: none. */
+    PARTNERS: z.optional(z.string()),
     /** The stage's storefront origins, space-separated: pages privacy-center sign-in links may point to. */
     ALLOWED_ORIGINS: z.string().check(z.minLength(1)),
-    /** JSON list of the systems that confirm back (ids, event types, IAM principals); parsed where fulfilment is wired. */
-    CONFIRMING_SYSTEMS: z._default(z.string(), '[]'),
-    POLICY_CACHE_SECONDS: withDefault(nonNegativeInt, 'POLICY_CACHE_SECONDS'),
-    LINK_DAYS: withDefault(positiveInt, 'LINK_DAYS'),
-    EXPORT_LINK_DAYS: withDefault(positiveInt, 'EXPORT_LINK_DAYS'),
-    MAX_JOB_DELAY_SECONDS: withDefault(positiveInt, 'MAX_JOB_DELAY_SECONDS'),
-    STALE_CHAIN_MINUTES: withDefault(positiveInt, 'STALE_CHAIN_MINUTES'),
+    /** JSON list of the systems that confirm back (ids, event types, IAM principals); parsed where fulfilment is wired. Unset: none. */
+    CONFIRMING_SYSTEMS: z.optional(z.string()),
+    POLICY_CACHE_SECONDS: tuning(nonNegativeInt),
+    LINK_DAYS: tuning(positiveInt),
+    EXPORT_LINK_DAYS: tuning(positiveInt),
+    MAX_JOB_DELAY_SECONDS: tuning(positiveInt),
+    STALE_CHAIN_MINUTES: tuning(positiveInt),
   });
 }
-export type RuntimeConfig = z.output<ReturnType<typeof runtimeEnvSchema>>;
+type CheckedEnv = z.output<ReturnType<typeof runtimeEnvSchema>>;
+
+export type RuntimeConfig = Omit<
+  CheckedEnv,
+  WholeNumberSetting | 'REMIND_DAYS_BEFORE' | 'PARTNERS' | 'CONFIRMING_SYSTEMS' | 'REPORTS_TOP_SEARCH_QUERIES' | 'EDGE_KEY_REQUIRED'
+> &
+  Record<WholeNumberSetting, number> & {
+    REMIND_DAYS_BEFORE: number[];
+    PARTNERS: string;
+    CONFIRMING_SYSTEMS: string;
+    REPORTS_TOP_SEARCH_QUERIES: boolean;
+    EDGE_KEY_REQUIRED: 'true' | 'false';
+  };
+
+/** The checked text as the values the code uses: defaults for unset tuning knobs, numbers for numbers. */
+function withDefaults(env: CheckedEnv): RuntimeConfig {
+  const numbers = Object.fromEntries(
+    // A stage setting is always set (the schema requires it); a tuning knob may fall back to its default.
+    WHOLE_NUMBER_SETTINGS.map((name) => [name, Number(env[name] ?? RUNTIME_DEFAULTS[name as keyof typeof RUNTIME_DEFAULTS])]),
+  ) as Record<WholeNumberSetting, number>;
+  return {
+    ...env,
+    ...numbers,
+    REMIND_DAYS_BEFORE: env.REMIND_DAYS_BEFORE.split(',').map((days) => Number(days.trim())),
+    PARTNERS: env.PARTNERS ?? '[]',
+    CONFIRMING_SYSTEMS: env.CONFIRMING_SYSTEMS ?? '[]',
+    REPORTS_TOP_SEARCH_QUERIES: env.REPORTS_TOP_SEARCH_QUERIES === 'true',
+    EDGE_KEY_REQUIRED: env.EDGE_KEY_REQUIRED ?? 'false',
+  };
+}
 
 /** Checks an environment; every problem is named by its variable, so one failed cold start tells all. */
 export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
   // An empty variable counts as unset, as it does for a shell.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = runtimeEnvSchema().safeParse(given);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return withDefaults(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
     return given[name] === undefined ? `${name} is not set` : `${name} ${issue.message} (got "${given[name]}")`;
@@ -123,7 +168,7 @@ export function requireEnv(name: string): string {
   return value;
 }
 
-export const tableName = (key: TableKey) => requireEnv(TABLES[key].envVar);
+export const tableName = (key: TableKey) => requireEnv(TABLE_ENV_VARS[key]);
 
 /** The stage name alone, for the health check: its bundle stays free of the schema. */
 export const stage = () => requireEnv('STAGE');

@@ -42,6 +42,27 @@ export interface TableDef {
 const pk: KeyDef = { name: 'pk', type: 'S' };
 const sk: KeyDef = { name: 'sk', type: 'S' };
 
+/**
+ * Each table's environment variable, apart from the rest of its definition: a handler finds its
+ * tables' names through these alone (config.ts `tableName`), so its bundle does not carry every
+ * table's description, retention rules and indexes. TABLES repeats each name as a literal (a
+ * reference here would be a property read, which keeps TABLES in every bundle); its type checks
+ * that both say the same and that every table has its variable here.
+ */
+export const TABLE_ENV_VARS = {
+  consents: 'CONSENTS_TABLE',
+  visits: 'VISITS_TABLE',
+  orders: 'ORDERS_TABLE',
+  members: 'MEMBERS_TABLE',
+  requests: 'REQUESTS_TABLE',
+  audit: 'AUDIT_TABLE',
+  disclosures: 'DISCLOSURES_TABLE',
+  subscriptions: 'SUBSCRIPTIONS_TABLE',
+  policies: 'POLICIES_TABLE',
+  registers: 'REGISTERS_TABLE',
+  reports: 'REPORTS_TABLE',
+} as const;
+
 export const TABLES = {
   consents: {
     id: 'Consents',
@@ -228,7 +249,7 @@ export const TABLES = {
     purpose:
       'Report counters (policy 1.2: to improve the site): per-day partials from the visits, consents and requests streams, merged into counts only when the day closes.',
   },
-} as const satisfies Record<string, TableDef>;
+} as const satisfies { [K in keyof typeof TABLE_ENV_VARS]: TableDef & { envVar: (typeof TABLE_ENV_VARS)[K] } };
 
 export type TableKey = keyof typeof TABLES;
 

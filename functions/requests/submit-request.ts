@@ -1,5 +1,5 @@
 /** POST /v1/requests: the web form. Always 202 with the reference; the request waits for the e-mailed link. */
-import { viewerAddressOf } from '../../shared/adapters/isp';
+import { viewerAddressOf } from '../../shared/adapters/viewer-address';
 import { secretKey } from '../../shared/adapters/secrets';
 import { requestDeps } from '../../shared/adapters/wiring/requests';
 import { submitWebRequest, type RequestDeps } from '../../shared/domain/request-service';

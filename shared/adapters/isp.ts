@@ -9,10 +9,13 @@
  *  - `none` (default): the field is absent, never guessed.
  */
 import { Reader } from 'mmdb-lib';
-import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config';
 import type { SigningKey } from '../domain/ports';
+import { cameThroughEdge, EDGE_KEY_HEADER, sameKey, viewerAddress, viewerAddressOf } from './viewer-address';
+
+// Still answered here for the edge construct and the ISP lookups' callers.
+export { cameThroughEdge, EDGE_KEY_HEADER, viewerAddressOf };
 
 export interface IspFacts {
   asn?: number;
@@ -22,9 +25,6 @@ export interface IspFacts {
 }
 
 export type IspLookup = (ip: string, headers: Record<string, string | undefined>) => IspFacts | Promise<IspFacts>;
-
-/** The header CloudFront adds with the edge key; browsers never see its value. */
-export const EDGE_KEY_HEADER = 'x-shop-edge-key';
 
 /**
  * Autonomous systems of the major Thai providers (APNIC registry names in comments), by the brand
@@ -72,42 +72,6 @@ export function providerOfAsn(raw: string | undefined): Pick<IspFacts, 'asn' | '
   if (asn === undefined || asn <= 0 || asn > 4_294_967_295) return {};
   const isp = THAI_PROVIDERS[asn];
   return isp ? { asn, isp } : { asn };
-}
-
-/** `CloudFront-Viewer-Address` is `<ip>:<port>` (IPv6 without brackets): the address is all before the last colon. */
-function viewerAddress(raw: string | undefined): string | undefined {
-  const at = raw?.lastIndexOf(':') ?? -1;
-  const ip = at > 0 ? raw!.slice(0, at) : undefined;
-  return ip && /^[0-9A-Fa-f.:]{2,45}$/.test(ip) ? ip : undefined;
-}
-
-const sameKey = (sent: string | undefined, key: Uint8Array) => {
-  if (!sent) return false;
-  const bytes = Buffer.from(sent, 'utf8');
-  return bytes.length === key.length && timingSafeEqual(bytes, key);
-};
-
-/**
- * The viewer's address as CloudFront reports it, for a request that proves it came through the
- * stack's distribution (the edge key); undefined otherwise (a direct call: its connection's address
- * is the viewer's). Every storefront route behind the edge needs this: API Gateway sees CloudFront.
- */
-export function viewerAddressOf(edgeKey: SigningKey) {
-  return async (headers: Record<string, string | undefined>): Promise<string | undefined> =>
-    // No key sent: a direct call, answered without reading the secret.
-    headers[EDGE_KEY_HEADER] && sameKey(headers[EDGE_KEY_HEADER], await edgeKey()) ? viewerAddress(headers['cloudfront-viewer-address']) : undefined;
-}
-
-/**
- * For a function CloudFront calls at its Lambda function URL (a route's `edgeOrigin`): whether a
- * request carries the stack's edge key, i.e. came through the distribution. The URL itself is
- * public (its auth is NONE: CloudFront's origin access control would need a body hash header that
- * navigator.sendBeacon cannot send), so this check is what keeps direct calls out.
- */
-export function cameThroughEdge(edgeKey: SigningKey) {
-  return async (headers: Record<string, string | undefined>): Promise<boolean> =>
-    // No key sent: refused without reading the secret.
-    Boolean(headers[EDGE_KEY_HEADER]) && sameKey(headers[EDGE_KEY_HEADER], await edgeKey());
 }
 
 /** CloudFront's facts (viewer address, ASN and provider), for requests that prove they came through the stack's distribution. */

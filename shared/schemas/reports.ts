@@ -24,17 +24,18 @@ export const SUPPRESSED = '< 5';
 /** Longest date range one report covers (days, both ends included). */
 export const MAX_REPORT_DAYS = 366;
 
-const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD (Asia/Bangkok)'));
+const Day = /* @__PURE__ */ (() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD (Asia/Bangkok)')))();
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|csv&section=<id>&lang=th|en`; days are Bangkok days. */
-export const ReportQuery = z.object({
-  from: Day,
-  to: Day,
-  format: z.optional(z.enum(['json', 'csv'])),
-  /** With format=csv: the section to download (default: every section, one after another). */
-  section: z.optional(z.string().check(z.regex(/^[a-z][a-zA-Z]{0,39}$/, 'must be a section id'))),
-  lang: z.optional(z.enum(['th', 'en'])),
-});
+export const ReportQuery = /* @__PURE__ */ (() =>
+  z.object({
+    from: Day,
+    to: Day,
+    format: z.optional(z.enum(['json', 'csv'])),
+    /** With format=csv: the section to download (default: every section, one after another). */
+    section: z.optional(z.string().check(z.regex(/^[a-z][a-zA-Z]{0,39}$/, 'must be a section id'))),
+    lang: z.optional(z.enum(['th', 'en'])),
+  }))();
 export type ReportQuery = z.infer<typeof ReportQuery>;
 
 /** How a column's values read: labels and days as text; counts, shares (0..1), milliseconds and days as numbers. */
@@ -70,6 +71,7 @@ export interface Report {
 }
 
 /** `{report}` of the report routes: any word here, so an unknown report is a 404 rather than a 400. */
-export const ReportPath = z.object({
-  report: z.string().check(z.regex(/^[a-z][a-zA-Z]{0,39}$/, 'must be a report name')),
-});
+export const ReportPath = /* @__PURE__ */ (() =>
+  z.object({
+    report: z.string().check(z.regex(/^[a-z][a-zA-Z]{0,39}$/, 'must be a report name')),
+  }))();

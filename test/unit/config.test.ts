@@ -40,6 +40,26 @@ describe('runtime configuration', () => {
     expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE/);
   });
 
+  it('answers every whole-number setting as a number and the reminder days as a list of numbers', () => {
+    const config = parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: ' 2 , 0.5', LINK_DAYS: '007' }) as unknown as Record<string, unknown>;
+    const numeric = Object.entries(stageEnv()).filter(([, raw]) => /^\d+$/.test(raw ?? ''));
+    expect(numeric.length).toBeGreaterThan(5);
+    for (const [name] of numeric) expect(typeof config[name], name).toBe('number');
+    for (const name of Object.keys(RUNTIME_DEFAULTS)) expect(typeof config[name], name).toBe('number');
+    expect(config.REMIND_DAYS_BEFORE).toEqual([2, 0.5]);
+    expect(config.LINK_DAYS).toBe(7);
+  });
+
+  it('refuses a zero among the reminder days and a number too long to be exact in JavaScript', () => {
+    expect(() => parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: '2,0' })).toThrow(
+      /REMIND_DAYS_BEFORE must be a comma-separated list of positive numbers/,
+    );
+    expect(() => parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: '2,0.0' })).toThrow(/REMIND_DAYS_BEFORE must be/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), VISIT_RETENTION_DAYS: '12345678901234567890' })).toThrow(
+      /VISIT_RETENTION_DAYS must be a positive integer/,
+    );
+  });
+
   it('lets the local mode and tests override the tuning knobs, 0 included for the policy cache', () => {
     const config = parseRuntimeConfig({ ...stageEnv(), POLICY_CACHE_SECONDS: '0', MAX_JOB_DELAY_SECONDS: '2', STALE_CHAIN_MINUTES: '1' });
     expect(config).toMatchObject({ POLICY_CACHE_SECONDS: 0, MAX_JOB_DELAY_SECONDS: 2, STALE_CHAIN_MINUTES: 1 });

@@ -29,7 +29,8 @@ export const disclosureDeps = () => ({
   clock: systemClock,
 });
 
-const PartnerList = z.array(z.object({ id: PartnerId, principalArn: PartnerPrincipalArn }));
+// Pure-annotated like the schemas in shared/schemas: a function that never reads the partners drops it.
+const PartnerList = /* @__PURE__ */ (() => z.array(z.object({ id: PartnerId, principalArn: PartnerPrincipalArn })))();
 
 /** The stage's partners (ids and IAM principals; no keys), from PARTNERS; none when the stage declares none. */
 export function configuredPartners(): Partner[] {
