@@ -8,13 +8,20 @@ import { visitDeps } from '../../shared/adapters/wiring/visits';
 import { recordVisits, type VisitDeps } from '../../shared/domain/visit-service';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
+import { acceptedBeacon } from '../../shared/schemas/beacon-fast-path';
 import { recordVisitsRoute } from '../../shared/routes';
 
 /** 50 events with long URLs stay far below this; anything bigger is not a beacon. */
 export const MAX_BEACON_BYTES = 64 * 1024;
 
 export const makeHandler = (deps: VisitDeps & { isp: IspLookup }) =>
-  route({ ...recordVisitsRoute.request, maxBodyBytes: MAX_BEACON_BYTES, acceptTextPlain: true }).handler(async (event) => {
+  route({
+    ...recordVisitsRoute.request,
+    fastBody: acceptedBeacon,
+    maxBodyBytes: MAX_BEACON_BYTES,
+    acceptTextPlain: true,
+    answerBeforeTimeout: false,
+  }).handler(async (event) => {
     const ip = event.requestContext.http.sourceIp;
     // Behind CloudFront the provider's facts carry the viewer's own address, which replaces the edge's.
     const facts = { ip, ...browserFacts(event.headers['user-agent']), ...(await deps.isp(ip, event.headers)) };

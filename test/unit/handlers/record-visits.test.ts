@@ -1,12 +1,14 @@
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler, makeHandler } from '../../../functions/visits/record-visits';
 import { cloudFrontLookup } from '../../../shared/adapters/isp';
 import { visitDeps } from '../../../shared/adapters/wiring/visits';
 import { issueConsentToken } from '../../../shared/domain/consent-token';
-import { apiEvent, invoke } from '../../helpers/events';
+import { ok } from '../../../shared/http/responses';
+import { route } from '../../../shared/http/route';
+import { apiEvent, invoke, lambdaContext } from '../../helpers/events';
 
 const db = mockClient(DynamoDBDocumentClient);
 const key = Buffer.from(process.env.TOKEN_SECRET!);
@@ -51,6 +53,17 @@ describe('record-visits', () => {
     await invoke(edged, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers }));
     expect(written()[0]).toMatchObject({ ip: '203.0.113.77' });
     expect(written()[0]).not.toHaveProperty('asn');
+  });
+
+  it('sets no early-timeout timer on a beacon (sendBeacon reads no answer), where other routes keep theirs', async () => {
+    // middy reads the time left only to arm that timer.
+    const remaining = vi.fn(() => 10_000);
+    const context = { ...lambdaContext, getRemainingTimeInMillis: remaining };
+    const res = (await handler(apiEvent('record-visits', { rawBody: JSON.stringify(body()) }) as never, context)) as { statusCode: number };
+    expect(res.statusCode).toBe(202);
+    expect(remaining).not.toHaveBeenCalled();
+    await route().handler(async () => ok({}))(apiEvent('get-policy') as never, context);
+    expect(remaining).toHaveBeenCalled();
   });
 
   it('reads the current consent and the profiling stop in one eventually consistent, projected query (the cheap read)', async () => {
