@@ -86,8 +86,10 @@ export function consentGate(
  * sometimes e-mail addresses, which the policy does not ask us to keep (searches have their own event).
  */
 export function pathOnly(value: string): string {
-  const hashless = value.split('#')[0] ?? '';
-  return hashless.split('?')[0] ?? '';
+  const hash = value.indexOf('#');
+  const query = value.indexOf('?');
+  const end = hash === -1 ? query : query === -1 ? hash : Math.min(hash, query);
+  return end === -1 ? value : value.slice(0, end);
 }
 
 /** A referrer is kept as origin + path; a value that is not a URL is kept as a bare path. */
@@ -102,7 +104,8 @@ export function referrerOnly(value: string): string {
 
 /** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character. */
 export function truncateUtf8(value: string, maxBytes: number): string {
-  if (Buffer.byteLength(value) <= maxBytes) return value;
+  // A UTF-16 unit never takes more than 3 UTF-8 bytes: most values need no counting at all.
+  if (value.length * 3 <= maxBytes || Buffer.byteLength(value) <= maxBytes) return value;
   let out = '';
   let bytes = 0;
   for (const ch of value) {
@@ -132,11 +135,13 @@ export interface StoredEvent {
   c?: string;
 }
 
+/** A free-text field cut to its budget; empty counts as absent. */
+const text = (value: string | undefined, budget: number) => (value === undefined ? undefined : truncateUtf8(value, budget) || undefined);
+
 export function storedEvent(e: VisitEventInput): StoredEvent {
   // Only the fields that carry something are set (no `delete` afterwards: that turns the object into
   // a slow dictionary for everything that reads it later, the SDK's marshalling included).
   const event: StoredEvent = { t: e.type };
-  const text = (value: string | undefined, budget: number) => (value === undefined ? undefined : truncateUtf8(value, budget) || undefined);
   const p = text(e.path === undefined ? undefined : pathOnly(e.path), FIELD_BUDGET.path);
   if (p) event.p = p;
   const r = text(e.referrer === undefined || e.referrer === '' ? undefined : referrerOnly(e.referrer), FIELD_BUDGET.referrer);
@@ -187,10 +192,24 @@ export function itemSize(value: unknown, name = ''): number {
   const nameBytes = Buffer.byteLength(name);
   if (value === undefined) return 0;
   if (typeof value === 'string') return nameBytes + Buffer.byteLength(value);
-  if (typeof value === 'number') return nameBytes + Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').length / 2) + 1;
+  if (typeof value === 'number') return nameBytes + numberSize(value);
   if (typeof value === 'boolean' || value === null) return nameBytes + 1;
-  if (Array.isArray(value)) return nameBytes + 3 + value.reduce((n: number, v) => n + 1 + itemSize(v), 0);
-  return nameBytes + 3 + Object.entries(value as Record<string, unknown>).reduce((n, [k, v]) => n + 1 + itemSize(v, k), 0);
+  // Plain loops: this runs over every event of every beacon, where the sizes decide the packing.
+  let bytes = nameBytes + 3;
+  if (Array.isArray(value)) {
+    for (const item of value) bytes += 1 + itemSize(item);
+    return bytes;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) bytes += 1 + itemSize(record[key], key);
+  return bytes;
+}
+
+/** Bytes of a number as DynamoDB counts them: about one per two significant digits, plus one. */
+function numberSize(value: number): number {
+  // Integers (durations, TTLs, ASNs: nearly every number here) have no sign or point to strip.
+  const digits = Number.isSafeInteger(value) ? String(Math.abs(value)).length : String(Math.abs(value)).replace(/[.-]/g, '').length;
+  return Math.ceil(digits / 2) + 1;
 }
 
 /** How far a browser's clock may be trusted for ordering before the server's clock is used instead. */
@@ -209,19 +228,16 @@ export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: 
     .update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`)
     .digest('base64url')
     .slice(0, 12);
-  const common = {
-    pk: visitorPartition(beacon.visitorId),
-    at: now.toISOString(),
-    sid: beacon.sessionId,
-    ip: facts.ip,
-    ...(facts.browser ? { br: truncateUtf8(facts.browser, 40) } : {}),
-    ...(facts.os ? { os: truncateUtf8(facts.os, 40) } : {}),
-    ...(facts.device ? { dv: truncateUtf8(facts.device, 16) } : {}),
-    ...(facts.asn !== undefined ? { asn: facts.asn } : {}),
-    ...(facts.isp ? { isp: truncateUtf8(facts.isp, 64) } : {}),
-    expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
-  };
-  const skFor = (part: number) => `${keyTime.toISOString()}#${batchHash}#${String(part).padStart(2, '0')}`;
+  // Set field by field, not with conditional spreads: every beacon builds this.
+  const common = { pk: visitorPartition(beacon.visitorId), at: now.toISOString(), sid: beacon.sessionId, ip: facts.ip } as Omit<VisitRecord, 'sk' | 'ev'>;
+  if (facts.browser) common.br = truncateUtf8(facts.browser, 40);
+  if (facts.os) common.os = truncateUtf8(facts.os, 40);
+  if (facts.device) common.dv = truncateUtf8(facts.device, 16);
+  if (facts.asn !== undefined) common.asn = facts.asn;
+  if (facts.isp) common.isp = truncateUtf8(facts.isp, 64);
+  common.expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
+  const skPrefix = `${keyTime.toISOString()}#${batchHash}#`;
+  const skFor = (part: number) => `${skPrefix}${String(part).padStart(2, '0')}`;
   // Linear: a record's size is that of its empty shell (every part's sort key has the same length)
   // plus, per event, the event and its list entry; each event is measured once.
   const shellBytes = itemSize({ ...common, sk: skFor(0), ev: [] });
