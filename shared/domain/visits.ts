@@ -98,7 +98,7 @@ export function pathOnly(value: string): string {
  * user) and a path of unreserved characters without dot segments. Most referrers are; they skip the
  * parse, which is most of this function's cost on every event.
  */
-const PLAIN_REFERRER = /^https?:\/\/(?:(?!xn--)[a-z0-9-]+\.)+(?!xn--)[a-z][a-z0-9-]*(\/[A-Za-z0-9_~.\/-]*)?$/;
+const PLAIN_REFERRER = /^https?:\/\/(?:(?!xn--)[a-z0-9-]+\.)+(?!xn--)[a-z][a-z0-9-]*(\/[A-Za-z0-9_~./-]*)?$/;
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 /** A referrer is kept as origin + path; a value that is not a URL is kept as a bare path. */
