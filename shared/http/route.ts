@@ -10,7 +10,6 @@
  * same settings), so there is one CORS configuration, not two.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Issue } from '../domain/errors';
@@ -335,18 +334,18 @@ const staffAccess = (auth: RouteAuth | undefined): MiddlewareObj<APIGatewayProxy
 
 /**
  * Header names in lower case, as handlers read them. HTTP APIs (payload 2.0) already send them so:
- * such an event is left as it is; any other (tests, tools) gets middy's normalised copy.
+ * such an event is left as it is; any other (tests, tools) gets a lower-cased copy.
  */
-const lowerCaseHeaders = (): MiddlewareObj<APIGatewayProxyEventV2> => {
-  const normalise = httpHeaderNormalizer();
-  return {
-    name: 'lowerCaseHeaders',
-    before: async (request) => {
-      const headers = request.event.headers;
-      if (headers && Object.keys(headers).some((name) => name !== name.toLowerCase())) await normalise.before!(request as never);
-    },
-  };
-};
+const lowerCaseHeaders = (): MiddlewareObj<APIGatewayProxyEventV2> => ({
+  name: 'lowerCaseHeaders',
+  before: ({ event }) => {
+    const headers = event.headers;
+    if (!headers || Object.keys(headers).every((name) => name === name.toLowerCase())) return;
+    const lowered: typeof headers = {};
+    for (const [name, value] of Object.entries(headers)) lowered[name.toLowerCase()] = value;
+    event.headers = lowered;
+  },
+});
 
 /** Start of every HTTP handler: `route({ body: Schema }).handler(async (event) => ...)`. */
 export const route = <B = undefined, P = undefined, Q = undefined>(spec: InputSpec<B, P, Q> = {}) =>
