@@ -1,9 +1,9 @@
 /**
  * Browser type (policy 1.1(2)) from the User-Agent header, parsed by ua-parser-js (MIT, 1.x line; the
  * 2.x line is AGPL and must not ship in the Lambdas). Results are cached per warm container in a
- * small least-recently-used map: a shop's traffic comes from a few hundred distinct user agents,
- * most beacons from a few dozen, and a parse costs far more than a lookup. The cache holds derived
- * facts only (browser, OS, device type), keyed by the header, never who sent it.
+ * bounded least-recently-used map: a shop's traffic comes from a few hundred distinct user agents,
+ * and a parse costs far more than a lookup. The cache holds derived facts only (browser, OS, device
+ * type), keyed by the header, never who sent it.
  */
 import UAParser from 'ua-parser-js';
 
