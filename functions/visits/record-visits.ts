@@ -11,6 +11,7 @@ import { recordVisits, type VisitDeps } from '../../shared/domain/visit-service'
 import { HttpError } from '../../shared/http/errors';
 import { json } from '../../shared/http/responses';
 import { route } from '../../shared/http/route';
+import { acceptedBeacon } from '../../shared/schemas/beacon-fast-path';
 import { recordVisitsRoute } from '../../shared/routes';
 
 /** 50 events with long URLs stay far below this; anything bigger is not a beacon. */
@@ -25,8 +26,10 @@ export interface BeaconDeps extends VisitDeps {
 export const makeHandler = ({ cameThroughEdge, ...deps }: BeaconDeps) =>
   route({
     ...recordVisitsRoute.request,
+    fastBody: acceptedBeacon,
     maxBodyBytes: MAX_BEACON_BYTES,
     acceptTextPlain: true,
+    answerBeforeTimeout: false,
     ...(cameThroughEdge
       ? {
           guard: async (event) => {

@@ -88,12 +88,26 @@ export function consentGate(
  * sometimes e-mail addresses, which the policy does not ask us to keep (searches have their own event).
  */
 export function pathOnly(value: string): string {
-  const hashless = value.split('#')[0] ?? '';
-  return hashless.split('?')[0] ?? '';
+  const hash = value.indexOf('#');
+  const query = value.indexOf('?');
+  const end = hash === -1 ? query : query === -1 ? hash : Math.min(hash, query);
+  return end === -1 ? value : value.slice(0, end);
 }
+
+/**
+ * A referrer that URL parsing would give back unchanged up to its query: lower-case http(s), a host
+ * of plain labels (the last starting with a letter, so never an IPv4 address; no punycode, port or
+ * user) and a path of unreserved characters without dot segments. Most referrers are; they skip the
+ * parse, which is most of this function's cost on every event.
+ */
+const PLAIN_REFERRER = /^https?:\/\/(?:(?!xn--)[a-z0-9-]+\.)+(?!xn--)[a-z][a-z0-9-]*(\/[A-Za-z0-9_~./-]*)?$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 /** A referrer is kept as origin + path; a value that is not a URL is kept as a bare path. */
 export function referrerOnly(value: string): string {
+  const beforeQuery = pathOnly(value);
+  const plain = PLAIN_REFERRER.exec(beforeQuery);
+  if (plain && !DOT_SEGMENT.test(beforeQuery)) return plain[1] ? beforeQuery : `${beforeQuery}/`;
   try {
     const url = new URL(value);
     return `${url.origin}${url.pathname}`;
@@ -104,7 +118,8 @@ export function referrerOnly(value: string): string {
 
 /** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character. */
 export function truncateUtf8(value: string, maxBytes: number): string {
-  if (Buffer.byteLength(value) <= maxBytes) return value;
+  // A UTF-16 unit never takes more than 3 UTF-8 bytes: most values need no counting at all.
+  if (value.length * 3 <= maxBytes || Buffer.byteLength(value) <= maxBytes) return value;
   let out = '';
   let bytes = 0;
   for (const ch of value) {
@@ -136,11 +151,13 @@ export interface StoredEvent {
   c?: string;
 }
 
+/** A free-text field cut to its budget; empty counts as absent. */
+const text = (value: string | undefined, budget: number) => (value === undefined ? undefined : truncateUtf8(value, budget) || undefined);
+
 export function storedEvent(e: VisitEventInput): StoredEvent {
   // Only the fields that carry something are set (no `delete` afterwards: that turns the object into
   // a slow dictionary for everything that reads it later, the SDK's marshalling included).
   const event: StoredEvent = { t: e.type };
-  const text = (value: string | undefined, budget: number) => (value === undefined ? undefined : truncateUtf8(value, budget) || undefined);
   const p = text(e.path === undefined ? undefined : pathOnly(e.path), FIELD_BUDGET.path);
   if (p) event.p = p;
   const r = text(e.referrer === undefined || e.referrer === '' ? undefined : referrerOnly(e.referrer), FIELD_BUDGET.referrer);
@@ -192,10 +209,24 @@ export function itemSize(value: unknown, name = ''): number {
   const nameBytes = Buffer.byteLength(name);
   if (value === undefined) return 0;
   if (typeof value === 'string') return nameBytes + Buffer.byteLength(value);
-  if (typeof value === 'number') return nameBytes + Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').length / 2) + 1;
+  if (typeof value === 'number') return nameBytes + numberSize(value);
   if (typeof value === 'boolean' || value === null) return nameBytes + 1;
-  if (Array.isArray(value)) return nameBytes + 3 + value.reduce((n: number, v) => n + 1 + itemSize(v), 0);
-  return nameBytes + 3 + Object.entries(value as Record<string, unknown>).reduce((n, [k, v]) => n + 1 + itemSize(v, k), 0);
+  // Plain loops: this runs over every event of every beacon, where the sizes decide the packing.
+  let bytes = nameBytes + 3;
+  if (Array.isArray(value)) {
+    for (const item of value) bytes += 1 + itemSize(item);
+    return bytes;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) bytes += 1 + itemSize(record[key], key);
+  return bytes;
+}
+
+/** Bytes of a number as DynamoDB counts them: about one per two significant digits, plus one. */
+function numberSize(value: number): number {
+  // Integers (durations, TTLs, ASNs: nearly every number here) have no sign or point to strip.
+  const digits = Number.isSafeInteger(value) ? String(Math.abs(value)).length : String(Math.abs(value)).replace(/[.-]/g, '').length;
+  return Math.ceil(digits / 2) + 1;
 }
 
 /** How far a browser's clock may be trusted for ordering before the server's clock is used instead. */
@@ -214,19 +245,16 @@ export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: 
     .update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`)
     .digest('base64url')
     .slice(0, 12);
-  const common = {
-    pk: visitorPartition(beacon.visitorId),
-    at: now.toISOString(),
-    sid: beacon.sessionId,
-    ip: facts.ip,
-    ...(facts.browser ? { br: truncateUtf8(facts.browser, 40) } : {}),
-    ...(facts.os ? { os: truncateUtf8(facts.os, 40) } : {}),
-    ...(facts.device ? { dv: truncateUtf8(facts.device, 16) } : {}),
-    ...(facts.asn !== undefined ? { asn: facts.asn } : {}),
-    ...(facts.isp ? { isp: truncateUtf8(facts.isp, 64) } : {}),
-    expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
-  };
-  const skFor = (part: number) => `${keyTime.toISOString()}#${batchHash}#${String(part).padStart(2, '0')}`;
+  // Set field by field, not with conditional spreads: every beacon builds this.
+  const common = { pk: visitorPartition(beacon.visitorId), at: now.toISOString(), sid: beacon.sessionId, ip: facts.ip } as Omit<VisitRecord, 'sk' | 'ev'>;
+  if (facts.browser) common.br = truncateUtf8(facts.browser, 40);
+  if (facts.os) common.os = truncateUtf8(facts.os, 40);
+  if (facts.device) common.dv = truncateUtf8(facts.device, 16);
+  if (facts.asn !== undefined) common.asn = facts.asn;
+  if (facts.isp) common.isp = truncateUtf8(facts.isp, 64);
+  common.expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
+  const skPrefix = `${keyTime.toISOString()}#${batchHash}#`;
+  const skFor = (part: number) => `${skPrefix}${String(part).padStart(2, '0')}`;
   // Linear: a record's size is that of its empty shell (every part's sort key has the same length)
   // plus, per event, the event and its list entry; each event is measured once.
   const shellBytes = itemSize({ ...common, sk: skFor(0), ev: [] });

@@ -10,7 +10,6 @@
  * same settings), so there is one CORS configuration, not two.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Issue } from '../domain/errors';
@@ -41,6 +40,18 @@ export interface InputSpec<B, P, Q> {
    * behind CloudFront refusing requests that did not come through it, whatever their body).
    */
   guard?: (event: APIGatewayProxyEventV2) => void | Promise<void>;
+  /**
+   * A hand-written check of a hot route's body that returns what `body` would, or undefined when it
+   * cannot vouch for the value (then `body` decides and words the 400). It must never accept what
+   * `body` refuses: each has a test holding the two to the same answers.
+   */
+  fastBody?: (value: unknown) => B | undefined;
+  /**
+   * Answer a 500 just before Lambda's own timeout (middy's early timeout: a timer and a race on every
+   * request). On by default; a route whose callers never read the answer (sendBeacon) turns it off
+   * and leaves the timeout to Lambda, which ends and logs the invocation all the same.
+   */
+  answerBeforeTimeout?: boolean;
 }
 
 export type Input<B, P, Q> = { body: B; path: P; query: Q };
@@ -87,6 +98,11 @@ function validate<T>(schema: Schema<T>, value: unknown, where: 'body' | 'path' |
   throw new HttpError(400, 'validation_failed', `The request ${where} is invalid`, issues);
 }
 
+function validBody<B>(spec: InputSpec<B, unknown, unknown>, value: unknown): B {
+  const fast = spec.fastBody?.(value);
+  return fast !== undefined ? fast : validate(spec.body!, value, 'body');
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, unknown, unknown>): Promise<unknown> {
@@ -105,23 +121,30 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
     ].join(' or ');
     throw new HttpError(415, 'unsupported_media_type', `Content-Type must be ${accepted}`);
   }
-  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  // A text body is already a string: it is measured and read as one, not copied into a Buffer and
+  // decoded back (the beacon's hot path). Only base64 bodies are bytes that may not be UTF-8.
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : undefined;
+  const size = bytes ? bytes.length : Buffer.byteLength(event.body, 'utf8');
   const max = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (bytes.length > max) throw new HttpError(413, 'payload_too_large', `The body must be at most ${max} bytes`);
+  if (size > max) throw new HttpError(413, 'payload_too_large', `The body must be at most ${max} bytes`);
   if (contentType === 'multipart/form-data') {
     // RFC 8058 one-click posts may come as multipart; the platform's own parser reads them.
     try {
-      const form = await new Response(bytes, { headers: { 'content-type': rawType } }).formData();
+      const form = await new Response(bytes ?? Buffer.from(event.body, 'utf8'), { headers: { 'content-type': rawType } }).formData();
       return requireWellFormed(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')), 'body');
     } catch {
       throw new HttpError(400, 'invalid_form', 'The multipart form body cannot be read');
     }
   }
   let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new HttpError(400, 'invalid_encoding', 'The body must be UTF-8');
+  if (bytes) {
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      throw new HttpError(400, 'invalid_encoding', 'The body must be UTF-8');
+    }
+  } else {
+    text = asDecodedUtf8(event.body);
   }
   if (isForm) return requireWellFormed(Object.fromEntries(new URLSearchParams(text)), 'body');
   let value: unknown;
@@ -134,6 +157,20 @@ async function readBody(event: APIGatewayProxyEventV2, spec: InputSpec<unknown, 
   // without such an escape needs no walk (the beacon route, the hot path, rarely has one).
   return SURROGATE_ESCAPE.test(text) ? requireWellFormed(value, 'body') : value;
 }
+
+/**
+ * The string a UTF-8 round trip of a text body gives, as reading it as bytes did: unpaired
+ * surrogates become U+FFFD (what the encoder writes for them) and a leading byte-order mark goes
+ * (the decoder drops it).
+ */
+function asDecodedUtf8(body: string): string {
+  const text = (body as WellFormedCheck).isWellFormed() ? body : body.replace(LONE_SURROGATES, '\uFFFD');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
+/** ES2024's native check (Node 20 has it; the project's TypeScript lib is ES2023). */
+type WellFormedCheck = string & { isWellFormed(): boolean };
 
 /** A `\uD800`-`\uDFFF` escape somewhere in JSON text (or a look-alike after an escaped backslash: walked too). */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
@@ -184,7 +221,7 @@ const parseInput = <B, P, Q>(spec: InputSpec<B, P, Q>): MiddlewareObj<ParsedEven
     const path = requireWellFormed(event.pathParameters ?? {}, 'path');
     const query = requireWellFormed(event.queryStringParameters ?? {}, 'query');
     event.input = {
-      body: (spec.body ? validate(spec.body, await readBody(event, spec), 'body') : undefined) as B,
+      body: (spec.body ? validBody(spec, await readBody(event, spec)) : undefined) as B,
       path: (spec.path ? validate(spec.path, path, 'path') : undefined) as P,
       query: (spec.query ? validate(spec.query, query, 'query') : undefined) as Q,
     };
@@ -300,10 +337,25 @@ const staffAccess = (auth: RouteAuth | undefined): MiddlewareObj<APIGatewayProxy
   },
 });
 
+/**
+ * Header names in lower case, as handlers read them. HTTP APIs (payload 2.0) already send them so:
+ * such an event is left as it is; any other (tests, tools) gets a lower-cased copy.
+ */
+const lowerCaseHeaders = (): MiddlewareObj<APIGatewayProxyEventV2> => ({
+  name: 'lowerCaseHeaders',
+  before: ({ event }) => {
+    const headers = event.headers;
+    if (!headers || Object.keys(headers).every((name) => name === name.toLowerCase())) return;
+    const lowered: typeof headers = {};
+    for (const [name, value] of Object.entries(headers)) lowered[name.toLowerCase()] = value;
+    event.headers = lowered;
+  },
+});
+
 /** Start of every HTTP handler: `route({ body: Schema }).handler(async (event) => ...)`. */
 export const route = <B = undefined, P = undefined, Q = undefined>(spec: InputSpec<B, P, Q> = {}) => {
-  const chain = middy<ParsedEvent<B, P, Q>, APIGatewayProxyResultV2>()
-    .use(httpHeaderNormalizer() as MiddlewareObj<ParsedEvent<B, P, Q>>)
+  const chain = middy<ParsedEvent<B, P, Q>, APIGatewayProxyResultV2>(spec.answerBeforeTimeout === false ? { timeoutEarlyInMillis: 0 } : {})
+    .use(lowerCaseHeaders() as MiddlewareObj<ParsedEvent<B, P, Q>>)
     .use(requestLog() as MiddlewareObj<ParsedEvent<B, P, Q>>)
     .use(securityHeaders() as MiddlewareObj<ParsedEvent<B, P, Q>>)
     .use(httpErrors() as MiddlewareObj<ParsedEvent<B, P, Q>>)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloudFrontLookup, ispLookup, maxmindLookup, noIspLookup, providerOfAsn, THAI_PROVIDERS, viewerAddressOf } from '../../shared/adapters/isp';
-import { browserFacts } from '../../shared/adapters/user-agent';
+import { browserFacts, LruCache, parsedAgents } from '../../shared/adapters/user-agent';
 import { buildAsnDatabase } from '../helpers/mmdb-writer';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,30 @@ describe('browser facts from the User-Agent', () => {
   it('records nothing it cannot tell rather than guessing', () => {
     expect(browserFacts(undefined)).toEqual({});
     expect(browserFacts('curl/8.5.0')).toEqual({});
+  });
+
+  it('keeps parsed agents in a bounded cache, answering a repeat with the same facts', () => {
+    const agent = (i: number) => `Mozilla/5.0 (Linux; Android 14; SM-A${i}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36`;
+    const first = browserFacts(agent(1));
+    expect(first).toEqual({ browser: 'Chrome 131', os: 'Android 14', device: 'mobile' });
+    for (let i = 2; i <= parsedAgents.limit * 2; i++) browserFacts(agent(i));
+    expect(parsedAgents.size).toBe(parsedAgents.limit);
+    expect(parsedAgents.get(agent(1))).toBeUndefined();
+    expect(browserFacts(agent(1))).toEqual(first);
+  });
+});
+
+describe('LruCache', () => {
+  it('drops the entry used longest ago once full, and a read counts as a use', () => {
+    const cache = new LruCache<number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c'), cache.size]).toEqual([1, 3, 2]);
+    cache.set('a', 10);
+    expect([cache.get('a'), cache.size]).toEqual([10, 2]);
   });
 });
 

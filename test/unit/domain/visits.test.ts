@@ -44,6 +44,37 @@ describe('sanitising', () => {
     expect(referrerOnly('not a url?x=1')).toBe('not a url');
   });
 
+  it('keeps of a referrer what URL parsing gives, origin and path, also where it skips the parse (property)', () => {
+    const parsed = (value: string) => {
+      try {
+        const url = new URL(value);
+        return `${url.origin}${url.pathname}`;
+      } catch {
+        return pathOnly(value);
+      }
+    };
+    const piece = fc.constantFrom('a', 'Z', '0', '-', '.', '..', '/', '_', '~', '%2e', ':', '@', ':443', ':8080', '?', '#', 'xn--', 'ก', ' ', '\\', '1');
+    const host = fc.array(fc.constantFrom('shop', 'example', 'com', 'co', 'th', 'xn--p1ai', '1', '127', 'EXAMPLE', '-a', 'b-'), { minLength: 1, maxLength: 4 });
+    const referrer = fc
+      .tuple(fc.constantFrom('https://', 'http://', 'HTTPS://', 'ftp://', '', '//'), host, fc.array(piece, { maxLength: 8 }))
+      .map(([scheme, labels, rest]) => `${scheme}${labels.join('.')}${rest.join('')}`);
+    fc.assert(
+      fc.property(referrer, (value) => {
+        expect(referrerOnly(value)).toBe(parsed(value));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const value of [
+      'https://shop.example.com',
+      'https://shop.example.com/products/tea.html?utm=1',
+      'https://shop.example.com/a/../b',
+      'http://192.168.0.1/x',
+      'https://xn--p1ai.example/x',
+    ]) {
+      expect(referrerOnly(value)).toBe(parsed(value));
+    }
+  });
+
   it('cuts UTF-8 at a character boundary, never inside a Thai character', () => {
     const thai = 'ชาเขียว'; // 3 bytes per character
     expect(truncateUtf8(thai, 7)).toBe('ชา');

@@ -84,3 +84,39 @@ describe('lone surrogates in free text', () => {
     expect(deep.body.error.issues[0].path).toBe(`body${'.a'.repeat(10_000)}`);
   });
 });
+
+describe('reading a text body', () => {
+  const echo = route({ body: z.any(), maxBodyBytes: 40 }).handler(async (event) => ok({ body: event.input.body }));
+
+  it('reads a text body as its UTF-8 bytes read: raw lone surrogates as U+FFFD, a leading BOM dropped, the size in bytes (property)', async () => {
+    // The same body sent as base64 is read as bytes: both ways must give the same answer.
+    const char = fc.oneof(
+      fc.constantFrom('a', 'ก', '🍵', '\ud800', '\udfff', '\ufeff', ' '),
+      fc.string({ maxLength: 3 }).filter((s) => [...s].every((c) => c >= ' ' && c !== '"' && c !== '\\')),
+    );
+    const body = fc
+      .tuple(fc.boolean(), fc.array(char, { maxLength: 20, size: 'max' }))
+      .map(([bom, chars]) => `${bom ? '\ufeff' : ''}{"note":"${chars.join('')}"}`);
+    let tooLarge = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (text) => {
+        const asText = await invoke(echo, apiEvent('capture-consent', { rawBody: text }));
+        const asBytes = await invoke(echo, apiEvent('capture-consent', { rawBody: Buffer.from(text, 'utf8').toString('base64'), isBase64Encoded: true }));
+        if (asText.status === 413) tooLarge++;
+        expect({ status: asText.status, body: asText.body }).toEqual({ status: asBytes.status, body: asBytes.body });
+      }),
+      { numRuns: 300 },
+    );
+    expect(tooLarge).toBeGreaterThan(0);
+    const read = await invoke(echo, apiEvent('capture-consent', { rawBody: '\ufeff{"note":"x\ud800"}' }));
+    expect(read).toMatchObject({ status: 200, body: { body: { note: 'x\ufffd' } } });
+  });
+
+  it('lower-cases header names an event sends in mixed case, and reads lower-case ones as they are', async () => {
+    const headersSeen = route().handler(async (event) => ok({ type: event.headers['content-type'], agent: event.headers['user-agent'] }));
+    const mixed = apiEvent('capture-consent', { headers: { 'content-type': undefined, 'Content-Type': 'application/json', 'User-Agent': 'Test/1' } });
+    expect((await invoke(headersSeen, mixed)).body).toEqual({ type: 'application/json', agent: 'Test/1' });
+    const lower = apiEvent('capture-consent', { headers: { 'user-agent': 'Test/2' } });
+    expect((await invoke(headersSeen, lower)).body).toEqual({ type: 'application/json', agent: 'Test/2' });
+  });
+});

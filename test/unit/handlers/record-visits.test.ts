@@ -6,7 +6,9 @@ import { handler, makeHandler } from '../../../functions/visits/record-visits';
 import { cameThroughEdge, cloudFrontLookup } from '../../../shared/adapters/isp';
 import { visitDeps } from '../../../shared/adapters/wiring/visits';
 import { issueConsentToken } from '../../../shared/domain/consent-token';
-import { apiEvent, invoke } from '../../helpers/events';
+import { ok } from '../../../shared/http/responses';
+import { route } from '../../../shared/http/route';
+import { apiEvent, invoke, lambdaContext } from '../../helpers/events';
 
 const db = mockClient(DynamoDBDocumentClient);
 /** The configuration and the visits wiring as a fresh cold start loads them (the configuration is read once per module). */
@@ -88,6 +90,17 @@ describe('record-visits', () => {
       vi.unstubAllEnvs();
       vi.resetModules();
     }
+  });
+
+  it('sets no early-timeout timer on a beacon (sendBeacon reads no answer), where other routes keep theirs', async () => {
+    // middy reads the time left only to arm that timer.
+    const remaining = vi.fn(() => 10_000);
+    const context = { ...lambdaContext, getRemainingTimeInMillis: remaining };
+    const res = (await handler(apiEvent('record-visits', { rawBody: JSON.stringify(body()) }) as never, context)) as { statusCode: number };
+    expect(res.statusCode).toBe(202);
+    expect(remaining).not.toHaveBeenCalled();
+    await route().handler(async () => ok({}))(apiEvent('get-policy') as never, context);
+    expect(remaining).toHaveBeenCalled();
   });
 
   it('reads the current consent and the profiling stop in one eventually consistent, projected query (the cheap read)', async () => {
