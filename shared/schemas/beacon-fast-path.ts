@@ -21,6 +21,21 @@ const MAX_EVENTS = 50;
 const MAX_TOKEN = 4096;
 const MAX_DURATION_MS = 86_400_000;
 const MAX_TOTAL = 1e10;
+const MAX_RESULTS = 1e9;
+/** Every field of an event the schema knows, in the order zod outputs them. */
+const EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'path',
+  'referrer',
+  'title',
+  'searchKind',
+  'query',
+  'results',
+  'durationMs',
+  'orderId',
+  'total',
+  'at',
+  'type',
+]);
 
 /** Text fields of an event with their longest length, in the schema's order. */
 const TEXT_LIMITS = { path: 2048, referrer: 2048, title: 512, searchKind: 64, query: 512 } as const;
@@ -35,6 +50,8 @@ function acceptedEvent(input: unknown): VisitEvent | undefined {
   if (!isRecord(input)) return undefined;
   const type = input.type;
   if (type !== 'pageview' && type !== 'search' && type !== 'leave' && type !== 'order') return undefined;
+  // A field this check does not know (one the schema gained since, or a newer storefront's): zod decides.
+  for (const key in input) if (!EVENT_FIELDS.has(key)) return undefined;
   const required = REQUIRED[type];
   const out: Record<string, unknown> = {};
   for (const field of ['path', 'referrer', 'title', 'searchKind', 'query'] as const) {
@@ -46,6 +63,10 @@ function acceptedEvent(input: unknown): VisitEvent | undefined {
     if (typeof value !== 'string' || value.length > TEXT_LIMITS[field] || (field === required && value.length === 0)) return undefined;
     out[field] = value;
   }
+  if (input.results !== undefined) {
+    if (typeof input.results !== 'number' || !Number.isSafeInteger(input.results) || input.results < 0 || input.results > MAX_RESULTS) return undefined;
+    out.results = input.results;
+  } else if ('results' in input) return undefined;
   if (input.durationMs !== undefined) {
     if (!durationOk(input.durationMs)) return undefined;
     out.durationMs = input.durationMs;
