@@ -2,13 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from '../helpers/browser';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { axeViolations, launchChromium, localConsole } from '../helpers/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
-import { CONSOLE_COGNITO_PROXY, consoleHandler } from '../../scripts/lib/console-serve';
 import { startLocalServer } from '../../scripts/lib/local-server';
-import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
 import { staffToken, type StaffRole } from '../helpers/staff-auth';
 
 /** Playwright's wait for an element, a navigation or a download: generous for a loaded 2-core machine. */
@@ -22,19 +20,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   buildConsole(buildDir);
-  const pool = localStaffAuth()!;
-  const serveConsole = consoleHandler({
-    dir: buildDir,
-    cognitoUpstream: inject('motoEndpoint'),
-    config: () => ({
-      apiBaseUrl: '',
-      stage: settings.name,
-      region: pool.region,
-      userPoolId: pool.userPoolId,
-      clientId: pool.userPoolClientId,
-      cognitoEndpoint: CONSOLE_COGNITO_PROXY,
-    }),
-  });
+  const serveConsole = localConsole(buildDir, settings);
   server = await startLocalServer({ settings, port: 0, extra: serveConsole });
   browser = await launchChromium();
 });

@@ -1,31 +1,20 @@
-/**
- * The console's report pages in headless Chromium, against the real handlers and the emulator: five
- * visitors browse the demo shop with analytics accepted, the report worker counts them, then the DPO
- * opens the traffic report with the keyboard alone, sees the charts (with their summaries) and tables,
- * downloads the `daily` CSV, whose numbers are the table's; staff see neither the consent nor the
- * requests report; axe-core finds no WCAG 2.2 AA violation on any report page.
- */
-import axe from 'axe-core';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations, launchChromium, localConsole } from '../helpers/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
-import { CONSOLE_COGNITO_PROXY, consoleHandler } from '../../scripts/lib/console-serve';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
-import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
 import { type LocalWorkers, startLocalWorkers } from '../../scripts/lib/local-workers';
 import { bangkokDay } from '../../shared/domain/reports/aggregate';
 import { REPORT_THRESHOLD, type Report } from '../../shared/schemas/reports';
 import { WORKERS } from '../../shared/workers';
 import { staffHeaders, staffToken, type StaffRole } from '../helpers/staff-auth';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** Playwright's wait for an element, a navigation or a download: generous for a loaded 2-core machine. */
 const UI_TIMEOUT_MS = 60_000;
 /** How long the report API may take to show what the visitors did (the worker's run, on a loaded machine). */
@@ -78,23 +67,11 @@ const dailyRowOf = (report: Report, day: string) => report.sections.find((s) => 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   buildConsole(buildDir);
-  const pool = localStaffAuth()!;
-  const serveConsole = consoleHandler({
-    dir: buildDir,
-    cognitoUpstream: inject('motoEndpoint'),
-    config: () => ({
-      apiBaseUrl: '',
-      stage: settings.name,
-      region: pool.region,
-      userPoolId: pool.userPoolId,
-      clientId: pool.userPoolClientId,
-      cognitoEndpoint: CONSOLE_COGNITO_PROXY,
-    }),
-  });
+  const serveConsole = localConsole(buildDir, settings);
   server = await startLocalServer({ settings, port: 0, extra: async (req, res, url) => (await serveConsole(req, res, url)) || serveDemo(req, res, url) });
   // The report worker on the tables' streams, as `npm start` runs it (the local poller stands in for the event source mapping).
   workers = startLocalWorkers({ workers: WORKERS.filter((w) => w.id === 'aggregateReports') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   for (const c of contexts) await c.close();
@@ -127,15 +104,6 @@ async function signedIn(role: StaffRole, path: string, options: { csp?: 'enforce
   const page = await context.newPage();
   await page.goto(`${server.url}/console${path}`);
   return page;
-}
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async (tags) => {
-    const engine = (window as unknown as { axe: typeof axe }).axe;
-    const r = await engine.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html) }));
-  }, WCAG_TAGS);
 }
 
 /** Presses Tab until the focused element is `target` (at most `max` presses); fails if it never is. */

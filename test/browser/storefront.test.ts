@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
@@ -18,7 +19,6 @@ import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
 import { staffHeaders } from '../helpers/staff-auth';
 import type { Json } from '../helpers/json';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_ROOT, 'test-results');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** Longer than the kit's bounded batching delay: run on the page's fake clock, so no real time passes. */
@@ -70,18 +70,7 @@ const nextBeaconHandled = () => new Promise<void>((resolve) => beaconHandled.pus
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startLocalServer({ settings, port: 0, extra: async (req, res, url) => (await spyOnBeacons(req, res, url)) || serveDemo(req, res, url) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,7 +7,10 @@
 import axe from 'axe-core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { stageFromCdkJson } from '../../infra/stage-config';
+import { inject } from 'vitest';
+import { stageFromCdkJson, type StageSettings } from '../../infra/stage-config';
+import { CONSOLE_COGNITO_PROXY, consoleHandler } from '../../scripts/lib/console-serve';
+import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 
@@ -77,4 +80,21 @@ export async function axeViolations(page: Page, selector?: string) {
     },
     [selector, WCAG_TAGS] as const,
   );
+}
+
+/** The staff console as `npm start` serves it: the build in `dir`, signing in against the emulator's user pool. */
+export function localConsole(dir: string, settings: StageSettings) {
+  const pool = localStaffAuth()!;
+  return consoleHandler({
+    dir,
+    cognitoUpstream: inject('motoEndpoint'),
+    config: () => ({
+      apiBaseUrl: '',
+      stage: settings.name,
+      region: pool.region,
+      userPoolId: pool.userPoolId,
+      clientId: pool.userPoolClientId,
+      cognitoEndpoint: CONSOLE_COGNITO_PROXY,
+    }),
+  });
 }
