@@ -50,7 +50,8 @@ export const RECORD_COLUMNS = [
 export type RecordColumn = (typeof RECORD_COLUMNS)[number];
 export type RecordRow = Record<RecordColumn, string> & { key: ActivityKey };
 
-const HEADERS: Record<RecordColumn, Bilingual> = {
+/** Column headings in both languages: the CSV, the printable page and the console's table. */
+export const RECORD_HEADERS: Record<RecordColumn, Bilingual> = {
   activity: { th: 'กิจกรรมการประมวลผล', en: 'Processing activity' },
   purpose: { th: 'วัตถุประสงค์', en: 'Purpose' },
   legalBasis: { th: 'ฐานทางกฎหมาย', en: 'Legal basis' },
@@ -185,14 +186,14 @@ export function buildProcessingRecord(sources: RecordSources, locale: RecordLoca
 
 /** UTF-8 with a byte-order mark and CRLF line ends, as spreadsheet programs expect. */
 export function processingRecordCsv(rows: RecordRow[], locale: RecordLocale): string {
-  const lines = [RECORD_COLUMNS.map((c) => csvCell(HEADERS[c][locale])), ...rows.map((r) => RECORD_COLUMNS.map((c) => csvCell(r[c])))];
+  const lines = [RECORD_COLUMNS.map((c) => csvCell(RECORD_HEADERS[c][locale])), ...rows.map((r) => RECORD_COLUMNS.map((c) => csvCell(r[c])))];
   return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
 }
 
 /** A standalone page to print or save as PDF (inline styles only: the API's pages allow no scripts). */
 export function processingRecordHtml(rows: RecordRow[], locale: RecordLocale, meta: { controller: RecordSources['controller']; generatedAt: string }): string {
   const h = escapeHtml;
-  const head = RECORD_COLUMNS.map((c) => `<th scope="col">${h(HEADERS[c][locale])}</th>`).join('');
+  const head = RECORD_COLUMNS.map((c) => `<th scope="col">${h(RECORD_HEADERS[c][locale])}</th>`).join('');
   const body = rows
     .map((r) => `<tr>${RECORD_COLUMNS.map((c, i) => (i === 0 ? `<th scope="row">${h(r[c])}</th>` : `<td>${h(r[c])}</td>`)).join('')}</tr>`)
     .join('\n');

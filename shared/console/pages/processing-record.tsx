@@ -5,7 +5,7 @@
  * styles hide the navigation), and downloadable as the API's CSV (UTF-8 with BOM), in Thai or English.
  */
 import { useState } from 'preact/hooks';
-import type { RecordRow } from '../../domain/processing-record';
+import { RECORD_COLUMNS, RECORD_HEADERS, type RecordRow } from '../../domain/processing-record';
 import { ErrorNote, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import type { Lang } from '../i18n';
@@ -18,44 +18,8 @@ interface RecordAnswer {
   items: RecordRow[];
 }
 
-const COLUMNS = [
-  'activity',
-  'purpose',
-  'legalBasis',
-  'subjects',
-  'categories',
-  'collectedThrough',
-  'consentCategory',
-  'storageAndRetention',
-  'readers',
-  'recipients',
-] as const;
-const HEADERS: Record<Lang, Record<(typeof COLUMNS)[number], string>> = {
-  th: {
-    activity: 'กิจกรรม',
-    purpose: 'วัตถุประสงค์',
-    legalBasis: 'ฐานทางกฎหมาย',
-    subjects: 'เจ้าของข้อมูล',
-    categories: 'ประเภทข้อมูล',
-    collectedThrough: 'ช่องทางการเก็บ',
-    consentCategory: 'หมวดความยินยอม',
-    storageAndRetention: 'ที่จัดเก็บและระยะเวลา',
-    readers: 'ผู้เข้าถึงได้',
-    recipients: 'ผู้รับและผู้ประมวลผล',
-  },
-  en: {
-    activity: 'Activity',
-    purpose: 'Purpose',
-    legalBasis: 'Legal basis',
-    subjects: 'Data subjects',
-    categories: 'Data categories',
-    collectedThrough: 'Collected through',
-    consentCategory: 'Consent category',
-    storageAndRetention: 'Stored in, kept for',
-    readers: 'Who can read it',
-    recipients: 'Recipients and processors',
-  },
-};
+/** The record's columns the screen shows; security measures and clauses are in the CSV and the printable page. */
+const COLUMNS = RECORD_COLUMNS.filter((c) => c !== 'security' && c !== 'clause');
 
 export function ProcessingRecordPage() {
   const { w, lang: uiLang } = useRegisterWords();
@@ -103,7 +67,7 @@ export function ProcessingRecordPage() {
               <tr>
                 {COLUMNS.map((c) => (
                   <th key={c} scope="col">
-                    {HEADERS[record.data!.lang][c]}
+                    {RECORD_HEADERS[c][record.data!.lang]}
                   </th>
                 ))}
               </tr>
