@@ -21,3 +21,11 @@ export const mailSettings = () => ({ publicUrl: publicUrl(), shopName: runtimeCo
 /** Logs effects that failed and stay owed (ids and error names only): the next delivery or the sweep finishes them. */
 export const reportUnsettled = (requestId: string, failures: { effect: string; error: unknown }[]) =>
   log.error('effects left owed', { requestId, failures: failures.map((f) => ({ effect: f.effect, error: (f.error as Error)?.name })) });
+
+/** What carrying out a request (and its preview) needs to word its notices: links, the shop, the hold. */
+export const completionSettings = () => ({
+  publicUrl: publicUrl(),
+  shopName: runtimeConfig().SHOP_NAME,
+  holdDays: runtimeConfig().DISPUTE_HOLD_DAYS,
+  exportLinkDays: runtimeConfig().EXPORT_LINK_DAYS,
+});

@@ -6,7 +6,7 @@ import { documentClient } from '../dynamodb';
 import { S3Exports } from '../export-store';
 import { DynamoPersonalData } from '../personal-data';
 import { secretKey } from '../secrets';
-import { auditLog, eventPublisher, mailer, publicUrl, reportUnsettled } from './common';
+import { auditLog, completionSettings, eventPublisher, mailer, publicUrl, reportUnsettled } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore, memberStore } from './members';
 import { configuredSystems } from './fulfilment';
@@ -58,10 +58,5 @@ export const completionDeps = () => ({
   mailer: mailer(),
   signingKey: secretKey('tokenKey'),
   clock: systemClock,
-  settings: {
-    publicUrl: publicUrl(),
-    shopName: runtimeConfig().SHOP_NAME,
-    holdDays: runtimeConfig().DISPUTE_HOLD_DAYS,
-    exportLinkDays: runtimeConfig().EXPORT_LINK_DAYS,
-  },
+  settings: completionSettings(),
 });

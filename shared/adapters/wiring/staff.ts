@@ -1,11 +1,11 @@
 /** The staff console's reads and request actions: each builds only the ports its route declares. */
-import { runtimeConfig, tableName } from '../../config';
+import { tableName } from '../../config';
 import { systemClock } from '../clock';
 import { documentClient } from '../dynamodb';
 import { DynamoMemberStore } from '../member-store';
 import { DynamoPersonalData } from '../personal-data';
 import { DynamoVisitStore } from '../visit-store';
-import { auditLog, publicUrl, reportUnsettled } from './common';
+import { auditLog, completionSettings, reportUnsettled } from './common';
 import { chainStarter, deadlineSettings } from './deadlines';
 import { disclosureStore } from './members';
 import { requestStore } from './request-store';
@@ -52,10 +52,5 @@ export const previewDeps = () => ({
   requests: requestStore(),
   members: memberReader(),
   clock: systemClock,
-  settings: {
-    publicUrl: publicUrl(),
-    shopName: runtimeConfig().SHOP_NAME,
-    holdDays: runtimeConfig().DISPUTE_HOLD_DAYS,
-    exportLinkDays: runtimeConfig().EXPORT_LINK_DAYS,
-  },
+  settings: completionSettings(),
 });
