@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, localConsole } from '../helpers/browser';
+import { axeViolations, launchChromium, localConsole, openConsoleAs } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
 import { startLocalServer } from '../../scripts/lib/local-server';
-import { staffToken, type StaffRole } from '../helpers/staff-auth';
+import type { StaffRole } from '../helpers/staff-auth';
 
 /** Playwright's wait for an element, a navigation or a download: generous for a loaded 2-core machine. */
 const UI_TIMEOUT_MS = 60_000;
@@ -40,17 +40,7 @@ async function signedIn(role: StaffRole, path: string): Promise<Page> {
   const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB', acceptDownloads: true });
   contexts.push(context);
   context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const idToken = await staffToken(role);
-  await context.addInitScript(
-    ([token]) => {
-      sessionStorage.setItem('console.session', JSON.stringify({ idToken: token, accessToken: '', expiresAt: Date.now() + 50 * 60_000 }));
-      localStorage.setItem('console.lang', 'en');
-    },
-    [idToken] as const,
-  );
-  const page = await context.newPage();
-  await page.goto(`${server.url}/console${path}`);
-  return page;
+  return openConsoleAs(context, server.url, role, path);
 }
 
 /** The datetime-local value of an instant, in Bangkok (UTC+7 all year). */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, localConsole } from '../helpers/browser';
+import { axeViolations, launchChromium, localConsole, openConsoleAs } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { buildConsole } from '../../scripts/build-console';
@@ -12,7 +12,7 @@ import { type LocalWorkers, startLocalWorkers } from '../../scripts/lib/local-wo
 import { bangkokDay } from '../../shared/domain/reports/aggregate';
 import { REPORT_THRESHOLD, type Report } from '../../shared/schemas/reports';
 import { WORKERS } from '../../shared/workers';
-import { staffHeaders, staffToken, type StaffRole } from '../helpers/staff-auth';
+import { staffHeaders, type StaffRole } from '../helpers/staff-auth';
 
 const SHOTS = join(REPO_ROOT, 'test-results');
 /** Playwright's wait for an element, a navigation or a download: generous for a loaded 2-core machine. */
@@ -93,17 +93,7 @@ async function signedIn(role: StaffRole, path: string, options: { csp?: 'enforce
     acceptDownloads: true,
     viewport: { width: 1280, height: 1000 },
   });
-  const idToken = await staffToken(role);
-  await context.addInitScript(
-    ([token]) => {
-      sessionStorage.setItem('console.session', JSON.stringify({ idToken: token, accessToken: '', expiresAt: Date.now() + 50 * 60_000 }));
-      localStorage.setItem('console.lang', 'en');
-    },
-    [idToken] as const,
-  );
-  const page = await context.newPage();
-  await page.goto(`${server.url}/console${path}`);
-  return page;
+  return openConsoleAs(context, server.url, role, path);
 }
 
 /** Presses Tab until the focused element is `target` (at most `max` presses); fails if it never is. */

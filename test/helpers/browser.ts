@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { stageFromCdkJson, type StageSettings } from '../../infra/stage-config';
 import { CONSOLE_COGNITO_PROXY, consoleHandler } from '../../scripts/lib/console-serve';
 import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
+import { staffToken, type StaffRole } from './staff-auth';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 
@@ -97,4 +98,22 @@ export function localConsole(dir: string, settings: StageSettings) {
       cognitoEndpoint: CONSOLE_COGNITO_PROXY,
     }),
   });
+}
+
+/**
+ * Opens the console's `path` in `context` as a signed-in `role`, in English: a real ID token from the
+ * emulator's pool, put where the console keeps its session (sign-in itself is tested in console.test.ts).
+ */
+export async function openConsoleAs(context: BrowserContext, baseUrl: string, role: StaffRole, path: string): Promise<Page> {
+  const idToken = await staffToken(role);
+  await context.addInitScript(
+    ([token]) => {
+      sessionStorage.setItem('console.session', JSON.stringify({ idToken: token, accessToken: '', expiresAt: Date.now() + 50 * 60_000 }));
+      localStorage.setItem('console.lang', 'en');
+    },
+    [idToken] as const,
+  );
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/console${path}`);
+  return page;
 }
