@@ -7,21 +7,14 @@
  * answers on a table of edge cases and on generated bodies.
  */
 import type * as z from 'zod/mini';
-import { IsoDateTime } from './common';
-import type { BeaconInput } from './visits';
+import { IsoDateTime, VISITOR_ID } from './common';
+import { BEACON_LIMITS, type BeaconInput, SESSION_ID } from './visits';
 
 type Beacon = z.infer<typeof BeaconInput>;
 type VisitEvent = Beacon['events'][number];
 
-const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
-const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** zod's own ISO date-time pattern, so the two cannot drift; without it every `at` goes to zod. */
 const ISO_DATE_TIME = /* @__PURE__ */ (() => (IsoDateTime as unknown as { _zod: { def: { pattern?: RegExp } } })._zod.def.pattern)();
-const MAX_EVENTS = 50;
-const MAX_TOKEN = 4096;
-const MAX_DURATION_MS = 86_400_000;
-const MAX_TOTAL = 1e10;
-const MAX_RESULTS = 1e9;
 /** Every field of an event the schema knows, in the order zod outputs them. */
 const EVENT_FIELDS: ReadonlySet<string> = new Set([
   'path',
@@ -38,12 +31,11 @@ const EVENT_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Text fields of an event with their longest length, in the schema's order. */
-const TEXT_LIMITS = { path: 2048, referrer: 2048, title: 512, searchKind: 64, query: 512 } as const;
 /** The field each type requires (non-empty text, or for `leave` a duration). */
 const REQUIRED = { pageview: 'path', search: 'searchKind', leave: 'durationMs', order: 'orderId' } as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const durationOk = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_DURATION_MS;
+const durationOk = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= BEACON_LIMITS.durationMs;
 
 /** An event as zod outputs it, or undefined (not vouched for). */
 function acceptedEvent(input: unknown): VisitEvent | undefined {
@@ -60,11 +52,12 @@ function acceptedEvent(input: unknown): VisitEvent | undefined {
       if (field in input || field === required) return undefined;
       continue;
     }
-    if (typeof value !== 'string' || value.length > TEXT_LIMITS[field] || (field === required && value.length === 0)) return undefined;
+    if (typeof value !== 'string' || value.length > BEACON_LIMITS.text[field] || (field === required && value.length === 0)) return undefined;
     out[field] = value;
   }
   if (input.results !== undefined) {
-    if (typeof input.results !== 'number' || !Number.isSafeInteger(input.results) || input.results < 0 || input.results > MAX_RESULTS) return undefined;
+    if (typeof input.results !== 'number' || !Number.isSafeInteger(input.results) || input.results < 0 || input.results > BEACON_LIMITS.results)
+      return undefined;
     out.results = input.results;
   } else if ('results' in input) return undefined;
   if (input.durationMs !== undefined) {
@@ -72,11 +65,12 @@ function acceptedEvent(input: unknown): VisitEvent | undefined {
     out.durationMs = input.durationMs;
   } else if ('durationMs' in input || required === 'durationMs') return undefined;
   if (input.orderId !== undefined) {
-    if (typeof input.orderId !== 'string' || input.orderId.length > 128 || (required === 'orderId' && input.orderId.length === 0)) return undefined;
+    if (typeof input.orderId !== 'string' || input.orderId.length > BEACON_LIMITS.text.orderId || (required === 'orderId' && input.orderId.length === 0))
+      return undefined;
     out.orderId = input.orderId;
   } else if ('orderId' in input || required === 'orderId') return undefined;
   if (input.total !== undefined) {
-    if (typeof input.total !== 'number' || !(input.total >= 0 && input.total <= MAX_TOTAL)) return undefined;
+    if (typeof input.total !== 'number' || !(input.total >= 0 && input.total <= BEACON_LIMITS.total)) return undefined;
     out.total = input.total;
   } else if ('total' in input) return undefined;
   if (input.at !== undefined) {
@@ -93,9 +87,10 @@ export function acceptedBeacon(input: unknown): Beacon | undefined {
   const { visitorId, sessionId, consentToken, events } = input;
   if (typeof visitorId !== 'string' || !VISITOR_ID.test(visitorId)) return undefined;
   if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) return undefined;
-  if (consentToken === undefined ? 'consentToken' in input : typeof consentToken !== 'string' || consentToken.length > MAX_TOKEN) return undefined;
+  if (consentToken === undefined ? 'consentToken' in input : typeof consentToken !== 'string' || consentToken.length > BEACON_LIMITS.consentToken)
+    return undefined;
   const token = consentToken as string | undefined;
-  if (!Array.isArray(events) || events.length < 1 || events.length > MAX_EVENTS) return undefined;
+  if (!Array.isArray(events) || events.length < 1 || events.length > BEACON_LIMITS.events) return undefined;
   const accepted: VisitEvent[] = [];
   for (const event of events) {
     const ok = acceptedEvent(event);

@@ -20,7 +20,9 @@ export const isoDateTime = (params?: $ZodISODateTimeParams) => _isoDateTime(z.Zo
 export const isoDate = (params?: $ZodISODateParams) => _isoDate(z.ZodMiniISODate, params);
 
 /** Visitor ids are cookie values the storefront generates: 8-128 letters, digits, '-' and '_'. */
-export const VisitorId = /* @__PURE__ */ (() => z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, - or _')))();
+/** A visitor id: 8-128 letters, digits, - or _. */
+export const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
+export const VisitorId = /* @__PURE__ */ (() => z.string().check(z.regex(VISITOR_ID, 'must be 8-128 letters, digits, - or _')))();
 export const MemberId = /* @__PURE__ */ (() => z.string().check(z.regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 letters, digits or _.:@-')))();
 /** A joint-marketing partner's id as declared in the stage settings. */
 export const PartnerId = /* @__PURE__ */ (() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or -')))();
