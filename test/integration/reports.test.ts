@@ -54,8 +54,10 @@ const staff = asStaff(call, 'staff');
 const dpo = asStaff(call, 'dpo');
 
 describe('reports over HTTP (local mode)', () => {
+  /** This file's own page: other files write to the same tables at the same time. */
+  const path = `/it-${randomUUID().slice(0, 8)}`;
+
   it('counts visits posted over HTTP in the day\u2019s report once the stream has delivered them, in JSON and the same in CSV', async () => {
-    const path = `/it-${randomUUID().slice(0, 8)}`;
     for (let i = 0; i < VISITORS; i++) {
       const visitorId = `v-${randomUUID()}`;
       const consent = await call('POST', '/v1/consents', {
@@ -106,7 +108,8 @@ describe('reports over HTTP (local mode)', () => {
   it('closes the day when the local clock moves past it: the same numbers, read from counts only, the partials gone', async () => {
     const day = bangkokDay(new Date());
     const before = await staff('GET', `/v1/reports/traffic?from=${day}&to=${day}`);
-    expect((await itemsOf('reports', `DAY#${day}`)).some((i) => String(i.sk).startsWith('PART#'))).toBe(true);
+    const partials = (await itemsOf('reports', `DAY#${day}`)).map((i) => String(i.sk)).filter((sk) => sk.startsWith('PART#'));
+    expect(partials.length).toBeGreaterThan(0);
     clockShift.set(86_400_000);
     try {
       await workers!.runSchedules();
@@ -114,9 +117,17 @@ describe('reports over HTTP (local mode)', () => {
       // Back to now before reading: the staff token would have expired a day on.
       clockShift.set(0);
     }
-    expect((await itemsOf('reports', `DAY#${day}`)).map((i) => i.sk)).toEqual(['CLOSED']);
+    // Every partial the close read is gone and the day is one item of counts. Other files keep writing
+    // to the same tables meanwhile, so a batch of theirs may land as a new partial after the close (a
+    // late partial adds to the closed day: README, Reports): only this file's own page is compared.
+    const keys = (await itemsOf('reports', `DAY#${day}`)).map((i) => String(i.sk));
+    expect(keys).toContain('CLOSED');
+    expect(keys.filter((sk) => partials.includes(sk))).toEqual([]);
     const after = await staff('GET', `/v1/reports/traffic?from=${day}&to=${day}`);
-    expect(after.body.sections).toEqual(before.body.sections);
+    const ownPage = (report: typeof before) =>
+      report.body.sections.find((s: { id: string }) => s.id === 'pages').rows.find((r: { path: string }) => r.path === path);
+    expect(ownPage(before)).toMatchObject({ path, pageViews: VISITORS, visitors: VISITORS });
+    expect(ownPage(after)).toEqual(ownPage(before));
   });
 
   it('refuses staff the DPO\u2019s reports (403) and strangers every report (401)', async () => {
