@@ -78,7 +78,7 @@ export interface VisitProfile {
   beaconRequestBytes: number;
   kitResponseBytes: number;
   policyResponseBytes: number;
-  /** Stored records (each under 1 KB: one write unit) per beacon, and their mean size as DynamoDB counts it. */
+  /** Stored records per beacon (one: packVisitRecord), and their size as DynamoDB counts it (write units follow from it). */
   recordsPerBeacon: number;
   recordBytes: number;
   /** Eventually consistent reads of the current consent per beacon (0.5 read unit each). */
@@ -107,6 +107,12 @@ export interface VisitProfile {
   getBilledMs: number;
 }
 
+/**
+ * Write units of one put of an item of `bytes` (names and values, as itemSize counts them): DynamoDB
+ * bills one per started KB of each item. The 100 bytes of per-item overhead count toward storage only.
+ */
+export const writeUnitsPerItem = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
 /** One priced item; `usd` is per million page views for visits, per chain for deadlines. */
 export interface CostLine {
   item: string;
@@ -123,6 +129,7 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
   const apiRequests = (p.beaconsViaApiGateway ? beacons : 0) + originGets;
   const lambdaRequests = beacons + originGets;
   const records = beacons * p.recordsPerBeacon;
+  const recordWriteUnits = writeUnitsPerItem(p.recordBytes);
   const storedBytes = records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES);
   const coldStarts = beacons * p.coldStartsPerBeacon;
   const lambdaSeconds = (n: number, memoryMb: number, ms: number) => n * (memoryMb / 1024) * (ms / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND;
@@ -159,8 +166,8 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
       usd: p.activeTracing ? per(beacons * p.tracedShare, XRAY_USD_PER_MILLION_TRACES) : 0,
     },
     {
-      item: `DynamoDB writes (${p.infrequentAccess ? 'Standard-IA' : 'Standard'}, records < 1 KB)`,
-      usd: per(records, p.infrequentAccess ? DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS : DYNAMODB_USD_PER_MILLION_WRITE_UNITS),
+      item: `DynamoDB writes (${p.infrequentAccess ? 'Standard-IA' : 'Standard'}, ${recordWriteUnits} write unit${recordWriteUnits === 1 ? '' : 's'} per record)`,
+      usd: per(records * recordWriteUnits, p.infrequentAccess ? DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS : DYNAMODB_USD_PER_MILLION_WRITE_UNITS),
     },
     {
       // The consents table is Standard: the read is priced there.

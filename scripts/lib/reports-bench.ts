@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { REPORT_THRESHOLD } from '../../shared/schemas/reports';
 import { closeDay, type NewItem, partialsOfBatch } from '../../shared/domain/reports/aggregate';
-import { packVisitRecords, type VisitEventInput } from '../../shared/domain/visits';
+import { packVisitRecord, type VisitEventInput } from '../../shared/domain/visits';
 import { WORKERS } from '../../shared/workers';
 import { encodeReportData } from '../../shared/adapters/report-store';
 import { REPORTS_BUDGET_USD_PER_MILLION_PAGE_VIEWS, reportsCostPerMillionPageViews, total } from './cost-model';
@@ -44,8 +44,7 @@ function syntheticRecords(sessions: number, day: Date): NewItem[] {
         device: s % 3 ? 'mobile' : undefined,
         isp: ISPS[s % 4],
       };
-      for (const newItem of packVisitRecords(beacon, facts, new Date(day.getTime() + s * 1000), 395))
-        records.push({ table: 'visits', kind: 'INSERT', newItem: { ...newItem } });
+      records.push({ table: 'visits', kind: 'INSERT', newItem: { ...packVisitRecord(beacon, facts, new Date(day.getTime() + s * 1000), 395) } });
     }
   }
   return records;

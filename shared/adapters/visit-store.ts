@@ -4,7 +4,7 @@
  * (a member with a phone and a laptop) are merged newest first with a cursor per visitor.
  */
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchWriteAll, decodeCursor, encodeCursor, queryAll } from './dynamodb';
+import { decodeCursor, encodeCursor, queryAll } from './dynamodb';
 import type { Page, VisitStore } from '../domain/ports';
 import { memberPartition, visitorPartition, type VisitRecord } from '../domain/visits';
 
@@ -14,16 +14,11 @@ export class DynamoVisitStore implements VisitStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly backoffMs = 25,
   ) {}
 
-  async append(records: VisitRecord[]): Promise<void> {
-    await batchWriteAll(
-      this.db,
-      this.table,
-      records.map((record) => ({ PutRequest: { Item: { ...record } } })),
-      this.backoffMs,
-    );
+  /** One PutItem: a beacon is one record, so there is no batch to split and no unprocessed rest to retry. */
+  async put(record: VisitRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: record }));
   }
 
   async link(memberId: string, visitorId: string, expiresAt: number): Promise<void> {

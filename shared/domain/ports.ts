@@ -45,8 +45,8 @@ export interface Page<T> {
 }
 
 export interface VisitStore {
-  /** Writes the records (idempotent: a record with the same keys is overwritten). */
-  append(records: VisitRecord[]): Promise<void>;
+  /** Writes a beacon's record (idempotent: a record with the same keys is overwritten). */
+  put(record: VisitRecord): Promise<void>;
   /** Remembers that a visitor id belongs to a member, for as long as visits are kept. */
   link(memberId: string, visitorId: string, expiresAt: number): Promise<void>;
   visitorsOf(memberId: string): Promise<string[]>;

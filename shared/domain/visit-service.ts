@@ -4,7 +4,7 @@ import { ConflictError } from './errors';
 import { recordOrder, type Order } from './orders';
 import { recordView } from './access-log';
 import type { AuditLog, Clock, ConsentStore, MemberStore, OrderStore, SigningKey, VisitStore } from './ports';
-import { consentGate, packVisitRecords, unpackVisitRecord, type BeaconInput, type GateReason, type RequestFacts, type VisitView } from './visits';
+import { consentGate, packVisitRecord, unpackVisitRecord, type BeaconInput, type GateReason, type RequestFacts, type VisitView } from './visits';
 
 export interface VisitDeps {
   visits: VisitStore;
@@ -24,9 +24,8 @@ export async function recordVisits(deps: VisitDeps, beacon: BeaconInput, facts: 
   const current = tokenSaysNo ? undefined : await deps.consents.currentChoices(beacon.visitorId);
   const decision = consentGate(beacon.visitorId, token, current);
   if (!decision.store) return { stored: 0, records: 0, reason: decision.reason };
-  const records = packVisitRecords(beacon, facts, now, deps.retentionDays);
-  await deps.visits.append(records);
-  return { stored: beacon.events.length, records: records.length };
+  await deps.visits.put(packVisitRecord(beacon, facts, now, deps.retentionDays));
+  return { stored: beacon.events.length, records: 1 };
 }
 
 export type LinkDeps = Pick<VisitDeps, 'visits' | 'clock' | 'retentionDays'> & { members: Pick<MemberStore, 'get'> };

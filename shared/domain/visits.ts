@@ -1,11 +1,12 @@
 /**
  * Visit logging (policy 1.1, 1.2, 3): what a storefront beacon may store, under which consent, and in
- * what shape. Events of one beacon are packed into as few stored records as possible, each under
- * 1 KB, because DynamoDB bills a write unit per started KB per item: ten small events in one record
- * cost one write unit instead of ten. Facts that describe the request (IP, browser, provider, server
- * time, session) are stored once per record, not per event.
+ * what shape. A beacon is stored as one record holding all its events; facts that describe the
+ * request (IP, browser, provider, server time, session) are stored once per record, not per event.
+ * DynamoDB bills a write unit per started KB of each item, so ten events of ~250 bytes in one record
+ * cost three write units, not ten.
  */
 import { createHash } from 'node:crypto';
+import { BEACON_LIMITS } from '../schemas/visits';
 import type { TokenCheck } from './consent-token';
 
 export const EVENT_TYPES = ['pageview', 'search', 'leave', 'order'] as const;
@@ -131,7 +132,7 @@ export function truncateUtf8(value: string, maxBytes: number): string {
   return out;
 }
 
-/** Per-field budgets (UTF-8 bytes) that keep any single event well inside one record. */
+/** Per-field budgets (UTF-8 bytes) that keep any single event inside its share of a record (RECORD_BYTES_PER_EVENT). */
 export const FIELD_BUDGET = { path: 256, referrer: 200, title: 150, searchKind: 40, query: 100, orderId: 64 } as const;
 
 /** Stored event: short attribute names, because DynamoDB counts name bytes in every item. */
@@ -182,7 +183,11 @@ export function storedEvent(e: VisitEventInput): StoredEvent {
 
 export interface VisitRecord {
   pk: string;
-  /** `<time>#<batch hash>#<part>`: sorts a visitor's records by time, and a retried beacon maps to the same keys. */
+  /**
+   * `<time>#<beacon hash>`: sorts a visitor's records by time, and a retried beacon maps to the same
+   * keys. Records written before one record per beacon end in `#<part>` (`#00`, `#01`...): a beacon's
+   * parts, each read like any record.
+   */
   sk: string;
   /** Server time the beacon arrived. */
   at: string;
@@ -201,8 +206,20 @@ export interface VisitRecord {
 export const visitorPartition = (visitorId: string) => `V#${visitorId}`;
 export const memberPartition = (memberId: string) => `M#${memberId}`;
 
-/** DynamoDB bills writes per started 1 KB of item; records stay below it with a safety margin. */
-export const RECORD_BUDGET_BYTES = 1000;
+/**
+ * Bytes a beacon's record may take per event it holds. DynamoDB bills a write unit per started KB of
+ * each item, so a record of n events within n × 1000 bytes never costs more write units than storing
+ * every event alone under 1 KB would; in practice it costs far fewer (ten events of ~250 bytes: 3).
+ */
+export const RECORD_BYTES_PER_EVENT = 1000;
+
+/**
+ * The item budget of a beacon's record. It is counted from the events the beacon holds, capped at the
+ * most events a beacon may carry (BEACON_LIMITS.events: 50), so the largest record is 50 KB: an
+ * eighth of DynamoDB's 400 KB item limit, whatever any caller passes. The margin is for DynamoDB's
+ * own size counting, which itemSize only approximates (number encoding, list and map overhead).
+ */
+export const recordBudgetBytes = (events: number) => Math.min(Math.max(events, 1), BEACON_LIMITS.events) * RECORD_BYTES_PER_EVENT;
 
 /** Item size as DynamoDB counts it: attribute names plus values (strings in UTF-8, numbers ~digits/2). */
 export function itemSize(value: unknown, name = ''): number {
@@ -211,7 +228,7 @@ export function itemSize(value: unknown, name = ''): number {
   if (typeof value === 'string') return nameBytes + Buffer.byteLength(value);
   if (typeof value === 'number') return nameBytes + numberSize(value);
   if (typeof value === 'boolean' || value === null) return nameBytes + 1;
-  // Plain loops: this runs over every event of every beacon, where the sizes decide the packing.
+  // Plain loops: this runs over every event of every beacon, where the size decides the truncation.
   let bytes = nameBytes + 3;
   if (Array.isArray(value)) {
     for (const item of value) bytes += 1 + itemSize(item);
@@ -233,66 +250,76 @@ function numberSize(value: number): number {
 const CLIENT_CLOCK_TOLERANCE_MS = 10 * 60_000;
 
 /**
- * Packs a beacon's events into records under RECORD_BUDGET_BYTES. The sort key starts with the time
- * (the client's hint when it is plausible, so that a retried beacon gets the same keys and overwrites
- * itself instead of doubling) and the record's `at` is always the server's time.
+ * Stores a beacon as one record: all its events, with the request facts once. One item instead of
+ * several under 1 KB costs the same write units (DynamoDB bills per started KB of each item) and
+ * spares the SDK the work of one item per KB. The sort key is `<time>#<beacon hash>`: the time is
+ * the client's hint when it is plausible, so a retried beacon gets the same keys and overwrites
+ * itself instead of doubling; the record's `at` is always the server's time. Records written before
+ * (several parts of one beacon, `#00`, `#01`... after the hash) read the same way.
  */
-export function packVisitRecords(beacon: BeaconInput, facts: RequestFacts, now: Date, retentionDays: number): VisitRecord[] {
+export function packVisitRecord(beacon: BeaconInput, facts: RequestFacts, now: Date, retentionDays: number): VisitRecord {
   const events = beacon.events.map(storedEvent);
   const hint = beacon.events[0]?.at ? Date.parse(beacon.events[0].at) : Number.NaN;
   const keyTime = Math.abs(hint - now.getTime()) <= CLIENT_CLOCK_TOLERANCE_MS ? new Date(hint) : now;
-  const batchHash = createHash('sha256')
+  const beaconHash = createHash('sha256')
     .update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`)
     .digest('base64url')
     .slice(0, 12);
   // Set field by field, not with conditional spreads: every beacon builds this.
-  const common = { pk: visitorPartition(beacon.visitorId), at: now.toISOString(), sid: beacon.sessionId, ip: facts.ip } as Omit<VisitRecord, 'sk' | 'ev'>;
-  if (facts.browser) common.br = truncateUtf8(facts.browser, 40);
-  if (facts.os) common.os = truncateUtf8(facts.os, 40);
-  if (facts.device) common.dv = truncateUtf8(facts.device, 16);
-  if (facts.asn !== undefined) common.asn = facts.asn;
-  if (facts.isp) common.isp = truncateUtf8(facts.isp, 64);
-  common.expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
-  const skPrefix = `${keyTime.toISOString()}#${batchHash}#`;
-  const skFor = (part: number) => `${skPrefix}${String(part).padStart(2, '0')}`;
-  // Linear: a record's size is that of its empty shell (every part's sort key has the same length)
-  // plus, per event, the event and its list entry; each event is measured once.
-  const shellBytes = itemSize({ ...common, sk: skFor(0), ev: [] });
-  const groups: StoredEvent[][] = [];
-  let group: StoredEvent[] = [];
-  let bytes = shellBytes;
-  for (const event of events) {
-    const eventBytes = 1 + itemSize(event);
-    if (group.length > 0 && bytes + eventBytes > RECORD_BUDGET_BYTES) {
-      groups.push(group);
-      group = [];
-      bytes = shellBytes;
-    }
-    group.push(event);
-    bytes += eventBytes;
-  }
-  groups.push(group);
-  return groups.map((ev, part) => {
-    const record: VisitRecord = { ...common, sk: skFor(part), ev };
-    return ev.length === 1 ? fitSingleEvent(record) : record;
-  });
+  const record: VisitRecord = {
+    pk: visitorPartition(beacon.visitorId),
+    sk: `${keyTime.toISOString()}#${beaconHash}`,
+    at: now.toISOString(),
+    sid: beacon.sessionId,
+    ip: facts.ip,
+    ev: events,
+    expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
+  };
+  if (facts.browser) record.br = truncateUtf8(facts.browser, 40);
+  if (facts.os) record.os = truncateUtf8(facts.os, 40);
+  if (facts.device) record.dv = truncateUtf8(facts.device, 16);
+  if (facts.asn !== undefined) record.asn = facts.asn;
+  if (facts.isp) record.isp = truncateUtf8(facts.isp, 64);
+  const budget = recordBudgetBytes(events.length);
+  const bytes = itemSize(record);
+  return bytes > budget ? fitRecord(record, bytes, budget) : record;
 }
 
-/** Free-text fields given up first when one event with long ids still does not fit a record. */
+/** Free-text fields given up first when a record is over its budget: least useful first. */
 const SHRINK_ORDER = ['ti', 'r', 'q', 'p', 'k', 'o'] as const;
 
-/** Halves the event's free-text fields, least useful first, until the record fits its budget. */
-function fitSingleEvent(record: VisitRecord): VisitRecord {
-  const event = { ...record.ev[0]! };
-  const fitted = () => ({ ...record, ev: [event] });
+/**
+ * Halves free text, field by field in SHRINK_ORDER, until the record fits its budget; within a field
+ * the longest value goes first, so one overlong title gives way before many short ones. The size is
+ * kept by difference (a value's bytes, and its name and separator when it goes) instead of measuring
+ * the record again at every step. Only beacons of overlong text get here: the events are this
+ * record's own, so they are cut in place.
+ */
+function fitRecord(record: VisitRecord, bytes: number, budget: number): VisitRecord {
   for (const field of SHRINK_ORDER) {
-    while (itemSize(fitted()) > RECORD_BUDGET_BYTES && event[field]) {
-      const value = event[field]!;
-      event[field] = truncateUtf8(value, Math.floor(Buffer.byteLength(value) / 2));
-      if (!event[field]) delete event[field];
+    while (bytes > budget) {
+      let longest: StoredEvent | undefined;
+      let longestBytes = 0;
+      for (const event of record.ev) {
+        const value = event[field];
+        const size = value ? Buffer.byteLength(value) : 0;
+        if (size > longestBytes) {
+          longest = event;
+          longestBytes = size;
+        }
+      }
+      if (!longest) break;
+      const cut = truncateUtf8(longest[field]!, Math.floor(longestBytes / 2));
+      if (cut) {
+        longest[field] = cut;
+        bytes -= longestBytes - Buffer.byteLength(cut);
+      } else {
+        delete longest[field];
+        bytes -= 1 + field.length + longestBytes;
+      }
     }
   }
-  return fitted();
+  return record;
 }
 
 /** What staff see: one row per event, newest first, with the request facts spelled out. */

@@ -58,8 +58,8 @@ export const policy = (version: string, effectiveAt: string, changes: PolicyVers
 export class MemoryVisitStore {
   readonly records = new Map<string, import('../../shared/domain/visits').VisitRecord>();
   readonly links = new Map<string, Set<string>>();
-  async append(records: import('../../shared/domain/visits').VisitRecord[]) {
-    for (const r of records) this.records.set(`${r.pk}|${r.sk}`, structuredClone(r));
+  async put(record: import('../../shared/domain/visits').VisitRecord) {
+    this.records.set(`${record.pk}|${record.sk}`, structuredClone(record));
   }
   async link(memberId: string, visitorId: string) {
     (this.links.get(memberId) ?? this.links.set(memberId, new Set()).get(memberId)!).add(visitorId);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
+import { DynamoPersonalData } from '../../shared/adapters/personal-data';
 import { DynamoVisitStore } from '../../shared/adapters/visit-store';
 import { documentClient } from '../../shared/adapters/dynamodb';
 import { tableName } from '../../shared/config';
@@ -79,6 +80,17 @@ describe('visits over HTTP', () => {
     expect((await itemsOf('visits', `V#${visitorId}`)).flatMap((r) => r.ev.map((e: { p?: string }) => e.p))).not.toContain('/after');
   });
 
+  it('stores a beacon as one record, and a retried beacon (same events and client times) overwrites it', async () => {
+    const visitorId = visitor();
+    const token = await consent(visitorId, true);
+    const at = new Date().toISOString();
+    const sent = { ...beacon(visitorId, token), events: beacon(visitorId).events.map((e) => ({ ...e, at })) };
+    for (let i = 0; i < 2; i++) expect((await call('POST', '/v1/visits', sent)).body).toEqual({ stored: 3 });
+    const stored = await itemsOf('visits', `V#${visitorId}`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.ev.map((e: { t: string }) => e.t)).toEqual(['pageview', 'search', 'leave']);
+  });
+
   it('rejects malformed beacons with 4xx and stores nothing', async () => {
     const visitorId = visitor();
     const token = await consent(visitorId, true);
@@ -136,19 +148,52 @@ describe('visits over HTTP', () => {
 });
 
 describe('DynamoVisitStore against the emulator', () => {
-  it('writes more than one batch of 25 records', async () => {
+  it('reads a beacon stored in parts before one record per beacon (`#00`, `#01`) beside a beacon stored as one record, newest first', async () => {
     const store = new DynamoVisitStore(documentClient(), tableName('visits'));
     const visitorId = visitor();
-    const records = Array.from({ length: 30 }, (_, i) => ({
+    const part = (n: number, paths: string[]) => ({
       pk: `V#${visitorId}`,
-      sk: `2026-11-25T00:00:${String(i).padStart(2, '0')}.000Z#h#00`,
-      at: new Date().toISOString(),
-      sid: 's',
+      sk: `2026-11-25T00:00:00.000Z#oldbeacon123#0${n}`,
+      at: '2026-11-25T00:00:00.100Z',
+      sid: 'session-0',
       ip: '127.0.0.1',
-      ev: [{ t: 'pageview' as const, p: `/${i}` }],
+      ev: paths.map((p) => ({ t: 'pageview' as const, p })),
       expiresAt: 2_000_000_000,
-    }));
-    await store.append(records);
-    expect(await itemsOf('visits', `V#${visitorId}`)).toHaveLength(30);
+    });
+    await store.put(part(0, ['/old/a', '/old/b']));
+    await store.put(part(1, ['/old/c']));
+    expect((await call('POST', '/v1/visits', beacon(visitorId, await consent(visitorId, true), '/new'))).body).toEqual({ stored: 3 });
+    const listed = await staff('GET', `/v1/admin/visits?visitorId=${visitorId}`);
+    expect(listed.body.items.map((i: { type: string; path?: string }) => `${i.type} ${i.path ?? ''}`)).toEqual([
+      'leave /new',
+      'search ',
+      'pageview /new',
+      'pageview /old/c',
+      'pageview /old/b',
+      'pageview /old/a',
+    ]);
+  });
+
+  it('finds a member\u2019s one-record beacons and older parts by their links, exports them and erases them all by query', async () => {
+    const store = new DynamoVisitStore(documentClient(), tableName('visits'));
+    const data = new DynamoPersonalData(documentClient(), { visits: tableName('visits'), consents: tableName('consents') });
+    const [visitorId, memberId] = [visitor(), `m-${randomUUID()}`];
+    for (const part of ['00', '01'])
+      await store.put({
+        pk: `V#${visitorId}`,
+        sk: `2026-11-25T00:00:00.000Z#oldbeacon123#${part}`,
+        at: '2026-11-25T00:00:00.100Z',
+        sid: 's',
+        ip: '127.0.0.1',
+        ev: [{ t: 'pageview', p: `/old/${part}` }],
+        expiresAt: 2_000_000_000,
+      });
+    expect((await call('POST', '/v1/visits', beacon(visitorId, await consent(visitorId, true)))).body).toEqual({ stored: 3 });
+    expect((await call('PUT', `/v1/members/${memberId}/visitors/${visitorId}`)).status).toBe(200);
+    const ids = await data.visitorIds(memberId);
+    expect(ids).toEqual([visitorId]);
+    expect((await data.visits(ids)).flatMap((r) => r.ev.map((e) => e.t))).toHaveLength(5);
+    expect(await data.eraseVisits(memberId, ids)).toBe(4); // three records of visits and the member's link
+    expect(await itemsOf('visits', `V#${visitorId}`)).toEqual([]);
   });
 });

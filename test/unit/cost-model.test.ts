@@ -8,6 +8,7 @@ import {
   LAMBDA_ARM_USD_PER_GB_SECOND,
   total,
   visitCostPerMillionPageViews,
+  writeUnitsPerItem,
   type VisitProfile,
 } from '../../scripts/lib/cost-model';
 
@@ -22,8 +23,8 @@ const profile: VisitProfile = {
   beaconRequestBytes: 1024,
   kitResponseBytes: 10_240,
   policyResponseBytes: 1024,
-  recordsPerBeacon: 2,
-  recordBytes: 924, // + 100 B of DynamoDB overhead = 1 KiB stored per record
+  recordsPerBeacon: 1,
+  recordBytes: 2972, // 3 write units; + 100 B of DynamoDB overhead = 3 KiB stored per record
   consentReadsPerBeacon: 1,
   infrequentAccess: false,
   pointInTimeRecovery: true,
@@ -48,7 +49,7 @@ const line = (name: string, p = profile) => {
 };
 
 describe('visit cost model', () => {
-  it('prices a hand-computed case line by line: 500,000 beacons, 200,000 kit and policy fetches (half at the origin), a million records', () => {
+  it('prices a hand-computed case line by line: 500,000 beacons, 200,000 kit and policy fetches (half at the origin), 500,000 records of 3 write units', () => {
     expect(line('CloudFront HTTPS requests')).toBeCloseTo(0.84, 6); // 700,000 x $1.20 per million
     expect(line('CloudFront transfer out')).toBeCloseTo(0.148237, 5); // (1e6 x (1024 + 102.4) + 500,000 x 400) B x $0.12/GB
     expect(line('CloudFront transfer to origin')).toBeCloseTo(0.02861, 5); // 500,000 x 1 KiB x $0.06/GB
@@ -57,21 +58,29 @@ describe('visit cost model', () => {
     expect(line('Lambda duration')).toBeCloseTo(0.800004, 5); // 600,000 x 1 GB x 0.1 s x $0.0000133334
     expect(line('Cold starts')).toBeCloseTo(0.116667, 5); // 5,000 x 1 GB-s INIT + 10,000 GetSecretValue x $5 per million
     expect(line('X-Ray')).toBeCloseTo(2.5, 6); // every beacon traced, $5 per million
-    expect(line('DynamoDB writes')).toBeCloseTo(0.625, 6);
+    expect(line('DynamoDB writes')).toBeCloseTo(0.9375, 6); // 1,500,000 write units at $0.625 per million
     expect(line('Consent check')).toBeCloseTo(0.03125, 6); // 250,000 read units
-    expect(line('DynamoDB storage')).toBeCloseTo(0.238419, 5); // 1e6 KiB for one month at $0.25
-    expect(line('Point-in-time recovery')).toBeCloseTo(0.190735, 5); // the same GB-month at $0.20
+    expect(line('DynamoDB storage')).toBeCloseTo(0.357628, 5); // 1.5e6 KiB for one month at $0.25
+    expect(line('Point-in-time recovery')).toBeCloseTo(0.286102, 5); // the same GB-month at $0.20
     expect(line('CloudWatch Logs ingestion')).toBeCloseTo(0.238419, 5); // 500,000 KiB at $0.50/GB
     expect(line('CloudWatch Logs storage')).toBeCloseTo(0.014305, 5); // kept one month at $0.03
-    expect(total(visitCostPerMillionPageViews(profile))).toBeCloseTo(6.491645, 4);
+    expect(total(visitCostPerMillionPageViews(profile))).toBeCloseTo(7.018721, 4);
   });
 
   it('drops tracing and point-in-time recovery to zero when they are off, and prices Standard-IA storage and writes', () => {
     const lean = { ...profile, activeTracing: false, pointInTimeRecovery: false, infrequentAccess: true };
     expect(line('X-Ray', lean)).toBe(0);
     expect(line('Point-in-time recovery', lean)).toBe(0);
-    expect(line('DynamoDB writes', lean)).toBeCloseTo(DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS, 6);
-    expect(line('DynamoDB storage', lean)).toBeCloseTo(((1e6 * 1024) / 1024 ** 3) * DYNAMODB_IA_USD_PER_GB_MONTH, 6);
+    expect(line('DynamoDB writes', lean)).toBeCloseTo(1.5 * DYNAMODB_IA_USD_PER_MILLION_WRITE_UNITS, 6);
+    expect(line('DynamoDB storage', lean)).toBeCloseTo(((500_000 * 3072) / 1024 ** 3) * DYNAMODB_IA_USD_PER_GB_MONTH, 6);
+  });
+
+  it('bills a record one write unit per started KB of its names and values, and names the units in the line', () => {
+    expect([0, 1, 1024, 1025, 2972, 3072, 3073].map(writeUnitsPerItem)).toEqual([1, 1, 1, 2, 3, 3, 4]);
+    const small = { ...profile, recordBytes: 900 };
+    expect(line('DynamoDB writes', small)).toBeCloseTo(0.3125, 6); // 500,000 records of one write unit
+    expect(visitCostPerMillionPageViews(small).find((l) => l.item.startsWith('DynamoDB writes'))!.item).toContain('1 write unit per record');
+    expect(visitCostPerMillionPageViews(profile).find((l) => l.item.startsWith('DynamoDB writes'))!.item).toContain('3 write units per record');
   });
 
   it('without CloudFront, bills every kit and policy fetch at the origin and the answers as internet transfer', () => {

@@ -70,11 +70,12 @@ async function setup() {
     ev: [{ t: 'p', p: `/page-${at}` }],
     expiresAt: 0,
   });
-  await visits.append([
-    record('visitor-phone-1', '2026-11-20T00:00:00.000Z'),
-    record('visitor-phone-1', '2026-11-21T00:00:00.000Z'),
-    record('stranger-0001', '2026-11-22T00:00:00.000Z'),
-  ] as never);
+  for (const [visitorId, at] of [
+    ['visitor-phone-1', '2026-11-20T00:00:00.000Z'],
+    ['visitor-phone-1', '2026-11-21T00:00:00.000Z'],
+    ['stranger-0001', '2026-11-22T00:00:00.000Z'],
+  ] as const)
+    await visits.put(record(visitorId, at) as never);
   const subscriptions = new MemorySubscriptionStore();
   await subscriptions.suppress(subscriberKey(member.email), member.email, 'one-click', new Date('2026-10-01T00:00:00.000Z'));
   await audit.append({ subject: member.memberId, actor: 'storefront-backend', action: 'member.registered', details: { fields: ['created'] } });

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/domain/reports/aggregate';
 import { buildReport, type DayOfCounts } from '../../../shared/domain/reports/build';
 import { reportCsv, UTF8_BOM } from '../../../shared/domain/reports/csv';
-import { storedEvent } from '../../../shared/domain/visits';
+import { packVisitRecord, storedEvent, type VisitEventInput } from '../../../shared/domain/visits';
 import { SUPPRESSED, type ReportSection } from '../../../shared/schemas/reports';
 import { VisitEvent } from '../../../shared/schemas/visits';
 
@@ -211,6 +211,32 @@ describe('report aggregation', () => {
       { type: 'stop_marketing', closed: 1, medianDays: 15, p90Days: 15, onTime: 0, onTimeShare: 0 },
     ]);
     expect(sectionOf(sections, 'overdue').rows).toContainEqual({ type: 'delete', overdueNow: 2 });
+  });
+
+  it('counts a beacon stored as one record the same as the same beacon stored in parts (`#00`, `#01`: records from before)', () => {
+    const events: VisitEventInput[] = [
+      { type: 'pageview', path: '/', durationMs: 3000, at: '2026-11-25T02:58:00.000Z' },
+      { type: 'search', searchKind: 'product', query: 'ชาเขียว', results: 0, path: '/search', at: '2026-11-25T02:58:30.000Z' },
+      ...Array.from({ length: 6 }, (_, i) => ({ type: 'pageview' as const, path: `/tea/${i}`, durationMs: 1000 * i, at: '2026-11-25T02:59:00.000Z' })),
+      { type: 'leave', path: '/tea/5', durationMs: 9000, at: '2026-11-25T02:59:30.000Z' },
+    ];
+    const facts = { ip: '203.0.113.7', browser: 'Chrome 130', os: 'Android 14', device: 'mobile', asn: 45430, isp: 'AIS' };
+    const oneRecord: NewItem[] = [];
+    const inParts: NewItem[] = [];
+    for (const v of visitors(6)) {
+      const record = packVisitRecord({ visitorId: v, sessionId: `s-${v}`, events }, facts, new Date('2026-11-25T03:00:00.000Z'), 90);
+      oneRecord.push({ table: 'visits', kind: 'INSERT', newItem: { ...record } });
+      for (let part = 0; part * 4 < record.ev.length; part++) {
+        const ev = record.ev.slice(part * 4, part * 4 + 4);
+        inParts.push({ table: 'visits', kind: 'INSERT', newItem: { ...record, sk: `${record.sk}#0${part}`, ev } });
+      }
+    }
+    expect(inParts.length).toBeGreaterThan(oneRecord.length);
+    for (const name of ['traffic', 'searches', 'technology'] as const) {
+      const fromOne = report(name, days(oneRecord)).sections;
+      expect(report(name, days(inParts)).sections).toEqual(fromOne);
+      expect(fromOne.some((section) => section.rows.length > 0)).toBe(true);
+    }
   });
 
   it('ignores REMOVE records: erasing a member or TTL expiry changes no report', () => {

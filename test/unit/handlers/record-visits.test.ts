@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -24,16 +24,11 @@ const events = [
   { type: 'search', searchKind: 'product', query: 'tea' },
 ];
 const body = (over: Record<string, unknown> = {}) => ({ visitorId: 'v-0123456789', sessionId: 's-1', consentToken: token, events, ...over });
-const written = () =>
-  db.commandCalls(BatchWriteCommand).flatMap((c) =>
-    Object.values(c.args[0].input.RequestItems!)
-      .flat()
-      .map((r) => r.PutRequest!.Item!),
-  );
+const written = () => db.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
 
 beforeEach(() => {
   db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: true }, receiptId: 'r-1' }] });
-  db.on(BatchWriteCommand).resolves({});
+  db.on(PutCommand).resolves({});
 });
 afterEach(() => db.reset());
 
@@ -72,7 +67,7 @@ describe('record-visits', () => {
     }
     // Refused before the body is read: an invalid body without the key is 403 too, not 400.
     expect((await invoke(gated, apiEvent('record-visits', { rawBody: '{', headers }))).status).toBe(403);
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
     expect(db.commandCalls(QueryCommand)).toHaveLength(0);
     const through = await invoke(gated, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers: { ...headers, 'X-Shop-Edge-Key': edgeKey } }));
     expect(through).toMatchObject({ status: 202, body: { stored: 2 } });
@@ -120,23 +115,25 @@ describe('record-visits', () => {
     });
     const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
     expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'profiling_stopped' } });
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('answers 202 with stored 0 and the reason when the visitor withdrew, writing nothing', async () => {
     db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: false }, receiptId: 'r-2' }] });
     const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
     expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'consent_withdrawn' } });
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('retries records DynamoDB leaves unprocessed', async () => {
-    db.on(BatchWriteCommand)
-      .resolvesOnce({ UnprocessedItems: { [process.env.VISITS_TABLE!]: [{ PutRequest: { Item: { pk: 'x', sk: 'y' } } }] } })
-      .resolves({});
-    const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
-    expect(res.status).toBe(202);
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(2);
+  it('writes a beacon as one record in one PutItem, and a retried beacon to the same keys', async () => {
+    const timed = events.map((e) => ({ ...e, at: new Date().toISOString() }));
+    for (let i = 0; i < 2; i++)
+      expect((await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ events: timed })) }))).status).toBe(202);
+    const [first, retry] = written();
+    expect(db.commandCalls(PutCommand)).toHaveLength(2);
+    expect(db.commandCalls(PutCommand)[0]!.args[0].input.TableName).toBe(process.env.VISITS_TABLE);
+    expect(first!.ev.map((e: { t: string }) => e.t)).toEqual(['pageview', 'search']);
+    expect([retry!.pk, retry!.sk]).toEqual([first!.pk, first!.sk]);
   });
 
   const rejected: [string, Parameters<typeof apiEvent>[1], number][] = [
@@ -154,7 +151,7 @@ describe('record-visits', () => {
     const res = await invoke(handler, apiEvent('record-visits', changes));
     expect(res.status).toBe(status);
     expect(res.body.error.code).toEqual(expect.any(String));
-    expect(db.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('names the bad event and the allowed types', async () => {
@@ -183,7 +180,7 @@ describe('record-visits', () => {
         db.resetHistory();
         const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ events: list })) }));
         expect([202, 400]).toContain(res.status);
-        expect(db.commandCalls(BatchWriteCommand).length > 0).toBe(res.status === 202 && res.body.stored > 0);
+        expect(db.commandCalls(PutCommand).length > 0).toBe(res.status === 202 && res.body.stored > 0);
       }),
       { numRuns: 200 },
     );
