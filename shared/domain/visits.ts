@@ -5,7 +5,7 @@
  * DynamoDB bills a write unit per started KB of each item, so ten events of ~250 bytes in one record
  * cost three write units, not ten.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BEACON_LIMITS } from '../schemas/visits';
 import type { TokenCheck } from './consent-token';
 
@@ -261,18 +261,17 @@ export function packVisitRecord(beacon: BeaconInput, facts: RequestFacts, now: D
   const events = beacon.events.map(storedEvent);
   const hint = beacon.events[0]?.at ? Date.parse(beacon.events[0].at) : Number.NaN;
   const keyTime = Math.abs(hint - now.getTime()) <= CLIENT_CLOCK_TOLERANCE_MS ? new Date(hint) : now;
-  const beaconHash = createHash('sha256')
-    .update(`${beacon.sessionId}\u0000${JSON.stringify(events)}`)
-    .digest('base64url')
-    .slice(0, 12);
-  // Set field by field, not with conditional spreads: every beacon builds this.
+  const eventsJson = JSON.stringify(events);
+  const beaconHash = hash('sha256', `${beacon.sessionId}\u0000${eventsJson}`, 'base64url').slice(0, 12);
+  // Set field by field, not with conditional spreads: every beacon builds this. The events join
+  // after the rest has been measured.
   const record: VisitRecord = {
     pk: visitorPartition(beacon.visitorId),
     sk: `${keyTime.toISOString()}#${beaconHash}`,
     at: now.toISOString(),
     sid: beacon.sessionId,
     ip: facts.ip,
-    ev: events,
+    ev: [],
     expiresAt: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
   };
   if (facts.browser) record.br = truncateUtf8(facts.browser, 40);
@@ -281,6 +280,12 @@ export function packVisitRecord(beacon: BeaconInput, facts: RequestFacts, now: D
   if (facts.asn !== undefined) record.asn = facts.asn;
   if (facts.isp) record.isp = truncateUtf8(facts.isp, 64);
   const budget = recordBudgetBytes(events.length);
+  const shellBytes = itemSize(record);
+  record.ev = events;
+  // An event counts at most three bytes per character of its JSON text (a UTF-16 unit is at most 3
+  // bytes of UTF-8, and the JSON's quotes, colons and commas outweigh the separators DynamoDB
+  // counts), so most beacons are known to fit without walking their events again.
+  if (shellBytes + 3 * eventsJson.length <= budget) return record;
   const bytes = itemSize(record);
   return bytes > budget ? fitRecord(record, bytes, budget) : record;
 }

@@ -10,6 +10,7 @@ import {
   RECORD_BYTES_PER_EVENT,
   recordBudgetBytes,
   referrerOnly,
+  storedEvent,
   truncateUtf8,
   unpackVisitRecord,
   type BeaconInput,
@@ -216,6 +217,9 @@ describe('packVisitRecord', () => {
           const record = packVisitRecord(beacon(events, { visitorId, sessionId }), { ...facts, isp: 'x'.repeat(200), browser: 'b'.repeat(100) }, now, 395);
           expect(itemSize(record)).toBeLessThanOrEqual(recordBudgetBytes(events.length));
           expect(record.ev.map((e) => e.t)).toEqual(events.map((e) => e.type));
+          // The shortcut the packing takes: events count at most three bytes per character of their JSON.
+          const stored = events.map(storedEvent);
+          expect(itemSize({ ev: stored }) - itemSize({ ev: [] })).toBeLessThanOrEqual(3 * JSON.stringify(stored).length);
         },
       ),
       { numRuns: 150 },
