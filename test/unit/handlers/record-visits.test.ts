@@ -1,4 +1,6 @@
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -24,11 +26,11 @@ const events = [
   { type: 'search', searchKind: 'product', query: 'tea' },
 ];
 const body = (over: Record<string, unknown> = {}) => ({ visitorId: 'v-0123456789', sessionId: 's-1', consentToken: token, events, ...over });
-const written = () => db.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
+const written = () => db.commandCalls(PutItemCommand).map((c) => unmarshall(c.args[0].input.Item!));
 
 beforeEach(() => {
   db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: true }, receiptId: 'r-1' }] });
-  db.on(PutCommand).resolves({});
+  db.on(PutItemCommand).resolves({});
 });
 afterEach(() => db.reset());
 
@@ -67,7 +69,7 @@ describe('record-visits', () => {
     }
     // Refused before the body is read: an invalid body without the key is 403 too, not 400.
     expect((await invoke(gated, apiEvent('record-visits', { rawBody: '{', headers }))).status).toBe(403);
-    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(db.commandCalls(QueryCommand)).toHaveLength(0);
     const through = await invoke(gated, apiEvent('record-visits', { rawBody: JSON.stringify(body()), headers: { ...headers, 'X-Shop-Edge-Key': edgeKey } }));
     expect(through).toMatchObject({ status: 202, body: { stored: 2 } });
@@ -115,14 +117,14 @@ describe('record-visits', () => {
     });
     const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
     expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'profiling_stopped' } });
-    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
   it('answers 202 with stored 0 and the reason when the visitor withdrew, writing nothing', async () => {
     db.on(QueryCommand).resolves({ Items: [{ sk: 'CURRENT', choices: { analytics: false }, receiptId: 'r-2' }] });
     const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body()) }));
     expect(res).toMatchObject({ status: 202, body: { stored: 0, reason: 'consent_withdrawn' } });
-    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
   it('writes a beacon as one record in one PutItem, and a retried beacon to the same keys', async () => {
@@ -130,8 +132,8 @@ describe('record-visits', () => {
     for (let i = 0; i < 2; i++)
       expect((await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ events: timed })) }))).status).toBe(202);
     const [first, retry] = written();
-    expect(db.commandCalls(PutCommand)).toHaveLength(2);
-    expect(db.commandCalls(PutCommand)[0]!.args[0].input.TableName).toBe(process.env.VISITS_TABLE);
+    expect(db.commandCalls(PutItemCommand)).toHaveLength(2);
+    expect(db.commandCalls(PutItemCommand)[0]!.args[0].input.TableName).toBe(process.env.VISITS_TABLE);
     expect(first!.ev.map((e: { t: string }) => e.t)).toEqual(['pageview', 'search']);
     expect([retry!.pk, retry!.sk]).toEqual([first!.pk, first!.sk]);
   });
@@ -151,7 +153,7 @@ describe('record-visits', () => {
     const res = await invoke(handler, apiEvent('record-visits', changes));
     expect(res.status).toBe(status);
     expect(res.body.error.code).toEqual(expect.any(String));
-    expect(db.commandCalls(PutCommand)).toHaveLength(0);
+    expect(db.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
   it('names the bad event and the allowed types', async () => {
@@ -180,7 +182,7 @@ describe('record-visits', () => {
         db.resetHistory();
         const res = await invoke(handler, apiEvent('record-visits', { rawBody: JSON.stringify(body({ events: list })) }));
         expect([202, 400]).toContain(res.status);
-        expect(db.commandCalls(PutCommand).length > 0).toBe(res.status === 202 && res.body.stored > 0);
+        expect(db.commandCalls(PutItemCommand).length > 0).toBe(res.status === 202 && res.body.stored > 0);
       }),
       { numRuns: 200 },
     );
