@@ -59,13 +59,19 @@ async function spyOnBeacons(req: IncomingMessage, res: ServerResponse, url: URL)
   });
   res.writeHead(passed.status, { 'content-type': passed.headers.get('content-type') ?? 'application/json' });
   res.end(await passed.text());
-  for (const handled of beaconHandled.splice(0)) handled();
+  for (const waiter of beaconHandled.splice(0)) {
+    if (waiter.visitorId === body.visitorId) waiter.resolve();
+    else beaconHandled.push(waiter);
+  }
   return true;
 }
 const beaconsOf = (visitorId: string) => beacons.filter((b) => b.visitorId === visitorId);
-/** Resolves when the server has handled the next beacon (of any visitor). */
-const beaconHandled: (() => void)[] = [];
-const nextBeaconHandled = () => new Promise<void>((resolve) => beaconHandled.push(resolve));
+/**
+ * Resolves when the server has handled this visitor's next beacon. Pages of earlier tests stay open
+ * (their contexts close after the file) and may send theirs meanwhile: those do not count.
+ */
+const beaconHandled: { visitorId: string; resolve: () => void }[] = [];
+const nextBeaconHandled = (visitorId: string) => new Promise<void>((resolve) => beaconHandled.push({ visitorId, resolve }));
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -181,6 +187,21 @@ const banner = (page: Page) => page.locator('[data-shop-privacy="banner"]');
 const dialog = (page: Page) => page.locator('[data-shop-privacy="settings"]');
 const consentPosted = (page: Page) => page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/consents' && r.request().method() === 'POST');
 const kitConsent = (page: Page) => page.evaluate(() => window.ShopPrivacy!.consent());
+/**
+ * Resolves once the kit has put a choice in force. The kit applies a choice after reading the API's
+ * answer, which Playwright sees first: a tab hidden in between would find nothing allowed yet.
+ */
+const choiceInForce = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        if (window.ShopPrivacy!.consent()) return resolve();
+        const stop = window.ShopPrivacy!.onConsentChange(() => {
+          stop();
+          resolve();
+        });
+      }),
+  );
 
 async function visitsOf(visitorId: string): Promise<Record<string, Json>[]> {
   const res = await call('GET', `/v1/admin/visits?visitorId=${visitorId}&limit=100`);
@@ -194,7 +215,7 @@ async function visitsOf(visitorId: string): Promise<Record<string, Json>[]> {
  */
 async function visitsOnceStored(visitorId: string, done: (items: Record<string, Json>[]) => boolean): Promise<Record<string, Json>[]> {
   for (;;) {
-    const next = nextBeaconHandled();
+    const next = nextBeaconHandled(visitorId);
     const items = await visitsOf(visitorId);
     if (done(items)) return items;
     await next;
@@ -329,6 +350,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
     await expect
       .poll(() => storedConsentCookie(context), { timeout: 30_000 })
@@ -349,7 +371,7 @@ describe('storefront kit in Chromium', () => {
     await page.waitForURL('**/demo/product.html');
     await page.waitForLoadState('load');
     // Another site: the tab leaves the shop, so what is held goes out as the page unloads.
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/v1/health`);
     await handled;
 
@@ -381,6 +403,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
@@ -394,7 +417,7 @@ describe('storefront kit in Chromium', () => {
     expect(beaconsOf(visitorId)).toEqual([]);
     expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('shop_privacy_q') ?? '[]').length)).toBe(3);
 
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     await page.close({ runBeforeUnload: true });
     await handled;
     const sent = beaconsOf(visitorId);
@@ -414,6 +437,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     await setVisibility(page, 'hidden');
@@ -431,7 +455,7 @@ describe('storefront kit in Chromium', () => {
     expect(await visitSends(page)).toBe(0);
     expect(beaconsOf(visitorId)).toEqual([]);
 
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     await page.close({ runBeforeUnload: true });
     await handled;
     const sent = beaconsOf(visitorId);
@@ -450,6 +474,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     await setVisibility(page, 'hidden');
@@ -459,7 +484,7 @@ describe('storefront kit in Chromium', () => {
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
     expect(await visitSends(page)).toBe(0);
     expect(await visitDefers(page)).toEqual({ registered: 2, aborted: 1 });
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     // Closing a hidden tab: its pagehide finds the queue handed over already and sends nothing itself.
     await page.close({ runBeforeUnload: true });
     await handled;
@@ -480,9 +505,10 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
-    const atHide = nextBeaconHandled();
+    const atHide = nextBeaconHandled(visitorId);
     await setVisibility(page, 'hidden');
     await atHide;
     expect(await visitSends(page)).toBe(1);
@@ -490,7 +516,7 @@ describe('storefront kit in Chromium', () => {
     await setVisibility(page, 'visible');
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
 
-    const atClose = nextBeaconHandled();
+    const atClose = nextBeaconHandled(visitorId);
     await page.close({ runBeforeUnload: true });
     await atClose;
     expect(beaconsOf(visitorId).map((b) => b.types)).toEqual([['pageview'], ['search', 'leave']]);
@@ -505,10 +531,11 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     // The page view plus FLUSH_AT - 1 searches: the FLUSH_AT-th event sends them all.
-    const full = nextBeaconHandled();
+    const full = nextBeaconHandled(visitorId);
     await page.evaluate((n) => {
       for (let i = 0; i < n; i++) window.ShopPrivacy!.trackSearch('product', `q${i}`);
     }, FLUSH_AT - 1);
@@ -516,7 +543,7 @@ describe('storefront kit in Chromium', () => {
     expect(beaconsOf(visitorId).map((b) => b.types.length)).toEqual([FLUSH_AT]);
     expect(await visitSends(page)).toBe(1); // the counter the refusal test relies on counts
 
-    const late = nextBeaconHandled();
+    const late = nextBeaconHandled(visitorId);
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'late'));
     await page.clock.runFor(BATCH_WAIT_MS);
     await late;
