@@ -585,9 +585,9 @@ export const listDisclosuresRoute = {
   path: '/v1/admin/disclosures',
   handler: 'admin/list-disclosures',
   auth: 'dpo', // people: the disclosure register is the DPO's
-  summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff)',
+  summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff; that look audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { disclosures: ['Query'] } },
+  uses: { tables: { disclosures: ['Query'], audit: AUDIT } },
   request: { query: DisclosureQuery },
 } satisfies RouteDef;
 

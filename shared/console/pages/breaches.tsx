@@ -13,6 +13,7 @@ import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { dateTime } from '../format';
 import { href } from '../pages-base';
+import { eventWords } from '../event-words';
 import { bangkokInstant, issuesText, useRegisterWords } from './register-words';
 
 const RISKS = ['low', 'medium', 'high'] as const;
@@ -150,7 +151,7 @@ export function BreachesPage() {
 }
 
 export function BreachPage({ params }: { params: Record<string, string> }) {
-  const { w, lang, category } = useRegisterWords();
+  const { w, lang, category, t } = useRegisterWords();
   const { api } = useServices();
   const id = params.id ?? '';
   const breach = useLoad(() => api.call<Breach>('GET', `/v1/admin/breaches/${encodeURIComponent(id)}`), [id]);
@@ -269,7 +270,7 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
           <ol class="history">
             {b.history.map((h) => (
               <li key={`${h.at}-${h.event}`}>
-                {dateTime(h.at, lang)}: {h.event} ({h.by}){h.note ? `: ${h.note}` : ''}
+                {dateTime(h.at, lang)}: {eventWords(h.event, t)} ({h.by}){h.note ? `: ${h.note}` : ''}
               </li>
             ))}
           </ol>

@@ -119,10 +119,12 @@ export type RegisterWord = keyof Words;
 
 /** The register pages' words in the console's current language. */
 export function useRegisterWords() {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   const words = TABLES[lang];
   return {
     lang,
+    /** The console's shared words (event names, statuses). */
+    t,
     w: (key: RegisterWord, vars: Record<string, string | number> = {}) => words[key].replace(/\{(\w+)\}/g, (_, n: string) => String(vars[n] ?? '')),
     category: (c: DataCategory) => DATA_CATEGORIES[c][lang],
   };

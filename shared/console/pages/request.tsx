@@ -17,6 +17,7 @@ import { useServices } from '../context';
 import { date, dateTime } from '../format';
 import { type Lang, type Translate, typeLabel, useI18n, word } from '../i18n';
 import { href } from '../pages-base';
+import { eventWords, milestoneWords } from '../event-words';
 
 const VERDICTS = ['spf', 'dkim', 'dmarc', 'spam', 'virus'] as const;
 
@@ -29,21 +30,6 @@ export function foldRepeats(history: HistoryEntry[]): (HistoryEntry & { times?: 
     else out.push({ ...entry });
   }
   return out;
-}
-
-function eventWords(event: string, t: Translate): string {
-  const [kind, detail] = event.split(':');
-  if (kind === 'received' && detail) return `${event} (${word(t, `status_${detail}`, detail)})`;
-  return event;
-}
-
-/** A deadline milestone in words: `remind-2d`, `due`, `overdue-3` (shared/domain/deadline-chain.ts). */
-export function milestoneWords(name: string, t: Translate): string {
-  const remind = /^remind-(\d+)d$/.exec(name);
-  if (remind) return t('milestoneRemind', { n: remind[1]! });
-  const overdue = /^overdue-(\d+)$/.exec(name);
-  if (overdue) return t('milestoneOverdue', { n: overdue[1]! });
-  return name === 'due' ? t('milestoneDue') : name;
 }
 
 function Timeline({ request }: { request: RequestDetail }) {
