@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import type { Breach } from '../../domain/registers';
 import { DATA_CATEGORY_KEYS, type DataCategory } from '../../processing';
 import { BreachInput, PdpcOutcomeInput, SubjectNoticeInput } from '../../schemas/registers';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { dateTime } from '../format';
 import { href } from '../pages-base';
@@ -111,35 +111,20 @@ export function BreachesPage() {
       <ErrorNote error={list.error} />
       {list.data ? (
         list.data.items.length ? (
-          <table data-testid="breaches">
-            <caption class="visually-hidden">{w('breaches')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w('id')}</th>
-                <th scope="col">{w('learnedAt')}</th>
-                <th scope="col">{w('notifyBy')}</th>
-                <th scope="col">{w('status')}</th>
-                <th scope="col">{w('risk')}</th>
-                <th scope="col">{w('approxAffected')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((b) => (
-                <tr key={b.id}>
-                  <td>
-                    <a href={href(`/registers/breaches/${b.id}`)}>{b.id}</a>
-                  </td>
-                  <td>{dateTime(b.learnedAt, lang)}</td>
-                  <td>{dateTime(b.notifyBy, lang)}</td>
-                  <td>
-                    <BreachStatus breach={b} />
-                  </td>
-                  <td>{w(`risk_${b.risk}`)}</td>
-                  <td>{b.approxAffected}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ItemTable
+            testId="breaches"
+            caption={w('breaches')}
+            items={list.data.items}
+            rowKey={(b) => b.id}
+            columns={[
+              { header: w('id'), cell: (b) => <a href={href(`/registers/breaches/${b.id}`)}>{b.id}</a> },
+              { header: w('learnedAt'), cell: (b) => dateTime(b.learnedAt, lang) },
+              { header: w('notifyBy'), cell: (b) => dateTime(b.notifyBy, lang) },
+              { header: w('status'), cell: (b) => <BreachStatus breach={b} /> },
+              { header: w('risk'), cell: (b) => w(`risk_${b.risk}`) },
+              { header: w('approxAffected'), cell: (b) => b.approxAffected },
+            ]}
+          />
         ) : (
           <p>{w('none')}</p>
         )
