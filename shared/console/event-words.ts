@@ -34,3 +34,13 @@ export function auditActionWords(action: string, what: string | undefined, t: Tr
   const words = eventWords(action, t);
   return what ? `${words} (${word(t, `what_${what}`, what)})` : words;
 }
+
+/**
+ * Who did it: a signed-in person's name as it is, the customer who made the request, or one of this
+ * system's own jobs (`system:deadlines`, `system:inbound-mail`…), named as such with the job's name.
+ */
+export function actorWords(actor: string, t: Translate): string {
+  if (actor === 'requester') return t('actor_requester');
+  if (actor.startsWith('system:')) return `${t('actor_system')} (${actor.slice('system:'.length)})`;
+  return actor;
+}

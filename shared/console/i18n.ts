@@ -89,6 +89,8 @@ const th = {
   noMember: 'ไม่พบบัญชีสมาชิกที่ตรงกับที่อยู่อีเมลนี้',
   timeline: 'ลำดับเหตุการณ์',
   // What happened, in the request timeline and the audit trail (event-words.ts).
+  actor_requester: 'ผู้ขอ',
+  actor_system: 'ระบบอัตโนมัติ',
   ev_received: 'ได้รับคำขอ',
   ev_recorded: 'บันทึก',
   ev_updated: 'แก้ไข',
@@ -382,6 +384,8 @@ const en: Record<Key, string> = {
   member: 'Member',
   noMember: 'No member account has this address',
   timeline: 'Timeline',
+  actor_requester: 'the requester',
+  actor_system: 'the system',
   ev_received: 'Received',
   ev_recorded: 'Recorded',
   ev_updated: 'Updated',

@@ -13,7 +13,7 @@ import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../com
 import { useServices } from '../context';
 import { dateTime } from '../format';
 import { href } from '../pages-base';
-import { eventWords } from '../event-words';
+import { actorWords, eventWords } from '../event-words';
 import { bangkokInstant, issuesText, useRegisterWords } from './register-words';
 
 const RISKS = ['low', 'medium', 'high'] as const;
@@ -255,7 +255,7 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
           <ol class="history">
             {b.history.map((h) => (
               <li key={`${h.at}-${h.event}`}>
-                {dateTime(h.at, lang)}: {eventWords(h.event, t)} ({h.by}){h.note ? `: ${h.note}` : ''}
+                {dateTime(h.at, lang)}: {eventWords(h.event, t)} ({actorWords(h.by, t)}){h.note ? `: ${h.note}` : ''}
               </li>
             ))}
           </ol>

@@ -13,7 +13,7 @@ import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { date, dateTime } from '../format';
 import { typeLabel, useI18n, word } from '../i18n';
-import { auditActionWords } from '../event-words';
+import { actorWords, auditActionWords } from '../event-words';
 import { href } from '../pages-base';
 
 type LookupKind = 'memberId' | 'email' | 'visitorId';
@@ -97,7 +97,7 @@ function AuditTable({
               <time dateTime={e.at}>{dateTime(e.at, lang)}</time>
             </td>
             <td>{auditActionWords(e.action, e.what, t)}</td>
-            <td>{e.actor}</td>
+            <td>{actorWords(e.actor, t)}</td>
           </tr>
         ))}
       </tbody>

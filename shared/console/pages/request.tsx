@@ -17,7 +17,7 @@ import { useServices } from '../context';
 import { date, dateTime } from '../format';
 import { type Lang, type Translate, typeLabel, useI18n, word } from '../i18n';
 import { href } from '../pages-base';
-import { eventWords, milestoneWords } from '../event-words';
+import { actorWords, eventWords, milestoneWords } from '../event-words';
 
 const VERDICTS = ['spf', 'dkim', 'dmarc', 'spam', 'virus'] as const;
 
@@ -41,7 +41,7 @@ function Timeline({ request }: { request: RequestDetail }) {
         {foldRepeats(request.history).map((h) => (
           <li key={`${h.at}-${h.event}`}>
             <time dateTime={h.at}>{dateTime(h.at, lang)}</time> <strong>{eventWords(h.event, t)}</strong>
-            {h.times ? ` (${t('repeatedN', { n: h.times })})` : ''} {h.by ? `${t('by')} ${h.by}` : ''}
+            {h.times ? ` (${t('repeatedN', { n: h.times })})` : ''} {h.by ? `${t('by')} ${actorWords(h.by, t)}` : ''}
             {h.note ? <p class="note">{h.note}</p> : null}
           </li>
         ))}
@@ -421,7 +421,7 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
             )}
             {r.classification.reclassifications.map((h) => (
               <p key={h.at} class="note">
-                {dateTime(h.at, lang)} {h.event} {t('by')} {h.by}
+                {dateTime(h.at, lang)} {eventWords(h.event, t)} {t('by')} {actorWords(h.by, t)}
                 {h.note ? `: ${h.note}` : ''}
               </p>
             ))}

@@ -13,7 +13,7 @@ import { consoleHandler } from '../../../scripts/lib/console-serve';
 import type { Disclosure } from '../../../shared/domain/ports';
 import { toCsv } from '../../../shared/console/pages/disclosures';
 import { foldRepeats, systemStatusWords } from '../../../shared/console/pages/request';
-import { auditActionWords, eventWords, milestoneWords } from '../../../shared/console/event-words';
+import { actorWords, auditActionWords, eventWords, milestoneWords } from '../../../shared/console/event-words';
 import { translator } from '../../../shared/console/i18n';
 import { REPO_ROOT } from '../../../infra/stage-config';
 import { allows, personOf } from '../../../shared/console/session';
@@ -111,6 +111,9 @@ describe('timeline events and audit actions in words', () => {
     expect(auditActionWords('viewed', 'disclosures', th)).toBe('เปิดดูข้อมูล (การเปิดเผยข้อมูล)');
     expect(auditActionWords('viewed', 'something_new', en)).toBe('Viewed (something_new)');
     expect(eventWords('brand.new_event', en)).toBe('brand.new_event');
+    expect(actorWords('requester', th)).toBe('ผู้ขอ');
+    expect(actorWords('system:deadlines', en)).toBe('the system (deadlines)');
+    expect(actorWords('staff-somsri', en)).toBe('staff-somsri');
   });
 
   it('has words for every plain event and audit action name the domain writes', () => {
