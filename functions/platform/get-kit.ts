@@ -26,12 +26,12 @@ import { kitWithPolicy } from '../../shared/storefront/kit-policy';
 const KEPT_ANSWERS = 3;
 
 /**
+ * Pages should embed the unversioned URL: it gets today's kit with the policy in force, kept 5
+ * minutes like `GET /v1/policy`'s answer, so a new policy or kit reaches pages within that time and a
+ * session costs one request for both instead of two (so does an old `?v=` a page still names).
  * `?v=<KIT_VERSION>` names this exact code, so browsers and the CDN keep it a year without asking
  * again (a new kit has a new version, hence a new URL); an answer kept that long cannot carry a
- * policy, so it carries none and the kit asks `GET /v1/policy`. Any other URL (none, as pages embed
- * it, or an old version a page still names) gets today's kit with the policy in force, kept 5
- * minutes like `GET /v1/policy`'s answer: a new policy or kit reaches pages within that time, and a
- * page view costs one request for both instead of two.
+ * policy, so it carries none and the kit asks `GET /v1/policy` on each page view its cache misses.
  */
 export const makeHandler = (deps: { policies: Pick<PolicyCatalogue, 'all'>; clock: Clock }) => {
   // By policy version ('' for none): a published version never changes, so neither does its kit.
