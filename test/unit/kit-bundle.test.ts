@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { KIT_BUNDLE_FILE, renderKitBundle } from '../../scripts/build-kit';
+import { checkPolicyPlaceholder, KIT_BUNDLE_FILE, POLICY_PLACEHOLDER, renderKitBundle } from '../../scripts/build-kit';
 import { kitSize } from '../../scripts/lib/kit-size';
 import { KIT_JS, KIT_POLICY_PLACEHOLDER } from '../../shared/storefront/kit-bundle';
 
@@ -15,8 +15,11 @@ describe('storefront kit bundle', () => {
     expect(KIT_JS).toMatch(/^"use strict";\(\(\)=>\{/);
   });
 
-  it('leaves exactly one free name where its function puts the policy in force', () => {
+  it('leaves exactly one free name where its function puts the policy in force, and the build refuses a bundle with none or two', () => {
+    expect(KIT_POLICY_PLACEHOLDER).toBe(POLICY_PLACEHOLDER);
     expect(KIT_JS.split(KIT_POLICY_PLACEHOLDER)).toHaveLength(2);
+    expect(() => checkPolicyPlaceholder('(()=>{var p=null})();')).toThrow(/0 policy placeholders/);
+    expect(() => checkPolicyPlaceholder(`(()=>{var p=${POLICY_PLACEHOLDER}!=null?${POLICY_PLACEHOLDER}:void 0})();`)).toThrow(/2 policy placeholders/);
   });
 
   it('is pure ASCII (Thai as \\u escapes), so it reads right whatever charset a page or a self-hosted copy declares', () => {
