@@ -146,10 +146,14 @@ export const getKitRoute = {
   path: '/v1/kit.js',
   handler: 'platform/get-kit',
   auth: 'public',
-  publicBecause: 'The storefront\u2019s script (consent banner, beacons, request form), loaded by every shop page; static code that holds no data.',
-  summary: 'The storefront kit: consent banner, visit beacons and request form (JavaScript)',
-  throttle: { rate: 50, burst: 100 },
-  uses: {},
+  publicBecause:
+    'The storefront\u2019s script (consent banner, beacons, request form), loaded by every shop page: static code with the public policy version in force inside; it holds no personal data.',
+  summary:
+    'The storefront kit: consent banner, visit beacons and request form (JavaScript), carrying the policy in force (as GET /v1/policy answers it) except under ?v=<version>',
+  // Every page view's kit (and, inside it, policy) request: the policy route's own limits.
+  throttle: { rate: 200, burst: 400 },
+  // The policy store, read for the policy the kit carries.
+  uses: { tables: { policies: ['Query'] } },
 } satisfies RouteDef;
 
 export const getPolicyRoute = {

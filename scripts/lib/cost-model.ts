@@ -5,7 +5,7 @@
  * CloudFront bills at its "Hong Kong, Indonesia, ..., Thailand" rates: check the pages before
  * quoting), and every assumption about traffic is an input the bench prints beside the figure.
  *
- * A page view costs: the kit and the policy when the browser's cache does not have them, its share
+ * A page view costs: the kit (carrying the policy; the policy alone only where it does not) when the browser's cache does not have it, its share
  * of a beacon (the kit batches events across page views), and what a beacon costs all the way down:
  * CloudFront, API Gateway, Lambda (duration, billed INIT and a secret read per cold start, X-Ray when
  * traced), DynamoDB (writes, the consent read, storage and point-in-time recovery for the retention
@@ -201,7 +201,9 @@ export interface SessionAssumptions {
   deferredFetchShare: number;
   /** The kit sends when this many events are held (and at the latest at the bounded delay, or when the tab hides). */
   flushAtEvents: number;
+  /** Kit answers fetched per session (browser cache misses). */
   kitFetchesPerSession: number;
+  /** Policy checks per session; each is a `GET /v1/policy` request only where the kit's answer does not carry the policy. */
   policyFetchesPerSession: number;
 }
 

@@ -9,13 +9,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { kitPolicyVersion, launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { FLUSH_AT, MAX_HOLD_MS } from '../../shared/storefront/batching';
 import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
+import { KIT_VERSION } from '../../shared/storefront/kit-bundle';
 import { staffHeaders } from '../helpers/staff-auth';
 import type { Json } from '../helpers/json';
 
@@ -571,6 +572,44 @@ describe('storefront kit in Chromium', () => {
       .toEqual([true, false]);
   });
 
+  it('takes the policy from the kit\u2019s own answer: a page load asks nothing of GET /v1/policy, and the choice is recorded under the version in force', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/v1/')) asked.push(`${r.method()} ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
+    });
+    await page.goto(`${server.url}/demo/`);
+    await banner(page).waitFor({ state: 'visible' });
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    const inForce = (await call('GET', '/v1/policy')).body.version as string;
+    expect((await posted).request().postDataJSON()).toMatchObject({ policyVersion: inForce });
+    await expect.poll(() => storedConsentCookie(context), { timeout: 30_000 }).toMatchObject({ v: inForce, a: true, m: true });
+    // The stored choice is checked against the carried policy on the next page too, again without asking.
+    await page.goto(`${server.url}/demo/product.html`);
+    await expect.poll(() => kitConsent(page), { timeout: 30_000 }).toEqual({ necessary: true, analytics: true, marketing: true });
+    expect(asked).toContain('GET /v1/kit.js');
+    expect(asked.filter((a) => a.startsWith('GET /v1/policy'))).toEqual([]);
+  });
+
+  it('loaded as ?v=<KIT_VERSION> (an answer kept a year, without the policy) asks GET /v1/policy itself and still shows the banner', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    const page = await context.newPage();
+    // The page names the versioned URL: its kit.js request is answered with what that URL serves.
+    await page.route(
+      (url) => url.pathname === '/v1/kit.js',
+      async (route) => route.fulfill({ response: await route.fetch({ url: `${server.url}/v1/kit.js?v=${KIT_VERSION}` }) }),
+    );
+    const policyAsked = page.waitForRequest((r) => new URL(r.url()).pathname === '/v1/policy');
+    await page.goto(`${server.url}/demo/`);
+    await policyAsked;
+    await banner(page).waitFor({ state: 'visible' });
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
+    expect((await posted).request().postDataJSON()).toMatchObject({ policyVersion: (await call('GET', '/v1/policy')).body.version });
+  });
+
   it('asks again when a new policy version comes into force, and records the new choice under it', async () => {
     const { context, page } = await open('/demo/');
     const posted = consentPosted(page);
@@ -592,7 +631,8 @@ describe('storefront kit in Chromium', () => {
       changes: ['analytics'],
     });
     expect(published.status).toBe(201);
-    // GET /v1/policy is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
+    await expect.poll(() => kitPolicyVersion(server.url), { timeout: 30_000, interval: 500 }).toBe(version);
+    // The kit's answer, which carries the policy, is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
     await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
     await page.reload();
     await banner(page).waitFor({ state: 'visible' });
@@ -613,7 +653,7 @@ describe('storefront kit in Chromium', () => {
       p.evaluate(
         () => new Promise<Choices>((resolve) => addEventListener('shopprivacy:consent', (e) => resolve((e as CustomEvent<Choices>).detail), { once: true })),
       );
-    /** Publishes a version in force now (or as soon as the latest published one allows), and waits until the API serves it. */
+    /** Publishes a version in force now (or as soon as the latest published one allows), and waits until the kit carries it. */
     const publishInForce = async (changes: string[]) => {
       const version = `kit-${randomUUID().slice(0, 8)}`;
       const latest = Math.max(...(await call('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
@@ -626,10 +666,10 @@ describe('storefront kit in Chromium', () => {
         changes,
       });
       expect(published.status).toBe(201);
-      await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
+      await expect.poll(() => kitPolicyVersion(server.url), { timeout: 30_000, interval: 500 }).toBe(version);
       return version;
     };
-    /** Comes back later: GET /v1/policy is cacheable for 5 minutes, so the cache is emptied first. */
+    /** Comes back later: the kit's answer, with the policy inside, is cacheable for 5 minutes, so the cache is emptied first. */
     const comeBack = async (context: BrowserContext, page: Page) => {
       await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
       await page.reload();

@@ -120,6 +120,32 @@ describe('visit cost model', () => {
   });
 });
 
+describe('visit cost profile: the kit carrying the policy', () => {
+  const measured = {
+    handlerCpuUs: 1_000,
+    loadMs: 100,
+    kitServedBytes: 9_500,
+    beaconBodyBytes: 600,
+    recordsPerBeacon: 1,
+    recordBytes: 300,
+    secretsPerColdStart: 1,
+  };
+
+  it('prices one kit request a session and no policy request where the kit carries the policy, and the policy\u2019s own request where it does not', async () => {
+    const { deployedVisitSettings, visitProfile, SESSION } = await import('../../scripts/lib/visit-cost');
+    const deployed = deployedVisitSettings('prod');
+    expect(deployed.kitCarriesPolicy).toBe(true);
+    const carried = visitProfile(measured, deployed);
+    expect(carried.kitFetchesPerPageView).toBeCloseTo(SESSION.kitFetchesPerSession / SESSION.pageViewsPerSession, 9);
+    expect(carried.policyFetchesPerPageView).toBe(0);
+    const separate = visitProfile(measured, { ...deployed, kitCarriesPolicy: false });
+    expect(separate.policyFetchesPerPageView).toBeCloseTo(SESSION.policyFetchesPerSession / SESSION.pageViewsPerSession, 9);
+    // What the carried policy saves per million page views: at least a CloudFront request per session.
+    const saved = total(visitCostPerMillionPageViews(separate)) - total(visitCostPerMillionPageViews(carried));
+    expect(saved).toBeGreaterThan((1_000_000 / SESSION.pageViewsPerSession / 1_000_000) * 1.2);
+  });
+});
+
 describe('deadline chain cost model', () => {
   it('charges every hop its SQS requests, invocation, reads and write, and every mail', async () => {
     const { deadlineChainCost, SQS_USD_PER_MILLION_REQUESTS, SES_USD_PER_THOUSAND_EMAILS } = await import('../../scripts/lib/cost-model');
