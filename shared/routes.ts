@@ -593,6 +593,8 @@ export const listDisclosuresRoute = {
   throttle: { rate: 5, burst: 10 },
   uses: { tables: { disclosures: ['Query'], audit: AUDIT } },
   request: { query: DisclosureQuery },
+  // Writes only the `viewed` entry of a look at one member's disclosures.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const getAuditRoute = {
