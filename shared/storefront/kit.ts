@@ -366,7 +366,11 @@ function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
     writeQueue([]);
   } else if (c.analytics) {
     for (const event of held.splice(0)) track(event);
-    scheduleFlush();
+    // Answered after the tab was hidden or left (the answer came back meanwhile): this may be its
+    // last moment, so what is held goes now, as at a hide; otherwise it waits for the batch.
+    if (left && !(staysOnSite && storageWorks)) {
+      if (!defer()) flush();
+    } else scheduleFlush();
   } else {
     held.length = 0;
     writeQueue([]);

@@ -523,6 +523,28 @@ describe('storefront kit in Chromium', () => {
     expect(beaconsOf(visitorId).map((b) => b.types)).toEqual([['pageview'], ['search', 'leave']]);
   });
 
+  it('sends at once what is held when the consent answer comes back after the tab was hidden, since the tab may never be shown again', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(withoutFetchLater);
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    let stored: Promise<void> | undefined;
+    // The visitor accepts and switches away before the API's answer reaches the kit.
+    await page.route('**/v1/consents', async (route) => {
+      const answer = await route.fetch();
+      stored = nextBeaconHandled(JSON.parse(route.request().postData() ?? '{}').visitorId);
+      await setVisibility(page, 'hidden');
+      await route.fulfill({ response: answer });
+    });
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    await choiceInForce(page);
+    // Sent while applying the answer, not left for a timer the hidden tab may never reach.
+    expect(await visitSends(page)).toBe(1);
+    await stored;
+    expect(beaconsOf(await visitorIdOf(context)).map((b) => b.types)).toEqual([['pageview']]);
+  });
+
   it('sends a batch once it holds FLUSH_AT events, and a smaller one after the bounded delay, while the page stays open', async () => {
     const context = await newContext({ locale: 'th-TH' });
     await context.addInitScript(countVisitSends);
