@@ -19,6 +19,12 @@ import { CATEGORIES } from '../domain/categories';
 export const isoDateTime = (params?: $ZodISODateTimeParams) => _isoDateTime(z.ZodMiniISODateTime, params);
 export const isoDate = (params?: $ZodISODateParams) => _isoDate(z.ZodMiniISODate, params);
 
+/**
+ * An e-mail address: the pattern zod's `z.email()` checks by default, named here so that the request
+ * schemas and the configuration (shared/config.ts, which checks its settings without zod) hold one rule.
+ */
+export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+
 /** Visitor ids are cookie values the storefront generates: 8-128 letters, digits, '-' and '_'. */
 /** A visitor id: 8-128 letters, digits, - or _. */
 export const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;

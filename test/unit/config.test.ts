@@ -37,7 +37,8 @@ describe('runtime configuration', () => {
     expect(() => parseRuntimeConfig({ ...stageEnv(), LINK_DAYS: '0' })).toThrow(/LINK_DAYS must be a positive integer/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: '2,,1' })).toThrow(/REMIND_DAYS_BEFORE must be a comma-separated list/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), POLICY_CACHE_SECONDS: '-1' })).toThrow(/POLICY_CACHE_SECONDS must be a whole number/);
-    expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE must be one of none, cloudfront, maxmind \(got "guess"\)/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), DPO_ADDRESS: 'dpo@localhost' })).toThrow(/DPO_ADDRESS must be an email address/);
   });
 
   it('answers every whole-number setting as a number and the reminder days as a list of numbers', () => {

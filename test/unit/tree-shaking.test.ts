@@ -66,6 +66,15 @@ describe('tree shaking', () => {
     expect(bytesOf('node_modules/zod/')).toBe(0);
   });
 
+  it.each(['process-jobs', 'sweep-chains'])(
+    'keeps zod out of the deadline worker %s, which checks its configuration and its queue\u2019s jobs without it',
+    async (name) => {
+      const { bytesOf } = await bundleBytes(`export { handler } from './functions/deadlines/${name}';`);
+      expect(bytesOf('shared/config.ts')).toBeGreaterThan(0);
+      expect(bytesOf('node_modules/zod/')).toBe(0);
+    },
+  );
+
   it('gives the request form the viewer\u2019s address without the ASN database reader', async () => {
     const { bytesOf } = await bundleBytes("export { handler } from './functions/requests/submit-request';");
     expect(bytesOf('shared/adapters/viewer-address.ts')).toBeGreaterThan(0);
