@@ -6,6 +6,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deadlineDeps } from '../../shared/adapters/wiring/deadlines';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
+import { tellSubject } from '../../shared/domain/breach-notices';
 import { processJob, type DeadlineDeps } from '../../shared/domain/deadline-service';
 import { processRegisterJob, type RegisterDeps } from '../../shared/domain/register-service';
 import { log } from '../../shared/log';
@@ -44,4 +45,4 @@ export const makeHandler =
     return { batchItemFailures };
   };
 
-export const handler = makeHandler(deadlineDeps(), registerDeps());
+export const handler = makeHandler(deadlineDeps(), registerDeps({ tellSubject }));

@@ -7,6 +7,7 @@
  */
 import { chainDeps, owedEffectDeps } from '../../shared/adapters/wiring/deadlines';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
+import { tellSubject } from '../../shared/domain/breach-notices';
 import { subscriptionDeps } from '../../shared/adapters/wiring/subscriptions';
 import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
 import { sweepRegisters } from '../../shared/domain/register-service';
@@ -16,7 +17,7 @@ import { log } from '../../shared/log';
 
 const deps = chainDeps();
 const effects = owedEffectDeps();
-const registers = registerDeps();
+const registers = registerDeps({ tellSubject });
 const subscriptions = subscriptionDeps();
 
 export const handler = async () => {

@@ -3,6 +3,7 @@
  * contract as the DynamoDB adapter (version-conditional writes), members, and an alarm topic that
  * records what it was given, beside the deadline simulation's clock, queue, chains and mailer.
  */
+import { tellSubject } from '../../shared/domain/breach-notices';
 import type { RegisterDeps } from '../../shared/domain/register-service';
 import { ConflictError } from '../../shared/domain/errors';
 import type { Member } from '../../shared/domain/members';
@@ -72,6 +73,7 @@ export function registerSimulation(start = new Date('2026-11-25T03:00:00.000Z'))
       findByEmail: async (email) => [...members.values()].find((m) => m.email === email),
     },
     clock,
+    tellSubject,
     settings: {
       dpoAddress: 'dpo@shop.example.com',
       shopName: 'Example Shop',

@@ -75,6 +75,15 @@ describe('tree shaking', () => {
     },
   );
 
+  it.each([
+    ['dpo/record-breach', false],
+    ['dpo/record-processor', false],
+    ['dpo/decide-breach-notice', true],
+  ])('bundles the breach notice to the people affected into %s only where it can be owed and sent (%s)', async (entry, carries) => {
+    const { text } = await bundleBytes(`export { handler } from './functions/${entry}';`);
+    expect(text.includes('A personal-data breach concerning your data')).toBe(carries);
+  });
+
   it('gives the request form the viewer\u2019s address without the ASN database reader', async () => {
     const { bytesOf } = await bundleBytes("export { handler } from './functions/requests/submit-request';");
     expect(bytesOf('shared/adapters/viewer-address.ts')).toBeGreaterThan(0);

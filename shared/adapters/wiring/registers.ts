@@ -15,9 +15,10 @@ export const registerStore = () => new DynamoRegisterStore(documentClient(), tab
 /**
  * Everything the register use cases may need. Ports a function was not granted (the queue, the alarm
  * topic, the members table, SES) are built on first use, so a route that never uses them needs
- * neither their environment nor their permissions.
+ * neither their environment nor their permissions. A function that may tell a breach's subjects
+ * passes `tellSubject` (shared/domain/breach-notices.ts); the others then do not bundle that mail.
  */
-export function registerDeps(): RegisterDeps {
+export function registerDeps(performers: Pick<RegisterDeps, 'tellSubject'> = {}): RegisterDeps {
   const config = runtimeConfig();
   const lazy = <T>(make: () => T) => {
     let value: T | undefined;
@@ -47,6 +48,7 @@ export function registerDeps(): RegisterDeps {
       return audit();
     },
     clock: systemClock,
+    ...performers,
     settings: {
       dpoAddress: config.DPO_ADDRESS,
       shopName: config.SHOP_NAME,
