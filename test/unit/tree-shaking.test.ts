@@ -84,6 +84,15 @@ describe('tree shaking', () => {
     expect(text.includes('A personal-data breach concerning your data')).toBe(carries);
   });
 
+  it.each([
+    ['fulfilment/confirm-fulfilment', false],
+    ['admin/override-fulfilment', false],
+    ['requests/confirm-request', true],
+  ])('bundles the suppression of a request\u2019s address and its notice into %s only where it can be owed (%s)', async (entry, carries) => {
+    const { text } = await bundleBytes(`export { handler } from './functions/${entry}';`);
+    expect(text.includes('You have been unsubscribed from newsletters and promotions')).toBe(carries);
+  });
+
   it('gives the request form the viewer\u2019s address without the ASN database reader', async () => {
     const { bytesOf } = await bundleBytes("export { handler } from './functions/requests/submit-request';");
     expect(bytesOf('shared/adapters/viewer-address.ts')).toBeGreaterThan(0);

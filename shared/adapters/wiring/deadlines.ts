@@ -1,6 +1,7 @@
 /** Deadline chains on SQS: starting and sweeping them, and the worker that reminds, escalates and enforces. */
 import { requireEnv, runtimeConfig, tableName } from '../../config';
 import { startChain } from '../../domain/deadline-service';
+import { suppressEffect } from '../../domain/suppress-effect';
 import type { DeadlineSettings } from '../../domain/deadlines';
 import type { DataRequest } from '../../domain/requests';
 import { QUEUES } from '../../resources';
@@ -54,7 +55,7 @@ export const chainStarter = () => {
 
 /**
  * What finishing owed effects needs (the sweep): any of them may be a mail, an audit entry, a chain
- * start or a suppression. The suppression list is built on first use.
+ * start, an event or a suppression. The suppression list is built on first use.
  */
 export const owedEffectDeps = () => {
   let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
@@ -66,10 +67,7 @@ export const owedEffectDeps = () => {
     events: eventPublisher(),
     clock: systemClock,
     startChain: (request: DataRequest) => startChain(chains, request),
-    get subscriptions() {
-      subscriptions ??= subscriptionDeps();
-      return subscriptions;
-    },
+    applySuppression: suppressEffect(() => (subscriptions ??= subscriptionDeps())),
     settings: { deadlines: deadlineSettings(), unconfirmedExpiryDays: runtimeConfig().UNCONFIRMED_EXPIRY_DAYS },
   };
 };
