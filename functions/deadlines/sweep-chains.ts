@@ -8,7 +8,7 @@
 import { chainDeps, owedEffectDeps } from '../../shared/adapters/wiring/deadlines';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { tellSubject } from '../../shared/domain/breach-notices';
-import { subscriptionDeps } from '../../shared/adapters/wiring/subscriptions';
+import { noticeDeps } from '../../shared/adapters/wiring/subscriptions';
 import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
 import { sweepRegisters } from '../../shared/domain/register-service';
 import { sweepOwedEffects } from '../../shared/domain/request-effects';
@@ -18,7 +18,7 @@ import { log } from '../../shared/log';
 const deps = chainDeps();
 const effects = owedEffectDeps();
 const registers = registerDeps({ tellSubject });
-const subscriptions = subscriptionDeps();
+const subscriptions = noticeDeps();
 
 export const handler = async () => {
   // Owed effects first: a chain start still owed is finished here rather than restarted twice.

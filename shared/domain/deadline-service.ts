@@ -23,7 +23,8 @@ export interface DeadlineDeps {
   audit: AuditLog;
   mailer: Mailer;
   clock: Clock;
-  subscriptions: SubscriptionDeps;
+  /** The suppression list and the words of its notice (enforcing an unsubscribe): no key needed. */
+  subscriptions: Pick<SubscriptionDeps, 'subscriptions' | 'settings'>;
   /** The bus of events out (an enforced unsubscribe is announced to the shop's other mailers). */
   events?: EventPublisher;
   settings: {

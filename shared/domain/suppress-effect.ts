@@ -12,7 +12,7 @@ import { subscriberKey, type SubscriptionDeps } from './subscriptions';
 
 /** The performer over a suppression list; `subscriptionsOf` is called on first use, so a list built lazily stays so. */
 export const suppressEffect =
-  (subscriptionsOf: () => SubscriptionDeps): SuppressPerformer =>
+  (subscriptionsOf: () => Pick<SubscriptionDeps, 'subscriptions' | 'settings'>): SuppressPerformer =>
   async (deps, request, effect) => {
     // As `unsubscribe` does, except that the customer's one notice becomes an owed mail instead of
     // a send after the once-only mark: a failed send then stays owed rather than being lost.

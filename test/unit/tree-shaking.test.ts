@@ -67,11 +67,13 @@ describe('tree shaking', () => {
   });
 
   it.each(['process-jobs', 'sweep-chains'])(
-    'keeps zod out of the deadline worker %s, which checks its configuration and its queue\u2019s jobs without it',
+    'keeps zod and the secret reader out of the deadline worker %s: it checks its configuration and its queue\u2019s jobs without zod and reads no key',
     async (name) => {
       const { bytesOf } = await bundleBytes(`export { handler } from './functions/deadlines/${name}';`);
       expect(bytesOf('shared/config.ts')).toBeGreaterThan(0);
       expect(bytesOf('node_modules/zod/')).toBe(0);
+      // Granted no secret: suppressing an address and sending its notice need no key.
+      expect(bytesOf('node_modules/@aws-sdk/client-secrets-manager/')).toBe(0);
     },
   );
 

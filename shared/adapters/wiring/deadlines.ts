@@ -10,7 +10,7 @@ import { DynamoChainStore, SqsScheduler } from '../deadline-queue';
 import { documentClient } from '../dynamodb';
 import { auditLog, eventPublisher, mailer } from './common';
 import { requestStore } from './request-store';
-import { subscriptionDeps } from './subscriptions';
+import { noticeDeps } from './subscriptions';
 
 export const deadlineSettings = (): DeadlineSettings => ({
   requestDueDays: runtimeConfig().REQUEST_DUE_DAYS,
@@ -33,7 +33,7 @@ export const chainDeps = () => ({
 });
 
 export const deadlineDeps = () => {
-  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  let subscriptions: ReturnType<typeof noticeDeps> | undefined;
   return {
     ...chainDeps(),
     audit: auditLog(),
@@ -41,7 +41,7 @@ export const deadlineDeps = () => {
     events: eventPublisher(),
     // Only enforcing an unsubscribe touches the suppression list: built on first use.
     get subscriptions() {
-      subscriptions ??= subscriptionDeps();
+      subscriptions ??= noticeDeps();
       return subscriptions;
     },
   };
@@ -58,7 +58,7 @@ export const chainStarter = () => {
  * start, an event or a suppression. The suppression list is built on first use.
  */
 export const owedEffectDeps = () => {
-  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  let subscriptions: ReturnType<typeof noticeDeps> | undefined;
   const chains = chainDeps();
   return {
     requests: chains.requests,
@@ -67,7 +67,7 @@ export const owedEffectDeps = () => {
     events: eventPublisher(),
     clock: systemClock,
     startChain: (request: DataRequest) => startChain(chains, request),
-    applySuppression: suppressEffect(() => (subscriptions ??= subscriptionDeps())),
+    applySuppression: suppressEffect(() => (subscriptions ??= noticeDeps())),
     settings: { deadlines: deadlineSettings(), unconfirmedExpiryDays: runtimeConfig().UNCONFIRMED_EXPIRY_DAYS },
   };
 };
