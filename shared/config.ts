@@ -31,38 +31,23 @@ export const RUNTIME_DEFAULTS = {
 } as const;
 
 /**
- * Every setting is text checked by a regular expression or a list of allowed values, and whole
- * numbers are turned into numbers after the check (withDefaults). A zod schema of the same rules
- * put ~17 KB of zod into every function, also into workers that check no other input with zod.
- * At most 15 digits, so every value is a safe integer.
+ * Every setting is text checked by a regular expression or a list of allowed values; whole numbers
+ * are turned into numbers once checked. A zod schema of the same rules put ~17 KB of zod into every
+ * function, also into workers that check no other input with zod. At most 15 digits, so every
+ * whole number is a safe integer.
  */
 const POSITIVE_INT = /^0*[1-9]\d{0,14}$/;
 const WHOLE_NUMBER = /^0*\d{1,15}$/;
 /** Positive numbers (a digit other than 0 somewhere), comma-separated, spaces allowed around each. */
 const DAYS_LIST = /^\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*(,\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*)*$/;
 
-/** The settings that are whole numbers: checked as text, answered as numbers. */
-const WHOLE_NUMBER_SETTINGS = [
-  'CONSENT_TOKEN_DAYS',
-  'VISIT_RETENTION_DAYS',
-  'DISPUTE_HOLD_DAYS',
-  'MAILS_PER_ADDRESS_PER_DAY',
-  'REQUESTS_PER_SOURCE_PER_DAY',
-  'REQUEST_DUE_DAYS',
-  'UNSUBSCRIBE_DUE_DAYS',
-  'UNCONFIRMED_EXPIRY_DAYS',
-  'POLICY_CACHE_SECONDS',
-  'LINK_DAYS',
-  'EXPORT_LINK_DAYS',
-  'MAX_JOB_DELAY_SECONDS',
-  'STALE_CHAIN_MINUTES',
-] as const;
-type WholeNumberSetting = (typeof WHOLE_NUMBER_SETTINGS)[number];
-
-/** One setting's rule: any text, text matching a pattern, or one of a list; `optional` may be unset. */
+/**
+ * One setting's rule: any text, text matching a pattern (`asNumber`: answered as a number), or one of
+ * a list; `optional` may be unset.
+ */
 type SettingRule = { optional?: true } & (
   | { kind: 'text' }
-  | { kind: 'pattern'; pattern: RegExp; message: string }
+  | { kind: 'pattern'; pattern: RegExp; message: string; asNumber?: true }
   | { kind: 'oneOf'; values: readonly string[] }
 );
 
@@ -75,11 +60,10 @@ const optional = <R extends SettingRule>(rule: R) => ({ ...rule, optional: true 
  * first use, so a bundle that never checks the configuration (the health check) carries none of it.
  */
 function settingRules() {
-  const pattern = (re: RegExp, message: string) => ({ kind: 'pattern', pattern: re, message }) as const;
-  const positiveInt = pattern(POSITIVE_INT, 'must be a positive integer');
-  const nonNegativeInt = pattern(WHOLE_NUMBER, 'must be a whole number');
-  const email = pattern(EMAIL_PATTERN, 'must be an email address');
-  // Unset takes its value from RUNTIME_DEFAULTS (see withDefaults).
+  const positiveInt = { kind: 'pattern', pattern: POSITIVE_INT, message: 'must be a positive integer', asNumber: true } as const;
+  const nonNegativeInt = { kind: 'pattern', pattern: WHOLE_NUMBER, message: 'must be a whole number', asNumber: true } as const;
+  const email = { kind: 'pattern', pattern: EMAIL_PATTERN, message: 'must be an email address' } as const;
+  // Unset takes its value from RUNTIME_DEFAULTS.
   const tuning = optional;
   return {
     STAGE: text,
@@ -104,7 +88,7 @@ function settingRules() {
     REQUESTS_PER_SOURCE_PER_DAY: positiveInt,
     REQUEST_DUE_DAYS: positiveInt,
     UNSUBSCRIBE_DUE_DAYS: positiveInt,
-    REMIND_DAYS_BEFORE: pattern(DAYS_LIST, 'must be a comma-separated list of positive numbers'),
+    REMIND_DAYS_BEFORE: { kind: 'pattern', pattern: DAYS_LIST, message: 'must be a comma-separated list of positive numbers' },
     UNCONFIRMED_EXPIRY_DAYS: positiveInt,
     INBOUND_MAIL_PREFIX: text,
     /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. Unset: none. */
@@ -121,15 +105,18 @@ function settingRules() {
   } satisfies Record<string, SettingRule>;
 }
 type Rules = ReturnType<typeof settingRules>;
-/** The text a rule lets through: one of its values, or any string; undefined when it may be unset. */
-type Checked<R> = (R extends { values: readonly (infer V)[] } ? V : string) | (R extends { optional: true } ? undefined : never);
+/** What a rule lets through: a number, one of its values or any text; undefined when it may be unset. */
+type Checked<R> =
+  | (R extends { asNumber: true } ? number : R extends { values: readonly (infer V)[] } ? V : string)
+  | (R extends { optional: true } ? undefined : never);
 type CheckedEnv = { [K in keyof Rules]: Checked<Rules[K]> };
+type TuningKnob = keyof typeof RUNTIME_DEFAULTS;
 
 export type RuntimeConfig = Omit<
   CheckedEnv,
-  WholeNumberSetting | 'REMIND_DAYS_BEFORE' | 'PARTNERS' | 'CONFIRMING_SYSTEMS' | 'REPORTS_TOP_SEARCH_QUERIES' | 'EDGE_KEY_REQUIRED'
+  TuningKnob | 'REMIND_DAYS_BEFORE' | 'PARTNERS' | 'CONFIRMING_SYSTEMS' | 'REPORTS_TOP_SEARCH_QUERIES' | 'EDGE_KEY_REQUIRED'
 > &
-  Record<WholeNumberSetting, number> & {
+  Record<TuningKnob, number> & {
     REMIND_DAYS_BEFORE: number[];
     PARTNERS: string;
     CONFIRMING_SYSTEMS: string;
@@ -137,21 +124,19 @@ export type RuntimeConfig = Omit<
     EDGE_KEY_REQUIRED: 'true' | 'false';
   };
 
-/** The checked text as the values the code uses: defaults for unset tuning knobs, numbers for numbers. */
+/** The checked settings as the values the code uses: defaults for unset tuning knobs and lists. */
 function withDefaults(env: CheckedEnv): RuntimeConfig {
-  const numbers = Object.fromEntries(
-    // A stage setting is always set (the rules require it); a tuning knob may fall back to its default.
-    WHOLE_NUMBER_SETTINGS.map((name) => [name, Number(env[name] ?? RUNTIME_DEFAULTS[name as keyof typeof RUNTIME_DEFAULTS])]),
-  ) as Record<WholeNumberSetting, number>;
+  // A stage setting is always set (the rules require it); an unset tuning knob is absent from `env`
+  // (never undefined), so its default stays.
   return {
+    ...RUNTIME_DEFAULTS,
     ...env,
-    ...numbers,
     REMIND_DAYS_BEFORE: env.REMIND_DAYS_BEFORE.split(',').map((days) => Number(days.trim())),
     PARTNERS: env.PARTNERS ?? '[]',
     CONFIRMING_SYSTEMS: env.CONFIRMING_SYSTEMS ?? '[]',
     REPORTS_TOP_SEARCH_QUERIES: env.REPORTS_TOP_SEARCH_QUERIES === 'true',
     EDGE_KEY_REQUIRED: env.EDGE_KEY_REQUIRED ?? 'false',
-  };
+  } as RuntimeConfig;
 }
 
 /** What is wrong with a set value under its rule, or undefined when it passes. */
@@ -168,7 +153,7 @@ function problemWith(rule: SettingRule, value: string): string | undefined {
 
 /** Checks an environment; every problem is named by its variable, so one failed cold start tells all. */
 export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
-  const checked: Record<string, string> = {};
+  const checked: Record<string, string | number> = {};
   const problems: string[] = [];
   for (const [name, rule] of Object.entries(settingRules()) as [string, SettingRule][]) {
     const value = env[name];
@@ -179,7 +164,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     }
     const problem = problemWith(rule, value);
     if (problem) problems.push(`${name} ${problem} (got "${value}")`);
-    else checked[name] = value;
+    else checked[name] = rule.kind === 'pattern' && rule.asNumber ? Number(value) : value;
   }
   if (problems.length) throw new ConfigError(`The function's environment is invalid: ${problems.join('; ')}`);
   return withDefaults(checked as CheckedEnv);

@@ -8,7 +8,7 @@ import { deadlineDeps } from '../../shared/adapters/wiring/deadlines';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { tellSubject } from '../../shared/domain/breach-notices';
 import { processJob, type DeadlineDeps } from '../../shared/domain/deadline-service';
-import { processRegisterJob, type RegisterDeps } from '../../shared/domain/register-service';
+import { processRegisterJob, startRegisterChain, type RegisterDeps } from '../../shared/domain/register-service';
 import { log } from '../../shared/log';
 import { deadlineJobOf, registerJobOf } from '../../shared/schemas/deadline-jobs';
 
@@ -45,4 +45,4 @@ export const makeHandler =
     return { batchItemFailures };
   };
 
-export const handler = makeHandler(deadlineDeps(), registerDeps({ tellSubject }));
+export const handler = makeHandler(deadlineDeps(), registerDeps({ tellSubject, startChain: startRegisterChain }));

@@ -10,14 +10,14 @@ import { registerDeps } from '../../shared/adapters/wiring/registers';
 import { tellSubject } from '../../shared/domain/breach-notices';
 import { noticeDeps } from '../../shared/adapters/wiring/subscriptions';
 import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
-import { sweepRegisters } from '../../shared/domain/register-service';
+import { startRegisterChain, sweepRegisters } from '../../shared/domain/register-service';
 import { sweepOwedEffects } from '../../shared/domain/request-effects';
 import { sendOwedNotices } from '../../shared/domain/subscriptions';
 import { log } from '../../shared/log';
 
 const deps = chainDeps();
 const effects = owedEffectDeps();
-const registers = registerDeps({ tellSubject });
+const registers = registerDeps({ tellSubject, startChain: startRegisterChain });
 const subscriptions = noticeDeps();
 
 export const handler = async () => {

@@ -46,6 +46,11 @@ export interface RegisterDeps {
    * a `notice` can be owed and sent; elsewhere such an effect stays owed for a function that has it.
    */
   tellSubject?: (deps: RegisterDeps, breach: Breach, memberId: string) => Promise<(entry: Breach) => Partial<Breach>>;
+  /**
+   * Starts an entry's deadline chain (`startRegisterChain`). Passed only where the deadlines queue is
+   * granted (recording entries, the deadline worker, the sweep); elsewhere a chain effect stays owed.
+   */
+  startChain?: typeof startRegisterChain;
   settings: {
     /** Where the DPO's reminders go. */
     dpoAddress: string;
@@ -126,7 +131,8 @@ async function perform<K extends RegisterKind>(deps: RegisterDeps, kind: K, entr
       await deps.audit.append(effect.entry);
       return undefined;
     case 'chain':
-      await startRegisterChain(deps, kind, entry);
+      if (!deps.startChain) throw new Error('chain effect owed where no deadlines queue is wired');
+      await deps.startChain(deps, kind, entry);
       return undefined;
     case 'notice':
       if (!deps.tellSubject) throw new Error('notice effect owed where no breach notices are wired');

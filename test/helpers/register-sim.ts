@@ -4,7 +4,7 @@
  * records what it was given, beside the deadline simulation's clock, queue, chains and mailer.
  */
 import { tellSubject } from '../../shared/domain/breach-notices';
-import type { RegisterDeps } from '../../shared/domain/register-service';
+import { startRegisterChain, type RegisterDeps } from '../../shared/domain/register-service';
 import { ConflictError } from '../../shared/domain/errors';
 import type { Member } from '../../shared/domain/members';
 import type { RegisterJob, RegisterStore } from '../../shared/domain/ports';
@@ -74,6 +74,7 @@ export function registerSimulation(start = new Date('2026-11-25T03:00:00.000Z'))
     },
     clock,
     tellSubject,
+    startChain: startRegisterChain,
     settings: {
       dpoAddress: 'dpo@shop.example.com',
       shopName: 'Example Shop',

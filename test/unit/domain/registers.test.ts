@@ -117,6 +117,18 @@ describe('breach deadline chain', () => {
     expect((await sim.registers.get('breach', breach.id))!.overdue).toBe(true);
   });
 
+  it('leaves the chain start owed where no deadlines queue is wired, and the sweep starts it', async () => {
+    const sim = registerSimulation();
+    const { startChain: _wired, ...withoutQueue } = sim.deps;
+    const breach = await recordBreach(withoutQueue, breachInput('2026-11-25T02:00:00Z'), 'dpo');
+    expect(breach.owed?.map((o) => o.id)).toEqual(['chain:start']);
+    expect(sim.scheduler.queue).toHaveLength(0);
+    await sweepRegisters(sim.deps);
+    expect((await sim.registers.get('breach', breach.id))!.owed).toBeUndefined();
+    await runChain(sim);
+    expect((await sim.registers.get('breach', breach.id))!.overdue).toBe(true);
+  });
+
   it('refuses a learned-at in the future', async () => {
     const sim = registerSimulation();
     await expect(recordBreach(sim.deps, breachInput('2026-11-26T03:00:00Z'), 'dpo')).rejects.toBeInstanceOf(InvalidInputError);
