@@ -42,17 +42,20 @@ const WHOLE_NUMBER = /^0*\d{1,15}$/;
 const DAYS_LIST = /^\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*(,\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*)*$/;
 
 /**
- * One setting's rule: any text, text matching a pattern (`asNumber`: answered as a number), or one of
- * a list; `optional` may be unset.
+ * One setting's rule: any text (no pattern, no values), text matching a pattern (`asNumber`: answered
+ * as a number), or one of a list of values; `optional` may be unset.
  */
-type SettingRule = { optional?: true } & (
-  | { kind: 'text' }
-  | { kind: 'pattern'; pattern: RegExp; message: string; asNumber?: true }
-  | { kind: 'oneOf'; values: readonly string[] }
-);
+interface SettingRule {
+  pattern?: RegExp;
+  /** What the value must be, when it does not match `pattern`. */
+  message?: string;
+  asNumber?: true;
+  values?: readonly string[];
+  optional?: true;
+}
 
-const text = { kind: 'text' } as const;
-const oneOf = <const V extends readonly string[]>(...values: V) => ({ kind: 'oneOf', values }) as const;
+const text = {} as const;
+const oneOf = <const V extends readonly string[]>(...values: V) => ({ values }) as const;
 const optional = <R extends SettingRule>(rule: R) => ({ ...rule, optional: true }) as const;
 
 /**
@@ -60,9 +63,9 @@ const optional = <R extends SettingRule>(rule: R) => ({ ...rule, optional: true 
  * first use, so a bundle that never checks the configuration (the health check) carries none of it.
  */
 function settingRules() {
-  const positiveInt = { kind: 'pattern', pattern: POSITIVE_INT, message: 'must be a positive integer', asNumber: true } as const;
-  const nonNegativeInt = { kind: 'pattern', pattern: WHOLE_NUMBER, message: 'must be a whole number', asNumber: true } as const;
-  const email = { kind: 'pattern', pattern: EMAIL_PATTERN, message: 'must be an email address' } as const;
+  const positiveInt = { pattern: POSITIVE_INT, message: 'must be a positive integer', asNumber: true } as const;
+  const nonNegativeInt = { pattern: WHOLE_NUMBER, message: 'must be a whole number', asNumber: true } as const;
+  const email = { pattern: EMAIL_PATTERN, message: 'must be an email address' } as const;
   // Unset takes its value from RUNTIME_DEFAULTS.
   const tuning = optional;
   return {
@@ -88,7 +91,7 @@ function settingRules() {
     REQUESTS_PER_SOURCE_PER_DAY: positiveInt,
     REQUEST_DUE_DAYS: positiveInt,
     UNSUBSCRIBE_DUE_DAYS: positiveInt,
-    REMIND_DAYS_BEFORE: { kind: 'pattern', pattern: DAYS_LIST, message: 'must be a comma-separated list of positive numbers' },
+    REMIND_DAYS_BEFORE: { pattern: DAYS_LIST, message: 'must be a comma-separated list of positive numbers' },
     UNCONFIRMED_EXPIRY_DAYS: positiveInt,
     INBOUND_MAIL_PREFIX: text,
     /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. Unset: none. */
@@ -141,14 +144,9 @@ function withDefaults(env: CheckedEnv): RuntimeConfig {
 
 /** What is wrong with a set value under its rule, or undefined when it passes. */
 function problemWith(rule: SettingRule, value: string): string | undefined {
-  switch (rule.kind) {
-    case 'text':
-      return undefined;
-    case 'pattern':
-      return rule.pattern.test(value) ? undefined : rule.message;
-    case 'oneOf':
-      return rule.values.includes(value) ? undefined : `must be one of ${rule.values.join(', ')}`;
-  }
+  if (rule.values && !rule.values.includes(value)) return `must be one of ${rule.values.join(', ')}`;
+  if (rule.pattern && !rule.pattern.test(value)) return rule.message;
+  return undefined;
 }
 
 /** Checks an environment; every problem is named by its variable, so one failed cold start tells all. */
@@ -164,7 +162,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>): Run
     }
     const problem = problemWith(rule, value);
     if (problem) problems.push(`${name} ${problem} (got "${value}")`);
-    else checked[name] = rule.kind === 'pattern' && rule.asNumber ? Number(value) : value;
+    else checked[name] = rule.asNumber ? Number(value) : value;
   }
   if (problems.length) throw new ConfigError(`The function's environment is invalid: ${problems.join('; ')}`);
   return withDefaults(checked as CheckedEnv);

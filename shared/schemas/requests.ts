@@ -9,9 +9,9 @@ import { REQUEST_TYPES } from '../domain/request-types';
 import { QUEUE_VIEWS } from '../domain/request-queue';
 import { CHANNELS, REQUEST_OUTCOMES } from '../domain/requests';
 import { CONFIRMED_ACTIONS } from '../domain/fulfilment';
-import { EMAIL_PATTERN, IsoDateTime, MemberId, PartnerId } from './common';
+import { IsoDateTime, MemberId, PartnerId } from './common';
 
-export const Email = /* @__PURE__ */ (() => z.email({ pattern: EMAIL_PATTERN, error: 'must be an e-mail address' }).check(z.maxLength(254)))();
+export const Email = /* @__PURE__ */ (() => z.email({ error: 'must be an e-mail address' }).check(z.maxLength(254)))();
 export const Locale = /* @__PURE__ */ (() => z.enum(LOCALES))();
 export const RequestType = /* @__PURE__ */ (() => z.enum(REQUEST_TYPES))();
 export const RequestId = /* @__PURE__ */ (() => z.string().check(z.regex(/^R-[A-Z2-9]{10}$/, 'must be a request reference like R-ABCDEFGH23')))();

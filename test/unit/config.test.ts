@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
+import { regexes } from 'zod/mini';
 import { ConfigError, parseRuntimeConfig, RUNTIME_DEFAULTS } from '../../shared/config';
+import { EMAIL_PATTERN } from '../../shared/schemas/common';
 
 const settings = stageFromCdkJson('local');
 const stageEnv = () => commonEnvironment(settings);
@@ -26,6 +28,11 @@ describe('runtime configuration', () => {
     const { CONSENT_TOKEN_DAYS: _a, REMIND_DAYS_BEFORE: _b, ...env } = stageEnv();
     expect(() => parseRuntimeConfig(env)).toThrow(ConfigError);
     expect(() => parseRuntimeConfig(env)).toThrow(/CONSENT_TOKEN_DAYS is not set; REMIND_DAYS_BEFORE is not set/);
+  });
+
+  it('checks addresses by the same pattern as the request schemas (zod\u2019s z.email())', () => {
+    expect(EMAIL_PATTERN.source).toBe(regexes.email.source);
+    expect(EMAIL_PATTERN.flags).toBe(regexes.email.flags);
   });
 
   it('treats an empty variable as unset', () => {
