@@ -12,6 +12,7 @@ import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { sentMail } from '../../scripts/lib/outbox';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
+import { tellSubject } from '../../shared/domain/breach-notices';
 import type { RegisterJob } from '../../shared/domain/ports';
 import { processRegisterJob, startRegisterChain } from '../../shared/domain/register-service';
 import { ALARM_TOPIC, QUEUES } from '../../shared/resources';
@@ -59,7 +60,7 @@ describe('breach register over HTTP', () => {
     // A clock the test moves and one-second hops: the 72-hour chain passes in a few real seconds.
     // Restarting the chain here replaces the one the route started (its jobs are then dropped).
     let now = new Date();
-    const deps = { ...registerDeps(), clock: { now: () => now } };
+    const deps = { ...registerDeps({ tellSubject, startChain: startRegisterChain }), clock: { now: () => now } };
     deps.settings = { ...deps.settings, maxDelaySeconds: 1 };
     expect(await startRegisterChain(deps, 'breach', (await deps.registers.get('breach', id))!)).toBe(true);
     const url = process.env[QUEUES.deadlines.envVar]!;
