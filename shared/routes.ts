@@ -32,7 +32,16 @@ import {
   TokenQuery,
 } from './schemas/requests';
 import { SessionInput, SignInLinkInput, SubscriptionSwitchInput } from './schemas/privacy-center';
-import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
+import {
+  BreachAssessmentInput,
+  BreachInput,
+  BreachPath,
+  PdpcOutcomeInput,
+  ProcessingRecordQuery,
+  ProcessorInput,
+  ProcessorPath,
+  SubjectNoticeInput,
+} from './schemas/registers';
 import { ReportPath, ReportQuery } from './schemas/reports';
 import { AssignInput, CommentInput, CompletionPreviewInput, MemberLookupQuery, MemberViewQuery, ReclassifyInput } from './schemas/staff';
 
@@ -867,6 +876,19 @@ export const getBreachRoute = {
   request: { path: BreachPath },
 } satisfies RouteDef;
 
+export const reassessBreachRoute = {
+  id: 'reassessBreach',
+  method: 'PUT',
+  path: '/v1/admin/breaches/{id}/assessment',
+  handler: 'dpo/reassess-breach',
+  auth: 'dpo',
+  summary: 'Correct a breach\u2019s assessment (what happened, data categories, people affected, risk); the history keeps what changed (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: BreachPath, body: BreachAssessmentInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
 export const recordPdpcNotificationRoute = {
   id: 'recordPdpcNotification',
   method: 'POST',
@@ -1030,6 +1052,7 @@ export const ROUTES: RouteDef[] = [
   recordBreachRoute,
   listBreachesRoute,
   getBreachRoute,
+  reassessBreachRoute,
   recordPdpcNotificationRoute,
   decideBreachNoticeRoute,
   getProcessingRecordRoute,

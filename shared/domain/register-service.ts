@@ -368,6 +368,26 @@ export async function recordBreach(deps: RegisterDeps, input: BreachInput, actor
   return (await settleRegisterOwed(deps, 'breach', breach)).entry;
 }
 
+/**
+ * The DPO's corrected assessment of a breach (what happened, the data, how many, the risk): the
+ * fields are replaced and the history and the audit trail keep what changed. Nothing changed records
+ * nothing. The 72-hour clock is not moved: it runs from when the shop learned of the breach.
+ */
+export async function reassessBreach(deps: RegisterDeps, id: string, input: Omit<BreachInput, 'learnedAt'>, actor: string): Promise<Breach> {
+  const now = deps.clock.now().toISOString();
+  const current = await entryOrThrow(deps, 'breach', id);
+  const updated = await mutate(deps, 'breach', current, (e) => {
+    const changes = Object.fromEntries(
+      (Object.keys(input) as (keyof typeof input)[]).filter((k) => JSON.stringify(e[k]) !== JSON.stringify(input[k])).map((k) => [k, input[k]]),
+    );
+    if (!Object.keys(changes).length) return undefined;
+    return withRegisterEvent(e, { ...input }, { at: now, by: actor, event: 'reassessed', changes }, [
+      audit('breach', id, actor, 'breach.reassessed', { fields: Object.keys(changes) }),
+    ]);
+  });
+  return (await settleRegisterOwed(deps, 'breach', updated)).entry;
+}
+
 /** Records the notification to the PDPC (date, reference), or why none is required; closes the chain. */
 export async function recordPdpcOutcome(deps: RegisterDeps, id: string, input: PdpcOutcome, actor: string): Promise<Breach> {
   const now = deps.clock.now();

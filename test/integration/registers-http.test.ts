@@ -138,6 +138,18 @@ describe('breach register over HTTP', () => {
     expect((await dpo('POST', '/v1/admin/breaches/B-ABCDEFGH23/pdpc-notification', { reference: 'x' })).status).toBe(400);
     expect((await dpo('DELETE', '/v1/admin/breaches/B-ABCDEFGH23')).status).toBeGreaterThanOrEqual(404);
   });
+
+  it('corrects a breach\u2019s assessment over HTTP, keeping the deadline and what changed; refuses bad input and other staff', async () => {
+    const { id, notifyBy } = (await dpo('POST', '/v1/admin/breaches', breachBody(new Date().toISOString()))).body;
+    const { learnedAt: _learned, ...assessment } = breachBody(new Date().toISOString());
+    const corrected = await dpo('PUT', `/v1/admin/breaches/${id}/assessment`, { ...assessment, approxAffected: 900 });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ approxAffected: 900, notifyBy });
+    expect(corrected.body.history.at(-1)).toMatchObject({ event: 'reassessed', changes: { approxAffected: 900 } });
+    expect((await dpo('PUT', `/v1/admin/breaches/${id}/assessment`, { ...assessment, learnedAt: new Date().toISOString() })).status).toBe(400);
+    expect((await dpo('PUT', '/v1/admin/breaches/B-ABCDEFGH23/assessment', assessment)).status).toBe(404);
+    expect((await asStaff(call, 'staff')('PUT', `/v1/admin/breaches/${id}/assessment`, assessment)).status).toBe(403);
+  });
 });
 
 describe('who may see the registers', () => {

@@ -8,7 +8,7 @@
 import { useState } from 'preact/hooks';
 import type { Breach } from '../../domain/registers';
 import { DATA_CATEGORY_KEYS, type DataCategory } from '../../processing';
-import { BreachInput, PdpcOutcomeInput, SubjectNoticeInput } from '../../schemas/registers';
+import { BreachAssessmentInput, BreachInput, PdpcOutcomeInput, SubjectNoticeInput } from '../../schemas/registers';
 import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { dateTime } from '../format';
@@ -27,18 +27,57 @@ function BreachStatus({ breach }: { breach: Breach }) {
   return <span class={hours <= 24 ? 'soon' : ''}>{w('hoursLeft', { n: hours })}</span>;
 }
 
-function CategoryChoices({ name }: { name: string }) {
+function CategoryChoices({ name, checked = [] }: { name: string; checked?: readonly DataCategory[] }) {
   const { w, category } = useRegisterWords();
   return (
     <fieldset>
       <legend>{w('categories')}</legend>
       {DATA_CATEGORY_KEYS.map((c) => (
         <label key={c}>
-          <input type="checkbox" name={name} value={c} /> {category(c)}
+          <input type="checkbox" name={name} value={c} defaultChecked={checked.includes(c)} /> {category(c)}
         </label>
       ))}
     </fieldset>
   );
+}
+
+/** What happened, the data, how many and the risk: recorded with a breach, and corrected later on its page. */
+function AssessmentFields({ current }: { current?: Breach }) {
+  const { w } = useRegisterWords();
+  return (
+    <>
+      <Field label={w('summary')} id="summary">
+        <textarea id="summary" name="summary" rows={3} required maxLength={4000} defaultValue={current?.summary} />
+      </Field>
+      <CategoryChoices name="categories" checked={current?.categories} />
+      <Field label={w('approxAffected')} id="approxAffected">
+        <input id="approxAffected" name="approxAffected" type="number" min={0} required defaultValue={current ? String(current.approxAffected) : undefined} />
+      </Field>
+      <fieldset>
+        <legend>{w('risk')}</legend>
+        {RISKS.map((r) => (
+          <label key={r}>
+            <input type="radio" name="risk" value={r} required defaultChecked={current?.risk === r} /> {w(`risk_${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      <Field label={w('riskAssessment')} id="riskAssessment">
+        <textarea id="riskAssessment" name="riskAssessment" rows={3} required maxLength={4000} defaultValue={current?.riskAssessment} />
+      </Field>
+    </>
+  );
+}
+
+/** The assessment fields of a submitted form, as the API takes them. */
+function assessmentOf(data: FormData) {
+  const text = (n: string) => String(data.get(n) ?? '').trim();
+  return {
+    summary: text('summary'),
+    categories: data.getAll('categories').map(String) as DataCategory[],
+    approxAffected: Number(text('approxAffected')),
+    risk: text('risk'),
+    riskAssessment: text('riskAssessment'),
+  };
 }
 
 export function BreachesPage() {
@@ -54,14 +93,7 @@ export function BreachesPage() {
     const data = new FormData(form);
     const text = (n: string) => String(data.get(n) ?? '').trim();
     setSaved(undefined);
-    const checked = BreachInput.safeParse({
-      learnedAt: bangkokInstant(text('learnedAt')),
-      summary: text('summary'),
-      categories: data.getAll('categories').map(String) as DataCategory[],
-      approxAffected: Number(text('approxAffected')),
-      risk: text('risk'),
-      riskAssessment: text('riskAssessment'),
-    });
+    const checked = BreachInput.safeParse({ learnedAt: bangkokInstant(text('learnedAt')), ...assessmentOf(data) });
     if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
     try {
       const breach = await api.call<Breach>('POST', '/v1/admin/breaches', { body: checked.data });
@@ -82,24 +114,7 @@ export function BreachesPage() {
         <Field label={w('learnedAt')} id="learnedAt">
           <input id="learnedAt" name="learnedAt" type="datetime-local" required />
         </Field>
-        <Field label={w('summary')} id="summary">
-          <textarea id="summary" name="summary" rows={3} required maxLength={4000} />
-        </Field>
-        <CategoryChoices name="categories" />
-        <Field label={w('approxAffected')} id="approxAffected">
-          <input id="approxAffected" name="approxAffected" type="number" min={0} required />
-        </Field>
-        <fieldset>
-          <legend>{w('risk')}</legend>
-          {RISKS.map((r) => (
-            <label key={r}>
-              <input type="radio" name="risk" value={r} required /> {w(`risk_${r}`)}
-            </label>
-          ))}
-        </fieldset>
-        <Field label={w('riskAssessment')} id="riskAssessment">
-          <textarea id="riskAssessment" name="riskAssessment" rows={3} required maxLength={4000} />
-        </Field>
+        <AssessmentFields />
         <ErrorNote error={error} />
         {saved ? (
           <p class="notice" role="status">
@@ -143,9 +158,9 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
   const [error, setError] = useState<unknown>();
   const [tell, setTell] = useState(true);
 
-  const send = async (path: string, body: unknown) => {
+  const send = async (path: string, body: unknown, method: 'POST' | 'PUT' = 'POST') => {
     try {
-      await api.call('POST', `/v1/admin/breaches/${encodeURIComponent(id)}/${path}`, { body });
+      await api.call(method, `/v1/admin/breaches/${encodeURIComponent(id)}/${path}`, { body });
       setError(undefined);
       breach.reload();
     } catch (e) {
@@ -162,6 +177,12 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
     );
     if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
     return send('pdpc-notification', checked.data);
+  };
+  const reassess = (event: Event) => {
+    event.preventDefault();
+    const checked = BreachAssessmentInput.safeParse(assessmentOf(new FormData(event.currentTarget as HTMLFormElement)));
+    if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
+    return send('assessment', checked.data, 'PUT');
   };
   const decide = (event: Event) => {
     event.preventDefault();
@@ -217,6 +238,12 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
             ) : null}
           </dl>
           <ErrorNote error={error} />
+          <form onSubmit={reassess} class="card" aria-labelledby="reassess-h" data-testid="reassess-breach" key={`assessment-${b.version}`}>
+            <h2 id="reassess-h">{w('reassess')}</h2>
+            <p class="hint">{w('reassessHint')}</p>
+            <AssessmentFields current={b} />
+            <button type="submit">{w('saveAssessment')}</button>
+          </form>
           <form onSubmit={pdpc} class="card" aria-labelledby="pdpc-h">
             <h2 id="pdpc-h">{w('pdpc')}</h2>
             <Field label={w('notifiedAt')} id="notifiedAt">

@@ -10,6 +10,7 @@ import {
   createProcessor,
   decideSubjectNotice,
   processRegisterJob,
+  reassessBreach,
   recordBreach,
   recordPdpcOutcome,
   sweepRegisters,
@@ -127,6 +128,23 @@ describe('breach deadline chain', () => {
     expect((await sim.registers.get('breach', breach.id))!.owed).toBeUndefined();
     await runChain(sim);
     expect((await sim.registers.get('breach', breach.id))!.overdue).toBe(true);
+  });
+
+  it('corrects the assessment: the history and the audit keep what changed, the 72-hour clock stays, and an unchanged one records nothing', async () => {
+    const sim = registerSimulation(new Date('2026-11-25T03:00:00.000Z'));
+    const breach = await recordBreach(sim.deps, breachInput('2026-11-25T02:00:00Z'), 'dpo');
+    const { learnedAt: _learned, ...assessment } = breachInput('2026-11-25T02:00:00Z');
+    const corrected = await reassessBreach(sim.deps, breach.id, { ...assessment, approxAffected: 480, risk: 'medium' }, 'dpo-anong');
+    expect(corrected).toMatchObject({ approxAffected: 480, risk: 'medium', learnedAt: breach.learnedAt, notifyBy: breach.notifyBy });
+    expect(corrected.history.at(-1)).toMatchObject({ event: 'reassessed', by: 'dpo-anong', changes: { approxAffected: 480, risk: 'medium' } });
+    expect(sim.audit.entries.at(-1)).toMatchObject({
+      action: 'breach.reassessed',
+      actor: 'dpo-anong',
+      details: { id: breach.id, fields: ['approxAffected', 'risk'] },
+    });
+    const again = await reassessBreach(sim.deps, breach.id, { ...assessment, approxAffected: 480, risk: 'medium' }, 'dpo-anong');
+    expect(again.history).toHaveLength(corrected.history.length);
+    expect(sim.audit.entries.filter((e) => e.action === 'breach.reassessed')).toHaveLength(1);
   });
 
   it('refuses a learned-at in the future', async () => {
