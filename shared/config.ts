@@ -9,8 +9,8 @@
  * those live in RUNTIME_DEFAULTS. Per-function resources (tables, buckets, queues, secrets, the
  * public URL) are set only on the functions that use them and are read where a capability is wired.
  */
-import * as z from 'zod/mini';
 import { TABLE_ENV_VARS, type TableKey } from './resources';
+import { EMAIL_PATTERN } from './schemas/common';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -31,91 +31,95 @@ export const RUNTIME_DEFAULTS = {
 } as const;
 
 /**
- * Whole numbers and the list of days are checked as text by regular expressions and turned into
- * numbers after the check (withDefaults): zod/mini's number schemas, or a pipe through a refinement
- * into a transform, and its defaults would add ~3 KB of zod to every function for what a regular
- * expression says. At most 15 digits, so every value is a safe integer.
+ * Every setting is text checked by a regular expression or a list of allowed values; whole numbers
+ * are turned into numbers once checked. A zod schema of the same rules put ~17 KB of zod into every
+ * function, also into workers that check no other input with zod. At most 15 digits, so every
+ * whole number is a safe integer.
  */
 const POSITIVE_INT = /^0*[1-9]\d{0,14}$/;
 const WHOLE_NUMBER = /^0*\d{1,15}$/;
 /** Positive numbers (a digit other than 0 somewhere), comma-separated, spaces allowed around each. */
 const DAYS_LIST = /^\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*(,\s*(?=[\d.]*[1-9])\d+(\.\d+)?\s*)*$/;
 
-/** The settings that are whole numbers: checked as text by the schema, answered as numbers. */
-const WHOLE_NUMBER_SETTINGS = [
-  'CONSENT_TOKEN_DAYS',
-  'VISIT_RETENTION_DAYS',
-  'DISPUTE_HOLD_DAYS',
-  'MAILS_PER_ADDRESS_PER_DAY',
-  'REQUESTS_PER_SOURCE_PER_DAY',
-  'REQUEST_DUE_DAYS',
-  'UNSUBSCRIBE_DUE_DAYS',
-  'UNCONFIRMED_EXPIRY_DAYS',
-  'POLICY_CACHE_SECONDS',
-  'LINK_DAYS',
-  'EXPORT_LINK_DAYS',
-  'MAX_JOB_DELAY_SECONDS',
-  'STALE_CHAIN_MINUTES',
-] as const;
-type WholeNumberSetting = (typeof WHOLE_NUMBER_SETTINGS)[number];
+/**
+ * One setting's rule: any text (no pattern, no values), text matching a pattern (`asNumber`: answered
+ * as a number), or one of a list of values; `optional` may be unset.
+ */
+interface SettingRule {
+  pattern?: RegExp;
+  /** What the value must be, when it does not match `pattern`. */
+  message?: string;
+  asNumber?: true;
+  values?: readonly string[];
+  optional?: true;
+}
+
+const text = {} as const;
+const oneOf = <const V extends readonly string[]>(...values: V) => ({ values }) as const;
+const optional = <R extends SettingRule>(rule: R) => ({ ...rule, optional: true }) as const;
 
 /**
- * Every variable the functions' code reads, by its name in the environment. Built on first use, so a
- * bundle that never checks the configuration (the health check) carries no schema.
+ * Every variable the functions' code reads, by its name in the environment, with its rule. Built on
+ * first use, so a bundle that never checks the configuration (the health check) carries none of it.
  */
-function runtimeEnvSchema() {
-  const positiveInt = z.string().check(z.regex(POSITIVE_INT, 'must be a positive integer'));
-  const nonNegativeInt = z.string().check(z.regex(WHOLE_NUMBER, 'must be a whole number'));
-  // Unset takes its value from RUNTIME_DEFAULTS (see withDefaults).
-  const tuning = (schema: typeof positiveInt) => z.optional(schema);
-  const daysList = z.string().check(z.regex(DAYS_LIST, 'must be a comma-separated list of positive numbers'));
-
-  return z.object({
-    STAGE: z.string().check(z.minLength(1)),
+function settingRules() {
+  const positiveInt = { pattern: POSITIVE_INT, message: 'must be a positive integer', asNumber: true } as const;
+  const nonNegativeInt = { pattern: WHOLE_NUMBER, message: 'must be a whole number', asNumber: true } as const;
+  const email = { pattern: EMAIL_PATTERN, message: 'must be an email address' } as const;
+  // Unset takes its value from RUNTIME_DEFAULTS.
+  const tuning = optional;
+  return {
+    STAGE: text,
     /** JSON of the stage's baseline policy version; parsed by policy-config.ts. */
-    POLICY_BASELINE: z.string().check(z.minLength(1)),
+    POLICY_BASELINE: text,
     CONSENT_TOKEN_DAYS: positiveInt,
     VISIT_RETENTION_DAYS: positiveInt,
-    SENDER_ADDRESS: z.email(),
-    ISP_SOURCE: z.enum(['none', 'cloudfront', 'maxmind']),
-    ASN_DATABASE_PATH: z.optional(z.string().check(z.minLength(1))),
+    SENDER_ADDRESS: email,
+    ISP_SOURCE: oneOf('none', 'cloudfront', 'maxmind'),
+    ASN_DATABASE_PATH: optional(text),
     /** reports.topSearchQueries: whether search text is aggregated at all (answered as a boolean). */
-    REPORTS_TOP_SEARCH_QUERIES: z.enum(['true', 'false']),
+    REPORTS_TOP_SEARCH_QUERIES: oneOf('true', 'false'),
     /** `true` on a function CloudFront calls at its function URL (a route's edgeOrigin): requests without the edge key get 403. Unset: false. */
-    EDGE_KEY_REQUIRED: z.optional(z.enum(['true', 'false'])),
-    SHOP_NAME: z.string().check(z.minLength(1)),
-    ESCALATION_ADDRESS: z.email(),
+    EDGE_KEY_REQUIRED: optional(oneOf('true', 'false')),
+    SHOP_NAME: text,
+    ESCALATION_ADDRESS: email,
     /** Where the DPO's register reminders go (breach deadlines, expiring agreements). */
-    DPO_ADDRESS: z.email(),
-    REQUEST_ADDRESS: z.email(),
+    DPO_ADDRESS: email,
+    REQUEST_ADDRESS: email,
     DISPUTE_HOLD_DAYS: positiveInt,
     MAILS_PER_ADDRESS_PER_DAY: positiveInt,
     REQUESTS_PER_SOURCE_PER_DAY: positiveInt,
     REQUEST_DUE_DAYS: positiveInt,
     UNSUBSCRIBE_DUE_DAYS: positiveInt,
-    REMIND_DAYS_BEFORE: daysList,
+    REMIND_DAYS_BEFORE: { pattern: DAYS_LIST, message: 'must be a comma-separated list of positive numbers' },
     UNCONFIRMED_EXPIRY_DAYS: positiveInt,
-    INBOUND_MAIL_PREFIX: z.string().check(z.minLength(1)),
+    INBOUND_MAIL_PREFIX: text,
     /** JSON list of the stage's joint-marketing partners (ids and IAM principals, no keys); parsed where partners are wired. Unset: none. */
-    PARTNERS: z.optional(z.string()),
+    PARTNERS: optional(text),
     /** The stage's storefront origins, space-separated: pages privacy-center sign-in links may point to. */
-    ALLOWED_ORIGINS: z.string().check(z.minLength(1)),
+    ALLOWED_ORIGINS: text,
     /** JSON list of the systems that confirm back (ids, event types, IAM principals); parsed where fulfilment is wired. Unset: none. */
-    CONFIRMING_SYSTEMS: z.optional(z.string()),
+    CONFIRMING_SYSTEMS: optional(text),
     POLICY_CACHE_SECONDS: tuning(nonNegativeInt),
     LINK_DAYS: tuning(positiveInt),
     EXPORT_LINK_DAYS: tuning(positiveInt),
     MAX_JOB_DELAY_SECONDS: tuning(positiveInt),
     STALE_CHAIN_MINUTES: tuning(positiveInt),
-  });
+  } satisfies Record<string, SettingRule>;
 }
-type CheckedEnv = z.output<ReturnType<typeof runtimeEnvSchema>>;
+type Rules = ReturnType<typeof settingRules>;
+/** What a rule lets through: a number, one of its values or any text; undefined when it may be unset. */
+type Checked<R> =
+  | (R extends { asNumber: true } ? number : R extends { values: readonly (infer V)[] } ? V : string)
+  | (R extends { optional: true } ? undefined : never);
+type CheckedEnv = { [K in keyof Rules]: Checked<Rules[K]> };
+type TuningKnob = keyof typeof RUNTIME_DEFAULTS;
 
 export type RuntimeConfig = Omit<
   CheckedEnv,
-  WholeNumberSetting | 'REMIND_DAYS_BEFORE' | 'PARTNERS' | 'CONFIRMING_SYSTEMS' | 'REPORTS_TOP_SEARCH_QUERIES' | 'EDGE_KEY_REQUIRED'
+  TuningKnob | 'REMIND_DAYS_BEFORE' | 'PARTNERS' | 'CONFIRMING_SYSTEMS' | 'REPORTS_TOP_SEARCH_QUERIES' | 'EDGE_KEY_REQUIRED'
 > &
-  Record<WholeNumberSetting, number> & {
+  Record<TuningKnob, number> & {
     REMIND_DAYS_BEFORE: number[];
     PARTNERS: string;
     CONFIRMING_SYSTEMS: string;
@@ -123,34 +127,45 @@ export type RuntimeConfig = Omit<
     EDGE_KEY_REQUIRED: 'true' | 'false';
   };
 
-/** The checked text as the values the code uses: defaults for unset tuning knobs, numbers for numbers. */
+/** The checked settings as the values the code uses: defaults for unset tuning knobs and lists. */
 function withDefaults(env: CheckedEnv): RuntimeConfig {
-  const numbers = Object.fromEntries(
-    // A stage setting is always set (the schema requires it); a tuning knob may fall back to its default.
-    WHOLE_NUMBER_SETTINGS.map((name) => [name, Number(env[name] ?? RUNTIME_DEFAULTS[name as keyof typeof RUNTIME_DEFAULTS])]),
-  ) as Record<WholeNumberSetting, number>;
+  // A stage setting is always set (the rules require it); an unset tuning knob is absent from `env`
+  // (never undefined), so its default stays.
   return {
+    ...RUNTIME_DEFAULTS,
     ...env,
-    ...numbers,
     REMIND_DAYS_BEFORE: env.REMIND_DAYS_BEFORE.split(',').map((days) => Number(days.trim())),
     PARTNERS: env.PARTNERS ?? '[]',
     CONFIRMING_SYSTEMS: env.CONFIRMING_SYSTEMS ?? '[]',
     REPORTS_TOP_SEARCH_QUERIES: env.REPORTS_TOP_SEARCH_QUERIES === 'true',
     EDGE_KEY_REQUIRED: env.EDGE_KEY_REQUIRED ?? 'false',
-  };
+  } as RuntimeConfig;
+}
+
+/** What is wrong with a set value under its rule, or undefined when it passes. */
+function problemWith(rule: SettingRule, value: string): string | undefined {
+  if (rule.values && !rule.values.includes(value)) return `must be one of ${rule.values.join(', ')}`;
+  if (rule.pattern && !rule.pattern.test(value)) return rule.message;
+  return undefined;
 }
 
 /** Checks an environment; every problem is named by its variable, so one failed cold start tells all. */
 export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
-  // An empty variable counts as unset, as it does for a shell.
-  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = runtimeEnvSchema().safeParse(given);
-  if (parsed.success) return withDefaults(parsed.data);
-  const problems = parsed.error.issues.map((issue) => {
-    const name = String(issue.path[0]);
-    return given[name] === undefined ? `${name} is not set` : `${name} ${issue.message} (got "${given[name]}")`;
-  });
-  throw new ConfigError(`The function's environment is invalid: ${problems.join('; ')}`);
+  const checked: Record<string, string | number> = {};
+  const problems: string[] = [];
+  for (const [name, rule] of Object.entries(settingRules()) as [string, SettingRule][]) {
+    const value = env[name];
+    // An empty variable counts as unset, as it does for a shell.
+    if (value === undefined || value === '') {
+      if (!rule.optional) problems.push(`${name} is not set`);
+      continue;
+    }
+    const problem = problemWith(rule, value);
+    if (problem) problems.push(`${name} ${problem} (got "${value}")`);
+    else checked[name] = rule.asNumber ? Number(value) : value;
+  }
+  if (problems.length) throw new ConfigError(`The function's environment is invalid: ${problems.join('; ')}`);
+  return withDefaults(checked as CheckedEnv);
 }
 
 let loaded: RuntimeConfig | undefined;

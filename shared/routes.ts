@@ -32,7 +32,16 @@ import {
   TokenQuery,
 } from './schemas/requests';
 import { SessionInput, SignInLinkInput, SubscriptionSwitchInput } from './schemas/privacy-center';
-import { BreachInput, BreachPath, PdpcOutcomeInput, ProcessingRecordQuery, ProcessorInput, ProcessorPath, SubjectNoticeInput } from './schemas/registers';
+import {
+  BreachAssessmentInput,
+  BreachInput,
+  BreachPath,
+  PdpcOutcomeInput,
+  ProcessingRecordQuery,
+  ProcessorInput,
+  ProcessorPath,
+  SubjectNoticeInput,
+} from './schemas/registers';
 import { ReportPath, ReportQuery } from './schemas/reports';
 import { AssignInput, CommentInput, CompletionPreviewInput, MemberLookupQuery, MemberViewQuery, ReclassifyInput } from './schemas/staff';
 
@@ -146,10 +155,14 @@ export const getKitRoute = {
   path: '/v1/kit.js',
   handler: 'platform/get-kit',
   auth: 'public',
-  publicBecause: 'The storefront\u2019s script (consent banner, beacons, request form), loaded by every shop page; static code that holds no data.',
-  summary: 'The storefront kit: consent banner, visit beacons and request form (JavaScript)',
-  throttle: { rate: 50, burst: 100 },
-  uses: {},
+  publicBecause:
+    'The storefront\u2019s script (consent banner, beacons, request form), loaded by every shop page: static code with the public policy version in force inside; it holds no personal data.',
+  summary:
+    'The storefront kit: consent banner, visit beacons and request form (JavaScript), carrying the policy in force (as GET /v1/policy answers it) except under ?v=<version>',
+  // Every page view's kit (and, inside it, policy) request: the policy route's own limits.
+  throttle: { rate: 200, burst: 400 },
+  // The policy store, read for the policy the kit carries.
+  uses: { tables: { policies: ['Query'] } },
 } satisfies RouteDef;
 
 export const getPolicyRoute = {
@@ -585,10 +598,12 @@ export const listDisclosuresRoute = {
   path: '/v1/admin/disclosures',
   handler: 'admin/list-disclosures',
   auth: 'dpo', // people: the disclosure register is the DPO's
-  summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff)',
+  summary: 'The disclosure register, newest first, or one member\u2019s disclosures (staff; that look audited as `viewed`)',
   throttle: { rate: 5, burst: 10 },
-  uses: { tables: { disclosures: ['Query'] } },
+  uses: { tables: { disclosures: ['Query'], audit: AUDIT } },
   request: { query: DisclosureQuery },
+  // Writes only the `viewed` entry of a look at one member's disclosures.
+  activity: 'audit',
 } satisfies RouteDef;
 
 export const getAuditRoute = {
@@ -861,6 +876,19 @@ export const getBreachRoute = {
   request: { path: BreachPath },
 } satisfies RouteDef;
 
+export const reassessBreachRoute = {
+  id: 'reassessBreach',
+  method: 'PUT',
+  path: '/v1/admin/breaches/{id}/assessment',
+  handler: 'dpo/reassess-breach',
+  auth: 'dpo',
+  summary: 'Correct a breach\u2019s assessment (what happened, data categories, people affected, risk); the history keeps what changed (DPO)',
+  throttle: { rate: 5, burst: 10 },
+  uses: { tables: { registers: ['GetItem', 'PutItem'], audit: AUDIT } },
+  request: { path: BreachPath, body: BreachAssessmentInput },
+  activity: 'breaches',
+} satisfies RouteDef;
+
 export const recordPdpcNotificationRoute = {
   id: 'recordPdpcNotification',
   method: 'POST',
@@ -1024,6 +1052,7 @@ export const ROUTES: RouteDef[] = [
   recordBreachRoute,
   listBreachesRoute,
   getBreachRoute,
+  reassessBreachRoute,
   recordPdpcNotificationRoute,
   decideBreachNoticeRoute,
   getProcessingRecordRoute,

@@ -6,12 +6,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deadlineDeps } from '../../shared/adapters/wiring/deadlines';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
+import { tellSubject } from '../../shared/domain/breach-notices';
 import { processJob, type DeadlineDeps } from '../../shared/domain/deadline-service';
-import type { DeadlineJob, RegisterJob } from '../../shared/domain/ports';
-import { processRegisterJob, type RegisterDeps } from '../../shared/domain/register-service';
+import { processRegisterJob, startRegisterChain, type RegisterDeps } from '../../shared/domain/register-service';
 import { log } from '../../shared/log';
-import { RegisterJobSchema } from '../../shared/schemas/registers';
-import { DeadlineJobSchema } from '../../shared/schemas/subscriptions';
+import { deadlineJobOf, registerJobOf } from '../../shared/schemas/deadline-jobs';
 
 export const makeHandler =
   (deps: DeadlineDeps, registers: RegisterDeps) =>
@@ -20,19 +19,18 @@ export const makeHandler =
     for (const record of event.Records) {
       try {
         const body: unknown = JSON.parse(record.body);
-        const parsed = DeadlineJobSchema.safeParse(body);
-        if (parsed.success) {
-          const outcome = await processJob(deps, parsed.data as DeadlineJob);
+        const requestJob = deadlineJobOf(body);
+        if (requestJob) {
+          const outcome = await processJob(deps, requestJob);
           if (outcome !== 'waited')
-            log.info('deadline hop', { requestId: parsed.data.requestId, milestone: parsed.data.milestone, hop: parsed.data.hop, outcome });
+            log.info('deadline hop', { requestId: requestJob.requestId, milestone: requestJob.milestone, hop: requestJob.hop, outcome });
           continue;
         }
         // A breach's or an agreement's chain: the same queue and hops, the register's own milestones.
-        const job = RegisterJobSchema.safeParse(body);
-        if (!job.success) throw new Error('not a deadline job');
-        const outcome = await processRegisterJob(registers, job.data as RegisterJob);
-        if (outcome !== 'waited')
-          log.info('deadline hop', { register: job.data.register, entryId: job.data.entryId, milestone: job.data.milestone, hop: job.data.hop, outcome });
+        const job = registerJobOf(body);
+        if (!job) throw new Error('not a deadline job');
+        const outcome = await processRegisterJob(registers, job);
+        if (outcome !== 'waited') log.info('deadline hop', { register: job.register, entryId: job.entryId, milestone: job.milestone, hop: job.hop, outcome });
       } catch (error) {
         // Poison or transient: SQS redelivers it alone; after maxReceiveCount it goes to the DLQ.
         // The body is never echoed: the log says which message, not what it held.
@@ -47,4 +45,4 @@ export const makeHandler =
     return { batchItemFailures };
   };
 
-export const handler = makeHandler(deadlineDeps(), registerDeps());
+export const handler = makeHandler(deadlineDeps(), registerDeps({ tellSubject, startChain: startRegisterChain }));

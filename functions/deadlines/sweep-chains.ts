@@ -7,17 +7,18 @@
  */
 import { chainDeps, owedEffectDeps } from '../../shared/adapters/wiring/deadlines';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
-import { subscriptionDeps } from '../../shared/adapters/wiring/subscriptions';
+import { tellSubject } from '../../shared/domain/breach-notices';
+import { noticeDeps } from '../../shared/adapters/wiring/subscriptions';
 import { expireUnconfirmed, sweepChains } from '../../shared/domain/deadline-service';
-import { sweepRegisters } from '../../shared/domain/register-service';
+import { startRegisterChain, sweepRegisters } from '../../shared/domain/register-service';
 import { sweepOwedEffects } from '../../shared/domain/request-effects';
 import { sendOwedNotices } from '../../shared/domain/subscriptions';
 import { log } from '../../shared/log';
 
 const deps = chainDeps();
 const effects = owedEffectDeps();
-const registers = registerDeps();
-const subscriptions = subscriptionDeps();
+const registers = registerDeps({ tellSubject, startChain: startRegisterChain });
+const subscriptions = noticeDeps();
 
 export const handler = async () => {
   // Owed effects first: a chain start still owed is finished here rather than restarted twice.

@@ -4,6 +4,7 @@
  * yet stay owed (the answer's `pending`) and are finished by the hourly sweep.
  */
 import { registerDeps } from '../../shared/adapters/wiring/registers';
+import { tellSubject } from '../../shared/domain/breach-notices';
 import { decideSubjectNotice, type RegisterDeps } from '../../shared/domain/register-service';
 import { ok } from '../../shared/http/responses';
 import { route, staffActor } from '../../shared/http/route';
@@ -15,4 +16,4 @@ export const makeHandler = (deps: RegisterDeps) =>
     return ok({ ...breach, pendingNotices: pending });
   });
 
-export const handler = makeHandler(registerDeps());
+export const handler = makeHandler(registerDeps({ tellSubject }));

@@ -1,6 +1,6 @@
 /** POST /v1/admin/breaches (DPO): record a suspected breach; its 72-hour PDPC deadline chain starts. */
 import { registerDeps } from '../../shared/adapters/wiring/registers';
-import { recordBreach, type RegisterDeps } from '../../shared/domain/register-service';
+import { recordBreach, startRegisterChain, type RegisterDeps } from '../../shared/domain/register-service';
 import { created } from '../../shared/http/responses';
 import { route, staffActor } from '../../shared/http/route';
 import { recordBreachRoute } from '../../shared/routes';
@@ -10,4 +10,4 @@ export const makeHandler = (deps: RegisterDeps) =>
     created(await recordBreach(deps, event.input.body, staffActor(event))),
   );
 
-export const handler = makeHandler(registerDeps());
+export const handler = makeHandler(registerDeps({ startChain: startRegisterChain }));

@@ -1,6 +1,6 @@
 /** PUT /v1/admin/processors/{id} (DPO): change a processor; the history keeps what changed. */
 import { registerDeps } from '../../shared/adapters/wiring/registers';
-import { updateProcessor, type RegisterDeps } from '../../shared/domain/register-service';
+import { updateProcessor, startRegisterChain, type RegisterDeps } from '../../shared/domain/register-service';
 import { ok } from '../../shared/http/responses';
 import { route, staffActor } from '../../shared/http/route';
 import { updateProcessorRoute } from '../../shared/routes';
@@ -10,4 +10,4 @@ export const makeHandler = (deps: RegisterDeps) =>
     ok(await updateProcessor(deps, event.input.path.id, event.input.body, staffActor(event))),
   );
 
-export const handler = makeHandler(registerDeps());
+export const handler = makeHandler(registerDeps({ startChain: startRegisterChain }));

@@ -6,6 +6,6 @@
 import { route } from '../../shared/http/route';
 import type { HttpResult } from '../../shared/http/responses';
 import { PRIVACY_CENTER_JS } from '../../shared/storefront/privacy-center-bundle';
-import { KIT_HEADERS } from './get-kit';
+import { KIT_HEADERS } from '../../shared/storefront/kit-encoding';
 
 export const handler = route().handler(async (): Promise<HttpResult> => ({ statusCode: 200, headers: { ...KIT_HEADERS }, body: PRIVACY_CENTER_JS }));

@@ -50,7 +50,7 @@ export const FORWARDED_HEADERS = [
   'CloudFront-Viewer-Address',
 ] as const;
 
-/** Longest time the edge keeps an answer; the origin's Cache-Control (kit: a year for ?v=, policy: 5 minutes) decides below it. */
+/** Longest time the edge keeps an answer; the origin's Cache-Control (kit: a year for ?v=, 5 minutes with the policy inside otherwise; policy: 5 minutes) decides below it. */
 export const EDGE_MAX_TTL = Duration.days(365);
 
 export interface StorefrontEdgeProps {
@@ -78,7 +78,8 @@ export class StorefrontEdge extends Construct {
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
     });
-    // Cached GETs: the key is the path (and the kit's version), compressed as the browser accepts.
+    // Cached GETs: the key is the path (and the kit's version, which keeps the year-long answer without a policy
+    // apart from the 5-minute one with it), compressed as the browser accepts.
     const cached = (name: string, queryStrings: CacheQueryStringBehavior) =>
       new CachePolicy(this, name, {
         comment: `${name}: as long as the origin's Cache-Control says`,

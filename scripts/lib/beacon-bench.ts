@@ -274,7 +274,12 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
     },
     { assumption: 'kit sends at (events)', value: SESSION.flushAtEvents },
     { assumption: 'beacons per page view', value: profile.beaconsPerPageView.toFixed(3) },
-    { assumption: 'kit / policy fetched per session (browser cache misses)', value: `${SESSION.kitFetchesPerSession} / ${SESSION.policyFetchesPerSession}` },
+    {
+      assumption: 'kit and policy per session (browser cache misses)',
+      value: deployed.kitCarriesPolicy
+        ? `${SESSION.kitFetchesPerSession} request (kit with the policy inside)`
+        : `${SESSION.kitFetchesPerSession} / ${SESSION.policyFetchesPerSession}`,
+    },
     { assumption: 'edge cache hit ratio (kit, policy)', value: profile.edgeHitRatio },
     {
       assumption: 'records per beacon, bytes per record, write units per record',
@@ -293,7 +298,7 @@ export async function benchVisits(fn: { bytes: number; loadMs: number } | undefi
       assumption: 'visits table',
       value: `${deployed.infrequentAccess ? 'Standard-IA' : 'Standard'}, PITR ${deployed.pointInTimeRecovery ? 'on' : 'off'}, ${deployed.retentionDays} days`,
     },
-    { assumption: 'kit / policy cache lifetime', value: `${deployed.kitCacheSeconds} s (?v=) / ${deployed.policyCacheSeconds} s` },
+    { assumption: 'kit (unversioned URL, policy inside) / policy cache lifetime', value: `${deployed.kitCacheSeconds} s / ${deployed.policyCacheSeconds} s` },
     { assumption: 'through CloudFront (ISP source)', value: `${deployed.viaCloudFront ? 'yes' : 'no'} (${deployed.ispSource})` },
     { assumption: 'beacons reach', value: deployed.beaconsViaApiGateway ? 'API Gateway' : 'the beacon function\u2019s URL (no API Gateway)' },
   ]);

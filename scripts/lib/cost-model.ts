@@ -5,7 +5,7 @@
  * CloudFront bills at its "Hong Kong, Indonesia, ..., Thailand" rates: check the pages before
  * quoting), and every assumption about traffic is an input the bench prints beside the figure.
  *
- * A page view costs: the kit and the policy when the browser's cache does not have them, its share
+ * A page view costs: the kit (carrying the policy; the policy alone only where it does not) when the browser's cache does not have it, its share
  * of a beacon (the kit batches events across page views), and what a beacon costs all the way down:
  * CloudFront, API Gateway, Lambda (duration, billed INIT and a secret read per cold start, X-Ray when
  * traced), DynamoDB (writes, the consent read, storage and point-in-time recovery for the retention
@@ -113,10 +113,27 @@ export interface VisitProfile {
  */
 export const writeUnitsPerItem = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
+/** What AWS's always-free tier gives every account each month, shared by everything the account runs. */
+export type FreeAllowance = 'cloudFrontRequests' | 'cloudFrontGbOut' | 'lambdaRequests' | 'lambdaGbSeconds';
+/**
+ * https://aws.amazon.com/cloudfront/pricing/ ("Always free": 10,000,000 HTTP or HTTPS requests and
+ * 1 TB out a month) and https://aws.amazon.com/lambda/pricing/ (1 million requests and 400,000
+ * GB-seconds a month). Not counted in the per-million figure, which prices what one more million
+ * page views costs; shown apart as what a month's bill would be if nothing else used them.
+ */
+export const ALWAYS_FREE_PER_MONTH: Readonly<Record<FreeAllowance, number>> = {
+  cloudFrontRequests: 10_000_000,
+  cloudFrontGbOut: 1024,
+  lambdaRequests: 1_000_000,
+  lambdaGbSeconds: 400_000,
+};
+
 /** One priced item; `usd` is per million page views for visits, per chain for deadlines. */
 export interface CostLine {
   item: string;
   usd: number;
+  /** The always-free allowance this line draws on, and how much of it a million page views use. */
+  covered?: { by: FreeAllowance; quantity: number };
 }
 
 /** Monthly storage bought by keeping `bytes` for `days`. */
@@ -132,7 +149,8 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
   const recordWriteUnits = writeUnitsPerItem(p.recordBytes);
   const storedBytes = records * (p.recordBytes + DYNAMODB_ITEM_OVERHEAD_BYTES);
   const coldStarts = beacons * p.coldStartsPerBeacon;
-  const lambdaSeconds = (n: number, memoryMb: number, ms: number) => n * (memoryMb / 1024) * (ms / 1000) * LAMBDA_ARM_USD_PER_GB_SECOND;
+  const gbSeconds = (n: number, memoryMb: number, ms: number) => n * (memoryMb / 1024) * (ms / 1000);
+  const lambdaSeconds = (n: number, memoryMb: number, ms: number) => gbSeconds(n, memoryMb, ms) * LAMBDA_ARM_USD_PER_GB_SECOND;
   const responseBytes =
     MILLION * (p.kitFetchesPerPageView * p.kitResponseBytes + p.policyFetchesPerPageView * p.policyResponseBytes) + beacons * SMALL_ANSWER_BYTES;
   const logBytes = beacons * p.functionLogBytesPerBeacon + apiRequests * p.accessLogBytesPerRequest;
@@ -140,8 +158,16 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
   const lines: CostLine[] = [];
   if (p.viaCloudFront) {
     lines.push(
-      { item: 'CloudFront HTTPS requests (beacons, kit and policy fetches)', usd: per(beacons + gets, CLOUDFRONT_HTTPS_USD_PER_MILLION_REQUESTS) },
-      { item: 'CloudFront transfer out (kit, policy, beacon answers)', usd: (responseBytes / GB) * CLOUDFRONT_USD_PER_GB_OUT },
+      {
+        item: 'CloudFront HTTPS requests (beacons, kit and policy fetches)',
+        usd: per(beacons + gets, CLOUDFRONT_HTTPS_USD_PER_MILLION_REQUESTS),
+        covered: { by: 'cloudFrontRequests', quantity: beacons + gets },
+      },
+      {
+        item: 'CloudFront transfer out (kit, policy, beacon answers)',
+        usd: (responseBytes / GB) * CLOUDFRONT_USD_PER_GB_OUT,
+        covered: { by: 'cloudFrontGbOut', quantity: responseBytes / GB },
+      },
       { item: 'CloudFront transfer to origin (beacon bodies)', usd: ((beacons * p.beaconRequestBytes) / GB) * CLOUDFRONT_USD_PER_GB_TO_ORIGIN },
     );
   } else {
@@ -152,10 +178,11 @@ export function visitCostPerMillionPageViews(p: VisitProfile): CostLine[] {
       item: `API Gateway HTTP API requests (${p.beaconsViaApiGateway ? 'beacons, ' : ''}kit and policy at the origin${p.beaconsViaApiGateway ? '' : '; beacons go to the function URL'})`,
       usd: per(apiRequests, HTTP_API_USD_PER_MILLION_REQUESTS),
     },
-    { item: 'Lambda requests', usd: per(lambdaRequests, LAMBDA_USD_PER_MILLION_REQUESTS) },
+    { item: 'Lambda requests', usd: per(lambdaRequests, LAMBDA_USD_PER_MILLION_REQUESTS), covered: { by: 'lambdaRequests', quantity: lambdaRequests } },
     {
       item: `Lambda duration (beacons: arm64, ${p.memoryMb} MB, ${p.billedMsPerBeacon} ms; kit and policy: ${p.getMemoryMb} MB, ${p.getBilledMs} ms)`,
       usd: lambdaSeconds(beacons, p.memoryMb, p.billedMsPerBeacon) + lambdaSeconds(originGets, p.getMemoryMb, p.getBilledMs),
+      covered: { by: 'lambdaGbSeconds', quantity: gbSeconds(beacons, p.memoryMb, p.billedMsPerBeacon) + gbSeconds(originGets, p.getMemoryMb, p.getBilledMs) },
     },
     {
       item: `Cold starts (${p.coldStartsPerBeacon} per beacon): billed INIT of ${p.initBilledMs} ms and ${p.secretReadsPerColdStart} GetSecretValue each`,
@@ -193,6 +220,29 @@ export const SMALL_ANSWER_BYTES = 400;
 
 export const total = (lines: CostLine[]) => lines.reduce((sum, l) => sum + l.usd, 0);
 
+/**
+ * A month's bill for `pageViewsPerMonth`: the per-million lines scaled, and with `alwaysFree` the
+ * allowances taken off the lines that draw on them (in the lines' order, each allowance once), as
+ * AWS would bill an account where nothing else uses them.
+ */
+export function monthlyBill(lines: CostLine[], pageViewsPerMonth: number, alwaysFree: boolean): number {
+  const scale = pageViewsPerMonth / MILLION;
+  const left: Record<FreeAllowance, number> = { ...ALWAYS_FREE_PER_MONTH };
+  let usd = 0;
+  for (const line of lines) {
+    const full = line.usd * scale;
+    const used = (line.covered?.quantity ?? 0) * scale;
+    if (!alwaysFree || !line.covered || used <= 0) {
+      usd += full;
+      continue;
+    }
+    const free = Math.min(used, left[line.covered.by]);
+    left[line.covered.by] -= free;
+    usd += full * (1 - free / used);
+  }
+  return usd;
+}
+
 /** How a shop's sessions turn into requests; printed by the bench beside the figure. */
 export interface SessionAssumptions {
   pageViewsPerSession: number;
@@ -208,7 +258,9 @@ export interface SessionAssumptions {
   deferredFetchShare: number;
   /** The kit sends when this many events are held (and at the latest at the bounded delay, or when the tab hides). */
   flushAtEvents: number;
+  /** Kit answers fetched per session (browser cache misses). */
   kitFetchesPerSession: number;
+  /** Policy checks per session; each is a `GET /v1/policy` request only where the kit's answer does not carry the policy. */
   policyFetchesPerSession: number;
 }
 

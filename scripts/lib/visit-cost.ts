@@ -7,9 +7,9 @@
 import { DEFAULT_MEMORY_MB } from '../../infra/constructs/privacy-function';
 import { retentionFor } from '../../infra/stack';
 import { stageFromCdkJson } from '../../infra/stage-config';
-import { KIT_IMMUTABLE_CACHE, maxAgeSeconds, SHORT_PUBLIC_CACHE } from '../../shared/http/cache-control';
+import { maxAgeSeconds, SHORT_PUBLIC_CACHE } from '../../shared/http/cache-control';
 import { TABLES, type TableDef } from '../../shared/resources';
-import { recordVisitsRoute, type RouteRuntime, servedByApiGateway } from '../../shared/routes';
+import { getKitRoute, recordVisitsRoute, type RouteRuntime, servedByApiGateway } from '../../shared/routes';
 import { FLUSH_AT } from '../../shared/storefront/batching';
 import type { VisitEventInput } from '../../shared/domain/visits';
 import { beaconsPerPageView, type SessionAssumptions, type VisitProfile } from './cost-model';
@@ -31,8 +31,11 @@ export interface DeployedVisitSettings {
   /** Beacons pass through API Gateway (false: CloudFront calls the beacon function's URL, the route's edgeOrigin). */
   beaconsViaApiGateway: boolean;
   ispSource: string;
+  /** Lifetime of the kit's answer at the URL pages embed (unversioned: it carries the policy) and of `GET /v1/policy`'s. */
   kitCacheSeconds: number;
   policyCacheSeconds: number;
+  /** The kit's function reads the policy store, so its answer carries the policy in force and pages make no policy request. */
+  kitCarriesPolicy: boolean;
 }
 
 export function deployedVisitSettings(stage = 'prod'): DeployedVisitSettings {
@@ -51,8 +54,9 @@ export function deployedVisitSettings(stage = 'prod'): DeployedVisitSettings {
     viaCloudFront: true,
     beaconsViaApiGateway: servedByApiGateway(recordVisitsRoute),
     ispSource: settings.isp?.source ?? 'none',
-    kitCacheSeconds: maxAgeSeconds(KIT_IMMUTABLE_CACHE),
+    kitCacheSeconds: maxAgeSeconds(SHORT_PUBLIC_CACHE),
     policyCacheSeconds: maxAgeSeconds(SHORT_PUBLIC_CACHE),
+    kitCarriesPolicy: (getKitRoute.uses.tables?.policies ?? []).includes('Query'),
   };
 }
 
@@ -67,10 +71,10 @@ export const FETCH_LATER_SHARE = 0.6;
 
 /**
  * A shop's sessions, as assumed (not measured: the bench prints them). Five page views and one
- * search a session, the tab hidden once before its end (another tab or app), the kit fetched once a
- * session (an upper bound: the versioned URL stays in the browser's cache for a year, so a returning
- * visitor fetches it once per kit release) and the policy once a session (its 5-minute lifetime
- * covers most sessions).
+ * search a session, the tab hidden once before its end (another tab or app), and the kit with the
+ * policy inside fetched once a session from the unversioned URL pages embed (its 5-minute lifetime
+ * covers most sessions). The policy is checked once a session too: a request of its own only where the
+ * kit does not carry it (loaded as `?v=<KIT_VERSION>`; see `kitCarriesPolicy`).
  */
 export const SESSION: SessionAssumptions = {
   pageViewsPerSession: 5,
@@ -111,7 +115,7 @@ export interface VisitMeasurements {
   handlerCpuUs: number;
   /** The beacon function's module load (a cold start's INIT), measured at one full core. */
   loadMs: number;
-  /** The kit as its function serves it to browsers (brotli, which every current browser accepts over HTTPS). */
+  /** The kit as its function serves it to browsers (brotli, which every current browser accepts over HTTPS), with the policy inside. */
   kitServedBytes: number;
   /** The beacon a session sends, packed as the handler packs it. */
   beaconBodyBytes: number;
@@ -128,7 +132,7 @@ export function visitProfile(m: VisitMeasurements, deployed = deployedVisitSetti
   return {
     beaconsPerPageView: beaconsPerPageView(session),
     kitFetchesPerPageView: session.kitFetchesPerSession / session.pageViewsPerSession,
-    policyFetchesPerPageView: session.policyFetchesPerSession / session.pageViewsPerSession,
+    policyFetchesPerPageView: deployed.kitCarriesPolicy ? 0 : session.policyFetchesPerSession / session.pageViewsPerSession,
     edgeHitRatio: deployed.viaCloudFront ? EDGE_HIT_RATIO : 0,
     viaCloudFront: deployed.viaCloudFront,
     beaconsViaApiGateway: deployed.beaconsViaApiGateway,

@@ -99,3 +99,63 @@ export function Field({ label, id, children, hint }: { label: string; id: string
     </div>
   );
 }
+
+/** One column of an item table: its header, and what an item shows in it. */
+export interface Column<T> {
+  header: string;
+  cell(item: T): ComponentChildren;
+  /** This column names the row (`<th scope="row">`) for screen readers. */
+  rowHeader?: boolean;
+}
+
+/**
+ * A table of items: one header per column, one row per item, and a caption that names the table
+ * for screen readers. The registers, the queue and the policy versions all show their lists so.
+ */
+export function ItemTable<T>({
+  items,
+  columns,
+  caption,
+  rowKey,
+  testId,
+  className,
+  rowClass,
+}: {
+  items: readonly T[];
+  columns: Column<T>[];
+  caption: string;
+  rowKey(item: T): string;
+  testId?: string;
+  className?: string;
+  rowClass?(item: T): string;
+}) {
+  return (
+    <table data-testid={testId} class={className}>
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" key={c.header}>
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((item) => (
+          <tr key={rowKey(item)} class={rowClass?.(item)}>
+            {columns.map((c) =>
+              c.rowHeader ? (
+                <th scope="row" key={c.header}>
+                  {c.cell(item)}
+                </th>
+              ) : (
+                <td key={c.header}>{c.cell(item)}</td>
+              ),
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

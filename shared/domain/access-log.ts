@@ -1,7 +1,7 @@
 /**
  * Reading is recorded (policy 4, strict measures against access to personal data): before staff are
  * shown a member's data, a request's original mail (its text or links to the raw mail), a visit list
- * or an export, an audit entry `viewed` (who, what, when) is appended to the chain of the person the
+ * one member's disclosures or an export, an audit entry `viewed` (who, what, when) is appended to the chain of the person the
  * data is about. The member view lists those entries as "who looked".
  *
  * Record first, then show: the data leaves only after the entry is stored. An append that fails makes
@@ -16,7 +16,7 @@ import type { AuditEntry, AuditLog } from './ports';
 export const VIEWED = 'viewed';
 
 /** What was looked at, named in the entry's details. */
-export type Viewed = 'member' | 'request' | 'raw_mail' | 'visits' | 'export';
+export type Viewed = 'member' | 'request' | 'raw_mail' | 'visits' | 'export' | 'disclosures';
 
 export interface View {
   /** The audit chain of the person the data is about (a member id, `email:<hash>` or a request id). */

@@ -14,6 +14,7 @@ import type { EventPublisher } from './events-out';
 import { lateSystems } from './fulfilment';
 import { owe, settleOrThrow, settleOwed, type EffectDeps, type Owed } from './request-effects';
 import type { SubscriptionDeps } from './subscriptions';
+import { suppressEffect } from './suppress-effect';
 
 export interface DeadlineDeps {
   requests: RequestStore;
@@ -22,7 +23,8 @@ export interface DeadlineDeps {
   audit: AuditLog;
   mailer: Mailer;
   clock: Clock;
-  subscriptions: SubscriptionDeps;
+  /** The suppression list and the words of its notice (enforcing an unsubscribe): no key needed. */
+  subscriptions: Pick<SubscriptionDeps, 'subscriptions' | 'settings'>;
   /** The bus of events out (an enforced unsubscribe is announced to the shop's other mailers). */
   events?: EventPublisher;
   settings: {
@@ -60,7 +62,8 @@ const effectDeps = (deps: DeadlineDeps): EffectDeps => ({
   audit: deps.audit,
   mailer: deps.mailer,
   clock: deps.clock,
-  subscriptions: deps.subscriptions,
+  // The list is read on first use: only enforcing an unsubscribe touches it.
+  applySuppression: suppressEffect(() => deps.subscriptions),
   ...(deps.events ? { events: deps.events } : {}),
 });
 
@@ -168,7 +171,7 @@ export async function processJob(deps: DeadlineDeps, job: DeadlineJob): Promise<
  * request would have.
  */
 export async function expireUnconfirmed(
-  deps: Pick<DeadlineDeps, 'requests' | 'audit' | 'mailer' | 'clock' | 'subscriptions'> & {
+  deps: Pick<EffectDeps, 'requests' | 'audit' | 'mailer' | 'clock' | 'applySuppression'> & {
     settings: { deadlines: DeadlineSettings; unconfirmedExpiryDays: number };
   },
 ): Promise<{ expired: number }> {

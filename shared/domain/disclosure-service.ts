@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog, Clock, Disclosure, DisclosureStore, LegalBasis, MemberStore } from './ports';
 import { InvalidInputError, NotFoundError } from './errors';
+import { recordView } from './access-log';
 
 /** A joint-marketing partner as the stage declares it: its id and the IAM principal it calls as. */
 export interface Partner {
@@ -95,4 +96,18 @@ export async function confirmMembershipToPartner(
     note: member ? 'answered yes' : 'answered no',
   });
   return { member: Boolean(member) };
+}
+
+/**
+ * One member's disclosures for the DPO: what was handed to whom is personal data about that member,
+ * so the look is recorded as `viewed` on the member's chain before the list is read (policy 4). The
+ * whole register, newest first, is the DPO's own record and is not a look at one person.
+ */
+export async function disclosuresOfMemberForStaff(
+  deps: { disclosures: Pick<DisclosureStore, 'forMember'>; audit: Pick<AuditLog, 'append'> },
+  memberId: string,
+  actor: string,
+): Promise<Disclosure[]> {
+  await recordView(deps.audit, { subject: memberId, actor, what: 'disclosures' });
+  return deps.disclosures.forMember(memberId);
 }

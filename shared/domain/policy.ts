@@ -48,6 +48,25 @@ export function currentPolicy(versions: PolicyVersion[], now: Date): PolicyVersi
   return current;
 }
 
+/** What storefronts learn of the version in force: `GET /v1/policy` answers it and `GET /v1/kit.js` carries it. */
+export interface PolicyInForce {
+  version: string;
+  effectiveAt: string;
+  url: string;
+  sha256: string;
+  changes: Category[];
+  /** The change summary in both languages, so the storefront announces the change in the visitor's (policy 7). */
+  summary?: { th: string; en: string };
+}
+
+/** The public facts of the version in force at `now`, in the one shape both storefront answers use. */
+export function policyInForce(versions: PolicyVersion[], now: Date): PolicyInForce {
+  const current = currentPolicy(versions, now);
+  const { version, effectiveAt, url, sha256, changes } = current;
+  const summary = summaryOf(current);
+  return { version, effectiveAt, url, sha256, changes, ...(summary ? { summary } : {}) };
+}
+
 /** A version a visitor may consent under: it exists and is already in force (possibly superseded). */
 export function consentablePolicy(versions: PolicyVersion[], version: string, now: Date): PolicyVersion {
   const found = versions.find((v) => v.version === version);

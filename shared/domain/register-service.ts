@@ -5,12 +5,11 @@
  * idempotent, restarted by the hourly sweep when quiet.
  */
 import { randomUUID } from 'node:crypto';
-import { DATA_CATEGORIES, type DataCategory } from '../processing';
+import type { DataCategory } from '../processing';
 import { decideChainHop, delayUntil } from './deadline-chain';
 import { restartQuietChains, type HopOutcome } from './deadline-service';
 import { ConflictError, InvalidInputError, NotFoundError, type Issue } from './errors';
-import type { Locale } from './members';
-import { agreementExpiryNotice, breachDeadlineNotice, breachSubjectNotice } from './notices';
+import { agreementExpiryNotice, breachDeadlineNotice } from './notices';
 import type { AlarmPublisher, AuditLog, ChainStore, Clock, Mailer, MemberStore, RegisterJob, RegisterStore, Scheduler } from './ports';
 import {
   agreementExpiresAt,
@@ -42,6 +41,16 @@ export interface RegisterDeps {
   alarms: AlarmPublisher;
   members: Pick<MemberStore, 'get' | 'findByEmail'>;
   clock: Clock;
+  /**
+   * Sends a breach's notice to one affected member (breach-notices.ts `tellSubject`). Passed only where
+   * a `notice` can be owed and sent; elsewhere such an effect stays owed for a function that has it.
+   */
+  tellSubject?: (deps: RegisterDeps, breach: Breach, memberId: string) => Promise<(entry: Breach) => Partial<Breach>>;
+  /**
+   * Starts an entry's deadline chain (`startRegisterChain`). Passed only where the deadlines queue is
+   * granted (recording entries, the deadline worker, the sweep); elsewhere a chain effect stays owed.
+   */
+  startChain?: typeof startRegisterChain;
   settings: {
     /** Where the DPO's reminders go. */
     dpoAddress: string;
@@ -52,7 +61,8 @@ export interface RegisterDeps {
   };
 }
 
-const ACTOR = 'system:deadlines';
+/** Who the registers' own steps (deadline hops, notices) are recorded as. */
+export const REGISTER_ACTOR = 'system:deadlines';
 /** How long a delivery holds an owed effect it is performing before another may take it over. */
 const CLAIM_MS = 5 * 60_000;
 /** A learned-at a little ahead of the server's clock is a clock skew, not a breach from the future. */
@@ -121,38 +131,12 @@ async function perform<K extends RegisterKind>(deps: RegisterDeps, kind: K, entr
       await deps.audit.append(effect.entry);
       return undefined;
     case 'chain':
-      await startRegisterChain(deps, kind, entry);
+      if (!deps.startChain) throw new Error('chain effect owed where no deadlines queue is wired');
+      await deps.startChain(deps, kind, entry);
       return undefined;
-    case 'notice': {
-      const breach = entry as Breach;
-      const member = await deps.members.get(effect.memberId);
-      const now = deps.clock.now().toISOString();
-      if (!member?.email || member.status === 'anonymised') {
-        // Nobody left to tell (anonymised since): the register says so instead of a notice.
-        return (e) =>
-          ({
-            history: [...e.history, { at: now, by: ACTOR, event: 'notice_not_sent', note: 'no address on file', changes: { memberId: effect.memberId } }],
-          }) as Partial<EntryOf<K>>;
-      }
-      const locale: Locale = member.locale === 'th' ? 'th' : 'en';
-      const notice = breachSubjectNotice(
-        {
-          breachId: breach.id,
-          learnedAt: breach.learnedAt,
-          categories: breach.categories.map((c) => DATA_CATEGORIES[c][locale]),
-          shopName: deps.settings.shopName,
-          requestAddress: deps.settings.requestAddress,
-        },
-        locale,
-      );
-      await deps.mailer.send({ to: member.email, ...notice });
-      await deps.audit.append({ subject: member.memberId, actor: ACTOR, action: 'breach.notice_sent', details: { breachId: breach.id, locale } });
-      return (e) =>
-        ({
-          noticesSent: [...new Set([...(e as Breach).noticesSent, effect.memberId])],
-          history: [...e.history, { at: now, by: ACTOR, event: 'notice_sent', changes: { memberId: effect.memberId } }],
-        }) as unknown as Partial<EntryOf<K>>;
-    }
+    case 'notice':
+      if (!deps.tellSubject) throw new Error('notice effect owed where no breach notices are wired');
+      return (await deps.tellSubject(deps, entry as Breach, effect.memberId)) as unknown as Performed<K>;
   }
 }
 
@@ -273,7 +257,7 @@ function milestoneEffects(deps: RegisterDeps, kind: RegisterKind, entry: Breach 
     });
     effects.push({ id: `mail:${milestone}`, kind: 'mail', mail: { to: deps.settings.dpoAddress, ...notice } });
   }
-  effects.push(audit(kind, entry.id, ACTOR, `${kind}.deadline`, { milestone }));
+  effects.push(audit(kind, entry.id, REGISTER_ACTOR, `${kind}.deadline`, { milestone }));
   return { change, effects };
 }
 
@@ -298,7 +282,7 @@ export async function processRegisterJob(deps: RegisterDeps, job: RegisterJob): 
         : withRegisterEvent(
             e,
             { ...change, milestones: [...e.milestones, job.milestone] } as Partial<typeof e>,
-            { at: now.toISOString(), by: ACTOR, event: `deadline:${job.milestone}` },
+            { at: now.toISOString(), by: REGISTER_ACTOR, event: `deadline:${job.milestone}` },
             effects,
           ),
     );
@@ -382,6 +366,26 @@ export async function recordBreach(deps: RegisterDeps, input: BreachInput, actor
   };
   await deps.registers.create('breach', breach);
   return (await settleRegisterOwed(deps, 'breach', breach)).entry;
+}
+
+/**
+ * The DPO's corrected assessment of a breach (what happened, the data, how many, the risk): the
+ * fields are replaced and the history and the audit trail keep what changed. Nothing changed records
+ * nothing. The 72-hour clock is not moved: it runs from when the shop learned of the breach.
+ */
+export async function reassessBreach(deps: RegisterDeps, id: string, input: Omit<BreachInput, 'learnedAt'>, actor: string): Promise<Breach> {
+  const now = deps.clock.now().toISOString();
+  const current = await entryOrThrow(deps, 'breach', id);
+  const updated = await mutate(deps, 'breach', current, (e) => {
+    const changes = Object.fromEntries(
+      (Object.keys(input) as (keyof typeof input)[]).filter((k) => JSON.stringify(e[k]) !== JSON.stringify(input[k])).map((k) => [k, input[k]]),
+    );
+    if (!Object.keys(changes).length) return undefined;
+    return withRegisterEvent(e, { ...input }, { at: now, by: actor, event: 'reassessed', changes }, [
+      audit('breach', id, actor, 'breach.reassessed', { fields: Object.keys(changes) }),
+    ]);
+  });
+  return (await settleRegisterOwed(deps, 'breach', updated)).entry;
 }
 
 /** Records the notification to the PDPC (date, reference), or why none is required; closes the chain. */

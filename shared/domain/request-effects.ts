@@ -19,13 +19,10 @@
  */
 import { canonicalJson } from './audit';
 import { ConflictError } from './errors';
-import { addressHash, outEvent, type EventPublisher, type OutEvent } from './events-out';
+import type { EventPublisher, OutEvent } from './events-out';
 import type { Locale } from './members';
 import type { AuditInput, AuditLog, Clock, Mailer, OutgoingMail, RequestStore, UnsubscribeVia } from './ports';
 import type { DataRequest } from './requests';
-import { normaliseEmail } from './members';
-import { unsubscribeConfirmed } from './notices';
-import { subscriberKey, type SubscriptionDeps } from './subscriptions';
 
 /** How long a claim holds: longer than any function's timeout, so a live delivery is never overtaken. */
 export const EFFECT_LEASE_MS = 5 * 60_000;
@@ -56,6 +53,13 @@ export type OwedEffect = EffectWork & {
   claims?: number;
 };
 
+/**
+ * Puts a request's address on the suppression list and answers what that owes in turn (the event,
+ * the customer's notice). Passed only by the functions that may owe a suppression, so the others
+ * do not bundle the suppression list and the unsubscribe notice.
+ */
+export type SuppressPerformer = (deps: EffectDeps, request: DataRequest, effect: { via: UnsubscribeVia; locale: Locale }) => Promise<Owed[]>;
+
 export interface EffectDeps {
   requests: RequestStore;
   audit: AuditLog;
@@ -63,7 +67,8 @@ export interface EffectDeps {
   clock: Clock;
   /** Starts the request's deadline chain; a chain effect waits (stays owed) where it is missing. */
   startChain?: (request: DataRequest) => Promise<unknown>;
-  subscriptions?: SubscriptionDeps;
+  /** Performs a suppress effect (suppress-effect.ts); a suppress effect waits (stays owed) where it is missing. */
+  applySuppression?: SuppressPerformer;
   /** The bus of events out; an event effect waits (stays owed) where it is missing. */
   events?: EventPublisher;
 }
@@ -149,44 +154,9 @@ async function perform(deps: EffectDeps, request: DataRequest, effect: OwedEffec
       if (!deps.events) throw new Error('event effect owed where no event bus is wired');
       await deps.events.publish(effect.events);
       return [];
-    case 'suppress': {
-      if (!deps.subscriptions) throw new Error('suppress effect owed where no suppression list is wired');
-      // As `unsubscribe` does, except that the customer's one notice becomes an owed mail instead of
-      // a send after the once-only mark: a failed send then stays owed rather than being lost.
-      const { subscriptions, settings } = deps.subscriptions;
-      const email = normaliseEmail(request.email);
-      const key = subscriberKey(email);
-      const now = deps.clock.now();
-      // Named by the request: its owed event below announces it, so the subscriptions stream does not.
-      await subscriptions.suppress(key, email, effect.via, now, request.id);
-      // The newsletter sender and the shop's other mailers stop too (they match the address's hash).
-      const announced: Owed = {
-        id: 'event:address.suppressed',
-        kind: 'event',
-        events: [
-          outEvent(
-            {
-              type: 'address.suppressed',
-              addressHash: addressHash(email),
-              ...(request.memberId ? { memberId: request.memberId } : {}),
-              via: effect.via,
-              requestId: request.id,
-            },
-            `${request.id}:suppressed`,
-            now,
-          ),
-        ],
-      };
-      if (!(await subscriptions.markConfirmed(key, now))) return [announced];
-      return [
-        announced,
-        {
-          id: 'mail:unsubscribed',
-          kind: 'mail',
-          mail: { to: email, ...unsubscribeConfirmed({ via: effect.via, shopName: settings.shopName }, effect.locale) },
-        },
-      ];
-    }
+    case 'suppress':
+      if (!deps.applySuppression) throw new Error('suppress effect owed where no suppression list is wired');
+      return deps.applySuppression(deps, request, effect);
   }
 }
 

@@ -30,6 +30,7 @@ import { owe, settleOwed, type EffectDeps, type Owed, type SettleResult } from '
 import { needsChain } from './deadline-chain';
 import { signLink, verifyLink } from './signed-link';
 import type { SubscriptionDeps } from './subscriptions';
+import { suppressEffect } from './suppress-effect';
 import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError } from './errors';
 import { outEvent, type EventPublisher } from './events-out';
 
@@ -67,7 +68,7 @@ const effectDeps = (deps: RequestDeps): EffectDeps => ({
   mailer: deps.mailer,
   clock: deps.clock,
   ...(deps.deadlines ? { startChain: deps.deadlines } : {}),
-  ...(deps.subscriptions ? { subscriptions: deps.subscriptions } : {}),
+  ...(deps.subscriptions ? { applySuppression: suppressEffect(() => deps.subscriptions!) } : {}),
   ...(deps.events ? { events: deps.events } : {}),
 });
 

@@ -78,7 +78,7 @@ export async function unsubscribe(
  * another delivery holds it; a `failure` leaves it owed.
  */
 async function sendNotice(
-  deps: SubscriptionDeps,
+  deps: Omit<SubscriptionDeps, 'signingKey'>,
   notice: { key: string; email: string; via: UnsubscribeVia; locale: Locale },
 ): Promise<{ sent: boolean; failure?: unknown }> {
   const now = deps.clock.now();
@@ -100,7 +100,7 @@ async function sendNotice(
  * or the delivery died), read through the sparse byOwedNotice index, each sent once (the claim keeps
  * a click at the same moment from sending it too). Failures stay owed for the next run.
  */
-export async function sendOwedNotices(deps: SubscriptionDeps, batch = 50): Promise<{ sent: number; failed: number }> {
+export async function sendOwedNotices(deps: Omit<SubscriptionDeps, 'signingKey'>, batch = 50): Promise<{ sent: number; failed: number }> {
   const owed = await deps.subscriptions.owedNotices(new Date(deps.clock.now().getTime() - NOTICE_LEASE_MS), batch);
   let sent = 0;
   let failed = 0;

@@ -1,11 +1,11 @@
 /**
- * Shapes of the DPO's register routes and of the registers' deadline jobs on the queue.
+ * Shapes of the DPO's register routes (their deadline jobs on the queue: deadline-jobs.ts).
  * Module-level schemas are pure-annotated so bundles keep only those they use (see common.ts).
  */
 import * as z from 'zod/mini';
 import { BREACH_ID, PROCESSOR_ID, RISK_LEVELS } from '../domain/registers';
 import { DATA_CATEGORY_KEYS } from '../processing';
-import { IsoDateTime, isoDate, isoDateTime } from './common';
+import { IsoDateTime, isoDate } from './common';
 
 const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const CalendarDate = /* @__PURE__ */ (() => isoDate({ error: 'must be a date, YYYY-MM-DD' }))();
@@ -34,6 +34,19 @@ export const BreachInput = /* @__PURE__ */ (() =>
     risk: z.enum(RISK_LEVELS),
     riskAssessment: Text(4000),
   }))();
+/**
+ * A breach's assessment as the DPO now sees it (s37(4): what happened, the data, how many, the
+ * risk): replaced whole, the history keeps what changed. When the shop learned of it stays, since
+ * the 72 hours run from then.
+ */
+export const BreachAssessmentInput = /* @__PURE__ */ (() =>
+  z.strictObject({
+    summary: Text(4000),
+    categories: Categories,
+    approxAffected: z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000)),
+    risk: z.enum(RISK_LEVELS),
+    riskAssessment: Text(4000),
+  }))();
 export const PdpcOutcomeInput = /* @__PURE__ */ (() =>
   z.union([z.strictObject({ notifiedAt: IsoDateTime, reference: Text(200) }), z.strictObject({ notRequired: z.literal(true), reason: Text(2000) })]))();
 export const SubjectNoticeInput = /* @__PURE__ */ (() =>
@@ -49,15 +62,4 @@ export const ProcessingRecordQuery = /* @__PURE__ */ (() =>
   z.object({
     format: z.optional(z.enum(['json', 'csv', 'html'])),
     lang: z.optional(z.enum(['th', 'en'])),
-  }))();
-
-export const RegisterJobSchema = /* @__PURE__ */ (() =>
-  z.strictObject({
-    v: z.literal(1),
-    register: z.enum(['breach', 'processor']),
-    entryId: z.string().check(z.regex(/^[BP]-[A-Z2-9]{10}$/)),
-    chainId: z.string().check(z.minLength(1), z.maxLength(64)),
-    hop: z.number().check(z.int(), z.gte(0)),
-    milestone: z.string().check(z.regex(/^(remind-\d+h|escalate-\d+h|overdue-\d+h|expires-\d+d|expired)$/)),
-    at: isoDateTime(),
   }))();

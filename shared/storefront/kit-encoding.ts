@@ -4,6 +4,18 @@
  * depend on the level CloudFront would compress at. The bench's cost model prices these bytes.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
+import { SHORT_PUBLIC_CACHE } from '../http/cache-control';
+
+/**
+ * Headers of the kit's answer (and the privacy center's, served alike): a JavaScript MIME type and a
+ * cross-origin resource policy that lets any storefront page load it; its encoding varies.
+ */
+export const KIT_HEADERS = {
+  'content-type': 'text/javascript; charset=utf-8',
+  'cache-control': SHORT_PUBLIC_CACHE,
+  'cross-origin-resource-policy': 'cross-origin',
+  vary: 'accept-encoding',
+};
 
 export function brotliOf(code: string): Buffer {
   const bytes = Buffer.from(code, 'utf8');

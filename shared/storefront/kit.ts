@@ -5,6 +5,9 @@
  *
  *   <script src="https://api.../v1/kit.js" data-api="https://api..." data-lang="th" defer></script>
  *
+ * That URL's answer carries the policy in force (see `carriedPolicy`), so a page view costs one request
+ * at most; under `?v=<KIT_VERSION>` the kit is kept a year and asks `GET /v1/policy` itself.
+ *
  * - A cookie banner (Thai / English) with the policy's categories: necessary (always on), analytics,
  *   marketing. "Accept all", "Refuse all" and "Choose" are equal buttons; "Choose" opens a modal
  *   settings dialog. The choice is recorded by `POST /v1/consents`; the token and policy version are
@@ -303,7 +306,23 @@ interface Policy {
   summary?: { th: string; en: string };
 }
 
-let policy: Policy | undefined;
+/**
+ * The policy in force, carried by the kit's own answer: `GET /v1/kit.js` (the URL pages embed) puts it
+ * here as JSON, so a page view makes no request for it and the gate of marked scripts opens without a
+ * round trip. The build leaves this name free (scripts/build-kit.ts checks it occurs once); under
+ * `?v=<KIT_VERSION>`, an answer kept a year, the function puts `null` and the kit asks `GET /v1/policy`.
+ */
+declare const __SHOP_PRIVACY_POLICY__: Policy | null;
+function carriedPolicy(): Policy | undefined {
+  try {
+    return __SHOP_PRIVACY_POLICY__ || undefined;
+  } catch {
+    // A copy of the bundle served as built (no function put a policy in): ask the API.
+    return undefined;
+  }
+}
+
+let policy: Policy | undefined = carriedPolicy();
 let stored = readStored();
 /** Choices in force on this page; undefined until the visitor has chosen under the current policy. */
 let choices: Choices | undefined;
@@ -347,7 +366,11 @@ function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
     writeQueue([]);
   } else if (c.analytics) {
     for (const event of held.splice(0)) track(event);
-    scheduleFlush();
+    // Answered after the tab was hidden or left (the answer came back meanwhile): this may be its
+    // last moment, so what is held goes now, as at a hide; otherwise it waits for the batch.
+    if (left && !(staysOnSite && storageWorks)) {
+      if (!defer()) flush();
+    } else scheduleFlush();
   } else {
     held.length = 0;
     writeQueue([]);
@@ -1063,7 +1086,7 @@ async function start() {
   else removeCookies({ analytics: false, marketing: false }, LISTED_COOKIES, SECURE);
   watchMarkedElements(() => (gateOpen && choices) || { analytics: false, marketing: false });
   try {
-    policy = await loadPolicy();
+    policy ??= await loadPolicy();
   } catch {
     // The API is unreachable: a stored choice still holds; otherwise ask (and try to record it then).
     if (!stored) openBanner(false);

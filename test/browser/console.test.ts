@@ -231,6 +231,8 @@ describe('staff console', () => {
     const viewed = page.getByTestId('viewed');
     await shown(viewed.getByRole('row'), system.staffAuth.users.staff.username);
     await shown(viewed.getByRole('row'), system.staffAuth.users.dpo.username);
+    // In words, with what was looked at: not the stored name `viewed`.
+    await shown(viewed.getByRole('row'), 'เปิดดูข้อมูล (ข้อมูลสมาชิก)');
     await page.getByRole('button', { name: 'ตรวจสอบห่วงโซ่' }).click();
     await shown(page.getByTestId('chain-verification'), 'ห่วงโซ่สมบูรณ์');
     await shot(page, 'member');
@@ -391,7 +393,7 @@ describe('staff console', () => {
     const override = page.getByTestId('override');
     await shown(override, reason);
     expect(await override.textContent()).toContain(system.staffAuth.users.dpo.username);
-    await shown(page.locator('.timeline li'), 'completed:done:override');
+    await shown(page.locator('.timeline li'), 'ปิดคำขอโดยไม่รอการยืนยันจากระบบอื่น');
     // The loyalty app never confirmed: the override closes the request, it does not invent a confirmation.
     await shown(page.getByRole('table', { name: 'ระบบอื่นของร้าน' }).getByRole('row').filter({ hasText: LOYALTY_APP }), 'รอการยืนยัน');
     expect(await page.getByRole('button', { name: 'ปิดคำขอ', exact: true }).count()).toBe(0);

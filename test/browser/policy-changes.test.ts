@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium } from '../helpers/browser';
+import { axeViolations, kitPolicyVersion, launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
@@ -46,7 +46,7 @@ const SUMMARY = {
   en: 'We now use a new provider for analytics cookies and keep visit data for 180 days instead of 395.',
 };
 
-/** Publishes a version in force now (after any already published) and waits until the API serves it. */
+/** Publishes a version in force now (after any already published) and waits until the kit carries it. */
 async function publishInForce(changes: string[], summary?: unknown) {
   const version = `pc-${randomUUID().slice(0, 8)}`;
   const latest = Math.max(
@@ -68,7 +68,7 @@ async function publishInForce(changes: string[], summary?: unknown) {
     await staffHeaders('dpo'),
   );
   expect(published.status).toBe(201);
-  await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
+  await expect.poll(() => kitPolicyVersion(server.url), { timeout: 30_000, interval: 500 }).toBe(version);
   return version;
 }
 
@@ -105,7 +105,7 @@ describe('policy changes announced', () => {
     await banner.waitFor({ state: 'detached' });
 
     await publishInForce(['analytics'], SUMMARY);
-    // GET /v1/policy is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
+    // The kit's answer, with the policy inside, is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
     await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
     await page.reload();
     await banner.waitFor({ state: 'visible' });

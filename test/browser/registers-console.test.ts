@@ -72,6 +72,19 @@ describe('the DPO\u2019s register pages', () => {
     await page.getByRole('heading', { level: 1, name: `Breach register: ${id}` }).waitFor();
     await page.getByRole('heading', { name: 'Telling the people affected' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+
+    // The DPO learns more: the correction form starts from what is recorded.
+    const reassess = page.getByTestId('reassess-breach');
+    expect(await reassess.getByLabel('About how many people').inputValue()).toBe('40');
+    expect(await reassess.getByLabel('High').isChecked()).toBe(true);
+    await reassess.getByLabel('About how many people').fill('400');
+    await reassess.getByLabel('Medium').check();
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/v1/admin/breaches/${id}/assessment`) && r.request().method() === 'PUT');
+    await reassess.getByRole('button', { name: 'Save the corrected assessment' }).click();
+    expect((await saved).status()).toBe(200);
+    await page.locator('.history li').filter({ hasText: 'Assessment corrected' }).waitFor();
+    expect(await page.locator('dl.facts').textContent()).toContain('400');
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('lets the DPO download the s39 record as the API\u2019s CSV, with its BOM, and shows it as a printable table', async () => {

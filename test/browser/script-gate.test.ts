@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoBrowser, startDemoBrowser } from '../helpers/browser';
+import { type DemoBrowser, kitPolicyVersion, startDemoBrowser } from '../helpers/browser';
 import { httpClient } from '../helpers/http';
 import { asStaff } from '../helpers/staff-auth';
 
@@ -156,9 +156,9 @@ describe('third-party scripts held by consent', () => {
       changes: ['marketing'],
     });
     expect(published.status).toBe(201);
-    await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
+    await expect.poll(() => kitPolicyVersion(demo.url), { timeout: 30_000, interval: 500 }).toBe(version);
 
-    // Back on the site (GET /v1/policy is cacheable, so the browser's cache is emptied first).
+    // Back on the site (the kit's answer, with the policy inside, is cacheable, so the browser's cache is emptied first).
     const before = requests.length;
     await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
     await page.reload();

@@ -9,13 +9,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { kitPolicyVersion, launchChromium } from '../helpers/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, stageFromCdkJson } from '../../infra/stage-config';
 import { serveDemo } from '../../scripts/lib/demo';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { FLUSH_AT, MAX_HOLD_MS } from '../../shared/storefront/batching';
 import type { Choices, ShopPrivacyApi } from '../../shared/storefront/kit';
+import { KIT_VERSION } from '../../shared/storefront/kit-bundle';
 import { staffHeaders } from '../helpers/staff-auth';
 import type { Json } from '../helpers/json';
 
@@ -59,13 +60,19 @@ async function spyOnBeacons(req: IncomingMessage, res: ServerResponse, url: URL)
   });
   res.writeHead(passed.status, { 'content-type': passed.headers.get('content-type') ?? 'application/json' });
   res.end(await passed.text());
-  for (const handled of beaconHandled.splice(0)) handled();
+  for (const waiter of beaconHandled.splice(0)) {
+    if (waiter.visitorId === body.visitorId) waiter.resolve();
+    else beaconHandled.push(waiter);
+  }
   return true;
 }
 const beaconsOf = (visitorId: string) => beacons.filter((b) => b.visitorId === visitorId);
-/** Resolves when the server has handled the next beacon (of any visitor). */
-const beaconHandled: (() => void)[] = [];
-const nextBeaconHandled = () => new Promise<void>((resolve) => beaconHandled.push(resolve));
+/**
+ * Resolves when the server has handled this visitor's next beacon. Pages of earlier tests stay open
+ * (their contexts close after the file) and may send theirs meanwhile: those do not count.
+ */
+const beaconHandled: { visitorId: string; resolve: () => void }[] = [];
+const nextBeaconHandled = (visitorId: string) => new Promise<void>((resolve) => beaconHandled.push({ visitorId, resolve }));
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -181,6 +188,21 @@ const banner = (page: Page) => page.locator('[data-shop-privacy="banner"]');
 const dialog = (page: Page) => page.locator('[data-shop-privacy="settings"]');
 const consentPosted = (page: Page) => page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/consents' && r.request().method() === 'POST');
 const kitConsent = (page: Page) => page.evaluate(() => window.ShopPrivacy!.consent());
+/**
+ * Resolves once the kit has put a choice in force. The kit applies a choice after reading the API's
+ * answer, which Playwright sees first: a tab hidden in between would find nothing allowed yet.
+ */
+const choiceInForce = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        if (window.ShopPrivacy!.consent()) return resolve();
+        const stop = window.ShopPrivacy!.onConsentChange(() => {
+          stop();
+          resolve();
+        });
+      }),
+  );
 
 async function visitsOf(visitorId: string): Promise<Record<string, Json>[]> {
   const res = await call('GET', `/v1/admin/visits?visitorId=${visitorId}&limit=100`);
@@ -194,7 +216,7 @@ async function visitsOf(visitorId: string): Promise<Record<string, Json>[]> {
  */
 async function visitsOnceStored(visitorId: string, done: (items: Record<string, Json>[]) => boolean): Promise<Record<string, Json>[]> {
   for (;;) {
-    const next = nextBeaconHandled();
+    const next = nextBeaconHandled(visitorId);
     const items = await visitsOf(visitorId);
     if (done(items)) return items;
     await next;
@@ -329,6 +351,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
     await expect
       .poll(() => storedConsentCookie(context), { timeout: 30_000 })
@@ -349,7 +372,7 @@ describe('storefront kit in Chromium', () => {
     await page.waitForURL('**/demo/product.html');
     await page.waitForLoadState('load');
     // Another site: the tab leaves the shop, so what is held goes out as the page unloads.
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/v1/health`);
     await handled;
 
@@ -381,6 +404,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
@@ -394,7 +418,7 @@ describe('storefront kit in Chromium', () => {
     expect(beaconsOf(visitorId)).toEqual([]);
     expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('shop_privacy_q') ?? '[]').length)).toBe(3);
 
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     await page.close({ runBeforeUnload: true });
     await handled;
     const sent = beaconsOf(visitorId);
@@ -414,6 +438,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     await setVisibility(page, 'hidden');
@@ -431,7 +456,7 @@ describe('storefront kit in Chromium', () => {
     expect(await visitSends(page)).toBe(0);
     expect(beaconsOf(visitorId)).toEqual([]);
 
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     await page.close({ runBeforeUnload: true });
     await handled;
     const sent = beaconsOf(visitorId);
@@ -450,6 +475,7 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     await setVisibility(page, 'hidden');
@@ -459,7 +485,7 @@ describe('storefront kit in Chromium', () => {
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
     expect(await visitSends(page)).toBe(0);
     expect(await visitDefers(page)).toEqual({ registered: 2, aborted: 1 });
-    const handled = nextBeaconHandled();
+    const handled = nextBeaconHandled(visitorId);
     // Closing a hidden tab: its pagehide finds the queue handed over already and sends nothing itself.
     await page.close({ runBeforeUnload: true });
     await handled;
@@ -480,9 +506,10 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
-    const atHide = nextBeaconHandled();
+    const atHide = nextBeaconHandled(visitorId);
     await setVisibility(page, 'hidden');
     await atHide;
     expect(await visitSends(page)).toBe(1);
@@ -490,10 +517,32 @@ describe('storefront kit in Chromium', () => {
     await setVisibility(page, 'visible');
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'matcha'));
 
-    const atClose = nextBeaconHandled();
+    const atClose = nextBeaconHandled(visitorId);
     await page.close({ runBeforeUnload: true });
     await atClose;
     expect(beaconsOf(visitorId).map((b) => b.types)).toEqual([['pageview'], ['search', 'leave']]);
+  });
+
+  it('sends at once what is held when the consent answer comes back after the tab was hidden, since the tab may never be shown again', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    await context.addInitScript(withoutFetchLater);
+    await context.addInitScript(countVisitSends);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo/`);
+    let stored: Promise<void> | undefined;
+    // The visitor accepts and switches away before the API's answer reaches the kit.
+    await page.route('**/v1/consents', async (route) => {
+      const answer = await route.fetch();
+      stored = nextBeaconHandled(JSON.parse(route.request().postData() ?? '{}').visitorId);
+      await setVisibility(page, 'hidden');
+      await route.fulfill({ response: answer });
+    });
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    await choiceInForce(page);
+    // Sent while applying the answer, not left for a timer the hidden tab may never reach.
+    expect(await visitSends(page)).toBe(1);
+    await stored;
+    expect(beaconsOf(await visitorIdOf(context)).map((b) => b.types)).toEqual([['pageview']]);
   });
 
   it('sends a batch once it holds FLUSH_AT events, and a smaller one after the bounded delay, while the page stays open', async () => {
@@ -505,10 +554,11 @@ describe('storefront kit in Chromium', () => {
     const posted = consentPosted(page);
     await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
     expect((await posted).status()).toBe(201);
+    await choiceInForce(page);
     const visitorId = await visitorIdOf(context);
 
     // The page view plus FLUSH_AT - 1 searches: the FLUSH_AT-th event sends them all.
-    const full = nextBeaconHandled();
+    const full = nextBeaconHandled(visitorId);
     await page.evaluate((n) => {
       for (let i = 0; i < n; i++) window.ShopPrivacy!.trackSearch('product', `q${i}`);
     }, FLUSH_AT - 1);
@@ -516,7 +566,7 @@ describe('storefront kit in Chromium', () => {
     expect(beaconsOf(visitorId).map((b) => b.types.length)).toEqual([FLUSH_AT]);
     expect(await visitSends(page)).toBe(1); // the counter the refusal test relies on counts
 
-    const late = nextBeaconHandled();
+    const late = nextBeaconHandled(visitorId);
     await page.evaluate(() => window.ShopPrivacy!.trackSearch('product', 'late'));
     await page.clock.runFor(BATCH_WAIT_MS);
     await late;
@@ -544,6 +594,44 @@ describe('storefront kit in Chromium', () => {
       .toEqual([true, false]);
   });
 
+  it('takes the policy from the kit\u2019s own answer: a page load asks nothing of GET /v1/policy, and the choice is recorded under the version in force', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/v1/')) asked.push(`${r.method()} ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
+    });
+    await page.goto(`${server.url}/demo/`);
+    await banner(page).waitFor({ state: 'visible' });
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+    const inForce = (await call('GET', '/v1/policy')).body.version as string;
+    expect((await posted).request().postDataJSON()).toMatchObject({ policyVersion: inForce });
+    await expect.poll(() => storedConsentCookie(context), { timeout: 30_000 }).toMatchObject({ v: inForce, a: true, m: true });
+    // The stored choice is checked against the carried policy on the next page too, again without asking.
+    await page.goto(`${server.url}/demo/product.html`);
+    await expect.poll(() => kitConsent(page), { timeout: 30_000 }).toEqual({ necessary: true, analytics: true, marketing: true });
+    expect(asked).toContain('GET /v1/kit.js');
+    expect(asked.filter((a) => a.startsWith('GET /v1/policy'))).toEqual([]);
+  });
+
+  it('loaded as ?v=<KIT_VERSION> (an answer kept a year, without the policy) asks GET /v1/policy itself and still shows the banner', async () => {
+    const context = await newContext({ locale: 'th-TH' });
+    const page = await context.newPage();
+    // The page names the versioned URL: its kit.js request is answered with what that URL serves.
+    await page.route(
+      (url) => url.pathname === '/v1/kit.js',
+      async (route) => route.fulfill({ response: await route.fetch({ url: `${server.url}/v1/kit.js?v=${KIT_VERSION}` }) }),
+    );
+    const policyAsked = page.waitForRequest((r) => new URL(r.url()).pathname === '/v1/policy');
+    await page.goto(`${server.url}/demo/`);
+    await policyAsked;
+    await banner(page).waitFor({ state: 'visible' });
+    const posted = consentPosted(page);
+    await page.getByRole('button', { name: 'ปฏิเสธทั้งหมด' }).click();
+    expect((await posted).request().postDataJSON()).toMatchObject({ policyVersion: (await call('GET', '/v1/policy')).body.version });
+  });
+
   it('asks again when a new policy version comes into force, and records the new choice under it', async () => {
     const { context, page } = await open('/demo/');
     const posted = consentPosted(page);
@@ -565,7 +653,8 @@ describe('storefront kit in Chromium', () => {
       changes: ['analytics'],
     });
     expect(published.status).toBe(201);
-    // GET /v1/policy is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
+    await expect.poll(() => kitPolicyVersion(server.url), { timeout: 30_000, interval: 500 }).toBe(version);
+    // The kit's answer, which carries the policy, is cacheable for 5 minutes: the visitor comes back after that (an emptied cache).
     await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
     await page.reload();
     await banner(page).waitFor({ state: 'visible' });
@@ -586,7 +675,7 @@ describe('storefront kit in Chromium', () => {
       p.evaluate(
         () => new Promise<Choices>((resolve) => addEventListener('shopprivacy:consent', (e) => resolve((e as CustomEvent<Choices>).detail), { once: true })),
       );
-    /** Publishes a version in force now (or as soon as the latest published one allows), and waits until the API serves it. */
+    /** Publishes a version in force now (or as soon as the latest published one allows), and waits until the kit carries it. */
     const publishInForce = async (changes: string[]) => {
       const version = `kit-${randomUUID().slice(0, 8)}`;
       const latest = Math.max(...(await call('GET', '/v1/admin/policies')).body.items.map((v: { effectiveAt: string }) => Date.parse(v.effectiveAt)));
@@ -599,10 +688,10 @@ describe('storefront kit in Chromium', () => {
         changes,
       });
       expect(published.status).toBe(201);
-      await expect.poll(async () => (await call('GET', '/v1/policy')).body.version, { timeout: 30_000, interval: 500 }).toBe(version);
+      await expect.poll(() => kitPolicyVersion(server.url), { timeout: 30_000, interval: 500 }).toBe(version);
       return version;
     };
-    /** Comes back later: GET /v1/policy is cacheable for 5 minutes, so the cache is emptied first. */
+    /** Comes back later: the kit's answer, with the policy inside, is cacheable for 5 minutes, so the cache is emptied first. */
     const comeBack = async (context: BrowserContext, page: Page) => {
       await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
       await page.reload();

@@ -13,6 +13,7 @@ import { CONSOLE_COGNITO_PROXY, consoleHandler } from '../../scripts/lib/console
 import { localStaffAuth } from '../../scripts/lib/local-staff-auth';
 import { staffToken, type StaffRole } from './staff-auth';
 import { serveDemo } from '../../scripts/lib/demo';
+import { KIT_JS, KIT_POLICY_PLACEHOLDER } from '../../shared/storefront/kit-bundle';
 import { startLocalServer } from '../../scripts/lib/local-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -68,6 +69,16 @@ export async function startDemoBrowser(extra?: (req: IncomingMessage, res: Serve
       await server.close();
     },
   };
+}
+
+/**
+ * The policy version the kit's answer at the URL pages embed carries (undefined: none). A page shows
+ * a new policy once this names it and the browser no longer holds the older answer.
+ */
+export async function kitPolicyVersion(apiUrl: string): Promise<string | undefined> {
+  const code = await (await fetch(`${apiUrl}/v1/kit.js`)).text();
+  const [before, after] = KIT_JS.split(KIT_POLICY_PLACEHOLDER) as [string, string];
+  return (JSON.parse(code.slice(before.length, code.length - after.length)) as { version: string } | null)?.version;
 }
 
 /** axe-core's WCAG 2.2 AA violations inside `selector` (the whole document without one). */

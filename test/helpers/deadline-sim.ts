@@ -3,6 +3,7 @@
  * adapters, a scheduler that holds messages until their delay has passed on a fake clock, and a
  * mailer that records what was sent. A chain of 7 or 30 days runs in milliseconds.
  */
+import type { SubscriptionDeps } from '../../shared/domain/subscriptions';
 import type { DeadlineDeps } from '../../shared/domain/deadline-service';
 import { DEFAULT_DEADLINES } from '../../shared/domain/deadlines';
 import { ConflictError } from '../../shared/domain/errors';
@@ -250,7 +251,8 @@ export function simulation(start = new Date('2026-11-25T03:00:00.000Z')) {
   /** Events put on the bus of events out, in order. */
   const published: OutEvent[] = [];
   const events = { publish: async (batch: OutEvent[]) => void published.push(...structuredClone(batch)) };
-  const deps: DeadlineDeps = {
+  // The whole subscription deps (with a key), so tests of links and unsubscribes can use them too.
+  const deps: DeadlineDeps & { subscriptions: SubscriptionDeps } = {
     requests,
     chains,
     scheduler,

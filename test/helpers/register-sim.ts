@@ -3,7 +3,8 @@
  * contract as the DynamoDB adapter (version-conditional writes), members, and an alarm topic that
  * records what it was given, beside the deadline simulation's clock, queue, chains and mailer.
  */
-import type { RegisterDeps } from '../../shared/domain/register-service';
+import { tellSubject } from '../../shared/domain/breach-notices';
+import { startRegisterChain, type RegisterDeps } from '../../shared/domain/register-service';
 import { ConflictError } from '../../shared/domain/errors';
 import type { Member } from '../../shared/domain/members';
 import type { RegisterJob, RegisterStore } from '../../shared/domain/ports';
@@ -72,6 +73,8 @@ export function registerSimulation(start = new Date('2026-11-25T03:00:00.000Z'))
       findByEmail: async (email) => [...members.values()].find((m) => m.email === email),
     },
     clock,
+    tellSubject,
+    startChain: startRegisterChain,
     settings: {
       dpoAddress: 'dpo@shop.example.com',
       shopName: 'Example Shop',

@@ -1,7 +1,8 @@
 /**
  * The cost model's assumptions about the deployed stack (scripts/lib/visit-cost.ts) against the
  * synthesised prod template: memory, tracing and logging of the beacon function, the visits table's
- * recovery, class and TTL, log retention, and the edge caching the kit and the policy. When someone
+ * recovery, class and TTL, log retention, the edge caching the kit and the policy, and the kit carrying
+ * the policy (its function reads the policy store), so pages make no policy request. When someone
  * changes the stack without the model, or the model without the stack, this fails.
  * Bundling is skipped (context `aws:cdk:bundling-stacks: []`): these tests read the template only.
  */
@@ -31,13 +32,14 @@ beforeAll(() => {
   resources = template.toJSON().Resources;
 });
 
-const beaconFunction = () => {
+const functionOf = (descriptionStart: string) => {
   const found = (Object.entries(resources) as [string, Resource][]).filter(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').startsWith(`POST ${recordVisitsRoute.path}:`),
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').startsWith(descriptionStart),
   );
   expect(found).toHaveLength(1);
   return found[0]!;
 };
+const beaconFunction = () => functionOf(`POST ${recordVisitsRoute.path}:`);
 const visitsTable = () =>
   (Object.entries(resources) as [string, Resource][]).find(
     ([id, r]) => r.Type === 'AWS::DynamoDB::GlobalTable' && id.startsWith(`Data${TABLES.visits.id}`),
@@ -114,6 +116,31 @@ describe('cost model assumptions against the prod template', () => {
         (r.Type === 'AWS::IAM::Role' && r === resources[fn.Properties.Role['Fn::GetAtt'][0]]),
     );
     expect(JSON.stringify(grants)).toMatch(/EdgeOriginKey/);
+  });
+
+  it('kit: pages make no policy request because the kit\u2019s function reads the policy store (Query on the Policies table, nothing else) and its unversioned answer, kept as briefly as the policy\u2019s, carries it', () => {
+    expect(model.kitCarriesPolicy).toBe(true);
+    expect(model.kitCacheSeconds).toBe(model.policyCacheSeconds);
+    const [, fn] = functionOf(`GET ${getKitRoute.path}:`);
+    expect(Object.keys(fn.Properties.Environment.Variables)).toContain(TABLES.policies.envVar);
+    // The function's grants: inline in its role, or in a policy attached to it.
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    const documents = [
+      ...((resources[roleId]!.Properties.Policies ?? []) as { PolicyDocument: Resource['Properties'] }[]).map((p) => p.PolicyDocument),
+      ...(Object.values(resources) as Resource[])
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId))
+        .map((r) => r.Properties.PolicyDocument),
+    ];
+    const statements = documents.flatMap((d) => d.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const tableStatements = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(tableStatements.flatMap((st) => [st.Action].flat())).toEqual(['dynamodb:Query']);
+    expect(JSON.stringify(tableStatements.map((st) => st.Resource))).toMatch(
+      new RegExp(`^\\[\\{"Fn::GetAtt":\\["Data${TABLES.policies.id}[0-9A-F]+","Arn"\\]\\}\\]$`),
+    );
+    // The versioned answer (a year, no policy) and the unversioned one (5 minutes, the policy inside) are cached apart.
+    const kit = cachePolicyOf(getKitRoute.path);
+    expect(kit.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['v'] });
+    expect(kit.MinTTL).toBe(0);
   });
 
   it('beacons: CloudFront sends POST /v1/visits to the beacon function\u2019s URL, uncached, with no API Gateway route for it (the model prices no API Gateway fee for beacons)', () => {

@@ -12,6 +12,7 @@ import { stageFromCdkJson } from '../../infra/stage-config';
 import { startLocalServer } from '../../scripts/lib/local-server';
 import { sentMail } from '../../scripts/lib/outbox';
 import { registerDeps } from '../../shared/adapters/wiring/registers';
+import { tellSubject } from '../../shared/domain/breach-notices';
 import type { RegisterJob } from '../../shared/domain/ports';
 import { processRegisterJob, startRegisterChain } from '../../shared/domain/register-service';
 import { ALARM_TOPIC, QUEUES } from '../../shared/resources';
@@ -59,7 +60,7 @@ describe('breach register over HTTP', () => {
     // A clock the test moves and one-second hops: the 72-hour chain passes in a few real seconds.
     // Restarting the chain here replaces the one the route started (its jobs are then dropped).
     let now = new Date();
-    const deps = { ...registerDeps(), clock: { now: () => now } };
+    const deps = { ...registerDeps({ tellSubject, startChain: startRegisterChain }), clock: { now: () => now } };
     deps.settings = { ...deps.settings, maxDelaySeconds: 1 };
     expect(await startRegisterChain(deps, 'breach', (await deps.registers.get('breach', id))!)).toBe(true);
     const url = process.env[QUEUES.deadlines.envVar]!;
@@ -136,6 +137,18 @@ describe('breach register over HTTP', () => {
     expect((await dpo('GET', '/v1/admin/breaches/not-an-id')).status).toBe(400);
     expect((await dpo('POST', '/v1/admin/breaches/B-ABCDEFGH23/pdpc-notification', { reference: 'x' })).status).toBe(400);
     expect((await dpo('DELETE', '/v1/admin/breaches/B-ABCDEFGH23')).status).toBeGreaterThanOrEqual(404);
+  });
+
+  it('corrects a breach\u2019s assessment over HTTP, keeping the deadline and what changed; refuses bad input and other staff', async () => {
+    const { id, notifyBy } = (await dpo('POST', '/v1/admin/breaches', breachBody(new Date().toISOString()))).body;
+    const { learnedAt: _learned, ...assessment } = breachBody(new Date().toISOString());
+    const corrected = await dpo('PUT', `/v1/admin/breaches/${id}/assessment`, { ...assessment, approxAffected: 900 });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ approxAffected: 900, notifyBy });
+    expect(corrected.body.history.at(-1)).toMatchObject({ event: 'reassessed', changes: { approxAffected: 900 } });
+    expect((await dpo('PUT', `/v1/admin/breaches/${id}/assessment`, { ...assessment, learnedAt: new Date().toISOString() })).status).toBe(400);
+    expect((await dpo('PUT', '/v1/admin/breaches/B-ABCDEFGH23/assessment', assessment)).status).toBe(404);
+    expect((await asStaff(call, 'staff')('PUT', `/v1/admin/breaches/${id}/assessment`, assessment)).status).toBe(403);
   });
 });
 

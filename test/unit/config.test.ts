@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { commonEnvironment, stageFromCdkJson } from '../../infra/stage-config';
+import { regexes } from 'zod/mini';
 import { ConfigError, parseRuntimeConfig, RUNTIME_DEFAULTS } from '../../shared/config';
+import { EMAIL_PATTERN } from '../../shared/schemas/common';
 
 const settings = stageFromCdkJson('local');
 const stageEnv = () => commonEnvironment(settings);
@@ -28,6 +30,11 @@ describe('runtime configuration', () => {
     expect(() => parseRuntimeConfig(env)).toThrow(/CONSENT_TOKEN_DAYS is not set; REMIND_DAYS_BEFORE is not set/);
   });
 
+  it('checks addresses by the same pattern as the request schemas (zod\u2019s z.email())', () => {
+    expect(EMAIL_PATTERN.source).toBe(regexes.email.source);
+    expect(EMAIL_PATTERN.flags).toBe(regexes.email.flags);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(() => parseRuntimeConfig({ ...stageEnv(), SENDER_ADDRESS: '' })).toThrow(/SENDER_ADDRESS is not set/);
   });
@@ -37,7 +44,8 @@ describe('runtime configuration', () => {
     expect(() => parseRuntimeConfig({ ...stageEnv(), LINK_DAYS: '0' })).toThrow(/LINK_DAYS must be a positive integer/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), REMIND_DAYS_BEFORE: '2,,1' })).toThrow(/REMIND_DAYS_BEFORE must be a comma-separated list/);
     expect(() => parseRuntimeConfig({ ...stageEnv(), POLICY_CACHE_SECONDS: '-1' })).toThrow(/POLICY_CACHE_SECONDS must be a whole number/);
-    expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), ISP_SOURCE: 'guess' })).toThrow(/ISP_SOURCE must be one of none, cloudfront, maxmind \(got "guess"\)/);
+    expect(() => parseRuntimeConfig({ ...stageEnv(), DPO_ADDRESS: 'dpo@localhost' })).toThrow(/DPO_ADDRESS must be an email address/);
   });
 
   it('answers every whole-number setting as a number and the reminder days as a list of numbers', () => {

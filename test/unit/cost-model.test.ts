@@ -6,6 +6,7 @@ import {
   DYNAMODB_USD_PER_MILLION_READ_UNITS,
   DYNAMODB_USD_PER_MILLION_WRITE_UNITS,
   LAMBDA_ARM_USD_PER_GB_SECOND,
+  monthlyBill,
   total,
   visitCostPerMillionPageViews,
   writeUnitsPerItem,
@@ -126,6 +127,65 @@ describe('visit cost model', () => {
     expect(beaconsPerPageView(session)).toBeCloseTo(1 / 5, 6); // only the session's end
     expect(beaconsPerPageView({ ...session, deferredFetchShare: 0.5 })).toBeCloseTo(2 / 5, 6); // the end and half of 2 hides
     expect(beaconsPerPageView({ ...session, deferredFetchShare: 0 })).toBeCloseTo(3 / 5, 6);
+  });
+});
+
+describe('a month\u2019s bill with and without the always-free allowances', () => {
+  const lines = visitCostPerMillionPageViews(profile);
+
+  it('scales the per-million lines to the month at list prices', () => {
+    expect(monthlyBill(lines, 3_000_000, false)).toBeCloseTo(3 * total(lines), 6);
+  });
+
+  it('takes the allowances off the lines that draw on them, by hand: 10 million page views', () => {
+    // Per million page views: 700,000 CloudFront requests, 1,126,400,000 B (1.049 GB) out,
+    // 600,000 Lambda requests, 60,000 GB-s. For 10 million: 7 M requests (all free, under 10 M),
+    // 10.49 GB out (free, under 1 TB), 6 M Lambda requests (1 M free: 5/6 billed), 600,000 GB-s
+    // (400,000 free: 1/3 billed).
+    const billed =
+      10 *
+      (total(lines) -
+        line('CloudFront HTTPS requests') -
+        line('CloudFront transfer out') -
+        line('Lambda requests') * (1 / 6) -
+        line('Lambda duration') * (2 / 3));
+    expect(monthlyBill(lines, 10_000_000, true)).toBeCloseTo(billed, 6);
+  });
+
+  it('bills what is over an allowance: 20 million page views use 14 million CloudFront requests, 4 million billed', () => {
+    const withFree = monthlyBill(lines, 20_000_000, true);
+    const cloudFrontRequestsBilled = 20 * line('CloudFront HTTPS requests') * (4 / 14);
+    const cloudFrontOut = 0; // 21 GB, under 1 TB
+    const lambdaRequests = 20 * line('Lambda requests') * (11 / 12);
+    const lambdaDuration = 20 * line('Lambda duration') * (800_000 / 1_200_000);
+    const rest = 20 * (total(lines) - line('CloudFront HTTPS requests') - line('CloudFront transfer out') - line('Lambda requests') - line('Lambda duration'));
+    expect(withFree).toBeCloseTo(cloudFrontRequestsBilled + cloudFrontOut + lambdaRequests + lambdaDuration + rest, 6);
+  });
+});
+
+describe('visit cost profile: the kit carrying the policy', () => {
+  const measured = {
+    handlerCpuUs: 1_000,
+    loadMs: 100,
+    kitServedBytes: 9_500,
+    beaconBodyBytes: 600,
+    recordsPerBeacon: 1,
+    recordBytes: 300,
+    secretsPerColdStart: 1,
+  };
+
+  it('prices one kit request a session and no policy request where the kit carries the policy, and the policy\u2019s own request where it does not', async () => {
+    const { deployedVisitSettings, visitProfile, SESSION } = await import('../../scripts/lib/visit-cost');
+    const deployed = deployedVisitSettings('prod');
+    expect(deployed.kitCarriesPolicy).toBe(true);
+    const carried = visitProfile(measured, deployed);
+    expect(carried.kitFetchesPerPageView).toBeCloseTo(SESSION.kitFetchesPerSession / SESSION.pageViewsPerSession, 9);
+    expect(carried.policyFetchesPerPageView).toBe(0);
+    const separate = visitProfile(measured, { ...deployed, kitCarriesPolicy: false });
+    expect(separate.policyFetchesPerPageView).toBeCloseTo(SESSION.policyFetchesPerSession / SESSION.pageViewsPerSession, 9);
+    // What the carried policy saves per million page views: at least a CloudFront request per session.
+    const saved = total(visitCostPerMillionPageViews(separate)) - total(visitCostPerMillionPageViews(carried));
+    expect(saved).toBeGreaterThan((1_000_000 / SESSION.pageViewsPerSession / 1_000_000) * 1.2);
   });
 });
 

@@ -66,6 +66,35 @@ describe('tree shaking', () => {
     expect(bytesOf('node_modules/zod/')).toBe(0);
   });
 
+  it.each(['process-jobs', 'sweep-chains'])(
+    'keeps zod and the secret reader out of the deadline worker %s: it checks its configuration and its queue\u2019s jobs without zod and reads no key',
+    async (name) => {
+      const { bytesOf } = await bundleBytes(`export { handler } from './functions/deadlines/${name}';`);
+      expect(bytesOf('shared/config.ts')).toBeGreaterThan(0);
+      expect(bytesOf('node_modules/zod/')).toBe(0);
+      // Granted no secret: suppressing an address and sending its notice need no key.
+      expect(bytesOf('node_modules/@aws-sdk/client-secrets-manager/')).toBe(0);
+    },
+  );
+
+  it.each([
+    ['dpo/record-breach', false],
+    ['dpo/record-processor', false],
+    ['dpo/decide-breach-notice', true],
+  ])('bundles the breach notice to the people affected into %s only where it can be owed and sent (%s)', async (entry, carries) => {
+    const { text } = await bundleBytes(`export { handler } from './functions/${entry}';`);
+    expect(text.includes('A personal-data breach concerning your data')).toBe(carries);
+  });
+
+  it.each([
+    ['fulfilment/confirm-fulfilment', false],
+    ['admin/override-fulfilment', false],
+    ['requests/confirm-request', true],
+  ])('bundles the suppression of a request\u2019s address and its notice into %s only where it can be owed (%s)', async (entry, carries) => {
+    const { text } = await bundleBytes(`export { handler } from './functions/${entry}';`);
+    expect(text.includes('You have been unsubscribed from newsletters and promotions')).toBe(carries);
+  });
+
   it('gives the request form the viewer\u2019s address without the ASN database reader', async () => {
     const { bytesOf } = await bundleBytes("export { handler } from './functions/requests/submit-request';");
     expect(bytesOf('shared/adapters/viewer-address.ts')).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 /** Deadline chains on SQS: starting and sweeping them, and the worker that reminds, escalates and enforces. */
 import { requireEnv, runtimeConfig, tableName } from '../../config';
 import { startChain } from '../../domain/deadline-service';
+import { suppressEffect } from '../../domain/suppress-effect';
 import type { DeadlineSettings } from '../../domain/deadlines';
 import type { DataRequest } from '../../domain/requests';
 import { QUEUES } from '../../resources';
@@ -9,7 +10,7 @@ import { DynamoChainStore, SqsScheduler } from '../deadline-queue';
 import { documentClient } from '../dynamodb';
 import { auditLog, eventPublisher, mailer } from './common';
 import { requestStore } from './request-store';
-import { subscriptionDeps } from './subscriptions';
+import { noticeDeps } from './subscriptions';
 
 export const deadlineSettings = (): DeadlineSettings => ({
   requestDueDays: runtimeConfig().REQUEST_DUE_DAYS,
@@ -32,7 +33,7 @@ export const chainDeps = () => ({
 });
 
 export const deadlineDeps = () => {
-  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  let subscriptions: ReturnType<typeof noticeDeps> | undefined;
   return {
     ...chainDeps(),
     audit: auditLog(),
@@ -40,7 +41,7 @@ export const deadlineDeps = () => {
     events: eventPublisher(),
     // Only enforcing an unsubscribe touches the suppression list: built on first use.
     get subscriptions() {
-      subscriptions ??= subscriptionDeps();
+      subscriptions ??= noticeDeps();
       return subscriptions;
     },
   };
@@ -54,10 +55,10 @@ export const chainStarter = () => {
 
 /**
  * What finishing owed effects needs (the sweep): any of them may be a mail, an audit entry, a chain
- * start or a suppression. The suppression list is built on first use.
+ * start, an event or a suppression. The suppression list is built on first use.
  */
 export const owedEffectDeps = () => {
-  let subscriptions: ReturnType<typeof subscriptionDeps> | undefined;
+  let subscriptions: ReturnType<typeof noticeDeps> | undefined;
   const chains = chainDeps();
   return {
     requests: chains.requests,
@@ -66,10 +67,7 @@ export const owedEffectDeps = () => {
     events: eventPublisher(),
     clock: systemClock,
     startChain: (request: DataRequest) => startChain(chains, request),
-    get subscriptions() {
-      subscriptions ??= subscriptionDeps();
-      return subscriptions;
-    },
+    applySuppression: suppressEffect(() => (subscriptions ??= noticeDeps())),
     settings: { deadlines: deadlineSettings(), unconfirmedExpiryDays: runtimeConfig().UNCONFIRMED_EXPIRY_DAYS },
   };
 };

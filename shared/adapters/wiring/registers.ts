@@ -15,9 +15,12 @@ export const registerStore = () => new DynamoRegisterStore(documentClient(), tab
 /**
  * Everything the register use cases may need. Ports a function was not granted (the queue, the alarm
  * topic, the members table, SES) are built on first use, so a route that never uses them needs
- * neither their environment nor their permissions.
+ * neither their environment nor their permissions. The effects only some functions can perform come
+ * from the entry: `tellSubject` (breach-notices.ts) where members and SES are granted, `startChain`
+ * (register-service.ts `startRegisterChain`) where the deadlines queue is; the others then do not
+ * bundle that code.
  */
-export function registerDeps(): RegisterDeps {
+export function registerDeps(performers: Pick<RegisterDeps, 'tellSubject' | 'startChain'> = {}): RegisterDeps {
   const config = runtimeConfig();
   const lazy = <T>(make: () => T) => {
     let value: T | undefined;
@@ -47,6 +50,7 @@ export function registerDeps(): RegisterDeps {
       return audit();
     },
     clock: systemClock,
+    ...performers,
     settings: {
       dpoAddress: config.DPO_ADDRESS,
       shopName: config.SHOP_NAME,

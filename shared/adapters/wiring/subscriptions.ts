@@ -20,13 +20,18 @@ export const linkDeps = () => ({
   settings: mailSettings(),
 });
 
-export const subscriptionDeps = () => ({
+/**
+ * Suppressing an address and sending its unsubscribe notice need no key: what the deadline worker
+ * and the sweep use (they are granted none), so they bundle no secret reader.
+ */
+export const noticeDeps = () => ({
   subscriptions: subscriptionStore(),
   mailer: mailer(),
-  signingKey: secretKey('tokenKey'),
   clock: systemClock,
   settings: mailSettings(),
 });
+
+export const subscriptionDeps = () => ({ ...noticeDeps(), signingKey: secretKey('tokenKey') });
 
 /**
  * Unsubscribes an address on behalf of staff or a job: the hook other capabilities call. Built on

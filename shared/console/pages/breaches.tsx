@@ -8,11 +8,12 @@
 import { useState } from 'preact/hooks';
 import type { Breach } from '../../domain/registers';
 import { DATA_CATEGORY_KEYS, type DataCategory } from '../../processing';
-import { BreachInput, PdpcOutcomeInput, SubjectNoticeInput } from '../../schemas/registers';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { BreachAssessmentInput, BreachInput, PdpcOutcomeInput, SubjectNoticeInput } from '../../schemas/registers';
+import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { dateTime } from '../format';
 import { href } from '../pages-base';
+import { actorWords, eventWords } from '../event-words';
 import { bangkokInstant, issuesText, useRegisterWords } from './register-words';
 
 const RISKS = ['low', 'medium', 'high'] as const;
@@ -26,18 +27,57 @@ function BreachStatus({ breach }: { breach: Breach }) {
   return <span class={hours <= 24 ? 'soon' : ''}>{w('hoursLeft', { n: hours })}</span>;
 }
 
-function CategoryChoices({ name }: { name: string }) {
+function CategoryChoices({ name, checked = [] }: { name: string; checked?: readonly DataCategory[] }) {
   const { w, category } = useRegisterWords();
   return (
     <fieldset>
       <legend>{w('categories')}</legend>
       {DATA_CATEGORY_KEYS.map((c) => (
         <label key={c}>
-          <input type="checkbox" name={name} value={c} /> {category(c)}
+          <input type="checkbox" name={name} value={c} defaultChecked={checked.includes(c)} /> {category(c)}
         </label>
       ))}
     </fieldset>
   );
+}
+
+/** What happened, the data, how many and the risk: recorded with a breach, and corrected later on its page. */
+function AssessmentFields({ current }: { current?: Breach }) {
+  const { w } = useRegisterWords();
+  return (
+    <>
+      <Field label={w('summary')} id="summary">
+        <textarea id="summary" name="summary" rows={3} required maxLength={4000} defaultValue={current?.summary} />
+      </Field>
+      <CategoryChoices name="categories" checked={current?.categories} />
+      <Field label={w('approxAffected')} id="approxAffected">
+        <input id="approxAffected" name="approxAffected" type="number" min={0} required defaultValue={current ? String(current.approxAffected) : undefined} />
+      </Field>
+      <fieldset>
+        <legend>{w('risk')}</legend>
+        {RISKS.map((r) => (
+          <label key={r}>
+            <input type="radio" name="risk" value={r} required defaultChecked={current?.risk === r} /> {w(`risk_${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      <Field label={w('riskAssessment')} id="riskAssessment">
+        <textarea id="riskAssessment" name="riskAssessment" rows={3} required maxLength={4000} defaultValue={current?.riskAssessment} />
+      </Field>
+    </>
+  );
+}
+
+/** The assessment fields of a submitted form, as the API takes them. */
+function assessmentOf(data: FormData) {
+  const text = (n: string) => String(data.get(n) ?? '').trim();
+  return {
+    summary: text('summary'),
+    categories: data.getAll('categories').map(String) as DataCategory[],
+    approxAffected: Number(text('approxAffected')),
+    risk: text('risk'),
+    riskAssessment: text('riskAssessment'),
+  };
 }
 
 export function BreachesPage() {
@@ -53,14 +93,7 @@ export function BreachesPage() {
     const data = new FormData(form);
     const text = (n: string) => String(data.get(n) ?? '').trim();
     setSaved(undefined);
-    const checked = BreachInput.safeParse({
-      learnedAt: bangkokInstant(text('learnedAt')),
-      summary: text('summary'),
-      categories: data.getAll('categories').map(String) as DataCategory[],
-      approxAffected: Number(text('approxAffected')),
-      risk: text('risk'),
-      riskAssessment: text('riskAssessment'),
-    });
+    const checked = BreachInput.safeParse({ learnedAt: bangkokInstant(text('learnedAt')), ...assessmentOf(data) });
     if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
     try {
       const breach = await api.call<Breach>('POST', '/v1/admin/breaches', { body: checked.data });
@@ -81,24 +114,7 @@ export function BreachesPage() {
         <Field label={w('learnedAt')} id="learnedAt">
           <input id="learnedAt" name="learnedAt" type="datetime-local" required />
         </Field>
-        <Field label={w('summary')} id="summary">
-          <textarea id="summary" name="summary" rows={3} required maxLength={4000} />
-        </Field>
-        <CategoryChoices name="categories" />
-        <Field label={w('approxAffected')} id="approxAffected">
-          <input id="approxAffected" name="approxAffected" type="number" min={0} required />
-        </Field>
-        <fieldset>
-          <legend>{w('risk')}</legend>
-          {RISKS.map((r) => (
-            <label key={r}>
-              <input type="radio" name="risk" value={r} required /> {w(`risk_${r}`)}
-            </label>
-          ))}
-        </fieldset>
-        <Field label={w('riskAssessment')} id="riskAssessment">
-          <textarea id="riskAssessment" name="riskAssessment" rows={3} required maxLength={4000} />
-        </Field>
+        <AssessmentFields />
         <ErrorNote error={error} />
         {saved ? (
           <p class="notice" role="status">
@@ -110,35 +126,20 @@ export function BreachesPage() {
       <ErrorNote error={list.error} />
       {list.data ? (
         list.data.items.length ? (
-          <table data-testid="breaches">
-            <caption class="visually-hidden">{w('breaches')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w('id')}</th>
-                <th scope="col">{w('learnedAt')}</th>
-                <th scope="col">{w('notifyBy')}</th>
-                <th scope="col">{w('status')}</th>
-                <th scope="col">{w('risk')}</th>
-                <th scope="col">{w('approxAffected')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((b) => (
-                <tr key={b.id}>
-                  <td>
-                    <a href={href(`/registers/breaches/${b.id}`)}>{b.id}</a>
-                  </td>
-                  <td>{dateTime(b.learnedAt, lang)}</td>
-                  <td>{dateTime(b.notifyBy, lang)}</td>
-                  <td>
-                    <BreachStatus breach={b} />
-                  </td>
-                  <td>{w(`risk_${b.risk}`)}</td>
-                  <td>{b.approxAffected}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ItemTable
+            testId="breaches"
+            caption={w('breaches')}
+            items={list.data.items}
+            rowKey={(b) => b.id}
+            columns={[
+              { header: w('id'), cell: (b) => <a href={href(`/registers/breaches/${b.id}`)}>{b.id}</a> },
+              { header: w('learnedAt'), cell: (b) => dateTime(b.learnedAt, lang) },
+              { header: w('notifyBy'), cell: (b) => dateTime(b.notifyBy, lang) },
+              { header: w('status'), cell: (b) => <BreachStatus breach={b} /> },
+              { header: w('risk'), cell: (b) => w(`risk_${b.risk}`) },
+              { header: w('approxAffected'), cell: (b) => b.approxAffected },
+            ]}
+          />
         ) : (
           <p>{w('none')}</p>
         )
@@ -150,16 +151,16 @@ export function BreachesPage() {
 }
 
 export function BreachPage({ params }: { params: Record<string, string> }) {
-  const { w, lang, category } = useRegisterWords();
+  const { w, lang, category, t } = useRegisterWords();
   const { api } = useServices();
   const id = params.id ?? '';
   const breach = useLoad(() => api.call<Breach>('GET', `/v1/admin/breaches/${encodeURIComponent(id)}`), [id]);
   const [error, setError] = useState<unknown>();
   const [tell, setTell] = useState(true);
 
-  const send = async (path: string, body: unknown) => {
+  const send = async (path: string, body: unknown, method: 'POST' | 'PUT' = 'POST') => {
     try {
-      await api.call('POST', `/v1/admin/breaches/${encodeURIComponent(id)}/${path}`, { body });
+      await api.call(method, `/v1/admin/breaches/${encodeURIComponent(id)}/${path}`, { body });
       setError(undefined);
       breach.reload();
     } catch (e) {
@@ -176,6 +177,12 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
     );
     if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
     return send('pdpc-notification', checked.data);
+  };
+  const reassess = (event: Event) => {
+    event.preventDefault();
+    const checked = BreachAssessmentInput.safeParse(assessmentOf(new FormData(event.currentTarget as HTMLFormElement)));
+    if (!checked.success) return setError(new Error(issuesText(checked.error.issues)));
+    return send('assessment', checked.data, 'PUT');
   };
   const decide = (event: Event) => {
     event.preventDefault();
@@ -231,6 +238,12 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
             ) : null}
           </dl>
           <ErrorNote error={error} />
+          <form onSubmit={reassess} class="card" aria-labelledby="reassess-h" data-testid="reassess-breach" key={`assessment-${b.version}`}>
+            <h2 id="reassess-h">{w('reassess')}</h2>
+            <p class="hint">{w('reassessHint')}</p>
+            <AssessmentFields current={b} />
+            <button type="submit">{w('saveAssessment')}</button>
+          </form>
           <form onSubmit={pdpc} class="card" aria-labelledby="pdpc-h">
             <h2 id="pdpc-h">{w('pdpc')}</h2>
             <Field label={w('notifiedAt')} id="notifiedAt">
@@ -269,7 +282,7 @@ export function BreachPage({ params }: { params: Record<string, string> }) {
           <ol class="history">
             {b.history.map((h) => (
               <li key={`${h.at}-${h.event}`}>
-                {dateTime(h.at, lang)}: {h.event} ({h.by}){h.note ? `: ${h.note}` : ''}
+                {dateTime(h.at, lang)}: {eventWords(h.event, t)} ({actorWords(h.by, t)}){h.note ? `: ${h.note}` : ''}
               </li>
             ))}
           </ol>

@@ -9,7 +9,7 @@ import { csvCell } from '../../domain/csv';
 import { LEGAL_BASES } from '../../domain/ports';
 import { DisclosureInput } from '../../schemas/requests';
 import type { Disclosure, NewDisclosure } from '../api';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { dateTime } from '../format';
 import { type Translate, useI18n, word } from '../i18n';
@@ -25,33 +25,21 @@ export function toCsv(items: Disclosure[]): string {
 export function DisclosureTable({ items, t }: { items: Disclosure[]; t: Translate }) {
   const { lang } = useI18n();
   return (
-    <table data-testid="disclosures">
-      <caption class="visually-hidden">{t('navDisclosures')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('disclosedAt')}</th>
-          <th scope="col">{t('recipient')}</th>
-          <th scope="col">{t('legalBasis')}</th>
-          <th scope="col">{t('referenceDoc')}</th>
-          <th scope="col">{t('categories')}</th>
-          <th scope="col">{t('member')}</th>
-          <th scope="col">{t('actor')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((d) => (
-          <tr key={d.id}>
-            <td>{dateTime(d.disclosedAt, lang)}</td>
-            <td>{d.recipient}</td>
-            <td>{word(t, `basis_${d.legalBasis}`, d.legalBasis)}</td>
-            <td>{d.reference ?? ''}</td>
-            <td>{d.categories.join(', ')}</td>
-            <td>{d.memberId ?? ''}</td>
-            <td>{d.recordedBy}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ItemTable
+      testId="disclosures"
+      caption={t('navDisclosures')}
+      items={items}
+      rowKey={(d) => d.id}
+      columns={[
+        { header: t('disclosedAt'), cell: (d) => dateTime(d.disclosedAt, lang) },
+        { header: t('recipient'), cell: (d) => d.recipient },
+        { header: t('legalBasis'), cell: (d) => word(t, `basis_${d.legalBasis}`, d.legalBasis) },
+        { header: t('referenceDoc'), cell: (d) => d.reference ?? '' },
+        { header: t('categories'), cell: (d) => d.categories.join(', ') },
+        { header: t('member'), cell: (d) => d.memberId ?? '' },
+        { header: t('actor'), cell: (d) => d.recordedBy },
+      ]}
+    />
   );
 }
 

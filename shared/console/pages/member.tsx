@@ -13,6 +13,7 @@ import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { date, dateTime } from '../format';
 import { typeLabel, useI18n, word } from '../i18n';
+import { actorWords, auditActionWords } from '../event-words';
 import { href } from '../pages-base';
 
 type LookupKind = 'memberId' | 'email' | 'visitorId';
@@ -95,11 +96,8 @@ function AuditTable({
             <td>
               <time dateTime={e.at}>{dateTime(e.at, lang)}</time>
             </td>
-            <td>
-              {e.action}
-              {e.what ? ` (${e.what})` : ''}
-            </td>
-            <td>{e.actor}</td>
+            <td>{auditActionWords(e.action, e.what, t)}</td>
+            <td>{actorWords(e.actor, t)}</td>
           </tr>
         ))}
       </tbody>

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { CATEGORIES } from '../../domain/categories';
 import { PublishPolicyInput } from '../../schemas/consent';
 import type { NewPolicy } from '../api';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { date } from '../format';
 import { useI18n, word } from '../i18n';
@@ -60,33 +60,26 @@ export function PoliciesPage() {
       <PageTitle>{t('policyVersions')}</PageTitle>
       <ErrorNote error={list.error} />
       {list.data ? (
-        <table>
-          <caption class="visually-hidden">{t('policyVersions')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('version')}</th>
-              <th scope="col">{t('effectiveAt')}</th>
-              <th scope="col">{t('changedCategories')}</th>
-              <th scope="col">{t('summary')}</th>
-              <th scope="col">{t('sha256')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((p) => (
-              <tr key={p.version}>
-                <th scope="row">
+        <ItemTable
+          caption={t('policyVersions')}
+          items={list.data.items}
+          rowKey={(p) => p.version}
+          columns={[
+            {
+              header: t('version'),
+              rowHeader: true,
+              cell: (p) => (
+                <>
                   {p.version} {p.version === list.data!.current ? <span class="badge">{t('inForce')}</span> : null}
-                </th>
-                <td>{date(p.effectiveAt, lang)}</td>
-                <td>{p.changes.map((c) => word(t, `cat_${c}`, c)).join(', ') || t('none')}</td>
-                <td>{p.summary ?? ''}</td>
-                <td>
-                  <code class="hash">{p.sha256.slice(0, 16)}…</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: t('effectiveAt'), cell: (p) => date(p.effectiveAt, lang) },
+            { header: t('changedCategories'), cell: (p) => p.changes.map((c) => word(t, `cat_${c}`, c)).join(', ') || t('none') },
+            { header: t('summary'), cell: (p) => p.summary ?? '' },
+            { header: t('sha256'), cell: (p) => <code class="hash">{p.sha256.slice(0, 16)}…</code> },
+          ]}
+        />
       ) : list.error ? null : (
         <Loading />
       )}

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import type { Processor } from '../../domain/registers';
 import { DATA_CATEGORY_KEYS, type DataCategory } from '../../processing';
 import { ProcessorInput } from '../../schemas/registers';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { date } from '../format';
 import { issuesText, useRegisterWords } from './register-words';
@@ -95,34 +95,24 @@ export function ProcessorsPage() {
       <ErrorNote error={list.error} />
       {list.data ? (
         list.data.items.length ? (
-          <table data-testid="processors">
-            <caption class="visually-hidden">{w('processors')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w('name')}</th>
-                <th scope="col">{w('service')}</th>
-                <th scope="col">{w('categories')}</th>
-                <th scope="col">{w('country')}</th>
-                <th scope="col">{w('agreement')}</th>
-                <th scope="col">{w('receivesEvents')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.name}</td>
-                  <td>{p.service}</td>
-                  <td>{p.categories.map(category).join(', ')}</td>
-                  <td>{p.country}</td>
-                  <td>
-                    {p.agreement.reference}, {date(`${p.agreement.signedOn}T12:00:00+07:00`, lang)}
-                    {p.agreement.expiresOn ? ` – ${date(`${p.agreement.expiresOn}T12:00:00+07:00`, lang)}` : ''}
-                  </td>
-                  <td>{p.receivesEvents.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ItemTable
+            testId="processors"
+            caption={w('processors')}
+            items={list.data.items}
+            rowKey={(p) => p.id}
+            columns={[
+              { header: w('name'), cell: (p) => p.name },
+              { header: w('service'), cell: (p) => p.service },
+              { header: w('categories'), cell: (p) => p.categories.map(category).join(', ') },
+              { header: w('country'), cell: (p) => p.country },
+              {
+                header: w('agreement'),
+                cell: (p) =>
+                  `${p.agreement.reference}, ${date(`${p.agreement.signedOn}T12:00:00+07:00`, lang)}${p.agreement.expiresOn ? ` – ${date(`${p.agreement.expiresOn}T12:00:00+07:00`, lang)}` : ''}`,
+              },
+              { header: w('receivesEvents'), cell: (p) => p.receivesEvents.join(', ') },
+            ]}
+          />
         ) : (
           <p>{w('none')}</p>
         )

@@ -6,7 +6,7 @@
 import { useLocation } from 'preact-iso';
 import type { QueueView } from '../../domain/request-queue';
 import { REQUEST_TYPES } from '../../domain/request-types';
-import { DaysLeft, ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { DaysLeft, ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { dateTime } from '../format';
 import { typeLabel, useI18n, word } from '../i18n';
@@ -73,38 +73,35 @@ export function QueuePage() {
       ) : items.length === 0 ? (
         <p>{t('emptyQueue')}</p>
       ) : (
-        <table class="queue">
-          <caption class="visually-hidden">{word(t, `status_${status}`, status)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('reference')}</th>
-              <th scope="col">{t('type')}</th>
-              <th scope="col">{t('channel')}</th>
-              <th scope="col">{t('from')}</th>
-              <th scope="col">{t('received')}</th>
-              <th scope="col">{status === 'closed' ? t('status') : t('daysLeft')}</th>
-              <th scope="col">{t('identity')}</th>
-              <th scope="col">{t('assign')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id} class={r.overdue ? 'overdue' : ''}>
-                <th scope="row">
+        <ItemTable
+          className="queue"
+          caption={word(t, `status_${status}`, status)}
+          items={items}
+          rowKey={(r) => r.id}
+          rowClass={(r) => (r.overdue ? 'overdue' : '')}
+          columns={[
+            {
+              header: t('reference'),
+              rowHeader: true,
+              cell: (r) => (
+                <>
                   <a href={href(`/requests/${r.id}`)}>{r.id}</a>
                   {r.needsAttention ? <span class="badge">{t('replyWaiting')}</span> : null}
-                </th>
-                <td>{typeLabel(r.type, lang)}</td>
-                <td>{word(t, `channel_${r.channel}`, r.channel)}</td>
-                <td>{r.from}</td>
-                <td>{dateTime(r.receivedAt, lang)}</td>
-                <td>{status === 'closed' ? word(t, `status_${r.status}`, r.status) : <DaysLeft days={r.daysLeft} />}</td>
-                <td>{r.identityConfirmed ? t('confirmed') : t('notConfirmed')}</td>
-                <td>{r.assignee ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: t('type'), cell: (r) => typeLabel(r.type, lang) },
+            { header: t('channel'), cell: (r) => word(t, `channel_${r.channel}`, r.channel) },
+            { header: t('from'), cell: (r) => r.from },
+            { header: t('received'), cell: (r) => dateTime(r.receivedAt, lang) },
+            {
+              header: status === 'closed' ? t('status') : t('daysLeft'),
+              cell: (r) => (status === 'closed' ? word(t, `status_${r.status}`, r.status) : <DaysLeft days={r.daysLeft} />),
+            },
+            { header: t('identity'), cell: (r) => (r.identityConfirmed ? t('confirmed') : t('notConfirmed')) },
+            { header: t('assign'), cell: (r) => r.assignee ?? '' },
+          ]}
+        />
       )}
     </section>
   );

@@ -34,6 +34,9 @@ const th = {
   pdpcReference: 'เลขที่อ้างอิงการแจ้ง',
   notRequiredReason: 'หรือ: เหตุผลที่ไม่ต้องแจ้ง (ไม่มีความเสี่ยงต่อสิทธิของบุคคล)',
   savePdpc: 'บันทึกการแจ้ง สคส.',
+  reassess: 'แก้ไขการประเมิน',
+  reassessHint: 'เวลาที่ร้านทราบเหตุไม่เปลี่ยน: กำหนดแจ้งภายใน 72 ชั่วโมงนับจากเวลานั้น ประวัติจะเก็บสิ่งที่แก้ไข',
+  saveAssessment: 'บันทึกการประเมินที่แก้ไข',
   subjects: 'การแจ้งเจ้าของข้อมูล',
   tellQuestion: 'จะแจ้งผู้ได้รับผลกระทบหรือไม่',
   yes: 'แจ้ง',
@@ -88,6 +91,9 @@ const en: Words = {
   pdpcReference: 'Notification reference',
   notRequiredReason: 'Or: why no notification is required (no risk to people\u2019s rights)',
   savePdpc: 'Record the PDPC notification',
+  reassess: 'Correct the assessment',
+  reassessHint: 'When the shop learned of it stays: the 72 hours run from then. The history keeps what changed.',
+  saveAssessment: 'Save the corrected assessment',
   subjects: 'Telling the people affected',
   tellQuestion: 'Tell the people affected?',
   yes: 'Tell them',
@@ -119,10 +125,12 @@ export type RegisterWord = keyof Words;
 
 /** The register pages' words in the console's current language. */
 export function useRegisterWords() {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   const words = TABLES[lang];
   return {
     lang,
+    /** The console's shared words (event names, statuses). */
+    t,
     w: (key: RegisterWord, vars: Record<string, string | number> = {}) => words[key].replace(/\{(\w+)\}/g, (_, n: string) => String(vars[n] ?? '')),
     category: (c: DataCategory) => DATA_CATEGORIES[c][lang],
   };

@@ -17,6 +17,7 @@ import { useServices } from '../context';
 import { date, dateTime } from '../format';
 import { type Lang, type Translate, typeLabel, useI18n, word } from '../i18n';
 import { href } from '../pages-base';
+import { actorWords, eventWords, milestoneWords } from '../event-words';
 
 const VERDICTS = ['spf', 'dkim', 'dmarc', 'spam', 'virus'] as const;
 
@@ -31,21 +32,6 @@ export function foldRepeats(history: HistoryEntry[]): (HistoryEntry & { times?: 
   return out;
 }
 
-function eventWords(event: string, t: Translate): string {
-  const [kind, detail] = event.split(':');
-  if (kind === 'received' && detail) return `${event} (${word(t, `status_${detail}`, detail)})`;
-  return event;
-}
-
-/** A deadline milestone in words: `remind-2d`, `due`, `overdue-3` (shared/domain/deadline-chain.ts). */
-export function milestoneWords(name: string, t: Translate): string {
-  const remind = /^remind-(\d+)d$/.exec(name);
-  if (remind) return t('milestoneRemind', { n: remind[1]! });
-  const overdue = /^overdue-(\d+)$/.exec(name);
-  if (overdue) return t('milestoneOverdue', { n: overdue[1]! });
-  return name === 'due' ? t('milestoneDue') : name;
-}
-
 function Timeline({ request }: { request: RequestDetail }) {
   const { t, lang } = useI18n();
   return (
@@ -55,7 +41,7 @@ function Timeline({ request }: { request: RequestDetail }) {
         {foldRepeats(request.history).map((h) => (
           <li key={`${h.at}-${h.event}`}>
             <time dateTime={h.at}>{dateTime(h.at, lang)}</time> <strong>{eventWords(h.event, t)}</strong>
-            {h.times ? ` (${t('repeatedN', { n: h.times })})` : ''} {h.by ? `${t('by')} ${h.by}` : ''}
+            {h.times ? ` (${t('repeatedN', { n: h.times })})` : ''} {h.by ? `${t('by')} ${actorWords(h.by, t)}` : ''}
             {h.note ? <p class="note">{h.note}</p> : null}
           </li>
         ))}
@@ -435,7 +421,7 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
             )}
             {r.classification.reclassifications.map((h) => (
               <p key={h.at} class="note">
-                {dateTime(h.at, lang)} {h.event} {t('by')} {h.by}
+                {dateTime(h.at, lang)} {eventWords(h.event, t)} {t('by')} {actorWords(h.by, t)}
                 {h.note ? `: ${h.note}` : ''}
               </p>
             ))}

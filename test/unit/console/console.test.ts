@@ -4,7 +4,7 @@
  * the Cognito pass-through that takes Cognito calls only).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,8 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { consoleHandler } from '../../../scripts/lib/console-serve';
 import type { Disclosure } from '../../../shared/domain/ports';
 import { toCsv } from '../../../shared/console/pages/disclosures';
-import { foldRepeats, milestoneWords, systemStatusWords } from '../../../shared/console/pages/request';
+import { foldRepeats, systemStatusWords } from '../../../shared/console/pages/request';
+import { actorWords, auditActionWords, eventWords, milestoneWords } from '../../../shared/console/event-words';
 import { translator } from '../../../shared/console/i18n';
+import { REPO_ROOT } from '../../../infra/stage-config';
 import { allows, personOf } from '../../../shared/console/session';
 
 const jwt = (claims: Record<string, unknown>) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
@@ -91,6 +93,52 @@ describe('deadline milestones in words', () => {
     expect(milestoneWords('overdue-3', en)).toBe('Overdue day 3: reminded again');
     expect(milestoneWords('due', en)).toBe('Due (escalated, or applied automatically)');
     expect(milestoneWords('something-new', en)).toBe('something-new');
+  });
+});
+
+describe('timeline events and audit actions in words', () => {
+  const en = translator('en');
+  const th = translator('th');
+
+  it('words the names built from a status, outcome, milestone or system action, in Thai and English', () => {
+    expect(eventWords('received:awaiting_confirmation', en)).toBe('Received (Awaiting confirmation)');
+    expect(eventWords('completed:rejected', en)).toBe('Closed (Refused)');
+    expect(eventWords('completed:done:override', en)).toBe('Closed without the other systems\u2019 confirmation');
+    expect(eventWords('deadline:overdue-3', en)).toBe('Deadline: Overdue day 3: reminded again');
+    expect(eventWords('system:erased', en)).toBe('A shop system confirmed: Erase the customer\u2019s data');
+    expect(eventWords('system.failed', en)).toBe('A shop system reported a failure');
+    expect(eventWords('received:web', th)).toBe('ได้รับคำขอ (web)');
+    expect(auditActionWords('viewed', 'disclosures', th)).toBe('เปิดดูข้อมูล (การเปิดเผยข้อมูล)');
+    expect(auditActionWords('viewed', 'something_new', en)).toBe('Viewed (something_new)');
+    expect(eventWords('brand.new_event', en)).toBe('brand.new_event');
+    expect(actorWords('requester', th)).toBe('ผู้ขอ');
+    expect(actorWords('system:deadlines', en)).toBe('the system (deadlines)');
+    expect(actorWords('staff-somsri', en)).toBe('staff-somsri');
+  });
+
+  it('has words for every plain event and audit action name the domain writes', () => {
+    const domain = join(REPO_ROOT, 'shared', 'domain');
+    const names = new Set<string>();
+    for (const file of readdirSync(domain, { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      const text = readFileSync(join(domain, file), 'utf8');
+      for (const m of text.matchAll(/\b(?:event|action): '([a-z_.:]+)'/g)) names.add(m[1]!);
+      for (const m of text.matchAll(/auditOwed\([^)]*?'([a-z_]+\.[a-z_]+)'/g)) names.add(m[1]!);
+    }
+    expect(names.size).toBeGreaterThan(30);
+    // Events sent to the shop's other systems, and the actions they confirm (worded as `action_*`): never history.
+    const outbound = new Set([
+      'member.erasure_due',
+      'request.completed',
+      'address.suppressed',
+      'member.deactivated',
+      'erased',
+      'edited',
+      'suppressed',
+      'deactivated',
+    ]);
+    const unworded = [...names].filter((n) => !outbound.has(n) && eventWords(n, en) === n);
+    expect(unworded).toEqual([]);
   });
 });
 

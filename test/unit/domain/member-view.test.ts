@@ -11,6 +11,8 @@ import type { Member } from '../../../shared/domain/members';
 import type { AuditEntry, AuditInput, AuditLog } from '../../../shared/domain/ports';
 import { subscriberKey } from '../../../shared/domain/subscriptions';
 import { listVisitsForStaff } from '../../../shared/domain/visit-service';
+import { disclosuresOfMemberForStaff } from '../../../shared/domain/disclosure-service';
+import type { Disclosure } from '../../../shared/domain/ports';
 import { MemoryRequestStore, MemorySubscriptionStore } from '../../helpers/deadline-sim';
 import { FixedClock, MemoryVisitStore } from '../../helpers/memory-stores';
 
@@ -178,5 +180,35 @@ describe('visit lists for staff', () => {
     await expect(listVisitsForStaff({ visits: deps.visits as MemoryVisitStore, audit }, { memberId: 'm-7' }, 'somsri')).rejects.toMatchObject({
       code: 'access_not_recorded',
     });
+  });
+});
+
+describe('one member\u2019s disclosures for the DPO', () => {
+  const disclosure: Disclosure = {
+    id: 'd-1',
+    memberId: 'm-7',
+    recipient: 'Revenue Department',
+    legalBasis: 'required_by_law',
+    categories: ['orders'],
+    disclosedAt: '2026-11-20T00:00:00.000Z',
+    recordedAt: '2026-11-20T00:00:00.000Z',
+    recordedBy: 'dpo-anong',
+  };
+  const disclosures = { forMember: async (id: string) => (id === 'm-7' ? [disclosure] : []) };
+
+  it('records the look on the member\u2019s chain before the list is read, and shows nothing when that record fails', async () => {
+    const { audit } = await setup();
+    let readBeforeRecorded = false;
+    const watched = {
+      forMember: async (id: string) => {
+        readBeforeRecorded = !(await audit.entries(id)).some((e) => e.action === 'viewed' && e.details?.what === 'disclosures');
+        return disclosures.forMember(id);
+      },
+    };
+    expect(await disclosuresOfMemberForStaff({ disclosures: watched, audit }, 'm-7', 'dpo-anong')).toEqual([disclosure]);
+    expect(readBeforeRecorded).toBe(false);
+    expect((await audit.entries('m-7')).at(-1)).toMatchObject({ action: 'viewed', actor: 'dpo-anong', details: { what: 'disclosures' } });
+    audit.failing = true;
+    await expect(disclosuresOfMemberForStaff({ disclosures, audit }, 'm-7', 'dpo-anong')).rejects.toMatchObject({ code: 'access_not_recorded' });
   });
 });

@@ -10,6 +10,7 @@ import {
   createProcessor,
   decideSubjectNotice,
   processRegisterJob,
+  reassessBreach,
   recordBreach,
   recordPdpcOutcome,
   sweepRegisters,
@@ -117,6 +118,35 @@ describe('breach deadline chain', () => {
     expect((await sim.registers.get('breach', breach.id))!.overdue).toBe(true);
   });
 
+  it('leaves the chain start owed where no deadlines queue is wired, and the sweep starts it', async () => {
+    const sim = registerSimulation();
+    const { startChain: _wired, ...withoutQueue } = sim.deps;
+    const breach = await recordBreach(withoutQueue, breachInput('2026-11-25T02:00:00Z'), 'dpo');
+    expect(breach.owed?.map((o) => o.id)).toEqual(['chain:start']);
+    expect(sim.scheduler.queue).toHaveLength(0);
+    await sweepRegisters(sim.deps);
+    expect((await sim.registers.get('breach', breach.id))!.owed).toBeUndefined();
+    await runChain(sim);
+    expect((await sim.registers.get('breach', breach.id))!.overdue).toBe(true);
+  });
+
+  it('corrects the assessment: the history and the audit keep what changed, the 72-hour clock stays, and an unchanged one records nothing', async () => {
+    const sim = registerSimulation(new Date('2026-11-25T03:00:00.000Z'));
+    const breach = await recordBreach(sim.deps, breachInput('2026-11-25T02:00:00Z'), 'dpo');
+    const { learnedAt: _learned, ...assessment } = breachInput('2026-11-25T02:00:00Z');
+    const corrected = await reassessBreach(sim.deps, breach.id, { ...assessment, approxAffected: 480, risk: 'medium' }, 'dpo-anong');
+    expect(corrected).toMatchObject({ approxAffected: 480, risk: 'medium', learnedAt: breach.learnedAt, notifyBy: breach.notifyBy });
+    expect(corrected.history.at(-1)).toMatchObject({ event: 'reassessed', by: 'dpo-anong', changes: { approxAffected: 480, risk: 'medium' } });
+    expect(sim.audit.entries.at(-1)).toMatchObject({
+      action: 'breach.reassessed',
+      actor: 'dpo-anong',
+      details: { id: breach.id, fields: ['approxAffected', 'risk'] },
+    });
+    const again = await reassessBreach(sim.deps, breach.id, { ...assessment, approxAffected: 480, risk: 'medium' }, 'dpo-anong');
+    expect(again.history).toHaveLength(corrected.history.length);
+    expect(sim.audit.entries.filter((e) => e.action === 'breach.reassessed')).toHaveLength(1);
+  });
+
   it('refuses a learned-at in the future', async () => {
     const sim = registerSimulation();
     await expect(recordBreach(sim.deps, breachInput('2026-11-26T03:00:00Z'), 'dpo')).rejects.toBeInstanceOf(InvalidInputError);
@@ -163,6 +193,22 @@ describe('telling the people affected', () => {
     await decideSubjectNotice(sim.deps, breach.id, { tell: true, reason: 'confirmed', affected: ['m-th'] }, 'dpo');
     expect(sim.mailer.sent.filter((m) => m.to === 'somchai@example.com')).toHaveLength(1);
     expect((await sim.registers.get('breach', breach.id))!.history.filter((h) => h.event === 'subjects_decision')).toHaveLength(2);
+  });
+
+  it('leaves a notice owed where no breach notices are wired, and a function that has them sends it', async () => {
+    const sim = registerSimulation();
+    sim.members.set('m-en', member('m-en', 'jane@example.com', 'en'));
+    const breach = await recordBreach(sim.deps, breachInput('2026-11-25T02:00:00Z'), 'dpo');
+    const { tellSubject: _wired, ...withoutNotices } = sim.deps;
+    const { pending } = await decideSubjectNotice(withoutNotices, breach.id, { tell: true, reason: 'high risk', affected: ['m-en'] }, 'dpo');
+    expect(pending).toBe(1);
+    // Another register step of a function without them settles what it can and leaves the notice owed.
+    await recordPdpcOutcome(withoutNotices, breach.id, { notifiedAt: '2026-11-25T05:00:00Z', reference: 'PDPC-1' }, 'dpo');
+    expect(sim.mailer.sent.filter((m) => m.to === 'jane@example.com')).toEqual([]);
+    expect((await sim.registers.get('breach', breach.id))!.owed?.map((o) => o.kind)).toEqual(['notice']);
+    await sweepRegisters(sim.deps);
+    expect(sim.mailer.sent.filter((m) => m.to === 'jane@example.com')).toHaveLength(1);
+    expect((await sim.registers.get('breach', breach.id))!.noticesSent).toEqual(['m-en']);
   });
 
   it('names the unknown people and tells nobody when one is not a member', async () => {

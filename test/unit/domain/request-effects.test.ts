@@ -10,7 +10,10 @@ import { DEFAULT_DEADLINES } from '../../../shared/domain/deadlines';
 import type { AuditInput, OutgoingMail } from '../../../shared/domain/ports';
 import { completeRequest, type CompletionDeps } from '../../../shared/domain/request-completion';
 import { confirmRequest, intakeEmail, submitWebRequest } from '../../../shared/domain/request-service';
+import { owe, settleOwed, SWEEP_GRACE_MS, sweepOwedEffects } from '../../../shared/domain/request-effects';
 import { newRequest, type DataRequest } from '../../../shared/domain/requests';
+import { subscriberKey } from '../../../shared/domain/subscriptions';
+import { suppressEffect } from '../../../shared/domain/suppress-effect';
 import { deletionMail, member, pass, world } from '../../helpers/request-world';
 
 /** Runs a delivery that is expected to fail (the dependency failing once) and swallows its error. */
@@ -312,5 +315,33 @@ describe('the unsubscribe notice', () => {
     expect((await w.sim.requests.get(request.id))?.status).toBe('done');
     expect(w.mailTo('nid@example.com')).toHaveLength(1);
     expect(w.entries('request.enforced', request.id)).toHaveLength(1);
+  });
+});
+
+describe('a suppression is settled only where a suppression list is wired', () => {
+  it('stays owed through a step without one, and the sweep applies it and tells the customer once', async () => {
+    const w = world();
+    const owing = owe(
+      newRequest(
+        { id: 'R-SSSSSSSSSS', type: 'stop_marketing', channel: 'web', email: 'nid@example.com', locale: 'en', status: 'done' },
+        w.sim.clock.now(),
+        DEFAULT_DEADLINES,
+        'requester',
+      ),
+      [{ id: 'suppress', kind: 'suppress', via: 'staff', locale: 'en' }],
+      w.sim.clock.now(),
+    );
+    await w.sim.requests.create(owing);
+    const effects = { requests: w.sim.requests, audit: w.deps.audit, mailer: w.sim.mailer, clock: w.sim.clock, events: w.events };
+    const { failures } = await settleOwed(effects, owing);
+    expect(failures.map((f) => [f.effect, (f.error as Error).message])).toEqual([['suppress', 'suppress effect owed where no suppression list is wired']]);
+    expect(await w.sim.subscriptions.get(subscriberKey('nid@example.com'))).toBeUndefined();
+
+    w.sim.clock.advance(SWEEP_GRACE_MS + 1);
+    await sweepOwedEffects({ ...effects, applySuppression: suppressEffect(() => w.sim.deps.subscriptions) });
+    expect((await w.sim.subscriptions.get(subscriberKey('nid@example.com')))?.subscribed).toBe(false);
+    expect(w.mailTo('nid@example.com').map((m) => m.subject)).toEqual(['You have been unsubscribed from newsletters and promotions']);
+    expect(w.published.map((e) => e.type)).toEqual(['address.suppressed']);
+    expect((await w.sim.requests.get(owing.id))?.owed ?? []).toEqual([]);
   });
 });
