@@ -235,7 +235,7 @@ export const COST_GOAL_USD = 1.0;
 export async function benchVisits(fn: { bytes: number; loadMs: number } | undefined, sample: APIGatewayProxyEventV2, signingKey: Uint8Array) {
   const cpu = await beaconCpu(sample, signingKey, 10);
   console.log(
-    `\nVisit beacons (POST /v1/visits): warm CPU per beacon of ${cpu.events} events, DynamoDB through a stub transport (the SDK signs, serialises and parses), median of ${cpu.rounds} interleaved rounds of ${cpu.perRound}; user agents from a mix of ${COMMON_USER_AGENTS.length} common ones, 1 beacon in ${NEW_AGENT_EVERY} from one never seen (parsed, not cached)`,
+    `\nVisit beacons (POST /v1/visits): warm CPU per beacon of ${cpu.events} events, DynamoDB through a stub transport (the SDK signs, serialises and parses), events built before the timer, ${cpu.rounds} interleaved rounds of ${cpu.perRound}, the ratio the median of each round's pair; user agents from a mix of ${COMMON_USER_AGENTS.length} common ones, 1 beacon in ${NEW_AGENT_EVERY} from one never seen (parsed, not cached)`,
   );
   console.table([
     { figure: 'beacon handler', value: `${cpu.handlerCpuUs.toFixed(0)} µs CPU` },
