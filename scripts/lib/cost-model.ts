@@ -327,9 +327,6 @@ export interface ReportsProfile {
   keptDays: number;
 }
 
-/** Write units of an item of `bytes` (1 per started KB). */
-const writeUnits = (bytes: number) => Math.max(1, Math.ceil((bytes + DYNAMODB_ITEM_OVERHEAD_BYTES) / 1024));
-
 /**
  * The reports' cost per million page views: stream reads by Lambda are free, so what is billed is
  * one invocation per batch, one conditional put of the batch's partial, the daily close (reading the
@@ -345,9 +342,9 @@ export function reportsCostPerMillionPageViews(p: ReportsProfile): CostLine[] {
   const otherBatchesPerDay = Math.min(windowsPerDay * (p.streams - 1), p.pageViewsPerDay * p.otherRecordsPerPageView);
   const batchesPerDay = visitBatchesPerDay + otherBatchesPerDay;
   const partialBytes = (visitRecordsPerDay * p.partialBytesPerRecord) / visitBatchesPerDay;
-  const partialWritesPerDay = visitBatchesPerDay * writeUnits(partialBytes) + otherBatchesPerDay;
+  const partialWritesPerDay = visitBatchesPerDay * writeUnitsPerItem(partialBytes) + otherBatchesPerDay;
   const closeReadUnitsPerDay = p.closesPerDay * ((visitBatchesPerDay * (partialBytes + DYNAMODB_ITEM_OVERHEAD_BYTES)) / 4096) * 0.5;
-  const closeWritesPerDay = p.closesPerDay * (writeUnits(p.closedDayBytes) + batchesPerDay);
+  const closeWritesPerDay = p.closesPerDay * (writeUnitsPerItem(p.closedDayBytes) + batchesPerDay);
   const monthly = (perDay: number) => perDay * DAYS_PER_MONTH * perMillion;
   const per = (n: number, usdPerMillion: number) => (n / MILLION) * usdPerMillion;
   const storedBytes = (p.closedDayBytes + DYNAMODB_ITEM_OVERHEAD_BYTES) * p.keptDays;
