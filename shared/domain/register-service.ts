@@ -337,6 +337,13 @@ export interface BreachInput {
   riskAssessment: string;
 }
 
+/** The fields of `next` whose value differs from the entry's, with their new values: what a history event records as changed. */
+function changedFields<T extends object>(entry: T, next: Partial<T>): Partial<T> {
+  return Object.fromEntries(
+    (Object.keys(next) as (keyof T)[]).filter((k) => JSON.stringify(entry[k]) !== JSON.stringify(next[k])).map((k) => [k, next[k]]),
+  ) as Partial<T>;
+}
+
 /** Records a suspected breach and starts its 72-hour chain (an owed effect, so it cannot be lost). */
 export async function recordBreach(deps: RegisterDeps, input: BreachInput, actor: string): Promise<Breach> {
   const now = deps.clock.now();
@@ -377,9 +384,7 @@ export async function reassessBreach(deps: RegisterDeps, id: string, input: Omit
   const now = deps.clock.now().toISOString();
   const current = await entryOrThrow(deps, 'breach', id);
   const updated = await mutate(deps, 'breach', current, (e) => {
-    const changes = Object.fromEntries(
-      (Object.keys(input) as (keyof typeof input)[]).filter((k) => JSON.stringify(e[k]) !== JSON.stringify(input[k])).map((k) => [k, input[k]]),
-    );
+    const changes = changedFields(e, input);
     if (!Object.keys(changes).length) return undefined;
     return withRegisterEvent(e, { ...input }, { at: now, by: actor, event: 'reassessed', changes }, [
       audit('breach', id, actor, 'breach.reassessed', { fields: Object.keys(changes) }),
@@ -507,9 +512,7 @@ export async function updateProcessor(deps: RegisterDeps, id: string, input: Pro
   const current = await entryOrThrow(deps, 'processor', id);
   const updated = await mutate(deps, 'processor', current, (e) => {
     const next = { ...input, receivesEvents: input.receivesEvents ?? [], endedOn: input.endedOn };
-    const changes = Object.fromEntries(
-      (Object.keys(next) as (keyof typeof next)[]).filter((k) => JSON.stringify(e[k]) !== JSON.stringify(next[k])).map((k) => [k, next[k]]),
-    );
+    const changes = changedFields(e, next);
     if (!Object.keys(changes).length) return undefined;
     const expiryChanged = e.agreement.expiresOn !== next.agreement.expiresOn || e.endedOn !== next.endedOn;
     return withRegisterEvent(e, { ...next, ...(expiryChanged ? { milestones: [] } : {}) }, { at: now, by: actor, event: 'updated', changes }, [

@@ -25,28 +25,20 @@ export const ProcessorInput = /* @__PURE__ */ (() =>
   }))();
 
 export const BreachPath = /* @__PURE__ */ (() => z.object({ id: z.string().check(z.regex(BREACH_ID, 'must be a breach id like B-ABCDEFGH23')) }))();
-export const BreachInput = /* @__PURE__ */ (() =>
-  z.strictObject({
-    learnedAt: IsoDateTime,
-    summary: Text(4000),
-    categories: Categories,
-    approxAffected: z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000)),
-    risk: z.enum(RISK_LEVELS),
-    riskAssessment: Text(4000),
-  }))();
+/** What the DPO assesses of a breach (s37(4): what happened, the data, how many, the risk): recorded with it, corrected later. */
+const assessmentFields = () => ({
+  summary: Text(4000),
+  categories: Categories,
+  approxAffected: z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000)),
+  risk: z.enum(RISK_LEVELS),
+  riskAssessment: Text(4000),
+});
+export const BreachInput = /* @__PURE__ */ (() => z.strictObject({ learnedAt: IsoDateTime, ...assessmentFields() }))();
 /**
- * A breach's assessment as the DPO now sees it (s37(4): what happened, the data, how many, the
- * risk): replaced whole, the history keeps what changed. When the shop learned of it stays, since
- * the 72 hours run from then.
+ * A breach's assessment as the DPO now sees it: replaced whole, the history keeps what changed.
+ * When the shop learned of it stays, since the 72 hours run from then.
  */
-export const BreachAssessmentInput = /* @__PURE__ */ (() =>
-  z.strictObject({
-    summary: Text(4000),
-    categories: Categories,
-    approxAffected: z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000)),
-    risk: z.enum(RISK_LEVELS),
-    riskAssessment: Text(4000),
-  }))();
+export const BreachAssessmentInput = /* @__PURE__ */ (() => z.strictObject(assessmentFields()))();
 export const PdpcOutcomeInput = /* @__PURE__ */ (() =>
   z.union([z.strictObject({ notifiedAt: IsoDateTime, reference: Text(200) }), z.strictObject({ notRequired: z.literal(true), reason: Text(2000) })]))();
 export const SubjectNoticeInput = /* @__PURE__ */ (() =>
