@@ -203,6 +203,14 @@ const choiceInForce = (page: Page) =>
         });
       }),
   );
+/** Accepts all in the Thai banner; resolves once the API recorded it (201) and the kit put it in force, with the visitor's id. */
+async function acceptAll(context: BrowserContext, page: Page): Promise<string> {
+  const posted = consentPosted(page);
+  await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
+  expect((await posted).status()).toBe(201);
+  await choiceInForce(page);
+  return visitorIdOf(context);
+}
 
 async function visitsOf(visitorId: string): Promise<Record<string, Json>[]> {
   const res = await call('GET', `/v1/admin/visits?visitorId=${visitorId}&limit=100`);
@@ -348,11 +356,7 @@ describe('storefront kit in Chromium', () => {
     });
     const page = await context.newPage();
     await page.goto(`${server.url}/demo/`);
-    const posted = consentPosted(page);
-    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
-    expect((await posted).status()).toBe(201);
-    await choiceInForce(page);
-    const visitorId = await visitorIdOf(context);
+    const visitorId = await acceptAll(context, page);
     await expect
       .poll(() => storedConsentCookie(context), { timeout: 30_000 })
       .toMatchObject({ v: expect.any(String), t: expect.any(String), a: true, m: true });
@@ -401,11 +405,7 @@ describe('storefront kit in Chromium', () => {
     await context.addInitScript(countVisitSends);
     const page = await context.newPage();
     await page.goto(`${server.url}/demo/`);
-    const posted = consentPosted(page);
-    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
-    expect((await posted).status()).toBe(201);
-    await choiceInForce(page);
-    const visitorId = await visitorIdOf(context);
+    const visitorId = await acceptAll(context, page);
 
     await page.getByRole('link', { name: 'ชาเขียวมัทฉะ' }).click();
     await page.waitForURL('**/demo/product.html');
@@ -435,11 +435,7 @@ describe('storefront kit in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/demo/`);
     expect(await page.evaluate(() => typeof (window as unknown as { fetchLater?: unknown }).fetchLater)).toBe('function');
-    const posted = consentPosted(page);
-    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
-    expect((await posted).status()).toBe(201);
-    await choiceInForce(page);
-    const visitorId = await visitorIdOf(context);
+    const visitorId = await acceptAll(context, page);
 
     await setVisibility(page, 'hidden');
     // Handed to the browser, not sent: the queue stays in the tab.
@@ -472,11 +468,7 @@ describe('storefront kit in Chromium', () => {
     await context.addInitScript(countVisitSends);
     const page = await context.newPage();
     await page.goto(`${server.url}/demo/`);
-    const posted = consentPosted(page);
-    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
-    expect((await posted).status()).toBe(201);
-    await choiceInForce(page);
-    const visitorId = await visitorIdOf(context);
+    const visitorId = await acceptAll(context, page);
 
     await setVisibility(page, 'hidden');
     expect(await visitSends(page)).toBe(0);
@@ -503,11 +495,7 @@ describe('storefront kit in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/demo/`);
     expect(await page.evaluate(() => 'fetchLater' in window)).toBe(false);
-    const posted = consentPosted(page);
-    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
-    expect((await posted).status()).toBe(201);
-    await choiceInForce(page);
-    const visitorId = await visitorIdOf(context);
+    const visitorId = await acceptAll(context, page);
 
     const atHide = nextBeaconHandled(visitorId);
     await setVisibility(page, 'hidden');
@@ -551,11 +539,7 @@ describe('storefront kit in Chromium', () => {
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(`${server.url}/demo/`);
-    const posted = consentPosted(page);
-    await page.getByRole('button', { name: 'ยอมรับทั้งหมด' }).click();
-    expect((await posted).status()).toBe(201);
-    await choiceInForce(page);
-    const visitorId = await visitorIdOf(context);
+    const visitorId = await acceptAll(context, page);
 
     // The page view plus FLUSH_AT - 1 searches: the FLUSH_AT-th event sends them all.
     const full = nextBeaconHandled(visitorId);
