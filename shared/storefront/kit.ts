@@ -366,11 +366,10 @@ function apply(next: { analytics: boolean; marketing: boolean } | undefined) {
     writeQueue([]);
   } else if (c.analytics) {
     for (const event of held.splice(0)) track(event);
-    // Answered after the tab was hidden or left (the answer came back meanwhile): this may be its
-    // last moment, so what is held goes now, as at a hide; otherwise it waits for the batch.
-    if (left && !(staysOnSite && storageWorks)) {
-      if (!defer()) flush();
-    } else scheduleFlush();
+    // Answered after the tab was hidden or left (the answer came back meanwhile): handed over as at a
+    // hide, since this may be the tab's last moment; otherwise it waits for the batch.
+    if (left) handOver();
+    else scheduleFlush();
   } else {
     held.length = 0;
     writeQueue([]);
@@ -648,7 +647,11 @@ function leave() {
     queued.durationMs = durationMs;
     writeQueue(queue);
   } else track({ type: 'leave', path: cut(location.pathname, 2048), durationMs, at: now() });
-  // The next page of this site picks the queue up; anything else may be the tab's last moment.
+  handOver();
+}
+
+/** At a hide or a departure: the next page of this site picks the queue up; anything else may be the tab's last moment, so it goes now (or to fetchLater). */
+function handOver() {
   if (staysOnSite && storageWorks) settleDeferred();
   else if (!defer()) flush();
 }
