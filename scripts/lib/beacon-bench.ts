@@ -30,6 +30,7 @@ import { itemSize, packVisitRecord, visitorPartition } from '../../shared/domain
 import { recordVisitsRoute } from '../../shared/routes';
 import { monthlyBill, total, visitCostPerMillionPageViews, writeUnitsPerItem } from './cost-model';
 import { kitSize } from './kit-size';
+import { median } from './load-bench';
 import { deployedVisitSettings, LAMBDA_MB_PER_VCPU, SESSION, sessionBeaconEvents, visitProfile } from './visit-cost';
 
 /** DynamoDB's answers, as the service sends them: the visitor's current consent and a put. */
@@ -146,11 +147,6 @@ async function cpuMicros(handler: Invocable, makeEvent: () => APIGatewayProxyEve
   const used = process.cpuUsage(start);
   return (used.user + used.system) / n;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /**
  * Warm CPU per beacon of `events` page views, the real handler against the minimal one, in
