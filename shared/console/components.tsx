@@ -124,7 +124,7 @@ export function ItemTable<T>({
   items: readonly T[];
   columns: Column<T>[];
   caption: string;
-  rowKey(item: T): string;
+  rowKey(item: T, index: number): string;
   testId?: string;
   className?: string;
   rowClass?(item: T): string;
@@ -142,8 +142,8 @@ export function ItemTable<T>({
         </tr>
       </thead>
       <tbody>
-        {items.map((item) => (
-          <tr key={rowKey(item)} class={rowClass?.(item)}>
+        {items.map((item, index) => (
+          <tr key={rowKey(item, index)} class={rowClass?.(item)}>
             {columns.map((c) =>
               c.rowHeader ? (
                 <th scope="row" key={c.header}>

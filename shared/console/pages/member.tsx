@@ -9,7 +9,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import type { AuditEntry, MemberView } from '../api';
-import { ErrorNote, Field, Loading, PageTitle, useLoad } from '../components';
+import { ErrorNote, Field, ItemTable, Loading, PageTitle, useLoad } from '../components';
 import { useServices } from '../context';
 import { date, dateTime } from '../format';
 import { typeLabel, useI18n, word } from '../i18n';
@@ -81,27 +81,17 @@ function AuditTable({
 }) {
   const { t, lang } = useI18n();
   return (
-    <table data-testid={testId}>
-      <caption class="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('when')}</th>
-          <th scope="col">{t('action')}</th>
-          <th scope="col">{t('actor')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e, i) => (
-          <tr key={`${e.seq ?? i}-${e.at}`}>
-            <td>
-              <time dateTime={e.at}>{dateTime(e.at, lang)}</time>
-            </td>
-            <td>{auditActionWords(e.action, e.what, t)}</td>
-            <td>{actorWords(e.actor, t)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ItemTable
+      testId={testId}
+      caption={caption}
+      items={entries}
+      rowKey={(e, i) => `${e.seq ?? i}-${e.at}`}
+      columns={[
+        { header: t('when'), cell: (e) => <time dateTime={e.at}>{dateTime(e.at, lang)}</time> },
+        { header: t('action'), cell: (e) => auditActionWords(e.action, e.what, t) },
+        { header: t('actor'), cell: (e) => actorWords(e.actor, t) },
+      ]}
+    />
   );
 }
 
